@@ -7,7 +7,7 @@ type CommandModule = { run(args: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   serve: { summary: "run the MCP server on stdio", load: () => import("./mcp/serve-command.js") },
-  send: { summary: "send <alias> <message> through the same pipeline as the MCP tool", load: () => import("./send-command.js") },
+  send: { summary: "send <alias> <message> through the same pipeline as the MCP tool", load: () => import("./send/send-command.js") },
   "list-contacts": { summary: "print aliases, channels and descriptions", load: () => import("./contacts/list-command.js") },
   "check-command": { summary: "decide whether a shell command may run (exit 0 allow, 2 deny)", load: () => import("./guard/check-command.js") },
   hook: { summary: "hook claude-code: a Claude Code PreToolUse hook (stdin JSON)", load: () => import("./guard/hook-command.js") },
@@ -34,12 +34,16 @@ async function main(): Promise<number> {
   return module.run(rest);
 }
 
+// Guard entry points fail closed: Claude Code lets a command run on any exit code but 0 and 2.
+const FAIL_CLOSED = new Set(["hook", "check-command"]);
+
 main().then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     stderr.write(`openclaw-guard: ${error instanceof Error ? error.message : String(error)}\n`);
-    exit(1);
+    const usage = error instanceof Error && error.name === "UsageError";
+    exit(usage || FAIL_CLOSED.has(argv[2] ?? "") ? 2 : 1);
   },
 );

@@ -1,0 +1,191 @@
+// The vetted address book: where it lives, what it may contain, and refusing anything doubtful.
+import { readFileSync, statSync, type Stats } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import JSON5 from "json5";
+import { z } from "zod";
+import { isValidAlias } from "./alias.js";
+import { lineOf, scanJson5Keys, type KeyScan } from "./json5-keys.js";
+import { CHANNELS, validateTarget, type Channel } from "./targets.js";
+
+export const TRANSPORTS = ["gateway", "cli", "dry-run"] as const;
+export type TransportName = (typeof TRANSPORTS)[number];
+
+export type Contact = { alias: string; channel: Channel; target: string; account?: string; description: string };
+
+export type Config = {
+  path: string;
+  openclaw: { transport: TransportName; bin?: string[]; timeoutMs: number };
+  contacts: ReadonlyMap<string, Contact>;
+  audit: { file: string; includeText: boolean };
+  guard: { allowOpenclawCommands?: string[] };
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const contactSchema = z.strictObject({
+  channel: z.string(),
+  target: z.string().min(1),
+  account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "account must be 1-64 letters, digits, '.', '_' or '-'").optional(),
+  description: z.string().max(200).optional(),
+});
+
+const fileSchema = z.strictObject({
+  openclaw: z
+    .strictObject({
+      transport: z.enum(TRANSPORTS).default("cli"),
+      bin: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+      timeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+    })
+    .prefault({}),
+  contacts: z.record(z.string(), contactSchema).default({}),
+  audit: z.strictObject({ file: z.string().min(1).optional(), includeText: z.boolean().default(false) }).prefault({}),
+  guard: z.strictObject({ allowOpenclawCommands: z.array(z.string().min(1)).optional() }).prefault({}),
+});
+
+type Problem = { path: (string | number)[]; message: string; fix: string };
+
+export type PathOptions = { flag?: string; env?: NodeJS.ProcessEnv };
+
+/** `--config`, else $OPENCLAW_GUARD_CONFIG, else $XDG_CONFIG_HOME/openclaw-guard/config.json5. */
+export function resolveConfigPath({ flag, env = process.env }: PathOptions = {}): string {
+  if (flag) return resolve(expandHome(flag, env));
+  if (env.OPENCLAW_GUARD_CONFIG) return resolve(expandHome(env.OPENCLAW_GUARD_CONFIG, env));
+  const base = env.XDG_CONFIG_HOME || join(homeOf(env), ".config");
+  return join(base, "openclaw-guard", "config.json5");
+}
+
+export function defaultAuditFile(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME || join(homeOf(env), ".local", "state");
+  return join(base, "openclaw-guard", "audit.jsonl");
+}
+
+function homeOf(env: NodeJS.ProcessEnv): string {
+  return env.HOME || homedir();
+}
+
+export function expandHome(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path === "~" || path.startsWith("~/") ? join(homeOf(env), path.slice(1)) : path;
+}
+
+/** Reads, checks permissions, parses and validates. Throws ConfigError with file:line and a fix. */
+export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Config {
+  checkNotWritableByOthers(path);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const fix = code === "ENOENT" ? "Create it (see examples/config.json5) or pass --config PATH." : "Make it readable by this user.";
+    throw new ConfigError(`${path}: cannot read the config file (${code ?? String(error)}). ${fix}`);
+  }
+  return parseConfig(text, path, env);
+}
+
+export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let raw: unknown;
+  try {
+    raw = JSON5.parse(text);
+  } catch (error) {
+    const e = error as { lineNumber?: number; message: string };
+    throw new ConfigError(`${path}:${e.lineNumber ?? 1}: not valid JSON5 (${e.message.replace(/^JSON5: /, "")}). Fix the syntax at that line.`);
+  }
+  const scan = scanJson5Keys(text);
+  const problems: Problem[] = scan.duplicates.map((d) => ({
+    path: d.path,
+    message: `"${d.path.join(".")}" is defined twice`,
+    fix: "Remove or rename one of them; JSON5 would silently keep only the last.",
+  }));
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) problems.push(...parsed.error.issues.flatMap(describeIssue));
+  if (problems.length > 0 || !parsed.success) throw formatProblems(path, scan, problems);
+
+  const file = parsed.data;
+  const contacts = new Map<string, Contact>();
+  for (const [alias, entry] of Object.entries(file.contacts)) {
+    const contact = checkContact(alias, entry, problems);
+    if (contact) contacts.set(alias, contact);
+  }
+  const bin = file.openclaw.bin === undefined ? undefined : [file.openclaw.bin].flat();
+  if (bin && !isAbsolute(expandHome(bin[0]!, env))) {
+    problems.push({ path: ["openclaw", "bin"], message: "openclaw.bin must be an absolute path", fix: 'Give the full path, e.g. "/usr/local/bin/openclaw"; a PATH lookup could find a shim or an impostor.' });
+  }
+  if (file.openclaw.transport === "cli" && !bin) {
+    problems.push({ path: ["openclaw", "transport"], message: 'the "cli" transport needs openclaw.bin', fix: 'Add bin: "/absolute/path/to/openclaw" (or an argv prefix array) to the openclaw section.' });
+  }
+  if (problems.length > 0) throw formatProblems(path, scan, problems);
+
+  const configDir = dirname(path);
+  const auditFile = file.audit.file ? resolve(configDir, expandHome(file.audit.file, env)) : defaultAuditFile(env);
+  return {
+    path,
+    openclaw: { transport: file.openclaw.transport, bin: bin?.map((part, i) => (i === 0 ? expandHome(part, env) : part)), timeoutMs: file.openclaw.timeoutMs },
+    contacts,
+    audit: { file: auditFile, includeText: file.audit.includeText },
+    guard: { allowOpenclawCommands: file.guard.allowOpenclawCommands },
+  };
+}
+
+function checkContact(alias: string, entry: z.infer<typeof contactSchema>, problems: Problem[]): Contact | undefined {
+  const at = ["contacts", alias];
+  if (!isValidAlias(alias)) {
+    problems.push({ path: at, message: `"${alias}" is not a valid alias`, fix: "Aliases are 1-32 characters: lower-case a-z, 0-9, '.', '_', '-', starting with a letter or digit." });
+    return undefined;
+  }
+  if (!(CHANNELS as readonly string[]).includes(entry.channel)) {
+    problems.push({ path: [...at, "channel"], message: `unknown channel "${entry.channel}" for "${alias}"`, fix: `Use one of: ${CHANNELS.join(", ")}.` });
+    return undefined;
+  }
+  const channel = entry.channel as Channel;
+  const target = validateTarget(channel, entry.target);
+  if (!target.ok) {
+    // The target itself is not echoed: error text can end up in a model's context.
+    problems.push({ path: [...at, "target"], message: `the target of "${alias}" ${target.reason}`, fix: "Store the canonical form; phone numbers need the + and country code (no region is guessed)." });
+    return undefined;
+  }
+  return { alias, channel, target: target.target, account: entry.account, description: entry.description ?? "" };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): Problem[] {
+  const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+  const where = path.length ? path.join(".") : "the top level";
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({
+      path: [...path, key],
+      message: `unknown key "${key}" in ${where}`,
+      fix: "Remove it or check its spelling against the README's config reference.",
+    }));
+  }
+  return [{ path, message: `${where}: ${issue.message}`, fix: "See the README's config reference for the expected value." }];
+}
+
+function formatProblems(path: string, scan: KeyScan, problems: Problem[]): ConfigError {
+  const lines = problems.map((p) => `${path}:${lineOf(scan, p.path) ?? 1}: ${p.message}. ${p.fix}`);
+  return new ConfigError(lines.join("\n"));
+}
+
+function checkNotWritableByOthers(path: string): void {
+  for (const [what, target] of [["config file", path], ["config directory", dirname(path)]] as const) {
+    let stats: Stats;
+    try {
+      stats = statSync(target);
+    } catch {
+      continue; // a missing file is reported by the read that follows
+    }
+    const uid = process.getuid?.();
+    // A sticky directory (like /tmp) lets others add files but not replace ours.
+    const writableByOthers = (stats.mode & 0o022) !== 0 && !(what === "config directory" && (stats.mode & 0o1000) !== 0);
+    if (writableByOthers) {
+      const mode = (stats.mode & 0o777).toString(8).padStart(3, "0");
+      throw new ConfigError(`${target}: the ${what} is writable by other users (mode ${mode}), so anyone could add a recipient. Fix: chmod go-w ${JSON.stringify(target)}`);
+    }
+    if (uid !== undefined && stats.uid !== uid && stats.uid !== 0) {
+      throw new ConfigError(`${target}: the ${what} belongs to another user (uid ${stats.uid}). Fix: chown it to yourself, or keep the config in a directory you own.`);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// JSON5.parse keeps the last of two equal keys without a word; a silently shadowed contact is
+// exactly the mistake an address book must not make. This scan runs only on text JSON5 already
+// accepted, so it tracks just strings, comments, nesting and "key:" pairs to report key lines.
+
+export type KeyLocation = { path: string[]; line: number };
+export type KeyScan = { keys: KeyLocation[]; duplicates: KeyLocation[] };
+
+type Frame = { kind: "object" | "array"; path: string[]; seen: Set<string>; index: number; pendingKey?: string };
+
+export function scanJson5Keys(text: string): KeyScan {
+  const keys: KeyLocation[] = [];
+  const duplicates: KeyLocation[] = [];
+  const stack: Frame[] = [];
+  let line = 1;
+  let i = 0;
+  let lastToken: { value: string; line: number } | undefined;
+
+  const top = () => stack[stack.length - 1];
+  const childPath = (): string[] => {
+    const frame = top();
+    if (!frame) return [];
+    return frame.kind === "object" ? [...frame.path, frame.pendingKey ?? ""] : [...frame.path, String(frame.index)];
+  };
+
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === "\n") {
+      line++;
+      i++;
+    } else if (ch === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (ch === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      line += countNewlines(text, i, stop);
+      i = stop;
+    } else if (ch === '"' || ch === "'") {
+      const start = i;
+      const startLine = line;
+      let value = "";
+      i++;
+      while (i < text.length && text[i] !== ch) {
+        if (text[i] === "\\") {
+          value += text[i + 1] ?? "";
+          i += 2;
+        } else {
+          value += text[i];
+          i++;
+        }
+      }
+      i++;
+      line += countNewlines(text, start, i);
+      lastToken = { value, line: startLine };
+    } else if (ch === "{" || ch === "[") {
+      stack.push({ kind: ch === "{" ? "object" : "array", path: childPath(), seen: new Set(), index: 0 });
+      lastToken = undefined;
+      i++;
+    } else if (ch === "}" || ch === "]") {
+      stack.pop();
+      lastToken = undefined;
+      i++;
+    } else if (ch === ":") {
+      const frame = top();
+      if (frame?.kind === "object" && lastToken) {
+        const location = { path: [...frame.path, lastToken.value], line: lastToken.line };
+        (frame.seen.has(lastToken.value) ? duplicates : keys).push(location);
+        frame.seen.add(lastToken.value);
+        frame.pendingKey = lastToken.value;
+      }
+      lastToken = undefined;
+      i++;
+    } else if (ch === ",") {
+      const frame = top();
+      if (frame?.kind === "array") frame.index++;
+      lastToken = undefined;
+      i++;
+    } else if (/[A-Za-z0-9_$+\-.]/.test(ch)) {
+      const start = i;
+      while (i < text.length && /[A-Za-z0-9_$+\-.]/.test(text[i]!)) i++;
+      lastToken = { value: text.slice(start, i), line };
+    } else {
+      i++;
+    }
+  }
+  return { keys, duplicates };
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) if (text[k] === "\n") n++;
+  return n;
+}
+
+/** The line of the deepest known key on `path` (falls back to its nearest ancestor). */
+export function lineOf(scan: KeyScan, path: readonly (string | number)[]): number | undefined {
+  for (let depth = path.length; depth > 0; depth--) {
+    const wanted = path.slice(0, depth).map(String);
+    const hit = scan.keys.find((k) => k.path.length === wanted.length && k.path.every((p, j) => p === wanted[j]));
+    if (hit) return hit.line;
+  }
+  return undefined;
+}

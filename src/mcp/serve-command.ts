@@ -1,0 +1,31 @@
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { pino } from "pino";
+import { parseCommandArgs } from "../cli-args.js";
+import { loadConfig, resolveConfigPath } from "../contacts/config.js";
+import { createSendDeps } from "../send/deps.js";
+import { createServer } from "./server.js";
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs("serve", args, {});
+  // stdout carries the MCP protocol; every diagnostic goes to stderr.
+  const log = pino({ name: "openclaw-guard", base: undefined }, pino.destination({ fd: 2, sync: true }));
+  const configPath = resolveConfigPath({ flag: values.config });
+  const deps = createSendDeps(configPath, process.env, (message) => log.warn(message));
+  try {
+    // Refuse to start on a bad config or transport; later edits are re-checked on every call.
+    const config = loadConfig(configPath);
+    const transport = deps.transportFor(config);
+    log.info({ config: configPath, transport: transport.name, contacts: config.contacts.size }, "openclaw-guard MCP server starting on stdio");
+  } catch (error) {
+    process.stderr.write(`openclaw-guard serve: refusing to start.\n${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const server = createServer({ send: deps });
+  const closed = new Promise<void>((resolve) => {
+    server.onclose = () => resolve();
+  });
+  await server.connect(new StdioServerTransport());
+  process.stdin.on("end", () => void server.close());
+  await closed;
+  return 0;
+}

@@ -1,0 +1,23 @@
+import { text } from "node:stream/consumers";
+import { parseCommandArgs, UsageError } from "../cli-args.js";
+import { resolveConfigPath } from "../contacts/config.js";
+import { createSendDeps } from "./deps.js";
+import { sendMessage, type SendStatus } from "./pipeline.js";
+
+const EXIT: Record<SendStatus, number> = { sent: 0, queued: 0, refused: 2, failed: 1, unknown: 1 };
+
+/** `send <alias> [message]`: the message from the argument, or from stdin when omitted. */
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("send", args, { json: { type: "boolean" } });
+  if (positionals.length < 1 || positionals.length > 2) throw new UsageError("usage: openclaw-guard send [--config PATH] [--json] <alias> [message]  (message from stdin when omitted)");
+  const [to, argMessage] = positionals;
+  const message = argMessage ?? (await text(process.stdin));
+  const deps = createSendDeps(resolveConfigPath({ flag: values.config }));
+  const result = await sendMessage(deps, { to, message, origin: "cli" });
+  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else if (result.status === "sent" || result.status === "queued") {
+    process.stdout.write(`${result.status}${result.dryRun ? " (dry run, nothing delivered)" : ""}: ${result.to} via ${result.channel}${result.messageId ? `, message id ${result.messageId}` : ""}\n`);
+  }
+  if (!values.json && result.reason && !result.dryRun) process.stderr.write(`${result.status}: ${result.reason}\n`);
+  return EXIT[result.status];
+}
