@@ -48,7 +48,7 @@ const fileSchema = z.strictObject({
   guard: z.strictObject({ allowOpenclawCommands: z.array(z.string().min(1)).optional() }).prefault({}),
 });
 
-type Problem = { path: (string | number)[]; message: string; fix: string };
+type Problem = { path: (string | number)[]; message: string; fix: string; line?: number };
 
 export type PathOptions = { flag?: string; env?: NodeJS.ProcessEnv };
 
@@ -98,9 +98,19 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
   const scan = scanJson5Keys(text);
   const problems: Problem[] = scan.duplicates.map((d) => ({
     path: d.path,
-    message: `"${d.path.join(".")}" is defined twice`,
+    line: d.line,
+    message: `"${d.path.join(".")}" is defined twice (first on line ${lineOf(scan, d.path)})`,
     fix: "Remove or rename one of them; JSON5 would silently keep only the last.",
   }));
+  // Scanned keys too: JSON5 turns a "__proto__" key into a prototype, invisible to Object.entries.
+  const scannedAliases = scan.keys.filter((k) => k.path.length === 2 && k.path[0] === "contacts").map((k) => k.path[1]!);
+  const rawContacts = (raw as { contacts?: unknown } | null)?.contacts;
+  const aliases = new Set([...scannedAliases, ...(rawContacts && typeof rawContacts === "object" ? Object.keys(rawContacts) : [])]);
+  for (const alias of aliases) {
+    if (!isValidAlias(alias)) {
+      problems.push({ path: ["contacts", alias], message: `"${alias}" is not a valid alias`, fix: "Aliases are 1-32 characters: lower-case a-z, 0-9, '.', '_', '-', starting with a letter or digit." });
+    }
+  }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap(describeIssue));
   if (problems.length > 0 || !parsed.success) throw formatProblems(path, scan, problems);
@@ -133,10 +143,6 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
 
 function checkContact(alias: string, entry: z.infer<typeof contactSchema>, problems: Problem[]): Contact | undefined {
   const at = ["contacts", alias];
-  if (!isValidAlias(alias)) {
-    problems.push({ path: at, message: `"${alias}" is not a valid alias`, fix: "Aliases are 1-32 characters: lower-case a-z, 0-9, '.', '_', '-', starting with a letter or digit." });
-    return undefined;
-  }
   if (!(CHANNELS as readonly string[]).includes(entry.channel)) {
     problems.push({ path: [...at, "channel"], message: `unknown channel "${entry.channel}" for "${alias}"`, fix: `Use one of: ${CHANNELS.join(", ")}.` });
     return undefined;
@@ -165,7 +171,7 @@ function describeIssue(issue: z.core.$ZodIssue): Problem[] {
 }
 
 function formatProblems(path: string, scan: KeyScan, problems: Problem[]): ConfigError {
-  const lines = problems.map((p) => `${path}:${lineOf(scan, p.path) ?? 1}: ${p.message}. ${p.fix}`);
+  const lines = problems.map((p) => `${path}:${p.line ?? lineOf(scan, p.path) ?? 1}: ${p.message}. ${p.fix}`);
   return new ConfigError(lines.join("\n"));
 }
 

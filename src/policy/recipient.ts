@@ -36,15 +36,15 @@ export function decideRecipient<C>(input: unknown, contacts: ReadonlyMap<string,
   if (contacts.size === 0) {
     return { allow: false, code: "empty-address-book", reason: "The address book has no contacts, so every send is refused. A human must add contacts to the openclaw-guard config." };
   }
-  const unknown = explainUnknown(alias);
+  const unknown = explainUnknown(input as string, alias);
   return { allow: false, code: unknown.code, reason: `${unknown.reason} ${whatToDo(contacts)}` };
 }
 
-function explainUnknown(alias: string): { code: RecipientRefusal; reason: string } {
-  const digits = alias.replace(/\D/g, "").length;
-  if (digits >= 7 && /^[\d().+-]+$/.test(alias)) return { code: "phone-number", reason: "The recipient looks like a phone number; raw numbers are never accepted." };
-  if (/^-?\d+(:topic:\d+)?$/.test(alias) || digits >= 7) return { code: "chat-id", reason: "The recipient looks like a numeric chat id or number; only aliases are accepted." };
-  if (alias in Object.prototype) return { code: "object-property", reason: `"${alias}" is an object property name, not a contact.` };
+function explainUnknown(input: string, alias: string): { code: RecipientRefusal; reason: string } {
+  if (/^-\d+$|:topic:/.test(alias)) return { code: "chat-id", reason: "The recipient looks like a numeric chat id; only aliases are accepted." };
+  if (alias.replace(/\D/g, "").length >= 7) return { code: "phone-number", reason: "The recipient looks like a phone number; raw numbers are never accepted." };
+  const name = input.replace(EDGE_WHITESPACE, "");
+  if (name in Object.prototype || alias in Object.prototype) return { code: "object-property", reason: `"${name}" is an object property name, not a contact.` };
   if (!isValidAlias(alias)) return { code: "invalid-alias", reason: "The recipient is not a valid alias (lower-case letters, digits, \".\", \"_\", \"-\")." };
   return { code: "unknown-alias", reason: `"${alias}" is not in the address book; there is no fuzzy matching.` };
 }
@@ -69,7 +69,7 @@ function classifyInput(input: unknown): { code: RecipientRefusal; reason: string
   if (/[^\x20-\x7e]/.test(trimmed)) return { code: "non-ascii", reason: "The recipient contains non-ASCII characters; look-alike letters are not accepted." };
   if (SCHEMES.test(trimmed)) return { code: "address", reason: "The recipient looks like a channel address; only aliases are accepted." };
   if (/@/.test(trimmed) || /^[!#]/.test(trimmed)) return { code: "address", reason: "The recipient looks like a username, JID, e-mail or room address; only aliases are accepted." };
-  if (trimmed.startsWith("+") || (/^[\d\s().-]+$/.test(trimmed) && trimmed.replace(/\D/g, "").length >= 7)) {
+  if (trimmed.startsWith("+") || (/^\(?\d[\d\s().-]*$/.test(trimmed) && trimmed.replace(/\D/g, "").length >= 7)) {
     return { code: "phone-number", reason: "The recipient looks like a phone number; raw numbers are never accepted." };
   }
   if (/[,;|&\s[\]{}]/.test(trimmed)) return { code: "list", reason: "The recipient must be exactly one alias, not a list or a phrase." };

@@ -1,0 +1,132 @@
+import { chmodSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, parseConfig, resolveConfigPath } from "../../src/contacts/config.js";
+import { BOOK, privateDir, writeConfig } from "../helpers.js";
+
+function errorOf(text: string): string {
+  try {
+    parseConfig(text, "/cfg/config.json5");
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseConfig", () => {
+  it("loads the address book with canonical targets", () => {
+    const config = parseConfig(BOOK, "/cfg/config.json5");
+    expect([...config.contacts.keys()]).toEqual(["alice", "ops"]);
+    expect(config.contacts.get("ops")).toEqual({ alias: "ops", channel: "telegram", target: "-1001234567890", account: "work", description: "Ops group" });
+    expect(config.openclaw).toEqual({ transport: "dry-run", bin: undefined, timeoutMs: 60000 });
+    expect(config.audit.includeText).toBe(false);
+  });
+
+  it("stores phone targets in E.164", () => {
+    const config = parseConfig(`{ openclaw: { transport: "dry-run" }, contacts: { a: { channel: "signal", target: "+49 151 1234 5678" } } }`, "/c");
+    expect(config.contacts.get("a")?.target).toBe("+4915112345678");
+  });
+
+  it("an empty address book loads (and then denies every send)", () => {
+    expect(parseConfig(`{ openclaw: { transport: "dry-run" } }`, "/c").contacts.size).toBe(0);
+  });
+
+  it("refuses duplicate aliases with both the line and a fix", () => {
+    const message = errorOf(`{
+  openclaw: { transport: "dry-run" },
+  contacts: {
+    alice: { channel: "whatsapp", target: "+27821234567" },
+    alice: { channel: "whatsapp", target: "+4915112345678" },
+  },
+}`);
+    expect(message).toContain("/cfg/config.json5:5:");
+    expect(message).toMatch(/contacts\.alice" is defined twice.*Remove or rename/);
+  });
+
+  it("treats quoted and bare duplicate keys alike", () => {
+    expect(errorOf(`{ contacts: { 'bob': { channel: "signal", target: "+4915112345678" }, "bob": { channel: "signal", target: "+4915112345678" } }, openclaw: { transport: "dry-run" } }`)).toMatch(/defined twice/);
+  });
+
+  it("refuses unknown keys at their line", () => {
+    const message = errorOf(`{
+  openclaw: { transport: "dry-run" },
+  contacts: {
+    alice: { channel: "whatsapp", target: "+27821234567", tagret: "x" },
+  },
+  allowAll: true,
+}`);
+    expect(message).toContain(':4: unknown key "tagret" in contacts.alice');
+    expect(message).toContain(':6: unknown key "allowAll" in the top level');
+    expect(message).toMatch(/check its spelling/);
+  });
+
+  it("refuses unknown channels and says which exist", () => {
+    expect(errorOf(`{ openclaw: { transport: "dry-run" },\n contacts: {\n x: { channel: "sms", target: "+27821234567" } } }`)).toMatch(/:3: unknown channel "sms".*Use one of: whatsapp, telegram/);
+  });
+
+  it("refuses invalid, ambiguous or region-less phone targets without echoing them", () => {
+    for (const target of ["0821234567", "+1 555 000 1111", "27821234567", "Family"]) {
+      const message = errorOf(`{ openclaw: { transport: "dry-run" }, contacts: { x: { channel: "whatsapp", target: "${target}" } } }`);
+      expect(message).toMatch(/not a valid whatsapp target/);
+      expect(message).not.toContain(target);
+    }
+  });
+
+  it("refuses aliases outside the pattern", () => {
+    for (const alias of ["Alice", "-ops", "a".repeat(33), "ali ce", "__proto__"]) {
+      expect(errorOf(`{ openclaw: { transport: "dry-run" }, contacts: { ${JSON.stringify(alias)}: { channel: "telegram", target: "123" } } }`)).toMatch(/not a valid alias/);
+    }
+  });
+
+  it("reports JSON5 syntax errors with their line", () => {
+    expect(errorOf(`{\n contacts: {\n alice: { channel: "whatsapp" target: "+27821234567" } } }`)).toMatch(/config\.json5:3: not valid JSON5/);
+  });
+
+  it("needs an absolute openclaw.bin for the cli transport", () => {
+    expect(errorOf(`{ openclaw: { transport: "cli" } }`)).toMatch(/needs openclaw.bin/);
+    expect(errorOf(`{ openclaw: { transport: "cli", bin: "openclaw" } }`)).toMatch(/must be an absolute path/);
+    const config = parseConfig(`{ openclaw: { transport: "cli", bin: ["/opt/node24/bin/node", "/opt/openclaw/openclaw.mjs"], timeoutMs: 5000 } }`, "/c");
+    expect(config.openclaw).toEqual({ transport: "cli", bin: ["/opt/node24/bin/node", "/opt/openclaw/openclaw.mjs"], timeoutMs: 5000 });
+  });
+
+  it("resolves the audit file relative to the config and expands ~", () => {
+    expect(parseConfig(`{ openclaw: { transport: "dry-run" }, audit: { file: "logs/a.jsonl" } }`, "/cfg/config.json5").audit.file).toBe("/cfg/logs/a.jsonl");
+    expect(parseConfig(`{ openclaw: { transport: "dry-run" }, audit: { file: "~/a.jsonl" } }`, "/cfg/c", { HOME: "/home/u" }).audit.file).toBe("/home/u/a.jsonl");
+    expect(parseConfig(`{ openclaw: { transport: "dry-run" } }`, "/cfg/c", { HOME: "/home/u" }).audit.file).toBe("/home/u/.local/state/openclaw-guard/audit.jsonl");
+  });
+});
+
+describe("loadConfig file checks", () => {
+  it("refuses a config file other users can write, with the chmod fix", () => {
+    const dir = privateDir();
+    const path = writeConfig(dir, BOOK);
+    chmodSync(path, 0o666);
+    expect(() => loadConfig(path)).toThrow(/writable by other users \(mode 666\).*chmod go-w/);
+    chmodSync(path, 0o620);
+    expect(() => loadConfig(path)).toThrow(/writable by other users/);
+    chmodSync(path, 0o644);
+    expect(loadConfig(path).contacts.size).toBe(2);
+  });
+
+  it("refuses a config whose directory other users can write", () => {
+    const dir = join(privateDir(), "shared");
+    mkdirSync(dir);
+    const path = writeConfig(dir, BOOK);
+    chmodSync(dir, 0o777);
+    expect(() => loadConfig(path)).toThrow(/config directory is writable by other users/);
+  });
+
+  it("says how to create a missing config", () => {
+    expect(() => loadConfig(join(privateDir(), "nope.json5"))).toThrow(/ENOENT.*examples\/config\.json5/);
+  });
+});
+
+describe("resolveConfigPath", () => {
+  it("prefers --config, then OPENCLAW_GUARD_CONFIG, then XDG_CONFIG_HOME, then ~/.config", () => {
+    expect(resolveConfigPath({ flag: "/a.json5", env: { OPENCLAW_GUARD_CONFIG: "/b.json5" } })).toBe("/a.json5");
+    expect(resolveConfigPath({ env: { OPENCLAW_GUARD_CONFIG: "/b.json5", XDG_CONFIG_HOME: "/x" } })).toBe("/b.json5");
+    expect(resolveConfigPath({ env: { XDG_CONFIG_HOME: "/x", HOME: "/h" } })).toBe("/x/openclaw-guard/config.json5");
+    expect(resolveConfigPath({ env: { HOME: "/h" } })).toBe("/h/.config/openclaw-guard/config.json5");
+  });
+});

@@ -1,0 +1,85 @@
+// Shared test scaffolding: private temp dirs and config files written the way a careful human would.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach } from "vitest";
+
+export const REPO_ROOT = resolve(import.meta.dirname, "..");
+export const CLI = join(REPO_ROOT, "dist", "cli.js");
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A 0700 temp dir removed after the test. */
+export function privateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ocg-test-"));
+  chmodSync(dir, 0o700);
+  made.push(dir);
+  return dir;
+}
+
+export function writeConfig(dir: string, text: string, name = "config.json5"): string {
+  const path = join(dir, name);
+  writeFileSync(path, text, { mode: 0o600 });
+  return path;
+}
+
+export const BOOK = `{
+  openclaw: { transport: "dry-run" },
+  contacts: {
+    alice: { channel: "whatsapp", target: "+27821234567", description: "Alice, co-founder" },
+    ops: { channel: "telegram", target: "-1001234567890", account: "work", description: "Ops group" },
+  },
+}`;
+
+import type { AuditLog, AuditRecord } from "../src/audit/audit-log.js";
+import { createConfigSource } from "../src/contacts/config-source.js";
+import { parseConfig, type Config } from "../src/contacts/config.js";
+import type { DeliveryOutcome, DeliveryRequest, Transport } from "../src/gateway/transport.js";
+import type { SendDeps } from "../src/send/pipeline.js";
+
+export type Recorder = Transport & { requests: DeliveryRequest[] };
+
+export function recordingTransport(answer: (r: DeliveryRequest) => DeliveryOutcome | Promise<DeliveryOutcome> = () => ({ status: "sent", messageId: "m1" })): Recorder {
+  const requests: DeliveryRequest[] = [];
+  return {
+    name: "recording",
+    requests,
+    async deliver(request) {
+      requests.push(request);
+      return answer(request);
+    },
+  };
+}
+
+export function memoryAudit(): AuditLog & { records: AuditRecord[] } {
+  const records: AuditRecord[] = [];
+  return { records, append: (record) => void records.push(JSON.parse(JSON.stringify(record)) as AuditRecord) };
+}
+
+/** Pipeline deps over a config text held in memory (no file), a recording transport and audit. */
+export function memoryDeps(text = BOOK, transport: Transport = recordingTransport()) {
+  const audit = memoryAudit();
+  let config: Config | Error = parseConfig(text, "/mem/config.json5");
+  const deps: SendDeps = {
+    config: { path: "/mem/config.json5", current: () => (config instanceof Error ? { ok: false, error: config.message } : { ok: true, config }) },
+    transportFor: () => transport,
+    auditFor: () => audit,
+    newId: (() => {
+      let n = 0;
+      return () => `id-${++n}`;
+    })(),
+  };
+  const setConfig = (next: string) => {
+    try {
+      config = parseConfig(next, "/mem/config.json5");
+    } catch (error) {
+      config = error as Error;
+    }
+  };
+  return { deps, audit, transport, setConfig };
+}
+
+export { createConfigSource };

@@ -1,0 +1,104 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it } from "vitest";
+import { createDryRunTransport } from "../../src/gateway/dry-run-transport.js";
+import { createServer } from "../../src/mcp/server.js";
+import { BOOK, memoryDeps, recordingTransport } from "../helpers.js";
+
+async function connect(text = BOOK, transport = recordingTransport()) {
+  const memory = memoryDeps(text, transport);
+  const server = createServer({ send: memory.deps });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: "test", version: "1.0.0" });
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  return { client, transport, ...memory };
+}
+
+const call = (client: Client, name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }, CallToolResultSchema);
+
+describe("MCP server (in-process client)", () => {
+  it("lists both tools with annotations and the valid aliases, never a target", async () => {
+    const { client } = await connect();
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(["send_message", "list_contacts"]);
+    const send = tools[0]!;
+    expect(send.annotations).toMatchObject({ destructiveHint: true, openWorldHint: true, readOnlyHint: false });
+    expect(tools[1]!.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: false });
+    expect(send.description).toContain("alice (whatsapp: Alice, co-founder)");
+    expect(send.inputSchema).toMatchObject({ required: ["to", "message"], properties: { to: { type: "string" }, message: { type: "string" } } });
+    expect(JSON.stringify(tools)).not.toMatch(/27821234567|1001234567890/);
+  });
+
+  it("send_message delivers to an alias and returns structured content", async () => {
+    const { client, transport } = await connect();
+    const result = await call(client, "send_message", { to: "alice", message: "-- leading dashes $(rm -rf ~)" });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ status: "sent", to: "alice", channel: "whatsapp", messageId: "m1" });
+    expect(transport.requests[0]!.text).toBe("-- leading dashes $(rm -rf ~)");
+  });
+
+  it("refuses a raw number with isError and a text that says what to do, and audits it", async () => {
+    const { client, transport, audit } = await connect();
+    const result = await call(client, "send_message", { to: "+27 82 123 4567", message: "business details" });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toMatchObject({ status: "refused" });
+    expect((result.content as { text: string }[])[0]!.text).toMatch(/^Refused, nothing was sent: .*Use exactly one of these aliases: alice, ops \(see list_contacts\)/);
+    expect(transport.requests).toEqual([]);
+    expect(audit.records).toHaveLength(1);
+    expect(JSON.stringify([result, audit.records])).not.toMatch(/27821234567|82 123 4567/);
+  });
+
+  it("audits calls whose arguments the JSON schema would reject (list, missing, wrong type)", async () => {
+    const { client, transport, audit } = await connect();
+    for (const args of [{ to: ["alice", "ops"], message: "x" }, { message: "x" }, { to: 5, message: "x" }, { to: "alice" }]) {
+      const result = await call(client, "send_message", args);
+      expect(result.isError).toBe(true);
+      expect(result.structuredContent).toMatchObject({ status: "refused" });
+    }
+    expect(transport.requests).toEqual([]);
+    expect(audit.records.map((r) => r.code)).toEqual(["list", "not-a-string", "not-a-string", "invalid-message"]);
+  });
+
+  it("list_contacts shows alias, channel and description only", async () => {
+    const { client } = await connect();
+    const result = await call(client, "list_contacts", {});
+    expect(result.structuredContent).toEqual({
+      contacts: [
+        { alias: "alice", channel: "whatsapp", description: "Alice, co-founder" },
+        { alias: "ops", channel: "telegram", description: "Ops group" },
+      ],
+    });
+  });
+
+  it("reports failed deliveries as isError and unknown ones with a do-not-resend reason", async () => {
+    let answer: "failed" | "unknown" = "failed";
+    const { client } = await connect(BOOK, recordingTransport(() => ({ status: answer, reason: answer === "failed" ? "bot was blocked" : "timed out; do not resend" })));
+    const failed = await call(client, "send_message", { to: "ops", message: "x" });
+    expect(failed.isError).toBe(true);
+    expect((failed.content as { text: string }[])[0]!.text).toMatch(/Failed.*bot was blocked/);
+    answer = "unknown";
+    const unknown = await call(client, "send_message", { to: "ops", message: "x" });
+    expect(unknown.structuredContent).toMatchObject({ status: "unknown", reason: "timed out; do not resend" });
+  });
+
+  it("an edited address book takes effect at once, and an invalid one refuses every send", async () => {
+    const { client, setConfig, transport } = await connect();
+    setConfig(BOOK.replace("ops:", "ops2:"));
+    expect((await client.listTools()).tools[0]!.description).toContain("ops2 (telegram");
+    expect((await call(client, "send_message", { to: "ops", message: "x" })).structuredContent).toMatchObject({ status: "refused" });
+    setConfig("{ contacts: ");
+    const listed = await client.listTools();
+    expect(listed.tools[0]!.description).toContain("currently invalid");
+    const result = await call(client, "send_message", { to: "alice", message: "x" });
+    expect(result.structuredContent).toMatchObject({ status: "refused", reason: expect.stringMatching(/config is invalid/) });
+    expect((await call(client, "list_contacts", {})).isError).toBe(true);
+    expect(transport.requests).toEqual([]);
+  });
+
+  it("marks dry-run results", async () => {
+    const { client } = await connect(BOOK, Object.assign(createDryRunTransport(), { requests: [] }));
+    const result = await call(client, "send_message", { to: "alice", message: "x" });
+    expect(result.structuredContent).toMatchObject({ status: "sent", dryRun: true });
+  });
+});

@@ -1,0 +1,182 @@
+// A scripted stand-in for the Anthropic Messages API, so the real Claude Code CLI
+// (permission engine, hooks, MCP client, Bash tool) can run without a model.
+//
+// The main conversation is recognised by the `tools` it offers. Its step is derived from
+// the request itself (number of assistant turns so far), so retries and side requests
+// never consume script steps. Side requests (title generation, quota probes, ...) get a
+// harmless text answer.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type ScriptStep = { tool: string; input: Record<string, unknown> } | { text: string };
+
+export interface ToolResult {
+  tool_use_id: string;
+  /** The scripted tool name that produced this result. */
+  tool: string;
+  is_error: boolean;
+  /** All text content of the result, joined. */
+  text: string;
+}
+
+export interface RecordedRequest {
+  path: string;
+  body: MessagesBody;
+  /** True when this request belongs to the main (tool-using) conversation. */
+  main: boolean;
+}
+
+interface ContentBlock {
+  type: string;
+  [key: string]: unknown;
+}
+interface Message {
+  role: "user" | "assistant";
+  content: string | ContentBlock[];
+}
+interface MessagesBody {
+  model?: string;
+  stream?: boolean;
+  tools?: unknown[];
+  messages?: Message[];
+}
+
+export interface FakeAnthropic {
+  url: string;
+  requests: RecordedRequest[];
+  /** Tool results the model was shown, in order, one per tool_use id. */
+  toolResults(): ToolResult[];
+  close(): Promise<void>;
+}
+
+const FINAL_TEXT = "Done.";
+
+export async function startFakeAnthropic(script: ScriptStep[]): Promise<FakeAnthropic> {
+  const requests: RecordedRequest[] = [];
+
+  const server = createServer((req, res) => {
+    readBody(req)
+      .then((raw) => handle(req, res, raw))
+      .catch((error: unknown) => {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: String(error) } }));
+      });
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (req.method !== "POST" || !path.startsWith("/v1/messages")) {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: path } }));
+      return;
+    }
+    const body = (raw ? JSON.parse(raw) : {}) as MessagesBody;
+    if (path === "/v1/messages/count_tokens") {
+      requests.push({ path, body, main: false });
+      sendJson(res, { input_tokens: 10 });
+      return;
+    }
+    const main = Array.isArray(body.tools) && body.tools.length > 0;
+    requests.push({ path, body, main });
+    const step: ScriptStep = main ? (script[assistantTurns(body)] ?? { text: FINAL_TEXT }) : { text: "ok" };
+    const id = `toolu_fake_${assistantTurns(body)}`;
+    const content: ContentBlock[] =
+      "tool" in step ? [{ type: "tool_use", id, name: step.tool, input: step.input }] : [{ type: "text", text: step.text }];
+    const stopReason = "tool" in step ? "tool_use" : "end_turn";
+    const model = body.model ?? "claude-fake";
+    if (body.stream) sendStream(res, model, content, stopReason);
+    else sendJson(res, message(model, content, stopReason));
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    toolResults: () => collectToolResults(requests),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function assistantTurns(body: MessagesBody): number {
+  return (body.messages ?? []).filter((m) => m.role === "assistant").length;
+}
+
+/** Tool results from the latest main request (it carries the whole chain), mapped to tool names. */
+function collectToolResults(requests: RecordedRequest[]): ToolResult[] {
+  const last = requests.filter((r) => r.main).at(-1);
+  if (!last) return [];
+  const names = new Map<string, string>();
+  const results: ToolResult[] = [];
+  for (const msg of last.body.messages ?? []) {
+    if (typeof msg.content === "string") continue;
+    for (const block of msg.content) {
+      if (block.type === "tool_use") names.set(String(block.id), String(block.name));
+      if (block.type === "tool_result") {
+        const id = String(block.tool_use_id);
+        results.push({ tool_use_id: id, tool: names.get(id) ?? "?", is_error: block.is_error === true, text: resultText(block.content) });
+      }
+    }
+  }
+  return results;
+}
+
+function resultText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((c: { type?: string; text?: unknown }) => (c.type === "text" ? String(c.text) : ""))
+    .filter(Boolean)
+    .join("\n");
+}
+
+function message(model: string, content: ContentBlock[], stopReason: string) {
+  return {
+    id: `msg_fake_${Date.now()}`,
+    type: "message",
+    role: "assistant",
+    model,
+    content,
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage: { input_tokens: 10, output_tokens: 10 },
+  };
+}
+
+function sendJson(res: ServerResponse, value: unknown): void {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify(value));
+}
+
+function sendStream(res: ServerResponse, model: string, content: ContentBlock[], stopReason: string): void {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const event = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  event("message_start", { message: { ...message(model, [], ""), stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } } });
+  content.forEach((block, index) => {
+    if (block.type === "tool_use") {
+      event("content_block_start", { index, content_block: { ...block, input: {} } });
+      event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) } });
+    } else {
+      event("content_block_start", { index, content_block: { type: "text", text: "" } });
+      event("content_block_delta", { index, delta: { type: "text_delta", text: block.text } });
+    }
+    event("content_block_stop", { index });
+  });
+  event("message_delta", { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: 10 } });
+  event("message_stop", {});
+  res.end();
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,183 @@
+// Runs the real OpenClaw gateway (installed by scripts/setup-e2e.sh) in an isolated
+// home on loopback, with Telegram pointed at a fake Bot API. Never leaves it running.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
+import { execa } from "execa";
+import { REPO_ROOT } from "./claude-code.js";
+import { BOT_TOKEN } from "./fake-telegram.js";
+
+const E2E_DIR = join(REPO_ROOT, ".cache/e2e");
+export const NODE24 = join(E2E_DIR, "node24/node_modules/.bin/node");
+export const OPENCLAW = join(E2E_DIR, "openclaw/node_modules/openclaw/openclaw.mjs");
+const STAMP = join(E2E_DIR, "installed");
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 5_000;
+const CLI_TIMEOUT_MS = 60_000;
+
+/**
+ * Why the e2e suite should skip, or undefined to run it. It skips only when nothing is
+ * installed outside CI; in CI a missing install must fail loudly instead.
+ */
+export function e2eSkipReason(): string | undefined {
+  if (existsSync(STAMP) || process.env.CI) return undefined;
+  return `skipping OpenClaw e2e tests: ${E2E_DIR} is missing; run scripts/setup-e2e.sh`;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  token: string;
+  home: string;
+  /** Environment under which the real CLI talks to this gateway. */
+  env: Record<string, string>;
+  /** Everything the gateway printed so far (for failure messages). */
+  output(): string;
+  /** Stops the gateway and removes its home. */
+  stop(): Promise<void>;
+  /** Stops and starts the gateway again with the same home, config and port. */
+  restart(): Promise<void>;
+}
+
+// Killed synchronously if the test process exits without stopping them.
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) killGroup(child, "SIGKILL");
+});
+
+export async function startGateway(options: { fakeTelegramUrl: string; token?: string }): Promise<Gateway> {
+  if (!existsSync(STAMP)) throw new Error(`${E2E_DIR} is not set up: run scripts/setup-e2e.sh`);
+  const token = options.token ?? randomBytes(16).toString("hex");
+  const port = await freePort();
+  const home = await mkdtemp(join(tmpdir(), "openclaw-e2e-"));
+  const config = {
+    gateway: { mode: "local", port, bind: "loopback", auth: { mode: "token", token } },
+    channels: { telegram: { enabled: true, botToken: BOT_TOKEN, apiRoot: options.fakeTelegramUrl } },
+    logging: { file: join(home, "gateway.log") },
+  };
+  await mkdir(join(home, ".openclaw"));
+  await writeFile(join(home, ".openclaw/openclaw.json"), JSON.stringify(config, null, 2));
+  const env = {
+    PATH: `${dirname(NODE24)}:/usr/local/bin:/usr/bin:/bin`,
+    HOME: home,
+    OPENCLAW_HOME: home,
+    OPENCLAW_DISABLE_BONJOUR: "1",
+    OPENCLAW_NO_AUTO_UPDATE: "1",
+    OPENCLAW_OFFLINE: "1",
+  };
+
+  let output = "";
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    output = "";
+    child = await spawnUntilReady(env, (text) => (output += text));
+  };
+  const halt = async () => {
+    if (child) await stopProcess(child);
+    child = undefined;
+  };
+
+  try {
+    await launch();
+  } catch (error) {
+    await rm(home, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    port,
+    token,
+    home,
+    env,
+    output: () => output,
+    stop: async () => {
+      await halt();
+      await rm(home, { recursive: true, force: true });
+    },
+    restart: async () => {
+      await halt();
+      await launch();
+    },
+  };
+}
+
+/** Runs the real openclaw CLI under Node 24 (it needs node:sqlite). */
+export async function openclawCli(args: string[], env: Record<string, string>) {
+  const started = performance.now();
+  const result = await execa(NODE24, [OPENCLAW, ...args], {
+    env,
+    extendEnv: false,
+    stdin: "ignore",
+    reject: false,
+    timeout: CLI_TIMEOUT_MS,
+    forceKillAfterDelay: 2_000,
+  });
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut, durationMs: Math.round(performance.now() - started) };
+}
+
+async function spawnUntilReady(env: Record<string, string>, onOutput: (text: string) => void): Promise<ChildProcess> {
+  // Own process group, so stopping it also stops anything the gateway spawned.
+  const child = spawn(NODE24, [OPENCLAW, "gateway", "run"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  let seen = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      const text = stripVTControlCharacters(chunk.toString("utf8"));
+      onOutput(text);
+      seen += text;
+      if (seen.includes("[gateway] ready")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited before ready (code ${code}, signal ${signal})`));
+    });
+  });
+  try {
+    await ready;
+    return child;
+  } catch (error) {
+    await stopProcess(child);
+    throw new Error(`${(error as Error).message}\n--- gateway output ---\n${seen.slice(-4000)}`);
+  }
+}
+
+/** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  killGroup(child, "SIGTERM");
+  const timer = setTimeout(() => killGroup(child, "SIGKILL"), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
