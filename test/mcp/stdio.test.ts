@@ -1,0 +1,97 @@
+// The built server over real stdio: the SDK's client, the MCP Inspector CLI, and raw stdout hygiene.
+import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { describe, expect, it } from "vitest";
+import { BOOK, CLI, privateDir, REPO_ROOT, writeConfig } from "../helpers.js";
+
+const run = promisify(execFile);
+const INSPECTOR = join(REPO_ROOT, "node_modules", ".bin", "mcp-inspector");
+
+function setup(text = BOOK) {
+  const home = privateDir();
+  const config = writeConfig(home, text.replace("openclaw:", `audit: { file: "${join(home, "audit.jsonl")}" }, openclaw:`));
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home };
+  const auditLines = () => readFileSync(join(home, "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { home, config, env, auditLines };
+}
+
+describe("dist/cli.js serve over stdio", () => {
+  it("serves the SDK's own stdio client", async () => {
+    const { config, env, auditLines } = setup();
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--config", config], env, stderr: "pipe" });
+    const client = new Client({ name: "stdio-test", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["send_message", "list_contacts"]);
+      const sent = await client.callTool({ name: "send_message", arguments: { to: "ops", message: "deploy done" } });
+      expect(sent.structuredContent).toMatchObject({ status: "sent", to: "ops", channel: "telegram", dryRun: true });
+      const refused = await client.callTool({ name: "send_message", arguments: { to: "tel:+27821234567", message: "x" } });
+      expect(refused.isError).toBe(true);
+    } finally {
+      await client.close();
+    }
+    expect(auditLines().map((r) => [r.event, r.status ?? r.decision])).toEqual([["attempt", "allow"], ["outcome", "sent"], ["attempt", "refused"]]);
+  });
+
+  it("writes nothing but JSON-RPC to stdout", async () => {
+    const { config, env } = setup();
+    const child = spawn(process.execPath, [CLI, "serve", "--config", config], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const lines = [
+      { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "send_message", arguments: { to: "alice", message: "hi" } } },
+    ];
+    child.stdin.end(lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(0);
+    const out = stdout.trim().split("\n");
+    expect(out).toHaveLength(2);
+    for (const line of out) expect(JSON.parse(line)).toMatchObject({ jsonrpc: "2.0" });
+    expect(stderr).toMatch(/MCP server starting/);
+  });
+
+  it("refuses to start on an invalid config, naming file, line and fix", async () => {
+    const { config, env } = setup(BOOK.replace('"telegram"', '"telegarm"'));
+    const error = await run(process.execPath, [CLI, "serve", "--config", config], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(error).toMatchObject({ code: 1 });
+    expect((error as { stderr: string }).stderr).toMatch(new RegExp(`refusing to start[\\s\\S]*${config}:\\d+: unknown channel "telegarm".*Use one of`));
+  });
+
+  it("refuses to start with the gateway transport until it exists", async () => {
+    const { config, env } = setup(BOOK.replace('"dry-run"', '"gateway"'));
+    const error = await run(process.execPath, [CLI, "serve", "--config", config], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(error).toMatchObject({ code: 1, stderr: expect.stringMatching(/gateway" transport is not available/) });
+  });
+});
+
+describe("MCP Inspector CLI (pinned 2.12.0) against dist/cli.js serve", () => {
+  const inspect = (env: Record<string, string>, config: string, args: string[]) =>
+    run(INSPECTOR, ["--cli", process.execPath, CLI, "serve", "-e", `OPENCLAW_GUARD_CONFIG=${config}`, "-e", `HOME=${env.HOME}`, ...args], { env: { ...env, HOME: env.HOME } }).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
+
+  it("lists tools, sends to an alias, and gets isError (exit 5) for a raw number", async () => {
+    const { config, env, auditLines } = setup();
+    const listed = await inspect(env, config, ["--method", "tools/list"]);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).tools.map((t: { name: string }) => t.name)).toEqual(["send_message", "list_contacts"]);
+
+    const sent = await inspect(env, config, ["--method", "tools/call", "--tool-name", "send_message", "--tool-arg", "to=alice", "--tool-arg", "message=hello from inspector"]);
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.stdout).structuredContent).toMatchObject({ status: "sent", to: "alice", dryRun: true });
+
+    const refused = await inspect(env, config, ["--method", "tools/call", "--tool-name", "send_message", "--tool-arg", "to=+27821234567", "--tool-arg", "message=x"]);
+    expect(refused.code).toBe(5);
+    expect(refused.stdout).not.toContain("27821234567");
+    expect(auditLines().filter((r) => r.event === "attempt").map((r) => r.decision)).toEqual(["allow", "refuse"]);
+  }, 60_000);
+});
