@@ -1,6 +1,5 @@
 // Delivery by running the real `openclaw` CLI: argv array, no shell, a minimal explicit environment,
 // the binary from the config (never a PATH lookup, so a guard shim never sees our own sends).
-import { execa } from "execa";
 import type { DeliveryOutcome, DeliveryRequest, Transport } from "./transport.js";
 
 export type CliTransportOptions = { bin: readonly string[]; timeoutMs: number; env?: NodeJS.ProcessEnv };
@@ -26,6 +25,8 @@ export function createCliTransport({ bin, timeoutMs, env = process.env }: CliTra
   return {
     name: "cli",
     async deliver(request) {
+      // Loaded on first use: execa costs ~90 ms of import time the server's cold start need not pay.
+      const { execa } = await import("execa");
       const result = await execa(file, [...prefix, ...cliArgv(request)], {
         env: cliEnvironment(env),
         extendEnv: false,

@@ -1,0 +1,17 @@
+// `npm run bench`: every figure the issues ask for, each as a ratio to a baseline measured in the
+// same run (these machines are noisy). Record results in BENCHMARKS.md with this command.
+import { existsSync } from "node:fs";
+import { cpus } from "node:os";
+
+const sections = [["send path", "./send-path.mjs", "benchSendPath"]];
+if (existsSync(new URL("./guard.mjs", import.meta.url))) sections.push(["guard", "./guard.mjs", "benchGuard"]);
+
+console.log(`openclaw-guard bench: node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}`);
+for (const [title, file, fn] of sections) {
+  const rows = await (await import(file))[fn]();
+  console.log(`\n## ${title}`);
+  for (const row of rows) {
+    const ratio = row.ratio === undefined ? "" : `  ratio ${row.ratio.toFixed(2)}x`;
+    console.log(`- ${row.name}: ${row.value}${row.baseline ? `  (baseline ${row.baseline})` : ""}${ratio}  goal ${row.goal}`);
+  }
+}
