@@ -9,6 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   serve: { summary: "run the MCP server on stdio", load: () => import("./mcp/serve-command.js") },
   send: { summary: "send <alias> <message> through the same pipeline as the MCP tool", load: () => import("./send/send-command.js") },
   "list-contacts": { summary: "print aliases, channels and descriptions", load: () => import("./contacts/list-command.js") },
+  audit: { summary: "audit verify [--file F] | audit tail [-n N] [--json]: check the hash chain, show recent records", load: () => import("./audit/audit-command.js") },
   "check-command": { summary: "decide whether a shell command may run (exit 0 allow, 2 deny)", load: () => import("./guard/check-command.js") },
   hook: { summary: "hook claude-code: a Claude Code PreToolUse hook (stdin JSON)", load: () => import("./guard/hook-command.js") },
   shim: { summary: "shim install|uninstall --dir DIR [--real PATH]", load: () => import("./guard/shim-command.js") },

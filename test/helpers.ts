@@ -34,7 +34,8 @@ export const BOOK = `{
   },
 }`;
 
-import type { AuditLog, AuditRecord } from "../src/audit/audit-log.js";
+import { readFileSync } from "node:fs";
+import { createStore, type AuditRecord, type Store } from "../src/audit/store.js";
 import { createConfigSource } from "../src/contacts/config-source.js";
 import { parseConfig, type Config } from "../src/contacts/config.js";
 import type { DeliveryOutcome, DeliveryRequest, Transport } from "../src/gateway/transport.js";
@@ -54,19 +55,30 @@ export function recordingTransport(answer: (r: DeliveryRequest) => DeliveryOutco
   };
 }
 
-export function memoryAudit(): AuditLog & { records: AuditRecord[] } {
-  const records: AuditRecord[] = [];
-  return { records, append: (record) => void records.push(JSON.parse(JSON.stringify(record)) as AuditRecord) };
+export function readAudit(file: string): AuditRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  return text.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as AuditRecord);
 }
 
-/** Pipeline deps over a config text held in memory (no file), a recording transport and audit. */
-export function memoryDeps(text = BOOK, transport: Transport = recordingTransport()) {
-  const audit = memoryAudit();
+/**
+ * Pipeline deps over a config text held in memory, a recording transport, and the real audit store
+ * in a private temp dir. `setConfig` swaps the text; `clock` drives the store and the pipeline.
+ */
+export function memoryDeps<T extends Transport = Recorder>(text = BOOK, transport: T = recordingTransport() as Transport as T) {
+  const dir = privateDir();
+  const clock = { now: Date.parse("2026-11-22T10:00:00Z") };
+  const store: Store = createStore(join(dir, "audit.jsonl"), { now: () => clock.now });
   let config: Config | Error = parseConfig(text, "/mem/config.json5");
   const deps: SendDeps = {
     config: { path: "/mem/config.json5", current: () => (config instanceof Error ? { ok: false, error: config.message } : { ok: true, config }) },
     transportFor: () => transport,
-    auditFor: () => audit,
+    storeFor: () => store,
+    now: () => clock.now,
     newId: (() => {
       let n = 0;
       return () => `id-${++n}`;
@@ -79,7 +91,7 @@ export function memoryDeps(text = BOOK, transport: Transport = recordingTranspor
       config = error as Error;
     }
   };
-  return { deps, audit, transport, setConfig };
+  return { deps, transport, setConfig, clock, store, audit: { get records() { return readAudit(store.auditFile); } } };
 }
 
 export { createConfigSource };

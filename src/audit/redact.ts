@@ -29,12 +29,17 @@ export function maskDigitRuns(text: string): string {
 
 const MAX_ECHO = 64;
 
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\u115F\u1160\u3164\uFFA0\u034F]/gu;
+
+/** Makes zero-width, bidi-override and control characters visible as \u{...}; keeps \n and \t when asked. */
+export function escapeInvisible(text: string, keep: readonly string[] = []): string {
+  return text.replace(HIDDEN, (ch) => (keep.includes(ch) ? ch : `\\u{${ch.codePointAt(0)!.toString(16)}}`));
+}
+
 /** What a refused recipient input may look like in a record or a reply. */
 export function redactInput(input: unknown): string {
   const text = typeof input === "string" ? input : safeJson(input);
-  const visible = Array.from(text)
-    .map((ch) => (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(ch) ? `\\u{${ch.codePointAt(0)!.toString(16)}}` : ch))
-    .join("");
+  const visible = escapeInvisible(text);
   const clipped = visible.length > MAX_ECHO ? `${visible.slice(0, MAX_ECHO)}…(${text.length} chars)` : visible;
   return maskDigitRuns(clipped);
 }

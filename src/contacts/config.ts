@@ -7,11 +7,12 @@ import { z } from "zod";
 import { isValidAlias } from "./alias.js";
 import { lineOf, scanJson5Keys, type KeyScan } from "./json5-keys.js";
 import { CHANNELS, validateTarget, type Channel } from "./targets.js";
+import { contactPolicyFields, DEFAULTS, policySchema, resolveContactPolicy, type ContactPolicy, type Window } from "../policy/settings.js";
 
 export const TRANSPORTS = ["gateway", "cli", "dry-run"] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
-export type Contact = { alias: string; channel: Channel; target: string; account?: string; description: string };
+export type Contact = { alias: string; channel: Channel; target: string; account?: string; description: string; policy: ContactPolicy };
 
 export type Config = {
   path: string;
@@ -19,6 +20,8 @@ export type Config = {
   contacts: ReadonlyMap<string, Contact>;
   audit: { file: string; includeText: boolean };
   guard: { allowOpenclawCommands?: string[] };
+  /** Limits that span all contacts; per-contact ones live on each Contact. */
+  globalRateLimit: Window;
 };
 
 export class ConfigError extends Error {
@@ -33,6 +36,7 @@ const contactSchema = z.strictObject({
   target: z.string().min(1),
   account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "account must be 1-64 letters, digits, '.', '_' or '-'").optional(),
   description: z.string().max(200).optional(),
+  ...contactPolicyFields,
 });
 
 const fileSchema = z.strictObject({
@@ -46,6 +50,7 @@ const fileSchema = z.strictObject({
   contacts: z.record(z.string(), contactSchema).default({}),
   audit: z.strictObject({ file: z.string().min(1).optional(), includeText: z.boolean().default(false) }).prefault({}),
   guard: z.strictObject({ allowOpenclawCommands: z.array(z.string().min(1)).optional() }).prefault({}),
+  policy: policySchema,
 });
 
 type Problem = { path: (string | number)[]; message: string; fix: string; line?: number };
@@ -118,7 +123,7 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
   const file = parsed.data;
   const contacts = new Map<string, Contact>();
   for (const [alias, entry] of Object.entries(file.contacts)) {
-    const contact = checkContact(alias, entry, problems);
+    const contact = checkContact(alias, entry, file.policy, problems);
     if (contact) contacts.set(alias, contact);
   }
   const bin = file.openclaw.bin === undefined ? undefined : [file.openclaw.bin].flat();
@@ -138,10 +143,11 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
     contacts,
     audit: { file: auditFile, includeText: file.audit.includeText },
     guard: { allowOpenclawCommands: file.guard.allowOpenclawCommands },
+    globalRateLimit: file.policy.rateLimit.global ?? DEFAULTS.global,
   };
 }
 
-function checkContact(alias: string, entry: z.infer<typeof contactSchema>, problems: Problem[]): Contact | undefined {
+function checkContact(alias: string, entry: z.infer<typeof contactSchema>, policy: z.infer<typeof policySchema>, problems: Problem[]): Contact | undefined {
   const at = ["contacts", alias];
   if (!(CHANNELS as readonly string[]).includes(entry.channel)) {
     problems.push({ path: [...at, "channel"], message: `unknown channel "${entry.channel}" for "${alias}"`, fix: `Use one of: ${CHANNELS.join(", ")}.` });
@@ -154,7 +160,15 @@ function checkContact(alias: string, entry: z.infer<typeof contactSchema>, probl
     problems.push({ path: [...at, "target"], message: `the target of "${alias}" ${target.reason}`, fix: "Store the canonical form; phone numbers need the + and country code (no region is guessed)." });
     return undefined;
   }
-  return { alias, channel, target: target.target, account: entry.account, description: entry.description ?? "" };
+  const compile = (pattern: string): RegExp => {
+    try {
+      return new RegExp(pattern, "iu");
+    } catch (error) {
+      problems.push({ path: [...at, "content", "deny"], message: `policy.content.deny pattern ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`, fix: "Fix or remove the pattern." });
+      return /(?!)/;
+    }
+  };
+  return { alias, channel, target: target.target, account: entry.account, description: entry.description ?? "", policy: resolveContactPolicy(policy, entry, compile) };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): Problem[] {

@@ -5,13 +5,16 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 import type { ConfigState } from "../contacts/config-source.js";
 import { sendMessage, type SendDeps, type SendResult } from "../send/pipeline.js";
 import { VERSION } from "../version.js";
+import { elicitationConfirm } from "./confirm.js";
 
-export type ServerDeps = { send: SendDeps };
+export type ServerDeps = { send: SendDeps; confirmTimeoutMs?: number };
 
 const STATUSES = ["sent", "queued", "refused", "failed", "unknown"];
 
 export function createServer(deps: ServerDeps): Server {
   const server = new Server({ name: "openclaw-guard", version: VERSION }, { capabilities: { tools: {} } });
+
+  const send: SendDeps = { ...deps.send, confirm: elicitationConfirm(server, deps.confirmTimeoutMs) };
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolDefinitions(deps.send.config.current()) }));
 
@@ -19,7 +22,7 @@ export function createServer(deps: ServerDeps): Server {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     switch (request.params.name) {
       case "send_message":
-        return sendResultToTool(await sendMessage(deps.send, { to: args.to, message: args.message, origin: "mcp" }));
+        return sendResultToTool(await sendMessage(send, { to: args.to, message: args.message, origin: "mcp" }));
       case "list_contacts":
         return listContacts(deps.send.config.current());
       default:

@@ -1,12 +1,17 @@
-// The one send pipeline (resolve -> decide -> audit intent -> deliver -> audit outcome), shared by the
-// MCP tool and the `send` command so both refuse, deliver and record in exactly the same way.
-import { createHash, randomUUID } from "node:crypto";
-import type { AuditLog } from "../audit/audit-log.js";
+// The one send pipeline, shared by the MCP tool and the `send` command:
+// recipient -> content -> duplicate window -> rate limits -> confirmation -> deliver, each a pure
+// decision with a reason; the intent is audited (fsynced) before delivery and the outcome after it.
+import { randomUUID } from "node:crypto";
+import type { CountryCode } from "libphonenumber-js";
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { maskDigitRuns, maskTarget, redactInput } from "../audit/redact.js";
+import { sha256, type AuditRecord, type Store } from "../audit/store.js";
 import type { Config, Contact } from "../contacts/config.js";
 import type { ConfigSource } from "../contacts/config-source.js";
 import type { Channel } from "../contacts/targets.js";
 import type { DeliveryOutcome, Transport } from "../gateway/transport.js";
+import { decideContent, findContent } from "../policy/content.js";
+import { decideConfirmation, decideDuplicate, decideRateLimit } from "../policy/limits.js";
 import { checkMessage } from "../policy/message.js";
 import { decideRecipient } from "../policy/recipient.js";
 
@@ -16,57 +21,88 @@ export type SendResult = { status: SendStatus; to: string; channel?: Channel; me
 
 export type SendRequest = { to: unknown; message: unknown; origin: "mcp" | "cli" };
 
+export type ConfirmationRequest = { alias: string; description: string; channel: Channel; text: string; why: string };
+/** Only "accept" sends. */
+export type ConfirmationAnswer = { answer: "accept" | "decline" | "cancel" | "unavailable"; detail?: string };
+
 export type SendDeps = {
   config: ConfigSource;
   transportFor(config: Config): Transport;
-  /** Falls back to the default audit file when the config itself cannot be read. */
-  auditFor(config: Config | undefined): AuditLog;
+  /** The audit log + ledger; falls back to the default location when the config cannot be read. */
+  storeFor(config: Config | undefined): Store;
+  /** Asks the human; absent means nobody can be asked, so anything needing confirmation is refused. */
+  confirm?: (request: ConfirmationRequest) => Promise<ConfirmationAnswer>;
+  now?: () => number;
   newId?: () => string;
   /** Diagnostics that must not be lost when the audit log itself fails; never stdout. */
   warn?: (message: string) => void;
 };
 
+/** National-format numbers in a message are looked for in these regions besides the address book's own. */
+const COMMON_REGIONS: CountryCode[] = ["US", "GB", "DE", "FR", "IN", "BR", "ZA", "AU"];
+
 export async function sendMessage(deps: SendDeps, request: SendRequest): Promise<SendResult> {
   const id = (deps.newId ?? randomUUID)();
-  const state = deps.config.current();
+  const now = deps.now ?? Date.now;
   const text = typeof request.message === "string" ? request.message : "";
-  const base = { id, origin: request.origin, ...textFingerprint(text) };
+  const base = { id, origin: request.origin, textSha256: sha256(text), textLength: text.length };
+  const state = deps.config.current();
 
   if (!state.ok) {
     const reason = `The openclaw-guard config is invalid, so every send is refused until a human fixes it: ${state.error}`;
-    return refuse(deps.auditFor(undefined), base, redactInput(request.to), reason, "config-invalid", deps);
+    return refuse(deps, deps.storeFor(undefined), { ...base, to: redactInput(request.to) }, "config-invalid", reason);
   }
   const config = state.config;
-  const audit = deps.auditFor(config);
+  const store = deps.storeFor(config);
   const recipient = decideRecipient(request.to, config.contacts);
-  if (!recipient.allow) return refuse(audit, base, redactInput(request.to), recipient.reason, recipient.code, deps);
+  if (!recipient.allow) return refuse(deps, store, { ...base, to: redactInput(request.to) }, recipient.code, recipient.reason);
 
   const contact = recipient.contact;
+  const who = { ...base, to: contact.alias, channel: contact.channel, target: maskTarget(contact.target), ...(config.audit.includeText ? { text } : {}) };
   const message = checkMessage(request.message);
-  if (!message.ok) return refuse(audit, base, contact.alias, message.reason, "invalid-message", deps, contact);
+  if (!message.ok) return refuse(deps, store, who, "invalid-message", message.reason, contact);
+
+  const findings = await findContent(message.text, contact.policy.content, regionsOf(config));
+  const content = decideContent(findings, contact.policy.content);
+  if (content.action === "block") return refuse(deps, store, { ...who, findings: findings.map(({ kind, start, end }) => ({ kind, start, end })) }, "content", content.reason, contact);
 
   let transport: Transport;
   try {
     transport = deps.transportFor(config);
   } catch (error) {
-    return refuse(audit, base, contact.alias, `The configured transport cannot be used, so nothing was sent: ${errorText(error)}`, "transport-unavailable", deps, contact);
+    return refuse(deps, store, who, "transport-unavailable", `The configured transport cannot be used, so nothing was sent: ${errorText(error)}`, contact);
   }
+
   const idempotencyKey = `ocg-${id}`;
+  const at = now();
+  type Reservation = { ok: true; confirmWhy?: string } | { ok: false; code: string; reason: string };
+  let reservation: Reservation;
   try {
-    audit.append({
-      event: "attempt",
-      ...base,
-      to: contact.alias,
-      channel: contact.channel,
-      target: maskTarget(contact.target),
-      ...(config.audit.includeText ? { text } : {}),
-      decision: "allow",
-      transport: transport.name,
-      idempotencyKey,
+    reservation = await store.transact<Reservation>((ledger) => {
+      const limit = decideDuplicate(ledger.entries, contact.alias, base.textSha256, at, contact.policy.duplicateWindowSeconds);
+      const rate = limit.ok ? decideRateLimit(ledger.entries, contact.alias, at, contact.policy.perContact, config.globalRateLimit) : limit;
+      if (!rate.ok) return { result: rate, records: [refusalRecord(who, rate.code, rate.reason)] };
+      const need = decideConfirmation(contact.policy.confirm, ledger.delivered[contact.alias] !== undefined, contact.alias, content.action === "confirm" ? content.reason : undefined);
+      const confirmWhy = need.required ? need.why : undefined;
+      return {
+        result: { ok: true, confirmWhy },
+        reserve: { id, alias: contact.alias, textSha256: base.textSha256, at },
+        records: [{ event: "attempt", ...who, decision: "allow", confirmation: confirmWhy ? "required" : "not-required", transport: transport.name, idempotencyKey }],
+      };
     });
   } catch (error) {
     // No record, no delivery: an unaudited send is exactly what this tool exists to prevent.
-    return { status: "failed", to: contact.alias, channel: contact.channel, reason: `The audit log could not be written (${errorText(error)}); nothing was sent.` };
+    return { status: "failed", to: contact.alias, channel: contact.channel, reason: `The audit log or ledger could not be written (${errorText(error)}); nothing was sent.` };
+  }
+  if (!reservation.ok) return { status: "refused", to: contact.alias, channel: contact.channel, reason: reservation.reason };
+
+  if (reservation.confirmWhy) {
+    const answer = deps.confirm ? await deps.confirm({ alias: contact.alias, description: contact.description, channel: contact.channel, text: message.text, why: reservation.confirmWhy }) : { answer: "unavailable" as const };
+    if (answer.answer !== "accept") {
+      const reason = `${reservation.confirmWhy} ${notConfirmed(answer)} Nothing was sent. To proceed, the human can send it themselves or change the policy in the openclaw-guard config.`;
+      await settle(deps, store, id, contact, { status: "refused", to: contact.alias, channel: contact.channel, reason }, true);
+      return { status: "refused", to: contact.alias, channel: contact.channel, reason };
+    }
   }
 
   const outcome = await deliverSafely(transport, contact, message.text, idempotencyKey);
@@ -79,8 +115,31 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
     ...(reason !== undefined ? { reason } : {}),
     ...(outcome.dryRun ? { dryRun: true as const } : {}),
   };
-  appendOrWarn(audit, { event: "outcome", id, to: contact.alias, status: result.status, messageId: result.messageId, reason, dryRun: result.dryRun }, deps);
+  // A failed delivery sent nothing, so it gives its quota back; unknown keeps it (it may have gone out).
+  await settle(deps, store, id, contact, result, outcome.status === "failed");
   return result;
+}
+
+function notConfirmed(answer: ConfirmationAnswer): string {
+  switch (answer.answer) {
+    case "unavailable":
+      return `No human could be asked (${answer.detail ?? "this client does not support confirmation prompts"}).`;
+    case "decline":
+      return "The human declined.";
+    case "cancel":
+      return `The confirmation was cancelled${answer.detail ? ` (${answer.detail})` : ""}.`;
+    case "accept":
+      return "";
+  }
+}
+
+async function settle(deps: SendDeps, store: Store, id: string, contact: Contact, result: SendResult, release: boolean): Promise<void> {
+  const record: AuditRecord = { event: "outcome", id, to: contact.alias, status: result.status, messageId: result.messageId, reason: result.reason, dryRun: result.dryRun };
+  try {
+    await store.transact(() => ({ result: undefined, records: [record], release: release ? id : undefined, markDelivered: release ? undefined : contact.alias }));
+  } catch (error) {
+    deps.warn?.(`openclaw-guard: could not write the outcome record (${errorText(error)}): ${JSON.stringify(record)}`);
+  }
 }
 
 async function deliverSafely(transport: Transport, contact: Contact, text: string, idempotencyKey: string): Promise<DeliveryOutcome> {
@@ -92,21 +151,27 @@ async function deliverSafely(transport: Transport, contact: Contact, text: strin
   }
 }
 
-function refuse(audit: AuditLog, base: Record<string, unknown>, to: string, reason: string, code: string, deps: SendDeps, contact?: Contact): SendResult {
-  appendOrWarn(audit, { event: "attempt", ...base, to, channel: contact?.channel, decision: "refuse", code, reason, status: "refused" }, deps);
-  return { status: "refused", to, ...(contact ? { channel: contact.channel } : {}), reason };
+function refusalRecord(who: Record<string, unknown>, code: string, reason: string): AuditRecord {
+  return { event: "attempt", ...who, decision: "refuse", code, reason, status: "refused" };
 }
 
-function appendOrWarn(audit: AuditLog, record: Parameters<AuditLog["append"]>[0], deps: SendDeps): void {
+async function refuse(deps: SendDeps, store: Store, who: Record<string, unknown> & { to: string }, code: string, reason: string, contact?: Contact): Promise<SendResult> {
+  const record = refusalRecord(who, code, reason);
   try {
-    audit.append(record);
+    await store.record(record);
   } catch (error) {
     deps.warn?.(`openclaw-guard: could not write the audit record (${errorText(error)}): ${JSON.stringify(record)}`);
   }
+  return { status: "refused", to: who.to, ...(contact ? { channel: contact.channel } : {}), reason };
 }
 
-function textFingerprint(text: string): { textSha256: string; textLength: number } {
-  return { textSha256: createHash("sha256").update(text, "utf8").digest("hex"), textLength: text.length };
+function regionsOf(config: Config): CountryCode[] {
+  const regions = new Set<CountryCode>(COMMON_REGIONS);
+  for (const contact of config.contacts.values()) {
+    const country = contact.target.startsWith("+") ? parsePhoneNumberFromString(contact.target)?.country : undefined;
+    if (country) regions.add(country);
+  }
+  return [...regions];
 }
 
 /** Gateway and CLI error texts may quote the target; nothing downstream may see it. */

@@ -1,8 +1,10 @@
+import { createInterface } from "node:readline/promises";
 import { text } from "node:stream/consumers";
+import { confirmationText } from "../mcp/confirm.js";
 import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { resolveConfigPath } from "../contacts/config.js";
 import { createSendDeps } from "./deps.js";
-import { sendMessage, type SendStatus } from "./pipeline.js";
+import { sendMessage, type ConfirmationAnswer, type ConfirmationRequest, type SendStatus } from "./pipeline.js";
 
 const EXIT: Record<SendStatus, number> = { sent: 0, queued: 0, refused: 2, failed: 1, unknown: 1 };
 
@@ -12,7 +14,7 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError("usage: openclaw-guard send [--config PATH] [--json] <alias> [message]  (message from stdin when omitted)");
   const [to, argMessage] = positionals;
   const message = argMessage ?? (await text(process.stdin));
-  const deps = createSendDeps(resolveConfigPath({ flag: values.config }));
+  const deps = { ...createSendDeps(resolveConfigPath({ flag: values.config })), confirm: confirmOnTerminal };
   const result = await sendMessage(deps, { to, message, origin: "cli" });
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else if (result.status === "sent" || result.status === "queued") {
@@ -20,4 +22,16 @@ export async function run(args: string[]): Promise<number> {
   }
   if (!values.json && result.reason && !result.dryRun) process.stderr.write(`${result.status}: ${result.reason}\n`);
   return EXIT[result.status];
+}
+
+/** Asks on the terminal; with no terminal (piped, CI, an agent's shell) nobody can say yes. */
+async function confirmOnTerminal(request: ConfirmationRequest): Promise<ConfirmationAnswer> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return { answer: "unavailable", detail: "standard input is not a terminal" };
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const reply = await prompt.question(`${confirmationText(request)}\nType "yes" to send: `);
+    return reply.trim().toLowerCase() === "yes" ? { answer: "accept" } : { answer: "decline" };
+  } finally {
+    prompt.close();
+  }
 }

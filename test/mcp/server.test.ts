@@ -4,15 +4,15 @@ import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { createDryRunTransport } from "../../src/gateway/dry-run-transport.js";
 import { createServer } from "../../src/mcp/server.js";
-import { BOOK, memoryDeps, recordingTransport } from "../helpers.js";
+import { BOOK, memoryDeps, recordingTransport, type Recorder } from "../helpers.js";
 
-async function connect(text = BOOK, transport = recordingTransport()) {
+async function connect(text = BOOK, transport: Recorder = recordingTransport()) {
   const memory = memoryDeps(text, transport);
   const server = createServer({ send: memory.deps });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "test", version: "1.0.0" });
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
-  return { client, transport, ...memory };
+  return { client, ...memory };
 }
 
 const call = (client: Client, name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args }, CallToolResultSchema);

@@ -28,7 +28,7 @@ describe("sendMessage", () => {
     const { deps, audit, transport } = memoryDeps();
     const result = await sendMessage(deps, { to: "+27821234567", message: "business details", origin: "mcp" });
     expect(result.status).toBe("refused");
-    expect((transport as ReturnType<typeof recordingTransport>).requests).toEqual([]);
+    expect(transport.requests).toEqual([]);
     expect(audit.records).toHaveLength(1);
     expect(audit.records[0]).toMatchObject({ event: "attempt", decision: "refuse", status: "refused", code: "phone-number" });
     expect(JSON.stringify([result, audit.records])).not.toMatch(FULL_NUMBERS);
@@ -44,19 +44,19 @@ describe("sendMessage", () => {
     setConfig(BOOK.replace('"whatsapp"', '"whatsap"'));
     const result = await sendMessage(deps, { to: "alice", message: "hi", origin: "mcp" });
     expect(result).toMatchObject({ status: "refused", reason: expect.stringMatching(/config is invalid.*unknown channel "whatsap"/s) });
-    expect((transport as ReturnType<typeof recordingTransport>).requests).toEqual([]);
+    expect(transport.requests).toEqual([]);
   });
 
   it("sends nothing when the intent cannot be audited", async () => {
     const transport = recordingTransport();
     const { deps } = memoryDeps(BOOK, transport);
-    deps.auditFor = () => ({
-      append: () => {
-        throw new Error("ENOSPC: no space left on device");
-      },
+    deps.storeFor = () => ({
+      auditFile: "/nonexistent",
+      transact: () => Promise.reject(new Error("ENOSPC: no space left on device")),
+      record: () => Promise.reject(new Error("ENOSPC: no space left on device")),
     });
     const result = await sendMessage(deps, { to: "alice", message: "hi", origin: "mcp" });
-    expect(result).toMatchObject({ status: "failed", reason: expect.stringMatching(/audit log could not be written.*nothing was sent/) });
+    expect(result).toMatchObject({ status: "failed", reason: expect.stringMatching(/audit log or ledger could not be written.*nothing was sent/) });
     expect(transport.requests).toEqual([]);
   });
 
