@@ -29,10 +29,17 @@ const SECRET_LABELS: Record<string, string> = {
   OPS_TOKEN: "a 1Password token",
 };
 
-// The recommended preset has no Stripe rule; these fill that gap and nothing more.
-const EXTRA_SECRETS: { label: string; pattern: RegExp }[] = [{ label: "a Stripe secret key", pattern: /\b[rs]k_(?:live|test)_[0-9A-Za-z]{20,}\b/g }];
+// Gaps in the recommended preset for chat text: it has no Stripe rule, and it reports a private key
+// only when the whole body decodes, while a pasted or truncated key is just as much a leak.
+const EXTRA_SECRETS: { label: string; pattern: RegExp }[] = [
+  { label: "a Stripe secret key", pattern: /\b[rs]k_(?:live|test)_[0-9A-Za-z]{20,}\b/g },
+  { label: "a private key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
+];
 
-const SECRETLINT_CONFIG = { rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: recommended }] };
+// The AWS rule scans for access key ids only when asked to (too noisy in source trees, not in chat).
+const SECRETLINT_CONFIG = {
+  rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: recommended, rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }] }],
+};
 
 export async function findSecrets(text: string): Promise<Finding[]> {
   const result = await lintSource({
@@ -40,8 +47,12 @@ export async function findSecrets(text: string): Promise<Finding[]> {
     options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
   });
   const findings: Finding[] = result.messages.map((m) => ({ kind: "secret", label: SECRET_LABELS[m.messageId] ?? `a secret (${m.messageId})`, start: m.range[0], end: m.range[1] }));
+  const overlaps = (start: number, end: number) => findings.some((f) => f.start < end && start < f.end);
   for (const { label, pattern } of EXTRA_SECRETS) {
-    for (const match of text.matchAll(pattern)) findings.push({ kind: "secret", label, start: match.index, end: match.index + match[0].length });
+    for (const match of text.matchAll(pattern)) {
+      const end = match.index + match[0].length;
+      if (!overlaps(match.index, end)) findings.push({ kind: "secret", label, start: match.index, end });
+    }
   }
   return findings;
 }
@@ -54,10 +65,21 @@ export function findPhoneNumbers(text: string, regions: readonly CountryCode[]):
   const seen = new Map<number, Finding>();
   for (const region of [undefined, ...regions]) {
     for (const found of findNumbers(text, region ? { defaultCountry: region, v2: true } : { v2: true })) {
+      const raw = text.slice(found.startsAt, found.endsAt);
+      if (region && !looksNational(raw)) continue;
       if (!seen.has(found.startsAt)) seen.set(found.startsAt, { kind: "phone-number", label: "a phone number", start: found.startsAt, end: found.endsAt });
     }
   }
   return [...seen.values()];
+}
+
+/**
+ * Some numbering plans accept almost any digit run (build numbers, dates, order ids), so a number
+ * without a country code must also be written like one: trunk 0, an area code in brackets, or the
+ * North American 3-3-4 grouping.
+ */
+function looksNational(raw: string): boolean {
+  return /^[0(]/.test(raw) || /^\d{3}[-. ]\d{3}[-. ]\d{4}$/.test(raw);
 }
 
 export function findDenied(text: string, patterns: readonly RegExp[]): Finding[] {

@@ -18,7 +18,7 @@ describe("parseConfig", () => {
   it("loads the address book with canonical targets", () => {
     const config = parseConfig(BOOK, "/cfg/config.json5");
     expect([...config.contacts.keys()]).toEqual(["alice", "ops"]);
-    expect(config.contacts.get("ops")).toEqual({ alias: "ops", channel: "telegram", target: "-1001234567890", account: "work", description: "Ops group" });
+    expect(config.contacts.get("ops")).toMatchObject({ alias: "ops", channel: "telegram", target: "-1001234567890", account: "work", description: "Ops group" });
     expect(config.openclaw).toEqual({ transport: "dry-run", bin: undefined, timeoutMs: 60000 });
     expect(config.audit.includeText).toBe(false);
   });
@@ -94,6 +94,44 @@ describe("parseConfig", () => {
     expect(parseConfig(`{ openclaw: { transport: "dry-run" }, audit: { file: "logs/a.jsonl" } }`, "/cfg/config.json5").audit.file).toBe("/cfg/logs/a.jsonl");
     expect(parseConfig(`{ openclaw: { transport: "dry-run" }, audit: { file: "~/a.jsonl" } }`, "/cfg/c", { HOME: "/home/u" }).audit.file).toBe("/home/u/a.jsonl");
     expect(parseConfig(`{ openclaw: { transport: "dry-run" } }`, "/cfg/c", { HOME: "/home/u" }).audit.file).toBe("/home/u/.local/state/openclaw-guard/audit.jsonl");
+  });
+});
+
+describe("policy settings", () => {
+  it("applies the documented defaults", () => {
+    const config = parseConfig(BOOK, "/c");
+    expect(config.contacts.get("alice")!.policy).toEqual({
+      content: { secrets: "block", phoneNumbers: "confirm", deny: [], maxLength: 4000 },
+      duplicateWindowSeconds: 600,
+      perContact: { count: 10, windowSeconds: 3600 },
+      confirm: "never",
+    });
+    expect(config.globalRateLimit).toEqual({ count: 30, windowSeconds: 3600 });
+  });
+
+  it("lets a contact override policy.*, while deny patterns add up", () => {
+    const config = parseConfig(
+      `{
+  openclaw: { transport: "dry-run" },
+  policy: { content: { secrets: "confirm", deny: ["falcon"], maxLength: 100 }, duplicateWindowSeconds: 60, rateLimit: { perContact: { count: 3, windowSeconds: 60 }, global: { count: 5, windowSeconds: 120 } }, confirm: "first" },
+  contacts: {
+    bob: { channel: "signal", target: "+4915112345678", confirm: "always", content: { phoneNumbers: "block", deny: ["osprey"] }, rateLimit: { perContact: { count: 1, windowSeconds: 10 } } },
+    carol: { channel: "signal", target: "+4915112345679" },
+  },
+}`,
+      "/c",
+    );
+    const bob = config.contacts.get("bob")!.policy;
+    expect(bob).toMatchObject({ content: { secrets: "confirm", phoneNumbers: "block", maxLength: 100 }, duplicateWindowSeconds: 60, perContact: { count: 1, windowSeconds: 10 }, confirm: "always" });
+    expect(bob.content.deny.map((r) => r.source)).toEqual(["falcon", "osprey"]);
+    expect(config.contacts.get("carol")!.policy).toMatchObject({ confirm: "first", perContact: { count: 3, windowSeconds: 60 } });
+    expect(config.globalRateLimit).toEqual({ count: 5, windowSeconds: 120 });
+  });
+
+  it("refuses bad policy values with their line", () => {
+    expect(errorOf(`{ openclaw: { transport: "dry-run" },\n policy: { confirm: "sometimes" } }`)).toMatch(/:2: policy.confirm/);
+    expect(errorOf(`{ openclaw: { transport: "dry-run" },\n policy: { content: { secrets: "warn" } } }`)).toMatch(/:2: policy.content.secrets/);
+    expect(errorOf(`{ openclaw: { transport: "dry-run" }, policy: { content: { deny: ["(unclosed"] } }, contacts: { a: { channel: "telegram", target: "123" } } }`)).toMatch(/not a valid regular expression/);
   });
 });
 

@@ -1,0 +1,174 @@
+// Detection set: real-looking credentials (generated at run time, so no live-looking secret sits in the
+// repository) and phone numbers in many national formats; plus ordinary status messages that must pass.
+import { generateKeyPairSync } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { decideContent, describeFindings, findContent, type Finding } from "../../src/policy/content.js";
+import type { ContactPolicy } from "../../src/policy/settings.js";
+
+function randomChars(n: number, alphabet: string, seed: number): string {
+  let x = seed;
+  let out = "";
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out += alphabet[(x >>> 8) % alphabet.length];
+  }
+  return out;
+}
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const r = (n: number, seed: number, alphabet = ALNUM) => randomChars(n, alphabet, seed);
+
+const PEM_BODY = Array.from({ length: 8 }, (_, i) => r(64, 100 + i, `${ALNUM}+/`)).join("\n");
+
+const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 });
+const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
+
+const SECRETS: [label: RegExp, text: string][] = [
+  [/private key/, `key:\n${rsa.privateKey.export({ type: "pkcs1", format: "pem" }) as string}`],
+  [/private key/, ec.privateKey.export({ type: "pkcs8", format: "pem" }) as string],
+  [/private key/, ec.privateKey.export({ type: "sec1", format: "pem" }) as string],
+  [/AWS access key/, `creds: AKIA${r(16, 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")} for prod`],
+  [/AWS secret access key/, `aws_secret_access_key = ${r(40, 2, `${ALNUM}/+`)}`],
+  [/GitHub token/, `use token ghp_${r(36, 3)} to push`],
+  [/GitHub token/, `github_pat_${r(22, 4)}_${r(59, 5)}`],
+  [/Slack token/, `slack bot xoxb-${r(11, 6, "0123456789")}-${r(13, 7, "0123456789")}-${r(24, 8)}`],
+  [/Slack webhook URL/, `post to https://hooks.slack.com/services/T${r(8, 9, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}/B${r(8, 10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}/${r(24, 11)}`],
+  [/Stripe secret key/, `STRIPE_KEY=sk_live_${r(24, 12)}`],
+  [/Stripe secret key/, `restricted rk_live_${r(24, 13)}`],
+  [/Anthropic API key/, `ANTHROPIC_API_KEY=sk-ant-api03-${r(93, 14, `${ALNUM}_-`)}AA`],
+  [/OpenAI API key/, `key sk-proj-${r(58, 15, `${ALNUM}_-`)}T3BlbkFJ${r(58, 16, `${ALNUM}_-`)}`],
+  [/private key/, `-----BEGIN OPENSSH PRIVATE KEY-----\n${PEM_BODY}\n-----END OPENSSH PRIVATE KEY-----`],
+  [/private key/, `here:\n-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}\n-----END RSA PRIVATE KEY-----\n`],
+  [/private key/, `-----BEGIN PRIVATE KEY-----\n${PEM_BODY}\n-----END PRIVATE KEY-----`],
+  [/database connection string/, `DATABASE_URL=postgres://app:${r(16, 17)}@db.internal.example.com:5432/prod`],
+  [/database connection string/, `mysql://root:${r(12, 18)}@10.1.2.3:3306/shop`],
+  [/database connection string/, `mongodb+srv://admin:${r(14, 19)}@cluster0.example.mongodb.net/test`],
+  [/npm token/, `//registry.npmjs.org/:_authToken=npm_${r(36, 20)}`],
+];
+
+const PHONES = [
+  "call me on +27 82 123 4567",
+  "her number is 082 123 4567",
+  "US office (212) 736-5000",
+  "NYC 212-736-5000",
+  "UK: 020 7946 0958",
+  "UK mobile 07700 900123",
+  "intl +44 20 7946 0958",
+  "Berlin 030 12345678",
+  "Berlin +49 30 901820",
+  "FR 01 42 68 53 00",
+  "IN 098765 43210",
+  "BR (11) 91234-5678",
+  "AU 0412 345 678",
+  "dial 00 27 82 123 4567",
+  "+1-415-555-2671",
+  "wa.me/+4915112345678",
+];
+
+const CLEAN = [
+  "Deploy finished: build 20261122 passed, 0 failures.",
+  "PR #1234 merged into main; CI green.",
+  "Upgraded Claude Code to version 2.1.330.",
+  "Deployed at 14:32 UTC, rollback window 30 min.",
+  "Ticket JIRA-48213 closed.",
+  "12 tests failed out of 1500, looking into it.",
+  "Order 4500012345 shipped today.",
+  "Report: https://example.com/reports/12345678",
+  "Latency p95 is 1234 ms after the change.",
+  "Reverted commit 8f43434 because of a flaky test.",
+  "Release 2026-11-22 is tagged.",
+  "Invoice INV-000123 sent to accounting.",
+  "sha256 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 matches.",
+  "Meeting in room 101, floor 3.",
+  "Imported 1,234,567 rows in 42 s.",
+  "ETA 3 days for the migration.",
+  "Gateway listens on port 18789.",
+  "Memory went from 530 MB to 120 MB.",
+  "The API key rotation is scheduled for Friday.",
+  "Use the token from the vault, not from chat.",
+  "password reset emails are working again",
+  "Connection string moved to the secrets manager.",
+  "Uptime 99.95% this month.",
+  "Coverage is at 87.3%.",
+  "Build #5521 took 6m 12s.",
+  "Rolled out to 25% of users.",
+  "Customer id cus_ABC is fine now.",
+  "Fixed the bug in parsePhoneNumber().",
+  "Lunch at 12:30?",
+  "The cron runs at 0 3 * * *.",
+  "Disk usage 52G of 252G.",
+  "Node v24.21.0 is installed.",
+  "Ping me when the PR is ready.",
+  "See docs/setup.md section 4.2.",
+  "Ran 596 benign commands, all allowed.",
+  "Error rate dropped from 1.2% to 0.3%.",
+  "Merged 3 PRs: #101, #102, #103.",
+  "Backup 2026-11-21T23:00Z completed.",
+  "Added 10 contacts to the address book.",
+  "Q3 revenue report is in the shared drive.",
+];
+
+const policy = (over: Partial<ContactPolicy["content"]> = {}): ContactPolicy["content"] => ({ secrets: "block", phoneNumbers: "confirm", deny: [], maxLength: 4000, ...over });
+const REGIONS = ["US", "GB", "DE", "FR", "IN", "BR", "ZA", "AU"] as const;
+const find = (text: string, over?: Partial<ContactPolicy["content"]>) => findContent(text, policy(over), [...REGIONS]);
+
+describe("content detection set", () => {
+  it.each(SECRETS)("finds %s and blocks without echoing it", async (label, text) => {
+    const findings = await find(text);
+    const secrets = findings.filter((f) => f.kind === "secret");
+    expect(secrets.length, `no secret found in: ${text.slice(0, 40)}`).toBeGreaterThan(0);
+    expect(secrets.map((f) => f.label).join("; ")).toMatch(label);
+    const decision = decideContent(findings, policy());
+    expect(decision.action).toBe("block");
+    if (decision.action !== "allow") {
+      expect(decision.reason).toMatch(/at characters \d+-\d+/);
+      for (const f of secrets) expect(decision.reason).not.toContain(text.slice(f.start, f.end));
+    }
+  });
+
+  it.each(PHONES)("finds the phone number in %j and asks for confirmation", async (text) => {
+    const findings = await find(text);
+    expect(findings.filter((f) => f.kind === "phone-number")).toHaveLength(1);
+    expect(decideContent(findings, policy()).action).toBe("confirm");
+    expect(decideContent(findings, policy({ phoneNumbers: "block" })).action).toBe("block");
+    expect(decideContent(await find(text, { phoneNumbers: "off" }), policy({ phoneNumbers: "off" })).action).toBe("allow");
+  });
+
+  it("lets ordinary status messages through, and reports the false-positive rate", async () => {
+    const flagged: string[] = [];
+    for (const text of CLEAN) if ((await find(text)).length > 0) flagged.push(text);
+    const rate = flagged.length / CLEAN.length;
+    console.info(`content checks: ${SECRETS.length} secrets, ${PHONES.length} phone numbers; false positives ${flagged.length}/${CLEAN.length} (${(rate * 100).toFixed(1)}%)`, flagged);
+    expect(flagged).toEqual([]);
+  });
+});
+
+describe("decideContent", () => {
+  it("names kind and 1-based position: 'an AWS access key at characters 18-37'", async () => {
+    const text = `prod credentials AKIA${r(16, 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")} ok`;
+    const decision = decideContent(await find(text), policy());
+    expect(decision).toMatchObject({ action: "block", reason: "The message contains an AWS access key at characters 18-37. Remove it and send again, or ask the human to send it." });
+  });
+
+  it("secrets: confirm asks, off ignores", async () => {
+    const text = `token ghp_${r(36, 3)}`;
+    expect(decideContent(await find(text, { secrets: "confirm" }), policy({ secrets: "confirm" })).action).toBe("confirm");
+    expect(decideContent(await find(text, { secrets: "off" }), policy({ secrets: "off" })).action).toBe("allow");
+  });
+
+  it("deny patterns and maxLength always block, and a block wins over a confirm", async () => {
+    const deny = [/project\s+falcon/iu];
+    const findings = await find("Project  FALCON ships Friday, call +27 82 123 4567", { deny });
+    expect(decideContent(findings, policy({ deny }))).toMatchObject({ action: "block", reason: expect.stringMatching(/deny pattern.*at characters 1-15/) });
+    const long = decideContent(await find("x".repeat(11), { maxLength: 10 }), policy({ maxLength: 10 }));
+    expect(long).toMatchObject({ action: "block", reason: expect.stringMatching(/longer than 10 characters/) });
+    expect(decideContent(await find("x".repeat(10), { maxLength: 10 }), policy({ maxLength: 10 })).action).toBe("allow");
+  });
+
+  it("describes several findings in order", () => {
+    const findings: Finding[] = [
+      { kind: "secret", label: "a GitHub token", start: 0, end: 40 },
+      { kind: "phone-number", label: "a phone number", start: 50, end: 62 },
+    ];
+    expect(describeFindings(findings)).toBe("a GitHub token at characters 1-40 and a phone number at characters 51-62");
+  });
+});
