@@ -68,6 +68,20 @@ describe.skipIf(skip !== undefined)("real OpenClaw gateway with a fake Telegram"
     }
   });
 
+  it("serves again on the same port after restart()", async () => {
+    const started = performance.now();
+    await gateway.restart();
+    console.info(`gateway restart: ${Math.round(performance.now() - started)} ms`);
+    const rpc = await connectGateway(gateway.url, gateway.token);
+    try {
+      const text = `after restart ${randomUUID()}`;
+      expect(await rpc.request("send", { to: CHAT, message: text, channel: "telegram", idempotencyKey: randomUUID() })).toMatchObject({ ok: true });
+      expect(telegram.delivered().filter((d) => d.text === text)).toHaveLength(1);
+    } finally {
+      rpc.close();
+    }
+  });
+
   it("leaves nothing listening after stop()", async () => {
     await gateway.stop();
     const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {

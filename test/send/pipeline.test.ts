@@ -74,6 +74,47 @@ describe("sendMessage", () => {
   });
 });
 
+describe("sendMessage policy order and quotas", () => {
+  const LIMITED = BOOK.replace("openclaw:", "policy: { duplicateWindowSeconds: 60, rateLimit: { perContact: { count: 2, windowSeconds: 100 } } }, openclaw:");
+
+  it("refuses the same text inside the duplicate window and allows it after (clock injected)", async () => {
+    const { deps, clock } = memoryDeps(LIMITED);
+    expect((await sendMessage(deps, { to: "ops", message: "same", origin: "mcp" })).status).toBe("sent");
+    clock.now += 59_999;
+    expect(await sendMessage(deps, { to: "ops", message: "same", origin: "mcp" })).toMatchObject({ status: "refused", reason: expect.stringMatching(/same text already went to ops/) });
+    clock.now += 1;
+    expect((await sendMessage(deps, { to: "ops", message: "same", origin: "mcp" })).status).toBe("sent");
+  });
+
+  it("refused and failed attempts do not consume quota; sent and unknown ones do", async () => {
+    let next: "sent" | "failed" | "unknown" = "failed";
+    const transport = recordingTransport(() => ({ status: next }));
+    const { deps } = memoryDeps(LIMITED, transport);
+    expect((await sendMessage(deps, { to: "ops", message: "AKIA" + "ABCDEFGHIJKLMNOP" + " leaked", origin: "mcp" })).status).toBe("refused");
+    expect((await sendMessage(deps, { to: "ops", message: "a", origin: "mcp" })).status).toBe("failed");
+    next = "unknown";
+    expect((await sendMessage(deps, { to: "ops", message: "b", origin: "mcp" })).status).toBe("unknown");
+    next = "sent";
+    expect((await sendMessage(deps, { to: "ops", message: "c", origin: "mcp" })).status).toBe("sent");
+    expect(await sendMessage(deps, { to: "ops", message: "d", origin: "mcp" })).toMatchObject({ status: "refused", reason: expect.stringMatching(/limit of 2 messages per 100 s/) });
+    expect(transport.requests.map((r) => r.text)).toEqual(["a", "b", "c"]);
+  });
+
+  it("checks content before limits: a blocked secret never reaches the ledger", async () => {
+    const { deps, audit } = memoryDeps(LIMITED);
+    const result = await sendMessage(deps, { to: "ops", message: "key AKIAABCDEFGHIJKLMNOP", origin: "mcp" });
+    expect(result).toMatchObject({ status: "refused", reason: "The message contains an AWS access key at characters 5-24. Remove it and send again, or ask the human to send it." });
+    expect(audit.records[0]).toMatchObject({ code: "content", findings: [{ kind: "secret", start: 4, end: 24 }] });
+    expect(JSON.stringify(audit.records)).not.toContain("AKIAABCDEFGHIJKLMNOP");
+  });
+
+  it("refuses anything needing confirmation when nobody can be asked", async () => {
+    const { deps, transport } = memoryDeps(BOOK.replace("openclaw:", 'policy: { confirm: "always" }, openclaw:'));
+    expect(await sendMessage(deps, { to: "ops", message: "hi", origin: "cli" })).toMatchObject({ status: "refused", reason: expect.stringMatching(/No human could be asked/) });
+    expect(transport.requests).toEqual([]);
+  });
+});
+
 describe("sendMessage properties", () => {
   it("nothing but an exact alias ever reaches the transport, and every attempt is audited", async () => {
     const aliases = ["alice", "ops"];

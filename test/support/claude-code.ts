@@ -45,7 +45,7 @@ export interface ClaudeRun {
   durationMs: number;
 }
 
-export const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
 export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   const model = await startFakeAnthropic(options.script);

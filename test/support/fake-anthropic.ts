@@ -78,10 +78,10 @@ export async function startFakeAnthropic(script: ScriptStep[]): Promise<FakeAnth
     }
     const main = Array.isArray(body.tools) && body.tools.length > 0;
     requests.push({ path, body, main });
-    const step: ScriptStep = main ? (script[assistantTurns(body)] ?? { text: FINAL_TEXT }) : { text: "ok" };
-    const id = `toolu_fake_${assistantTurns(body)}`;
+    const turn = assistantTurns(body);
+    const step: ScriptStep = main ? (script[turn] ?? { text: FINAL_TEXT }) : { text: "ok" };
     const content: ContentBlock[] =
-      "tool" in step ? [{ type: "tool_use", id, name: step.tool, input: step.input }] : [{ type: "text", text: step.text }];
+      "tool" in step ? [{ type: "tool_use", id: `toolu_fake_${turn}`, name: step.tool, input: step.input }] : [{ type: "text", text: step.text }];
     const stopReason = "tool" in step ? "tool_use" : "end_turn";
     const model = body.model ?? "claude-fake";
     if (body.stream) sendStream(res, model, content, stopReason);

@@ -1,0 +1,86 @@
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createStore, GENESIS, verifyAuditText } from "../../src/audit/store.js";
+import { privateDir, readAudit } from "../helpers.js";
+
+async function storeWith(records: number) {
+  const file = join(privateDir(), "audit.jsonl");
+  const store = createStore(file);
+  for (let i = 0; i < records; i++) await store.record({ event: "attempt", n: i });
+  return { file, store };
+}
+
+const lines = (file: string) => readFileSync(file, "utf8").trim().split("\n");
+
+describe("hash-chained audit log", () => {
+  it("chains every record to the one before, starting from the genesis hash", async () => {
+    const { file } = await storeWith(3);
+    const records = readAudit(file);
+    expect(records[0]!.prev).toBe(GENESIS);
+    expect(records[1]!.prev).toBe(records[0]!.hash);
+    expect(records[2]!.prev).toBe(records[1]!.hash);
+    expect(verifyAuditText(readFileSync(file, "utf8"))).toEqual({ ok: true, records: 3 });
+  });
+
+  it("names the first edited record", async () => {
+    const { file } = await storeWith(4);
+    const l = lines(file);
+    l[1] = l[1]!.replace('"n":1', '"n":9');
+    expect(verifyAuditText(l.join("\n") + "\n")).toMatchObject({ ok: false, line: 2, problem: expect.stringMatching(/does not match its own hash/) });
+  });
+
+  it("detects a removed, inserted or reordered record, and an edited last record", async () => {
+    const { file } = await storeWith(4);
+    const l = lines(file);
+    expect(verifyAuditText([l[0], l[2], l[3]].join("\n"))).toMatchObject({ ok: false, line: 2, problem: expect.stringMatching(/does not follow/) });
+    expect(verifyAuditText([l[0], l[2], l[1], l[3]].join("\n"))).toMatchObject({ ok: false, line: 2 });
+    expect(verifyAuditText([l[0], l[1], l[1], l[2]].join("\n"))).toMatchObject({ ok: false, line: 3 });
+    expect(verifyAuditText([...l.slice(0, 3), l[3]!.replace("attempt", "outcome")].join("\n"))).toMatchObject({ ok: false, line: 4 });
+    expect(verifyAuditText(l.slice(1).join("\n"))).toMatchObject({ ok: false, line: 1 });
+  });
+
+  it("keeps appending after a torn last line, and verify names the torn line", async () => {
+    const { file, store } = await storeWith(2);
+    appendFileSync(file, '{"event":"attempt","n":2,"pre');
+    await store.record({ event: "attempt", n: 3 });
+    const l = lines(file);
+    expect(l).toHaveLength(4);
+    expect(JSON.parse(l[3]!).prev).toBe(JSON.parse(l[1]!).hash);
+    expect(verifyAuditText(readFileSync(file, "utf8"))).toMatchObject({ ok: false, line: 3, problem: expect.stringMatching(/torn write/) });
+  });
+
+  it("writes the log 0600 in a 0700 directory", async () => {
+    const dir = join(privateDir(), "state", "openclaw-guard");
+    const store = createStore(join(dir, "audit.jsonl"));
+    await store.record({ event: "attempt" });
+    const { statSync } = await import("node:fs");
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, "audit.jsonl")).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("ledger", () => {
+  it("reserves, releases and remembers first deliveries atomically with the records", async () => {
+    let now = 1_000_000;
+    const dir = privateDir();
+    const store = createStore(join(dir, "audit.jsonl"), { now: () => now, retainSeconds: () => 60 });
+    await store.transact(() => ({ result: 0, records: [{ event: "attempt" }], reserve: { id: "a", alias: "ops", textSha256: "h", at: now } }));
+    await store.transact(() => ({ result: 0, records: [{ event: "attempt" }], reserve: { id: "b", alias: "ops", textSha256: "h2", at: now } }));
+    await store.transact(() => ({ result: 0, records: [{ event: "outcome" }], release: "a" }));
+    await store.transact(() => ({ result: 0, records: [{ event: "outcome" }], markDelivered: "ops" }));
+    const ledger = JSON.parse(readFileSync(join(dir, "ledger.json"), "utf8"));
+    expect(ledger.entries.map((e: { id: string }) => e.id)).toEqual(["b"]);
+    expect(ledger.delivered).toEqual({ ops: 1_000_000 });
+    now += 61_000;
+    await store.transact(() => ({ result: 0, records: [], markDelivered: "ops" }));
+    expect(JSON.parse(readFileSync(join(dir, "ledger.json"), "utf8")).entries).toEqual([]);
+  });
+
+  it("refuses to work on a corrupt ledger instead of silently resetting the limits", async () => {
+    const dir = privateDir();
+    writeFileSync(join(dir, "ledger.json"), "{ nope");
+    const store = createStore(join(dir, "audit.jsonl"));
+    await expect(store.transact(() => ({ result: 0, records: [] }))).rejects.toThrow();
+  });
+});
