@@ -3,7 +3,10 @@
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 
-const sections = [["send path", "./send-path.mjs", "benchSendPath"]];
+const sections = [
+  ["send path", "./send-path.mjs", "benchSendPath"],
+  ["send policy", "./policy.mjs", "benchPolicy"],
+];
 if (existsSync(new URL("./guard.mjs", import.meta.url))) sections.push(["guard", "./guard.mjs", "benchGuard"]);
 
 console.log(`openclaw-guard bench: node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}`);

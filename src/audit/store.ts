@@ -4,7 +4,7 @@
 // Audit records are hash-chained JSONL: each line carries `prev` (the previous line's hash) and
 // `hash` (sha256 of the line up to that field). Each append is fsynced before the caller goes on.
 import { createHash } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import lockfile from "proper-lockfile";
 import type { LedgerEntry } from "../policy/limits.js";
@@ -97,15 +97,14 @@ function readLedger(file: string): Ledger {
   return { entries: parsed.entries, delivered: parsed.delivered };
 }
 
+/**
+ * Replaced atomically by rename, which survives a killed process. It is not fsynced: the audit
+ * record written in the same transaction is, and it is the durable account; after a power loss
+ * the ledger may miss its last update, never a record.
+ */
 function writeLedger(file: string, ledger: Ledger): void {
   const temp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temp, "w", 0o600);
-  try {
-    writeSync(fd, JSON.stringify(ledger));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileSync(temp, JSON.stringify(ledger), { mode: 0o600 });
   renameSync(temp, file);
 }
 
@@ -138,7 +137,13 @@ function lastHash(file: string): { prev: string; endsWithNewline: boolean } {
     return { prev: GENESIS, endsWithNewline: true };
   }
   if (size === 0) return { prev: GENESIS, endsWithNewline: true };
-  const length = Math.min(size, 64 * 1024);
+  // Records are well under 8 KiB; a longer tail is read only when the last line did not fit.
+  const short = readTail(file, size, 8 * 1024);
+  return short.prev !== GENESIS || size <= 8 * 1024 ? short : readTail(file, size, 256 * 1024);
+}
+
+function readTail(file: string, size: number, max: number): { prev: string; endsWithNewline: boolean } {
+  const length = Math.min(size, max);
   const buffer = Buffer.alloc(length);
   const fd = openSync(file, "r");
   try {

@@ -61,9 +61,14 @@ export async function findSecrets(text: string): Promise<Finding[]> {
  * International numbers are found anywhere; national formats only for the regions given (the
  * address book's own countries plus a few common ones), since a bare digit run has no country.
  */
+/** No phone number has fewer than 7 digits; most messages can skip the per-region scans. */
+const MAY_HOLD_A_NUMBER = /(?:\d[\s().\/-]*){7}/;
+
 export function findPhoneNumbers(text: string, regions: readonly CountryCode[]): Finding[] {
+  if (!MAY_HOLD_A_NUMBER.test(text)) return [];
   const seen = new Map<number, Finding>();
-  for (const region of [undefined, ...regions]) {
+  const national = NATIONAL_CANDIDATE.test(text) ? regions : [];
+  for (const region of [undefined, ...national]) {
     for (const found of findNumbers(text, region ? { defaultCountry: region, v2: true } : { v2: true })) {
       const raw = text.slice(found.startsAt, found.endsAt);
       if (region && !looksNational(raw)) continue;
@@ -72,6 +77,9 @@ export function findPhoneNumbers(text: string, regions: readonly CountryCode[]):
   }
   return [...seen.values()];
 }
+
+/** Cheap pre-check for what looksNational accepts, to skip the per-region scans. */
+const NATIONAL_CANDIDATE = /(?:^|[^\d+])[0(]\d|\d{3}[-. ]\d{3}[-. ]\d{4}/;
 
 /**
  * Some numbering plans accept almost any digit run (build numbers, dates, order ids), so a number
