@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end suite runs against into .cache/e2e/: a pinned Node 24
+# (openclaw needs node:sqlite, which Node 20 lacks) and the pinned real openclaw CLI.
+# Idempotent: a stamp naming the exact versions is written only after both installs
+# succeeded and answered --version, so an interrupted run is simply repeated.
+set -euo pipefail
+
+NODE_VERSION=24.21.0
+OPENCLAW_VERSION=2026.9.6
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+dir="$repo/.cache/e2e"
+stamp="$dir/installed"
+want="node@$NODE_VERSION openclaw@$OPENCLAW_VERSION"
+node24="$dir/node24/node_modules/.bin/node"
+openclaw="$dir/openclaw/node_modules/openclaw/openclaw.mjs"
+
+print_paths() {
+  echo "NODE24=$node24"
+  echo "OPENCLAW=$openclaw"
+}
+
+if [[ -f $stamp && $(<"$stamp") == "$want" ]]; then
+  print_paths
+  exit 0
+fi
+rm -f "$stamp"
+
+# Each folder gets its own package.json, or npm would walk up and edit the repo's.
+install() {
+  local folder=$1 spec=$2
+  mkdir -p "$folder"
+  [[ -f $folder/package.json ]] || echo '{ "private": true }' >"$folder/package.json"
+  (cd "$folder" && npm install --save-exact --no-audit --no-fund --loglevel=error "$spec")
+}
+
+install "$dir/node24" "node@$NODE_VERSION"
+[[ $("$node24" --version) == "v$NODE_VERSION" ]] || { echo "setup-e2e: $node24 is not v$NODE_VERSION" >&2; exit 1; }
+
+# openclaw's install scripts refuse Node 20, so npm must run on Node 24.
+PATH="$(dirname "$node24"):$PATH" install "$dir/openclaw" "openclaw@$OPENCLAW_VERSION"
+version=$("$node24" "$openclaw" --version)
+[[ $version == *"$OPENCLAW_VERSION"* ]] || { echo "setup-e2e: openclaw --version said '$version'" >&2; exit 1; }
+
+echo "$want" >"$stamp"
+print_paths
