@@ -16,7 +16,7 @@ export type Contact = { alias: string; channel: Channel; target: string; account
 
 export type Config = {
   path: string;
-  openclaw: { transport: TransportName; bin?: string[]; timeoutMs: number };
+  openclaw: { transport: TransportName; bin?: string[]; timeoutMs: number; gateway: { url?: string; token?: string } };
   contacts: ReadonlyMap<string, Contact>;
   audit: { file: string; includeText: boolean };
   guard: { allowOpenclawCommands?: string[] };
@@ -42,9 +42,15 @@ const contactSchema = z.strictObject({
 const fileSchema = z.strictObject({
   openclaw: z
     .strictObject({
-      transport: z.enum(TRANSPORTS).default("cli"),
+      transport: z.enum(TRANSPORTS).default("gateway"),
       bin: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
       timeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+      gateway: z
+        .strictObject({
+          url: z.string().regex(/^wss?:\/\/\S+$/, "must be a ws:// or wss:// URL").optional(),
+          token: z.string().min(1).optional(),
+        })
+        .prefault({}),
     })
     .prefault({}),
   contacts: z.record(z.string(), contactSchema).default({}),
@@ -139,7 +145,12 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
   const auditFile = file.audit.file ? resolve(configDir, expandHome(file.audit.file, env)) : defaultAuditFile(env);
   return {
     path,
-    openclaw: { transport: file.openclaw.transport, bin: bin?.map((part, i) => (i === 0 ? expandHome(part, env) : part)), timeoutMs: file.openclaw.timeoutMs },
+    openclaw: {
+      transport: file.openclaw.transport,
+      bin: bin?.map((part, i) => (i === 0 ? expandHome(part, env) : part)),
+      timeoutMs: file.openclaw.timeoutMs,
+      gateway: { url: file.openclaw.gateway.url, token: file.openclaw.gateway.token },
+    },
     contacts,
     audit: { file: auditFile, includeText: file.audit.includeText },
     guard: { allowOpenclawCommands: file.guard.allowOpenclawCommands },

@@ -1,9 +1,9 @@
 import type { Config } from "../contacts/config.js";
 import { createCliTransport } from "./cli-transport.js";
 import { createDryRunTransport } from "./dry-run-transport.js";
+import { resolveGatewaySettings } from "./gateway-settings.js";
+import { createGatewayTransport } from "./gateway-transport.js";
 import type { Transport } from "./transport.js";
-
-export class TransportUnavailableError extends Error {}
 
 export function createTransport(openclaw: Config["openclaw"], env: NodeJS.ProcessEnv = process.env): Transport {
   switch (openclaw.transport) {
@@ -12,6 +12,7 @@ export function createTransport(openclaw: Config["openclaw"], env: NodeJS.Proces
     case "cli":
       return createCliTransport({ bin: openclaw.bin ?? [], timeoutMs: openclaw.timeoutMs, env });
     case "gateway":
-      throw new TransportUnavailableError('the "gateway" transport is not available in this version; set openclaw.transport to "cli" (with openclaw.bin) or "dry-run".');
+      // Resolves where and how to connect; connecting waits for the first send.
+      return createGatewayTransport({ settings: resolveGatewaySettings(openclaw.gateway, env), timeoutMs: openclaw.timeoutMs });
   }
 }

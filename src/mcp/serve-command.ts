@@ -25,7 +25,9 @@ export async function run(args: string[]): Promise<number> {
     server.onclose = () => resolve();
   });
   await server.connect(new StdioServerTransport());
-  process.stdin.on("end", () => void server.close());
+  // A client that closes stdin right after a call still gets its answer and its audit record.
+  process.stdin.on("end", () => void server.drain().then(() => server.close()));
   await closed;
+  await deps.close();
   return 0;
 }

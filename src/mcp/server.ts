@@ -11,25 +11,42 @@ export type ServerDeps = { send: SendDeps; confirmTimeoutMs?: number };
 
 const STATUSES = ["sent", "queued", "refused", "failed", "unknown"];
 
-export function createServer(deps: ServerDeps): Server {
+export type GuardServer = Server & {
+  /** Resolves when every tool call in progress has finished (their results and audit records written). */
+  drain(): Promise<void>;
+};
+
+export function createServer(deps: ServerDeps): GuardServer {
   const server = new Server({ name: "openclaw-guard", version: VERSION }, { capabilities: { tools: {} } });
+  const inFlight = new Set<Promise<unknown>>();
 
   const send: SendDeps = { ...deps.send, confirm: elicitationConfirm(server, deps.confirmTimeoutMs) };
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolDefinitions(deps.send.config.current()) }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
-    const args = (request.params.arguments ?? {}) as Record<string, unknown>;
-    switch (request.params.name) {
+  server.setRequestHandler(CallToolRequestSchema, (request): Promise<CallToolResult> => {
+    const call = callTool(request.params.name, (request.params.arguments ?? {}) as Record<string, unknown>);
+    inFlight.add(call);
+    void call.finally(() => inFlight.delete(call));
+    return call;
+  });
+
+  async function callTool(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    switch (name) {
       case "send_message":
         return sendResultToTool(await sendMessage(send, { to: args.to, message: args.message, origin: "mcp" }));
       case "list_contacts":
         return listContacts(deps.send.config.current());
       default:
-        return { isError: true, content: [{ type: "text", text: `Unknown tool "${request.params.name}". This server has send_message and list_contacts.` }] };
+        return { isError: true, content: [{ type: "text", text: `Unknown tool "${name}". This server has send_message and list_contacts.` }] };
     }
+  }
+
+  return Object.assign(server, {
+    async drain() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
   });
-  return server;
 }
 
 function toolDefinitions(state: ConfigState): Tool[] {

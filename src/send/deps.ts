@@ -8,7 +8,7 @@ import type { Transport } from "../gateway/transport.js";
 import type { SendDeps } from "./pipeline.js";
 
 /** One transport per distinct `openclaw` section and one store per audit file, reused across sends. */
-export function createSendDeps(configPath: string, env: NodeJS.ProcessEnv = process.env, warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): SendDeps {
+export function createSendDeps(configPath: string, env: NodeJS.ProcessEnv = process.env, warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): SendDeps & { close(): Promise<void> } {
   const transports = new Map<string, Transport>();
   const stores = new Map<string, Store>();
   const config = createConfigSource(configPath, (path) => loadConfig(path, env));
@@ -33,6 +33,10 @@ export function createSendDeps(configPath: string, env: NodeJS.ProcessEnv = proc
       return store;
     },
     warn,
+    /** Closes open gateway connections so the process can exit. */
+    async close() {
+      await Promise.all([...transports.values()].map((t) => t.close?.()));
+    },
   };
 }
 

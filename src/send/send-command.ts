@@ -14,8 +14,8 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError("usage: openclaw-guard send [--config PATH] [--json] <alias> [message]  (message from stdin when omitted)");
   const [to, argMessage] = positionals;
   const message = argMessage ?? (await text(process.stdin));
-  const deps = { ...createSendDeps(resolveConfigPath({ flag: values.config })), confirm: confirmOnTerminal };
-  const result = await sendMessage(deps, { to, message, origin: "cli" });
+  const base = createSendDeps(resolveConfigPath({ flag: values.config }));
+  const result = await sendMessage({ ...base, confirm: confirmOnTerminal }, { to, message, origin: "cli" }).finally(() => base.close());
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else if (result.status === "sent" || result.status === "queued") {
     process.stdout.write(`${result.status}${result.dryRun ? " (dry run, nothing delivered)" : ""}: ${result.to} via ${result.channel}${result.messageId ? `, message id ${result.messageId}` : ""}\n`);

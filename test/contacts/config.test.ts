@@ -19,7 +19,7 @@ describe("parseConfig", () => {
     const config = parseConfig(BOOK, "/cfg/config.json5");
     expect([...config.contacts.keys()]).toEqual(["alice", "ops"]);
     expect(config.contacts.get("ops")).toMatchObject({ alias: "ops", channel: "telegram", target: "-1001234567890", account: "work", description: "Ops group" });
-    expect(config.openclaw).toEqual({ transport: "dry-run", bin: undefined, timeoutMs: 60000 });
+    expect(config.openclaw).toEqual({ transport: "dry-run", bin: undefined, timeoutMs: 60000, gateway: { url: undefined, token: undefined } });
     expect(config.audit.includeText).toBe(false);
   });
 
@@ -87,7 +87,9 @@ describe("parseConfig", () => {
     expect(errorOf(`{ openclaw: { transport: "cli" } }`)).toMatch(/needs openclaw.bin/);
     expect(errorOf(`{ openclaw: { transport: "cli", bin: "openclaw" } }`)).toMatch(/must be an absolute path/);
     const config = parseConfig(`{ openclaw: { transport: "cli", bin: ["/opt/node24/bin/node", "/opt/openclaw/openclaw.mjs"], timeoutMs: 5000 } }`, "/c");
-    expect(config.openclaw).toEqual({ transport: "cli", bin: ["/opt/node24/bin/node", "/opt/openclaw/openclaw.mjs"], timeoutMs: 5000 });
+    expect(config.openclaw).toMatchObject({ transport: "cli", bin: ["/opt/node24/bin/node", "/opt/openclaw/openclaw.mjs"], timeoutMs: 5000 });
+    expect(parseConfig(`{}`, "/c").openclaw.transport).toBe("gateway");
+    expect(errorOf(`{ openclaw: { gateway: { url: "http://x" } } }`)).toMatch(/ws:\/\/ or wss:\/\//);
   });
 
   it("resolves the audit file relative to the config and expands ~", () => {

@@ -65,10 +65,19 @@ describe("dist/cli.js serve over stdio", () => {
     expect((error as { stderr: string }).stderr).toMatch(new RegExp(`refusing to start[\\s\\S]*${config}:\\d+: unknown channel "telegarm".*Use one of`));
   });
 
-  it("refuses to start with the gateway transport until it exists", async () => {
-    const { config, env } = setup(BOOK.replace('"dry-run"', '"gateway"'));
-    const error = await run(process.execPath, [CLI, "serve", "--config", config], { env }).catch((e: { code: number; stderr: string }) => e);
-    expect(error).toMatchObject({ code: 1, stderr: expect.stringMatching(/gateway" transport is not available/) });
+  it("starts and lists tools while the gateway is down; a send then fails without hanging", async () => {
+    const { config, env } = setup(BOOK.replace('{ transport: "dry-run" }', '{ transport: "gateway", gateway: { url: "ws://127.0.0.1:9", token: "t0ken-never-shown" }, timeoutMs: 3000 }'));
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--config", config], env, stderr: "pipe" });
+    const client = new Client({ name: "down", version: "1" });
+    await client.connect(transport);
+    try {
+      expect((await client.listTools()).tools).toHaveLength(2);
+      const result = await client.callTool({ name: "send_message", arguments: { to: "ops", message: "x" } });
+      expect(result.structuredContent).toMatchObject({ status: "failed", reason: expect.stringMatching(/not reachable.*nothing was sent/) });
+      expect(JSON.stringify(result)).not.toContain("t0ken-never-shown");
+    } finally {
+      await client.close();
+    }
   });
 });
 

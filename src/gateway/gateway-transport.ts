@@ -1,0 +1,170 @@
+// Delivery over the gateway's WebSocket RPC: one lazily opened connection per process, shared by
+// concurrent sends and reopened after a drop. Each message keeps one idempotency key across its
+// bounded retries, so a retry after a drop cannot deliver twice (the gateway deduplicates).
+import type { GatewaySettings } from "./gateway-settings.js";
+import type { DeliveryOutcome, DeliveryRequest, Transport } from "./transport.js";
+
+/** The part of @openclaw/gateway-client's GatewayClient this transport uses. */
+export interface GatewayConnection {
+  request<T>(method: string, params: unknown, options?: { timeoutMs?: number }): Promise<T>;
+  stop(): void;
+}
+
+export type ConnectOptions = GatewaySettings & { onClose: () => void; connectTimeoutMs: number };
+export type Connect = (options: ConnectOptions) => Promise<GatewayConnection>;
+
+export type GatewayTransportOptions = {
+  settings: GatewaySettings;
+  timeoutMs: number;
+  connectTimeoutMs?: number;
+  /** Attempts per message, the first included; only dropped connections are retried. */
+  maxAttempts?: number;
+  retryDelayMs?: number;
+  connect?: Connect;
+};
+
+type SendResult = { messageId?: unknown; runId?: unknown };
+
+/** The error shapes the client library produces, by duck type so tests can fake them. */
+type GatewayError = Error & { gatewayCode?: string; code?: string; details?: { code?: string } & Record<string, unknown>; requestSent?: boolean };
+
+export function createGatewayTransport({ settings, timeoutMs, connectTimeoutMs = 10_000, maxAttempts = 3, retryDelayMs = 300, connect = connectWithGatewayClient }: GatewayTransportOptions): Transport {
+  let connection: Promise<GatewayConnection> | undefined;
+
+  const open = (): Promise<GatewayConnection> => {
+    if (!connection) {
+      const opening = connect({ ...settings, connectTimeoutMs, onClose: () => forget(opening) });
+      connection = opening;
+      opening.catch(() => forget(opening));
+    }
+    return connection;
+  };
+  const forget = (which: Promise<GatewayConnection>) => {
+    if (connection === which) connection = undefined;
+  };
+  const redact = (text: string): string => {
+    let out = text;
+    for (const secret of [settings.token, settings.password]) if (secret) out = out.split(secret).join("***");
+    return out;
+  };
+
+  return {
+    name: "gateway",
+    async deliver(request: DeliveryRequest): Promise<DeliveryOutcome> {
+      const params = { to: request.target, message: request.text, channel: request.channel, ...(request.account ? { accountId: request.account } : {}), idempotencyKey: request.idempotencyKey };
+      let maybeSent = false;
+      let lastProblem = "";
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        if (attempt > 1) await delay(retryDelayMs * (attempt - 1));
+        const current = open();
+        let client: GatewayConnection;
+        try {
+          client = await current;
+        } catch (error) {
+          lastProblem = describeConnectError(error as GatewayError, settings);
+          if (isAuthFailure(error as GatewayError)) break; // retrying a wrong token changes nothing
+          continue;
+        }
+        try {
+          const result = await client.request<SendResult>("send", params, { timeoutMs });
+          return { status: "sent", ...(result?.messageId !== undefined ? { messageId: String(result.messageId) } : {}) };
+        } catch (error) {
+          const e = error as GatewayError;
+          if (e.name === "GatewayClientRequestTimeoutError" || e.gatewayCode === "CLIENT_TIMEOUT" || e.code === "CLIENT_TIMEOUT") {
+            if (e.requestSent !== false) return { status: "unknown", reason: redact(`the gateway did not answer within ${Math.round(timeoutMs / 1000)} s after the message was handed to it; it may or may not have been sent. Do not resend blindly.`) };
+            lastProblem = "the request could not be handed to the gateway in time";
+            continue;
+          }
+          if (isGatewayAnswer(e)) return outcomeOfGatewayError(e, redact);
+          // A dropped connection: the request may have reached the gateway. Retry with the same key.
+          maybeSent = true;
+          lastProblem = `the connection to the gateway dropped (${e.message})`;
+          forget(current);
+          client.stop();
+        }
+      }
+      const problem = redact(lastProblem);
+      return maybeSent
+        ? { status: "unknown", reason: `${problem}; after ${maxAttempts} attempts with the same idempotency key it is unclear whether the message was delivered. Do not resend blindly.` }
+        : { status: "failed", reason: `${problem}; nothing was sent.` };
+    },
+    async close() {
+      const current = connection;
+      connection = undefined;
+      if (current) (await current.catch(() => undefined))?.stop();
+    },
+  };
+}
+
+function isGatewayAnswer(e: GatewayError): boolean {
+  return e.name === "GatewayClientRequestError" || typeof e.gatewayCode === "string";
+}
+
+function isAuthFailure(e: GatewayError): boolean {
+  return /AUTH_|TOKEN|PASSWORD|unauthori[sz]ed/i.test(`${e.details?.code ?? ""} ${e.gatewayCode ?? ""}`);
+}
+
+export function outcomeOfGatewayError(e: GatewayError, redact: (text: string) => string): DeliveryOutcome {
+  const detail = e.details?.code;
+  const message = redact(e.message);
+  if (detail === "OUTBOUND_DELIVERY_QUEUED") {
+    return { status: "queued", reason: `The gateway could not deliver yet and keeps the message in its durable queue; it will retry by itself. Do not resend. (${message})` };
+  }
+  return { status: "failed", reason: `The gateway refused the message (${[e.gatewayCode, detail].filter(Boolean).join(", ")}): ${message}` };
+}
+
+function describeConnectError(e: GatewayError, settings: GatewaySettings): string {
+  if (isAuthFailure(e)) return `the gateway at ${settings.url} rejected the credentials from ${settings.source.auth} (${e.details?.code ?? e.gatewayCode}); check the gateway token`;
+  const code = e.code ?? e.gatewayCode;
+  return `the gateway at ${settings.url} (from ${settings.source.url}) is not reachable${code ? ` (${code})` : ""}: ${e.message}`;
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The real connection: @openclaw/gateway-client, operator.write only, loaded on first use. */
+export const connectWithGatewayClient: Connect = async (options) => {
+  const { GatewayClient } = await import("@openclaw/gateway-client");
+  const { VERSION } = await import("../version.js");
+  return new Promise<GatewayConnection>((resolve, reject) => {
+    let settled = false;
+    const client = new GatewayClient({
+      url: options.url,
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.password ? { password: options.password } : {}),
+      minProtocol: 4,
+      maxProtocol: 4,
+      role: "operator",
+      scopes: ["operator.write"],
+      clientDisplayName: "openclaw-guard",
+      clientVersion: VERSION,
+      deviceIdentity: null,
+      onHelloOk: () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(client);
+      },
+      onConnectError: (error: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        // The library would keep reconnecting with backoff; this transport decides when to retry.
+        client.stop();
+        reject(error);
+      },
+      onClose: () => {
+        if (!settled) return;
+        // A fresh client is opened on the next send; stop this one's own reconnect loop.
+        client.stop();
+        options.onClose();
+      },
+    });
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      client.stop();
+      reject(Object.assign(new Error(`no handshake within ${options.connectTimeoutMs} ms`), { code: "CONNECT_TIMEOUT" }));
+    }, options.connectTimeoutMs);
+    client.start();
+  });
+};
