@@ -43,6 +43,9 @@ export interface Gateway {
   stop(): Promise<void>;
   /** Stops and starts the gateway again with the same home, config and port. */
   restart(): Promise<void>;
+  /** Stops the process but keeps its home, for `resume()`. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
 }
 
 // Killed synchronously if the test process exits without stopping them.
@@ -104,6 +107,8 @@ export async function startGateway(options: { fakeTelegramUrl: string; token?: s
       await halt();
       await launch();
     },
+    pause: halt,
+    resume: launch,
   };
 }
 
