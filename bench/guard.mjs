@@ -1,0 +1,97 @@
+// Issue "guard" figures, against dist/ (built beforehand): the PreToolUse hook's wall time per
+// command vs a bare `node -e 0`, in-process analysis time per command over both corpora, and the
+// PATH shim's passthrough overhead vs calling the real binary directly.
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { analyseCommand, initCommandAnalyser } from "../dist/guard/analyse.js";
+import { DEFAULT_ALLOW_LIST } from "../dist/guard/openclaw-policy.js";
+import { installShims } from "../dist/guard/shim.js";
+import { fmt, interleaved, median, percentile } from "./stats.mjs";
+
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const corpusDir = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
+const HOOK_RUNS = 30;
+const SHIM_RUNS = 50;
+
+function mustSucceed(result, what) {
+  if (result.error) throw result.error;
+  if (result.status !== 0 && result.status !== 2) throw new Error(`${what} exited ${result.status}: ${result.stderr}`);
+}
+
+/** `command` decides the path: plain words skip the grammar, anything else loads it. */
+async function hookWallTime(home, label, command) {
+  const payload = JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command }, cwd: home });
+  const env = { PATH: process.env.PATH, HOME: home };
+  const [hook, bare] = await interleaved(
+    HOOK_RUNS,
+    () => mustSucceed(spawnSync(process.execPath, [cli, "hook", "claude-code"], { input: payload, env, encoding: "utf8" }), "hook"),
+    () => mustSucceed(spawnSync(process.execPath, ["-e", "0"], { env, encoding: "utf8" }), "node -e 0"),
+  );
+  return {
+    name: `hook process wall time per command, ${label} (\`${command}\`)`,
+    value: `${fmt(median(hook))} median, p95 ${fmt(percentile(hook, 95))}`,
+    baseline: `${fmt(median(bare))} node -e 0`,
+    ratio: median(hook) / median(bare),
+    goal: "<= 2x median",
+  };
+}
+
+async function analysisTime() {
+  await initCommandAnalyser();
+  const commands = ["raw-cli-attempts", "benign-commands"].flatMap((name) =>
+    JSON.parse(readFileSync(join(corpusDir, `${name}.json`), "utf8")).map((entry) => entry.command),
+  );
+  for (const command of commands) analyseCommand(command); // warm-up pass
+  const times = commands.map((command) => {
+    const start = performance.now();
+    analyseCommand(command);
+    return performance.now() - start;
+  });
+  return {
+    name: `in-process analysis per command (${commands.length} corpus commands)`,
+    value: `${fmt(median(times))} median, p95 ${fmt(percentile(times, 95))}`,
+    goal: "<= 1 ms median",
+  };
+}
+
+async function shimOverhead(dir) {
+  const realDir = join(dir, "real");
+  const shimDir = join(dir, "shims");
+  mkdirSync(realDir);
+  mkdirSync(shimDir);
+  const real = join(realDir, "openclaw");
+  writeFileSync(real, "#!/bin/sh\nexit 0\n");
+  chmodSync(real, 0o755);
+  installShims(shimDir, DEFAULT_ALLOW_LIST);
+  const env = { PATH: `${shimDir}:${realDir}:/usr/bin:/bin` };
+  const [viaShim, direct] = await interleaved(
+    SHIM_RUNS,
+    () => mustSucceed(spawnSync(join(shimDir, "openclaw"), ["status", "--json"], { env }), "shim"),
+    () => mustSucceed(spawnSync(real, ["status", "--json"], { env }), "real"),
+  );
+  return {
+    name: "shim passthrough overhead (openclaw status via the dash shim vs the real binary)",
+    value: `${fmt(median(viaShim) - median(direct))} median added (${fmt(median(viaShim))} vs ${fmt(median(direct))})`,
+    baseline: `${fmt(median(direct))} direct`,
+    ratio: median(viaShim) / median(direct),
+    goal: "<= 5 ms added",
+  };
+}
+
+export async function benchGuard() {
+  const dir = mkdtempSync(join(tmpdir(), "ocg-bench-guard-"));
+  try {
+    return [
+      await hookWallTime(dir, "parsed", "cd /tmp/proj && npm test -- --runInBand | tail -5"),
+      await hookWallTime(dir, "plain words, no grammar loaded", "git status && git diff --stat | tail -5"),
+      await analysisTime(),
+      await shimOverhead(dir),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,39 @@
+// Text signals for what a parser cannot resolve: names computed at run time,
+// inline interpreter code, traffic to the gateway. A signal alone is ordinary
+// programming; it only counts together with a marker that points at OpenClaw.
+
+// Our own command name mentions "claw" too; it must not count as a marker.
+const OWN_NAME = /openclaw-guard/gi;
+
+const OPENCLAW_MARKER = /claw|moltbot|18789|openclaw_gateway|gateway\.auth/i;
+const GATEWAY_MARKER = /18789|openclaw_gateway|gateway\.auth|\.openclaw\b|\/tools\/invoke/i;
+
+/** The text points at OpenClaw: its name, the gateway port, its env or config keys. */
+export function mentionsOpenclaw(text: string): boolean {
+  return OPENCLAW_MARKER.test(text.replace(OWN_NAME, ""));
+}
+
+/** The text points at the gateway specifically (port, URL env, token, state directory). */
+export function mentionsGateway(text: string): boolean {
+  return GATEWAY_MARKER.test(text.replace(OWN_NAME, ""));
+}
+
+const SPAWNS_PROCESS =
+  /child_process|subprocess|\bos\.(system|popen|exec\w*|spawn\w*)|\bpty\.spawn|\b(exec|execFile|execSync|execFileSync|spawn|spawnSync|fork|system|popen|execv\w*|execl\w*)\b|\bIO\.popen|\bOpen3\b|%x|\bqx\b|`|\bDeno\.(run|Command)|\bBun\.spawn|\bexeca\b|\bshelljs\b|\bzx\b/;
+const OPENS_CONNECTION =
+  /\bsocket\b|WebSocket|\bwss?:\/\/|\bhttps?:\/\/|require\(\s*['"](ws|net|http|https|undici|node:net|node:http|node:https)['"]|from\s+['"](ws|net|http|https|undici|node:net|node:http|node:https)['"]|\bfetch\s*\(|\burllib\b|\brequests\b|\bhttp\.client\b|\bhttpx\b|\baiohttp\b|\bwebsockets?\b|IO::Socket|Net::HTTP|LWP|HTTP::Tiny/;
+const IMPORTS_OPENCLAW =
+  /\b(import|require)\s*\(?\s*['"][^'"]*\b(openclaw|clawdbot|moltbot)(?!-guard)[^'"]*['"]|\b(from|import)\s+(openclaw|clawdbot|moltbot)\b/;
+
+/**
+ * Why inline interpreter code (`python -c`, `node -e`, a script file it runs) may reach
+ * OpenClaw, or undefined. Spawning processes or opening connections is ordinary;
+ * doing so in code that also mentions OpenClaw is not.
+ */
+export function riskyCode(code: string): string | undefined {
+  if (IMPORTS_OPENCLAW.test(code)) return "loads the OpenClaw package as a library";
+  if (!mentionsOpenclaw(code)) return undefined;
+  if (SPAWNS_PROCESS.test(code)) return "starts a process and mentions OpenClaw";
+  if (OPENS_CONNECTION.test(code)) return "opens a network connection and mentions OpenClaw";
+  return undefined;
+}

@@ -1,0 +1,28 @@
+// The little I/O the guard's commands need: capped stdin, capped script peeking.
+import { readFileSync, statSync } from "node:fs";
+
+export const MAX_SCRIPT_BYTES = 256 * 1024;
+
+/** Read all of stdin; throws once more than `limit` bytes arrive. */
+export async function readStdinCapped(limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new Error(`input is larger than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** A text file the analyser may peek at; undefined when missing, not a regular file, binary or too big. */
+export function readScriptFile(absolutePath: string): string | undefined {
+  try {
+    const stat = statSync(absolutePath);
+    if (!stat.isFile() || stat.size > MAX_SCRIPT_BYTES) return undefined;
+    const text = readFileSync(absolutePath, "utf8");
+    return text.includes("\0") ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}

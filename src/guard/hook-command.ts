@@ -1,0 +1,136 @@
+// `openclaw-guard hook claude-code`: a Claude Code PreToolUse hook.
+//
+// Register it in user or managed settings (not a repository's .claude/settings.json):
+//   {"hooks":{"PreToolUse":[{"matcher":"Bash|Write|Edit|MultiEdit","hooks":[{"type":"command",
+//     "command":"node /abs/path/dist/cli.js hook claude-code","timeout":10,"onFailure":"block"}]}]}}
+//
+// stdin: the hook JSON, at most 1 MiB:
+//   {session_id, transcript_path, cwd, hook_event_name:"PreToolUse", tool_name, tool_input, ...}
+//   - any tool_input with a string `command` (Bash, PowerShell, other agents' shells; VS Code
+//     ignores matchers, so the key decides, not the tool name) is analysed as a shell command;
+//   - Write/Edit/MultiEdit/NotebookEdit: content that would send when run is refused, and so is
+//     any write to ~/.openclaw/, the guard's config file or Claude Code settings files.
+// exit 0, no output: allow (Claude Code's own permission flow continues).
+// exit 2, reason on stderr: deny; Claude Code shows the reason to the model.
+// Nothing else, ever: Claude Code runs the tool on any other exit code unless the handler
+// has "onFailure":"block", so every error, oversized input or parse failure exits 2.
+import { realpathSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import type { Verdict } from "./analyse.js";
+import { guardConfigPath, readGuardAllowList, withoutConfigOption } from "./guard-config.js";
+import { readScriptFile, readStdinCapped } from "./guard-io.js";
+import { formatDenial, type AllowList } from "./openclaw-policy.js";
+
+export const MAX_HOOK_INPUT_BYTES = 1024 * 1024;
+
+const ALLOW = 0;
+const DENY = 2;
+
+export async function run(args: string[]): Promise<number> {
+  try {
+    const [client, ...extra] = withoutConfigOption(args);
+    if (client !== "claude-code" || extra.length > 0) {
+      process.stderr.write("usage: openclaw-guard hook claude-code [--config PATH]  (reads the PreToolUse JSON on stdin)\n");
+      return DENY;
+    }
+    const input = await readStdinCapped(MAX_HOOK_INPUT_BYTES);
+    const verdict = await decideHookInput(input, {
+      allowList: readGuardAllowList(args),
+      guardConfigFile: guardConfigPath(args),
+      homeDir: homedir(),
+      env: process.env,
+    });
+    if (verdict.decision === "allow") return ALLOW;
+    process.stderr.write(`${formatDenial(verdict.reasons)}\n`);
+    return DENY;
+  } catch (error) {
+    process.stderr.write(`openclaw-guard hook failed closed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return DENY;
+  }
+}
+
+export interface HookContext {
+  readonly allowList: AllowList;
+  readonly guardConfigFile: string;
+  readonly homeDir: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+interface HookInput {
+  cwd?: unknown;
+  tool_name?: unknown;
+  tool_input?: unknown;
+}
+
+const FILE_PATH_KEYS = ["file_path", "notebook_path", "path"] as const;
+const CONTENT_KEYS = ["content", "new_string", "new_source"] as const;
+
+/** The decision for one hook payload (JSON text). Throws on malformed input; run() turns that into a deny. */
+export async function decideHookInput(raw: string, context: HookContext): Promise<Verdict> {
+  const input = JSON.parse(raw) as HookInput | null;
+  if (typeof input !== "object" || input === null) throw new Error("hook input is not a JSON object");
+  const toolInput = (typeof input.tool_input === "object" && input.tool_input !== null ? input.tool_input : {}) as Record<string, unknown>;
+  const cwd = typeof input.cwd === "string" && path.isAbsolute(input.cwd) ? input.cwd : process.cwd();
+  const command = toolInput.command;
+  const filePath = FILE_PATH_KEYS.map((key) => toolInput[key]).find((value): value is string => typeof value === "string");
+  const contents = [
+    ...CONTENT_KEYS.map((key) => toolInput[key]),
+    ...(Array.isArray(toolInput.edits) ? toolInput.edits.map((edit: unknown) => (edit as { new_string?: unknown } | null)?.new_string) : []),
+  ].filter((value): value is string => typeof value === "string");
+  if (typeof command !== "string" && (filePath === undefined || contents.length === 0)) {
+    return { decision: "allow", reasons: [] };
+  }
+
+  const { analyseCommand, analyseFileContent, initCommandAnalyser, plainCommandVerdict } = await import("./analyse.js");
+  const options = { allowList: context.allowList, cwd, homeDir: context.homeDir, readFile: readScriptFile };
+  const reasons: string[] = [];
+  const plain = typeof command === "string" && contents.length === 0 ? plainCommandVerdict(command) : undefined;
+  if (plain !== undefined) return plain; // no grammar to load: the cold start matters before every command
+  await initCommandAnalyser();
+  if (typeof command === "string") reasons.push(...analyseCommand(command, options).reasons);
+  if (filePath !== undefined) {
+    const target = path.resolve(cwd, filePath);
+    const protectedArea = protectedAreaOf(target, context);
+    if (protectedArea !== undefined) reasons.push(`Writing to ${protectedArea} is disabled here.`);
+    for (const content of contents) reasons.push(...analyseFileContent(target, content, options).reasons);
+  }
+  const unique = [...new Set(reasons)];
+  return { decision: unique.length > 0 ? "deny" : "allow", reasons: unique };
+}
+
+/** Files the agent must not write: OpenClaw's state (token, allowlists), the guard's config, Claude Code settings (hooks). */
+function protectedAreaOf(target: string, context: HookContext): string | undefined {
+  const { env, homeDir } = context;
+  const areas: [string, string | undefined][] = [
+    ["~/.openclaw/ (OpenClaw's credentials and config)", path.join(homeDir, ".openclaw")],
+    ["$OPENCLAW_HOME/.openclaw/", env.OPENCLAW_HOME ? path.join(env.OPENCLAW_HOME, ".openclaw") : undefined],
+    ["$OPENCLAW_STATE_DIR", env.OPENCLAW_STATE_DIR],
+    ["$OPENCLAW_CONFIG_PATH", env.OPENCLAW_CONFIG_PATH],
+    ["the openclaw-guard config file", context.guardConfigFile],
+  ];
+  const real = realPathOf(target);
+  for (const [label, area] of areas) {
+    if (area === undefined) continue;
+    const realArea = realPathOf(path.resolve(area));
+    if (real === realArea || real.startsWith(realArea + path.sep)) return label;
+  }
+  if (/(^|\/)\.claude\/settings(\.local)?\.json$/.test(real)) return "Claude Code settings (they hold this hook)";
+  return undefined;
+}
+
+/** Resolve symlinks in the longest existing prefix, so a link into ~/.openclaw does not hide it. */
+function realPathOf(target: string): string {
+  const missing: string[] = [];
+  let current = target;
+  for (;;) {
+    try {
+      return path.join(realpathSync(current), ...missing.reverse());
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return target;
+      missing.push(path.basename(current));
+      current = parent;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// Output of commands that only print what they are given (echo, printf) or decode it
+// (base64 -d, rev, xxd -r -p): agents use them to build a command the analyser must see.
+import { decodeAnsiC } from "./shell-words.js";
+
+export function echoOutput(args: readonly string[]): string {
+  let newline = true;
+  let escapes = false;
+  let i = 0;
+  for (; i < args.length && /^-[neE]+$/.test(args[i] ?? ""); i++) {
+    const flags = args[i] ?? "";
+    if (flags.includes("n")) newline = false;
+    if (flags.includes("e")) escapes = true;
+  }
+  const text = args.slice(i).join(" ");
+  return (escapes ? decodeAnsiC(text) : text) + (newline ? "\n" : "");
+}
+
+/** printf: the format is reused until all arguments are consumed, as in bash. */
+export function printfOutput(args: readonly string[]): string {
+  const [format = "", ...values] = args;
+  let output = "";
+  let next = 0;
+  do {
+    let consumed = false;
+    output += format.replace(/%(%|[-+ #0]*\d*(?:\.\d+)?[sbdiqcxXouf])|\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|u[0-9a-fA-F]{1,4}|[\s\S])/g, (whole, conversion: string | undefined) => {
+      if (conversion === undefined) return decodeAnsiC(whole);
+      if (conversion === "%") return "%";
+      consumed = true;
+      const value = values[next++] ?? "";
+      return conversion.endsWith("b") ? decodeAnsiC(value) : conversion.endsWith("c") ? value.slice(0, 1) : value;
+    });
+    if (!consumed) break;
+  } while (next < values.length);
+  return output;
+}
+
+/** Decoders agents pipe into a shell to hide a command. */
+export function decodeOutput(name: string, args: readonly string[], input: string): string | undefined {
+  const flags = args.join(" ");
+  if (name === "base64" && /(^|\s)(-d|--decode|-D)\b/.test(flags)) return Buffer.from(input, "base64").toString("utf8");
+  if (name === "rev") return input.split("\n").map((line) => [...line].reverse().join("")).join("\n");
+  if (name === "xxd" && /-r/.test(flags) && /-p/.test(flags)) return Buffer.from(input.replace(/\s+/g, ""), "hex").toString("utf8");
+  return undefined;
+}

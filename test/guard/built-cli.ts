@@ -1,0 +1,23 @@
+// Process-level tests run the built CLI (dist/), as Claude Code would. `npm test` builds first.
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { repoRoot } from "./corpus.js";
+
+export const cliPath = path.join(repoRoot, "dist", "cli.js");
+
+/** Fail loudly (not skip) when dist/guard is missing or older than src/guard. */
+export function requireBuiltCli(): void {
+  const sourceDir = path.join(repoRoot, "src", "guard");
+  for (const file of readdirSync(sourceDir).filter((f) => f.endsWith(".ts"))) {
+    const built = path.join(repoRoot, "dist", "guard", file.replace(/\.ts$/, ".js"));
+    let builtTime: number;
+    try {
+      builtTime = statSync(built).mtimeMs;
+    } catch {
+      throw new Error(`${built} is missing: run \`npm run build\` first (npm test does)`);
+    }
+    if (builtTime < statSync(path.join(sourceDir, file)).mtimeMs) {
+      throw new Error(`${built} is older than its source: run \`npm run build\` first (npm test does)`);
+    }
+  }
+}

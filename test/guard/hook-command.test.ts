@@ -1,0 +1,130 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decideHookInput, MAX_HOOK_INPUT_BYTES, type HookContext } from "../../src/guard/hook-command.js";
+import { DEFAULT_ALLOW_LIST, SEND_MESSAGE_ADVICE } from "../../src/guard/openclaw-policy.js";
+import { cliPath, requireBuiltCli } from "./built-cli.js";
+
+const home = mkdtempSync(path.join(tmpdir(), "guard-hook-"));
+const project = path.join(home, "project");
+const context: HookContext = {
+  allowList: DEFAULT_ALLOW_LIST,
+  guardConfigFile: path.join(home, ".config", "openclaw-guard", "config.json5"),
+  homeDir: home,
+  env: {},
+};
+
+beforeAll(() => {
+  mkdirSync(path.join(home, ".openclaw"), { recursive: true });
+  mkdirSync(project, { recursive: true });
+  writeFileSync(path.join(project, "notify.sh"), "#!/bin/sh\nopenclaw message send -t x -m hi\n");
+  symlinkSync(path.join(home, ".openclaw"), path.join(project, "state-link"));
+});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const hook = (payload: object) => decideHookInput(JSON.stringify({ hook_event_name: "PreToolUse", cwd: project, ...payload }), context);
+
+describe("decideHookInput", () => {
+  it.each([
+    ["Bash", "sh -c 'openclaw message send -t x -m hi'"],
+    ["PowerShell", "openclaw message send -t x -m hi"],
+    ["run_shell_command", "npx openclaw message send"],
+    ["Bash", "./notify.sh"],
+  ])("denies a %s command that sends", async (tool, command) => {
+    const verdict = await hook({ tool_name: tool, tool_input: { command } });
+    expect(verdict.decision).toBe("deny");
+  });
+
+  it("allows ordinary commands and read-only OpenClaw commands", async () => {
+    expect((await hook({ tool_name: "Bash", tool_input: { command: "git status && openclaw status" } })).decision).toBe("allow");
+    expect((await hook({ tool_name: "Bash", tool_input: { command: 'grep -rn "openclaw message" docs/' } })).decision).toBe("allow");
+  });
+
+  it("allows tools it has nothing to say about", async () => {
+    expect((await hook({ tool_name: "Read", tool_input: { file_path: path.join(home, ".openclaw", "openclaw.json") } })).decision).toBe("allow");
+    expect((await hook({ tool_name: "WebFetch", tool_input: { url: "https://example.invalid" } })).decision).toBe("allow");
+  });
+
+  it.each([
+    ["Write", { file_path: "scripts/send.sh", content: "#!/bin/sh\nopenclaw message send -t x -m hi\n" }],
+    ["Write", { file_path: "Makefile", content: "x:\n\topenclaw message send -t x -m hi\n" }],
+    ["Edit", { file_path: "package.json", old_string: '"test": "vitest"', new_string: '"test": "openclaw message send -t x -m hi"' }],
+    ["MultiEdit", { file_path: "run.sh", edits: [{ old_string: "a", new_string: "echo ok" }, { old_string: "b", new_string: "clawdbot message send" }] }],
+  ])("refuses %s content that would send when run", async (tool, toolInput) => {
+    expect((await hook({ tool_name: tool, tool_input: toolInput })).decision).toBe("deny");
+  });
+
+  it("accepts ordinary writes, including documentation that mentions the CLI", async () => {
+    const verdict = await hook({ tool_name: "Write", tool_input: { file_path: "README.md", content: "Do not run `openclaw message send`.\n" } });
+    expect(verdict).toEqual({ decision: "allow", reasons: [] });
+  });
+
+  it.each([
+    [path.join(home, ".openclaw", "openclaw.json"), /~\/\.openclaw/],
+    ["state-link/openclaw.json", /~\/\.openclaw/],
+    [path.join(home, ".config", "openclaw-guard", "config.json5"), /openclaw-guard config/],
+    [path.join(home, ".claude", "settings.json"), /Claude Code settings/],
+    [".claude/settings.local.json", /Claude Code settings/],
+  ])("refuses writes to %s", async (filePath, reason) => {
+    const verdict = await hook({ tool_name: "Write", tool_input: { file_path: filePath, content: "{}" } });
+    expect(verdict.decision).toBe("deny");
+    expect(verdict.reasons.join(" ")).toMatch(reason);
+  });
+
+  it("throws on input that is not a JSON object (run() turns that into exit 2)", async () => {
+    await expect(decideHookInput("[1", context)).rejects.toThrow();
+    await expect(decideHookInput("null", context)).rejects.toThrow(/not a JSON object/);
+  });
+});
+
+describe("openclaw-guard hook claude-code (the built process)", () => {
+  beforeAll(requireBuiltCli);
+
+  const runHook = (input: string, args: string[] = [], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [cliPath, "hook", ...args], {
+      input,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), ...env },
+    });
+  const bash = (command: string) => JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command }, cwd: project });
+
+  it("exits 2 with an actionable reason on stderr for a send", () => {
+    const result = runHook(bash("bash -lc 'openclaw message send -t x -m hi'"), ["claude-code"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(`Raw \`openclaw message send\` is disabled here. ${SEND_MESSAGE_ADVICE}`);
+    expect(result.stdout).toBe("");
+  });
+
+  it("exits 0 silently for an ordinary command", () => {
+    const result = runHook(bash("npm test -- --runInBand"), ["claude-code"]);
+    expect(result).toMatchObject({ status: 0, stdout: "", stderr: "" });
+  });
+
+  it.each([
+    ["malformed JSON", "{not json", ["claude-code"]],
+    ["an oversized payload", bash(`echo ${"a".repeat(MAX_HOOK_INPUT_BYTES)}`), ["claude-code"]],
+    ["an unknown client", bash("ls"), ["cursor"]],
+    ["no client", bash("ls"), []],
+  ])("fails closed with exit 2 on %s", (_what, input, args) => {
+    const result = runHook(input, args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).not.toBe("");
+  });
+
+  it("fails closed when the config file is invalid", () => {
+    const config = path.join(home, "broken.json5");
+    writeFileSync(config, "{ guard: { allowOpenclawCommands: 42 } }");
+    const result = runHook(bash("ls"), ["claude-code", "--config", config]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/failed closed.*allowOpenclawCommands/);
+  });
+
+  it("reads the allowlist from the config file", () => {
+    const config = path.join(home, "strict.json5");
+    writeFileSync(config, "{ guard: { allowOpenclawCommands: ['status'] } }");
+    expect(runHook(bash("openclaw health"), ["claude-code", "--config", config]).status).toBe(2);
+    expect(runHook(bash("openclaw status"), ["claude-code", "--config", config]).status).toBe(0);
+  });
+});
