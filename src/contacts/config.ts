@@ -1,10 +1,10 @@
 // The vetted address book: where it lives, what it may contain, and refusing anything doubtful.
 import { readFileSync, statSync, type Stats } from "node:fs";
-import { homedir } from "node:os";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import JSON5 from "json5";
 import { z } from "zod";
 import { isValidAlias } from "./alias.js";
+import { defaultAuditFile, expandHome } from "./config-path.js";
 import { lineOf, scanJson5Keys, type KeyScan } from "./json5-keys.js";
 import { CHANNELS, validateTarget, type Channel } from "./targets.js";
 import { contactPolicyFields, DEFAULTS, policySchema, resolveContactPolicy, type ContactPolicy, type Window } from "../policy/settings.js";
@@ -23,6 +23,8 @@ export type Config = {
   /** Limits that span all contacts; per-contact ones live on each Contact. */
   globalRateLimit: Window;
 };
+
+export { defaultAuditFile, expandHome, resolveConfigPath } from "./config-path.js";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -60,29 +62,6 @@ const fileSchema = z.strictObject({
 });
 
 type Problem = { path: (string | number)[]; message: string; fix: string; line?: number };
-
-export type PathOptions = { flag?: string; env?: NodeJS.ProcessEnv };
-
-/** `--config`, else $OPENCLAW_GUARD_CONFIG, else $XDG_CONFIG_HOME/openclaw-guard/config.json5. */
-export function resolveConfigPath({ flag, env = process.env }: PathOptions = {}): string {
-  if (flag) return resolve(expandHome(flag, env));
-  if (env.OPENCLAW_GUARD_CONFIG) return resolve(expandHome(env.OPENCLAW_GUARD_CONFIG, env));
-  const base = env.XDG_CONFIG_HOME || join(homeOf(env), ".config");
-  return join(base, "openclaw-guard", "config.json5");
-}
-
-export function defaultAuditFile(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME || join(homeOf(env), ".local", "state");
-  return join(base, "openclaw-guard", "audit.jsonl");
-}
-
-function homeOf(env: NodeJS.ProcessEnv): string {
-  return env.HOME || homedir();
-}
-
-export function expandHome(path: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path === "~" || path.startsWith("~/") ? join(homeOf(env), path.slice(1)) : path;
-}
 
 /** Reads, checks permissions, parses and validates. Throws ConfigError with file:line and a fix. */
 export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Config {

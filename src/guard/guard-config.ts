@@ -1,19 +1,16 @@
-// The guard's only setting: guard.allowOpenclawCommands in the user's config file.
-// Stand-in until src/contacts/config.ts provides the shared loader; same file resolution.
+// The guard's only setting: guard.allowOpenclawCommands in the user's config file. Read with a
+// light reader rather than the full address-book loader, whose imports would double the hook's
+// cold start; the file is found exactly as everywhere else.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir } from "node:os";
-import path from "node:path";
+import { resolveConfigPath } from "../contacts/config-path.js";
 import { DEFAULT_ALLOW_LIST, parseAllowList, type AllowList } from "./openclaw-policy.js";
 
-/** `--config PATH`, else $OPENCLAW_GUARD_CONFIG, else $XDG_CONFIG_HOME/openclaw-guard/config.json5. */
+/** The config file, from `--config PATH` among the args or the usual resolution. */
 export function guardConfigPath(args: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
-  const flag = args.indexOf("--config");
-  const fromFlag = flag >= 0 ? args[flag + 1] : args.find((a) => a.startsWith("--config="))?.slice("--config=".length);
-  if (fromFlag) return path.resolve(fromFlag);
-  if (env.OPENCLAW_GUARD_CONFIG) return path.resolve(env.OPENCLAW_GUARD_CONFIG);
-  const configHome = env.XDG_CONFIG_HOME || path.join(env.HOME || homedir(), ".config");
-  return path.join(configHome, "openclaw-guard", "config.json5");
+  const at = args.indexOf("--config");
+  const flag = at >= 0 ? args[at + 1] : args.find((a) => a.startsWith("--config="))?.slice("--config=".length);
+  return resolveConfigPath({ flag, env });
 }
 
 /** Remove `--config PATH` / `--config=PATH` so commands see only their own arguments. */
