@@ -14,9 +14,11 @@ import { startFakeTelegram, type FakeTelegram } from "../test/support/fake-teleg
 import { NODE24, OPENCLAW, startGateway, type Gateway } from "../test/support/openclaw-gateway.js";
 
 const SENDS = 30;
-// Rotating over several chats: the Telegram channel paces messages to one chat (about 1 per
-// second), which would otherwise be the floor of every figure here.
-const CHATS = ["100000001", "100000002", "100000003", "100000004", "100000005", "100000006"];
+// Rotating over many chats, a separate pool per client: the Telegram channel paces messages to
+// one chat (about 1 per second, measured), which would otherwise be the floor of every figure.
+const pool = (first: number) => Array.from({ length: 12 }, (_, i) => String(first + i));
+const GUARD_CHATS = pool(100_000_001);
+const BARE_CHATS = pool(200_000_001);
 const CLI = join(import.meta.dirname, "..", "dist", "cli.js");
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
@@ -40,7 +42,7 @@ async function guardServer(openclaw: Record<string, unknown>) {
     config,
     JSON.stringify({
       openclaw,
-      contacts: Object.fromEntries(CHATS.map((chat, i) => [`chat${i}`, { channel: "telegram", target: chat }])),
+      contacts: Object.fromEntries(GUARD_CHATS.map((chat, i) => [`chat${i}`, { channel: "telegram", target: chat }])),
       policy: { rateLimit: { perContact: { count: 100_000, windowSeconds: 60 }, global: { count: 100_000, windowSeconds: 60 } } },
       audit: { file: join(dir, "audit.jsonl") },
     }),
@@ -51,7 +53,7 @@ async function guardServer(openclaw: Record<string, unknown>) {
   await client.connect(transport);
   let n = 0;
   const send = async () => {
-    const to = `chat${n++ % CHATS.length}`;
+    const to = `chat${n++ % GUARD_CHATS.length}`;
     const result = await client.callTool({ name: "send_message", arguments: { to, message: `bench ${randomUUID()}` } }, undefined, { timeout: 120_000 });
     if ((result.structuredContent as { status: string }).status !== "sent") throw new Error(JSON.stringify(result));
   };
@@ -65,7 +67,7 @@ async function bareClient() {
     c.start();
   });
   let n = 0;
-  return { send: () => client.request("send", { to: CHATS[n++ % CHATS.length], message: `bare ${randomUUID()}`, channel: "telegram", idempotencyKey: randomUUID() }), close: () => client.stop() };
+  return { send: () => client.request("send", { to: BARE_CHATS[n++ % BARE_CHATS.length], message: `bare ${randomUUID()}`, channel: "telegram", idempotencyKey: randomUUID() }), close: () => client.stop() };
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {

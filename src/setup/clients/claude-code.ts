@@ -1,0 +1,94 @@
+// Claude Code: the MCP server in ~/.claude.json (user scope, the shape `claude mcp add -s user`
+// writes) or .mcp.json (project scope), and the guard in ~/.claude/settings.json: PreToolUse
+// hooks that fail closed (onFailure "block") plus deny rules for the raw CLI and the files the
+// agent must not read or edit. The hook never goes into a repository's .claude/settings.json.
+import path from "node:path";
+import { hookCommand, mergeHookGroupsFor } from "./claude-hooks.js";
+import { arrayAt, ensureStrings, objectAt, planJsonFile, serveArgs, setEntry, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type ReadText } from "../init-plan.js";
+
+/** First release that honours `onFailure: "block"`; older ones let the command run when the hook crashes. */
+export const MIN_CLAUDE_CODE_VERSION = "2.1.295";
+
+export function claudeUserSettingsPath(context: InitContext): string {
+  return path.join(context.home, ".claude", "settings.json");
+}
+
+/** Deny rules: the raw send CLI, OpenClaw's state (token, allowlists) and the guard's address book. */
+export function denyRules(context: InitContext): string[] {
+  const config = permissionPath(context.config, context.home);
+  return [
+    "Bash(openclaw message *)",
+    "Bash(openclaw message:*)",
+    "Read(~/.openclaw/**)",
+    "Edit(~/.openclaw/**)",
+    `Read(${config})`,
+    `Edit(${config})`,
+  ];
+}
+
+/** Claude Code permission paths: `~/...` under home, `//abs` for other absolute paths (`/x` would be relative to the settings file). */
+export function permissionPath(file: string, home: string): string {
+  const tilde = tildePath(file, home);
+  return tilde.startsWith("~/") ? tilde : `/${file}`;
+}
+
+/** The hooks + deny rules plan for ~/.claude/settings.json (shared with `init vscode`, which reads the same file). */
+export function planClaudeUserSettings(context: InitContext, read: ReadText, options: { denyRules: boolean }): FilePlan {
+  const file = claudeUserSettingsPath(context);
+  return planJsonFile(file, read(file), { allowsComments: false }, (settings) => {
+    const summary = mergeHookGroupsFor(file, settings, hookCommand(context));
+    if (options.denyRules) summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "deny"]), denyRules(context), "permissions.deny"));
+    return summary;
+  });
+}
+
+export const claudeCode: ClientSetup = {
+  name: "claude-code",
+  title: "Claude Code",
+  plan(context, read) {
+    const server = { type: "stdio", command: context.node, args: serveArgs(context), env: {} };
+    const serverFile = context.scope === "user" ? path.join(context.home, ".claude.json") : path.join(context.cwd, ".mcp.json");
+    const serverPlan = planJsonFile(serverFile, read(serverFile), { allowsComments: false, newFileMode: context.scope === "user" ? 0o600 : 0o644 }, (json) => [
+      setEntry(objectAt(serverFile, json, ["mcpServers"]), SERVER_NAME, server, `mcpServers.${SERVER_NAME}: ${context.node} ${serveArgs(context).join(" ")}`),
+    ]);
+    const notes = [
+      "The model sees the tools as mcp__openclaw-guard__send_message and mcp__openclaw-guard__list_contacts.",
+      "The hook and deny rules are in your user settings: restart running Claude Code sessions to load them.",
+    ];
+    if (context.scope === "project") {
+      notes.push(
+        `The server is in ${serverFile}; Claude Code keeps project servers "pending approval" until you trust the workspace. It holds absolute paths of this machine.`,
+        `The guard hook and deny rules were NOT put into ${path.join(context.cwd, ".claude", "settings.json")}: the agent can edit files in its repository, and a hook it can edit guards nothing. They went to ${claudeUserSettingsPath(context)}, which applies to every project.`,
+      );
+    }
+    return {
+      files: [serverPlan, planClaudeUserSettings(context, read, { denyRules: true })],
+      notes,
+      limits: [
+        "The hook parses each Bash command (bash -c, eval, pipes, scripts it can read) but is a guard rail, not a boundary: a program the agent writes can read the gateway token and talk to OpenClaw directly.",
+        "Deny rules miss sh -c, eval, xargs, $(...), python -c/node -e and script files; the hook covers most of these, the rules are a second net.",
+        "`claude --bare` and `--safe-mode` skip all hooks.",
+        `Claude Code older than ${MIN_CLAUDE_CODE_VERSION} ignores onFailure: a crashed or timed-out hook lets the command run.`,
+      ],
+    };
+  },
+};
+
+/** A warning (or undefined) for the output of `claude --version`; undefined output: not found. */
+export function claudeVersionWarning(output: string | undefined): string | undefined {
+  if (output === undefined) return "`claude` was not found on PATH: could not check its version. The hook needs Claude Code >= 2.1.295 to fail closed.";
+  const version = /(\d+)\.(\d+)\.(\d+)/.exec(output);
+  if (!version) return `could not read a version from \`claude --version\` (${JSON.stringify(output.trim().slice(0, 80))}). The hook needs Claude Code >= ${MIN_CLAUDE_CODE_VERSION} to fail closed.`;
+  if (compareVersions(version.slice(1, 4).map(Number), MIN_CLAUDE_CODE_VERSION.split(".").map(Number)) < 0) {
+    return `Claude Code ${version[0]} is older than ${MIN_CLAUDE_CODE_VERSION}: it ignores "onFailure": "block", so a crashed or timed-out hook would let the command through. Update Claude Code.`;
+  }
+  return undefined;
+}
+
+function compareVersions(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

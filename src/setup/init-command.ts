@@ -1,0 +1,142 @@
+// `openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]`
+// `openclaw-guard init --print <client> [--scope ...]`
+// Registers the MCP server and installs the shell guard into one agent client's config files:
+// every file is planned first (a malformed one refuses everything, naming file and line), then
+// each changed file is backed up and replaced atomically. Re-running changes nothing.
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { parseCommandArgs, UsageError } from "../cli-args.js";
+import { resolveConfigPath } from "../contacts/config-path.js";
+import { claudeVersionWarning } from "./clients/claude-code.js";
+import { clientNamed, CLIENTS } from "./clients/index.js";
+import { applyPlan, changed, readText } from "./init-files.js";
+import { InitError, tildePath, type ClientPlan, type ClientSetup, type InitContext, type ReadText, type Scope } from "./init-plan.js";
+
+const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
+       openclaw-guard init --print <client> [--scope user|project] [--config PATH]
+clients: ${CLIENTS.map((c) => c.name).join(", ")}
+`;
+
+export interface InitDeps {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly node: string;
+  readonly cli: string;
+  readonly platform: NodeJS.Platform;
+  readonly read: ReadText;
+  /** `claude --version` output, undefined when not found. */
+  readonly claudeVersion: () => Promise<string | undefined>;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly now: () => Date;
+}
+
+export async function run(args: string[]): Promise<number> {
+  return runInit(args, defaultDeps());
+}
+
+export async function runInit(args: string[], deps: InitDeps): Promise<number> {
+  const { values, positionals } = parseCommandArgs("init", args, {
+    scope: { type: "string" },
+    "dry-run": { type: "boolean" },
+    print: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    deps.out(USAGE);
+    return 0;
+  }
+  const [name, ...extra] = positionals;
+  const client = name === undefined ? undefined : clientNamed(name);
+  if (client === undefined || extra.length > 0) throw new UsageError(`openclaw-guard init: ${name === undefined ? "which client?" : `unknown client "${[name, ...extra].join(" ")}"`}\n${USAGE}`);
+  const scope = values.scope ?? "user";
+  if (scope !== "user" && scope !== "project") throw new UsageError(`openclaw-guard init: --scope must be user or project\n${USAGE}`);
+  const context: InitContext = {
+    home: deps.env.HOME || homedir(),
+    cwd: deps.cwd,
+    scope: scope as Scope,
+    node: deps.node,
+    cli: deps.cli,
+    config: resolveConfigPath({ flag: values.config, env: deps.env }),
+    platform: deps.platform,
+    env: deps.env,
+  };
+  const display = (file: string) => tildePath(file, context.home);
+
+  if (values.print) {
+    deps.out(renderSnippets(client, context));
+    return 0;
+  }
+
+  let plan: ClientPlan;
+  try {
+    plan = client.plan(context, deps.read);
+  } catch (error) {
+    if (!(error instanceof InitError)) throw error;
+    deps.err(`openclaw-guard init ${client.name}: ${error.message}\nNothing was written.\n`);
+    return 1;
+  }
+  const dryRun = values["dry-run"] === true;
+  deps.out(`openclaw-guard init ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n`);
+  const warnings: string[] = [];
+  if (!existsSync(context.config)) warnings.push(`${context.config} does not exist yet: the server refuses to start without it. Start from examples/config.json5 (chmod 600).`);
+  if (client.name === "claude-code") {
+    const warning = claudeVersionWarning(await deps.claudeVersion());
+    if (warning) warnings.push(warning);
+  }
+  for (const file of plan.files) {
+    const state = !changed(file) ? "unchanged" : file.before === undefined ? "new file" : dryRun ? "would change" : "changed";
+    let suffix = "";
+    if (changed(file) && !dryRun) {
+      try {
+        const applied = applyPlan(file, deps.now());
+        if (applied.backup) suffix = `, backup: ${display(applied.backup)}`;
+      } catch (error) {
+        if (!(error instanceof InitError)) throw error;
+        deps.err(`openclaw-guard init ${client.name}: ${error.message}\n`);
+        return 1;
+      }
+    }
+    deps.out(`\n${display(file.path)} (${state}${suffix})\n${file.summary.map((line) => `  ${line}`).join("\n")}\n`);
+  }
+  printTail(plan, deps);
+  for (const warning of warnings) deps.err(`warning: ${warning}\n`);
+  return 0;
+}
+
+/** `init --print`: each file as it would be written into an empty home (also examples/clients/). */
+export function renderSnippets(client: ClientSetup, context: InitContext): string {
+  const plan = client.plan(context, () => undefined);
+  let text = `# openclaw-guard init ${client.name}: the entries it writes (merge them into existing files; \`init ${client.name}\` does that for you)\n`;
+  for (const file of plan.files) text += `\n# ${tildePath(file.path, context.home)}\n${file.after}`;
+  return text + tail(plan);
+}
+
+function printTail(plan: ClientPlan, deps: Pick<InitDeps, "out">): void {
+  deps.out(tail(plan));
+}
+
+function tail(plan: ClientPlan): string {
+  const notes = plan.notes.length > 0 ? `\nnotes:\n${plan.notes.map((n) => `  - ${n}`).join("\n")}\n` : "";
+  return `${notes}\nwhat this client cannot block:\n${plan.limits.map((l) => `  - ${l}`).join("\n")}\n`;
+}
+
+function defaultDeps(): InitDeps {
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    node: process.execPath,
+    cli: fileURLToPath(new URL("../cli.js", import.meta.url)),
+    platform: process.platform,
+    read: readText,
+    claudeVersion: async () => {
+      const result = await execa("claude", ["--version"], { reject: false, timeout: 15_000, stdin: "ignore" });
+      return result.failed && result.exitCode === undefined ? undefined : result.stdout;
+    },
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,252 @@
+// Pure building blocks for `openclaw-guard init`: what a client's files should become, computed
+// from their current text. No I/O here: init-files.ts reads, backs up and writes; the client
+// modules under clients/ decide what goes where.
+import path from "node:path";
+import JSON5 from "json5";
+
+export type Scope = "user" | "project";
+
+/** Everything a client needs to know to plan its files. All paths are absolute. */
+export interface InitContext {
+  readonly home: string;
+  /** The project directory (for --scope project). */
+  readonly cwd: string;
+  readonly scope: Scope;
+  /** The Node binary that runs the guard (process.execPath). */
+  readonly node: string;
+  /** The guard's dist/cli.js. */
+  readonly cli: string;
+  /** The guard's config file (the address book). */
+  readonly config: string;
+  readonly platform: NodeJS.Platform;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** One file's planned change. `before` undefined: the file does not exist. */
+export interface FilePlan {
+  readonly path: string;
+  readonly before: string | undefined;
+  readonly after: string;
+  /** Diff-like lines: `+ added`, `~ changed`, `= unchanged`, `- removed`. */
+  readonly summary: readonly string[];
+  /** Mode for a new file (an existing file keeps its own). */
+  readonly newFileMode: number;
+}
+
+export interface ClientPlan {
+  readonly files: readonly FilePlan[];
+  /** Things the user should know (where the hook went and why, trust prompts). */
+  readonly notes: readonly string[];
+  /** What this client cannot block, said plainly. */
+  readonly limits: readonly string[];
+}
+
+/** Reads a file's current text; undefined when it does not exist. */
+export type ReadText = (file: string) => string | undefined;
+
+export interface ClientSetup {
+  readonly name: string;
+  readonly title: string;
+  plan(context: InitContext, read: ReadText): ClientPlan;
+}
+
+/** A refusal that names the file (and line): nothing is written. */
+export class InitError extends Error {
+  override name = "InitError";
+}
+
+export const SERVER_NAME = "openclaw-guard";
+
+// ---------------------------------------------------------------------------------------------
+// Commands written into client configs
+
+export function serveArgs(context: InitContext): string[] {
+  return [context.cli, "serve", "--config", context.config];
+}
+
+/** The Claude Code style hook (also used by Codex, Gemini and VS Code: they all send tool_input.command). */
+export function hookCommand(context: InitContext): string {
+  return shellJoin([context.node, context.cli, "hook", "claude-code", "--config", context.config]);
+}
+
+const SAFE_WORD = /^[A-Za-z0-9_/.,:=@%+-]+$/;
+
+/** POSIX sh quoting: bare when safe, else single quotes. */
+export function shellQuote(word: string): string {
+  return word !== "" && SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function shellJoin(words: readonly string[]): string {
+  return words.map(shellQuote).join(" ");
+}
+
+/** `~/x` for paths under home (for display and Claude Code permission rules). */
+export function tildePath(file: string, home: string): string {
+  const relative = path.relative(home, file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? `~/${relative}` : file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON files
+
+export type JsonObject = Record<string, unknown>;
+
+export interface ParsedJson {
+  readonly value: JsonObject;
+  readonly indent: string;
+}
+
+/**
+ * Parse a settings file that must stay strict JSON (we rewrite it with JSON.stringify).
+ * `allowsComments`: the client itself reads JSONC; a file that has comments or trailing commas
+ * is then refused with a different message, because rewriting it would drop them.
+ */
+export function parseJsonFile(file: string, text: string | undefined, allowsComments: boolean): ParsedJson {
+  if (text === undefined || text.trim() === "") return { value: {}, indent: "  " };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (strictError) {
+    let json5Error: unknown;
+    try {
+      JSON5.parse(text);
+    } catch (error) {
+      json5Error = error;
+    }
+    if (json5Error === undefined) {
+      const where = jsonErrorLocation(text, strictError);
+      throw new InitError(
+        allowsComments
+          ? `${file}${where}: has comments or trailing commas; refusing to rewrite it, because they would be lost. Add the snippet from \`openclaw-guard init --print\` by hand.`
+          : `${file}${where}: not valid JSON (comments or trailing commas are not allowed in this file). Fix it, then re-run.`,
+      );
+    }
+    const { lineNumber, columnNumber } = json5Error as { lineNumber?: number; columnNumber?: number };
+    const where = lineNumber !== undefined ? `:${lineNumber}:${columnNumber ?? 1}` : jsonErrorLocation(text, strictError);
+    throw new InitError(`${file}${where}: not valid JSON (${(strictError as Error).message}). Fix it, then re-run; the file was not changed.`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InitError(`${file}:1:1: expected a JSON object at the top level. Fix it, then re-run; the file was not changed.`);
+  }
+  return { value: value as JsonObject, indent: detectIndent(text) };
+}
+
+function jsonErrorLocation(text: string, error: unknown): string {
+  const match = /position (\d+)/.exec(error instanceof Error ? error.message : "");
+  if (!match) return "";
+  const offset = Number(match[1]);
+  const lines = text.slice(0, offset).split("\n");
+  return `:${lines.length}:${(lines.at(-1)?.length ?? 0) + 1}`;
+}
+
+function detectIndent(text: string): string {
+  const match = /^([ \t]+)\S/m.exec(text);
+  return match?.[1] ?? "  ";
+}
+
+export function stringifyJson(value: unknown, indent = "  "): string {
+  return `${JSON.stringify(value, null, indent)}\n`;
+}
+
+/** A plan for a JSON file: mutate a copy; an unchanged value keeps the text byte for byte. */
+export function planJsonFile(
+  file: string,
+  before: string | undefined,
+  options: { allowsComments: boolean; newFileMode?: number },
+  edit: (value: JsonObject) => string[],
+): FilePlan {
+  const parsed = parseJsonFile(file, before, options.allowsComments);
+  const original = structuredClone(parsed.value);
+  const value = structuredClone(parsed.value);
+  const summary = edit(value);
+  const after = before !== undefined && deepEqual(original, value) ? before : stringifyJson(value, parsed.indent);
+  return { path: file, before, after, summary, newFileMode: options.newFileMode ?? 0o600 };
+}
+
+/** A file we own outright (a rules or policy file): refuse to overwrite one we did not write. */
+export function planOwnedFile(file: string, before: string | undefined, text: string, marker: string, label: string): FilePlan {
+  if (before !== undefined && before !== text && !before.includes(marker)) {
+    throw new InitError(`${file}: exists and was not written by openclaw-guard (no "${marker}" line); refusing to overwrite it. Move it away, then re-run.`);
+  }
+  const mark = before === undefined ? "+" : before === text ? "=" : "~";
+  return { path: file, before, after: text, summary: [`${mark} ${label}${mark === "=" ? " unchanged" : ""}`], newFileMode: 0o600 };
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k, i) => k === kb[i] && deepEqual((a as JsonObject)[k], (b as JsonObject)[k]));
+}
+
+/** The object at `keys` under `root`, created when missing. Refuses when something else is in the way. */
+export function objectAt(file: string, root: JsonObject, keys: readonly string[]): JsonObject {
+  let current = root;
+  for (const [i, key] of keys.entries()) {
+    const next = current[key];
+    if (next === undefined) {
+      current[key] = {};
+    } else if (typeof next !== "object" || next === null || Array.isArray(next)) {
+      throw new InitError(`${file}: "${keys.slice(0, i + 1).join(".")}" is not an object; refusing to rewrite it. Fix it, then re-run.`);
+    }
+    current = current[key] as JsonObject;
+  }
+  return current;
+}
+
+/** The array at `keys` under `root`, created when missing. */
+export function arrayAt(file: string, root: JsonObject, keys: readonly string[]): unknown[] {
+  const parent = objectAt(file, root, keys.slice(0, -1));
+  const key = keys.at(-1) as string;
+  if (parent[key] === undefined) parent[key] = [];
+  const value = parent[key];
+  if (!Array.isArray(value)) throw new InitError(`${file}: "${keys.join(".")}" is not an array; refusing to rewrite it. Fix it, then re-run.`);
+  return value;
+}
+
+/** Set `object[key] = value`, reporting `+`, `~` or `=`. */
+export function setEntry(object: JsonObject, key: string, value: unknown, label: string): string {
+  const old = object[key];
+  object[key] = value;
+  if (old === undefined) return `+ ${label}`;
+  return deepEqual(old, value) ? `= ${label} unchanged` : `~ ${label} (replaced ours)`;
+}
+
+/** Add each missing string to the array, keeping the others and their order. */
+export function ensureStrings(array: unknown[], items: readonly string[], label: string): string[] {
+  return items.map((item) => {
+    if (array.includes(item)) return `= ${label}: ${item} (present)`;
+    array.push(item);
+    return `+ ${label}: ${item}`;
+  });
+}
+
+/**
+ * Replace our entries in `array` with `wanted`, in place: the first of ours keeps its position,
+ * extra copies are removed, missing ones are appended. Everything else keeps its order.
+ * `keyOf` names an entry in the summary (e.g. the matcher).
+ */
+export function replaceOurs<T>(array: unknown[], isOurs: (item: unknown) => boolean, wanted: readonly T[], label: (item: T) => string): string[] {
+  const old = array.filter(isOurs);
+  const summary = wanted.map((item) => {
+    if (old.some((o) => deepEqual(o, item))) return `= ${label(item)} unchanged`;
+    return old.length > 0 ? `~ ${label(item)} (replaced ours)` : `+ ${label(item)}`;
+  });
+  const removed = Math.max(0, old.length - wanted.length);
+  const result: unknown[] = [];
+  let placed = false;
+  for (const item of array) {
+    if (!isOurs(item)) result.push(item);
+    else if (!placed) {
+      result.push(...wanted);
+      placed = true;
+    }
+  }
+  if (!placed) result.push(...wanted);
+  array.splice(0, array.length, ...result);
+  if (removed > 0) summary.push(`- ${removed} stale openclaw-guard entr${removed === 1 ? "y" : "ies"} removed`);
+  return summary;
+}

@@ -1,0 +1,346 @@
+// `openclaw-guard init <client>` against fixture homes (a fresh temp HOME per test), through the
+// real command entry point and the real file I/O: fresh files, files with other settings, re-runs,
+// malformed files, dry runs and --print.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import JSON5 from "json5";
+import { describe, expect, it } from "vitest";
+import { privateDir } from "../helpers.js";
+import { runInit, type InitDeps } from "../../src/setup/init-command.js";
+import { readText } from "../../src/setup/init-files.js";
+
+const CLI = "/opt/ocg/dist/cli.js";
+const NODE = "/opt/node/bin/node";
+
+function fixture() {
+  const home = privateDir();
+  const cwd = path.join(home, "project");
+  mkdirSync(cwd);
+  const config = path.join(home, ".config", "openclaw-guard", "config.json5");
+  mkdirSync(path.dirname(config), { recursive: true });
+  writeFileSync(config, "{ contacts: {} }\n", { mode: 0o600 });
+  return { home, cwd, config };
+}
+
+async function init(home: string, cwd: string, args: string[], claudeVersion: string | null = "2.1.330 (Claude Code)") {
+  let stdout = "";
+  let stderr = "";
+  const deps: InitDeps = {
+    env: { HOME: home },
+    cwd,
+    node: NODE,
+    cli: CLI,
+    platform: "linux",
+    read: readText,
+    claudeVersion: async () => claudeVersion ?? undefined,
+    out: (t) => void (stdout += t),
+    err: (t) => void (stderr += t),
+    now: () => new Date("2026-11-22T10:00:00.000Z"),
+  };
+  const code = await runInit(args, deps);
+  return { code, stdout, stderr };
+}
+
+const read = (file: string) => readFileSync(file, "utf8");
+/** The per-file summary lines, without the notes and limits that follow them. */
+const summaryOf = (stdout: string) => stdout.split("\nnotes:")[0]!.split("\nwhat this client")[0]!;
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+interface Case {
+  client: string;
+  /** Files init writes (relative to HOME), with how often our install dir appears in each. */
+  files: Record<string, number>;
+  /** Existing files holding other settings that must survive. */
+  existing: Record<string, string>;
+  preserved: (home: string) => void;
+  malformed: { file: string; text: string; where: RegExp };
+}
+
+const CLAUDE_JSON = JSON.stringify({ numStartups: 3, projects: { "/w": { allowedTools: ["Bash(ls)"] } }, mcpServers: { other: { type: "stdio", command: "/bin/other", args: [] } } }, null, 2);
+const CLAUDE_SETTINGS = JSON.stringify(
+  { model: "opus", permissions: { allow: ["Bash(ls)"], deny: ["Read(./.env)"] }, hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "/bin/mine" }] }], Stop: [{ hooks: [{ type: "command", command: "/bin/stop" }] }] } },
+  null,
+  2,
+);
+
+const cases: Case[] = [
+  {
+    client: "claude-code",
+    files: { ".claude.json": 1, ".claude/settings.json": 2 },
+    existing: { ".claude.json": CLAUDE_JSON, ".claude/settings.json": CLAUDE_SETTINGS },
+    preserved(home) {
+      const top = JSON.parse(read(path.join(home, ".claude.json")));
+      expect(top.numStartups).toBe(3);
+      expect(top.projects).toEqual({ "/w": { allowedTools: ["Bash(ls)"] } });
+      expect(Object.keys(top.mcpServers)).toEqual(["other", "openclaw-guard"]);
+      const settings = JSON.parse(read(path.join(home, ".claude/settings.json")));
+      expect(settings.model).toBe("opus");
+      expect(settings.permissions.allow).toEqual(["Bash(ls)"]);
+      expect(settings.permissions.deny[0]).toBe("Read(./.env)");
+      expect(settings.hooks.PreToolUse[0]).toEqual({ matcher: "Bash", hooks: [{ type: "command", command: "/bin/mine" }] });
+      expect(settings.hooks.Stop).toEqual([{ hooks: [{ type: "command", command: "/bin/stop" }] }]);
+    },
+    malformed: { file: ".claude/settings.json", text: '{\n  "model": "opus",\n  "hooks": {,\n}\n', where: /settings\.json:3:/ },
+  },
+  {
+    client: "codex",
+    files: { ".codex/config.toml": 1, ".codex/hooks.json": 1, ".codex/rules/openclaw-guard.rules": 0 },
+    existing: {
+      ".codex/config.toml": 'model = "o4"\n\n[mcp_servers.other]\ncommand = "/bin/other"\nargs = [\n  "a",\n  "[not.a.header]",\n]\n\n# a comment\n[profiles.fast]\nmodel = "o4-mini"\n',
+      ".codex/hooks.json": JSON.stringify({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "/bin/mine" }] }] } }),
+    },
+    preserved(home) {
+      const toml = read(path.join(home, ".codex/config.toml"));
+      expect(toml.startsWith('model = "o4"\n\n[mcp_servers.other]\ncommand = "/bin/other"\nargs = [\n  "a",\n  "[not.a.header]",\n]\n\n# a comment\n[profiles.fast]\nmodel = "o4-mini"\n')).toBe(true);
+      expect(toml).toContain(`[mcp_servers.openclaw-guard]\ncommand = "${NODE}"\nargs = ["${CLI}", "serve", "--config", `);
+      const hooks = JSON.parse(read(path.join(home, ".codex/hooks.json")));
+      expect(hooks.hooks.PreToolUse[0]).toEqual({ matcher: "Bash", hooks: [{ type: "command", command: "/bin/mine" }] });
+    },
+    malformed: { file: ".codex/config.toml", text: 'model = "o4"\n[mcp_servers.other]\ncommand = "/bin/other\n', where: /config\.toml:3: unterminated string/ },
+  },
+  {
+    client: "gemini",
+    files: { ".gemini/settings.json": 2, ".gemini/policies/openclaw-guard.toml": 0 },
+    existing: { ".gemini/settings.json": JSON.stringify({ theme: "Dracula", mcpServers: { other: { command: "/bin/other" } }, hooks: { BeforeTool: [{ matcher: "write_file", hooks: [{ type: "command", command: "/bin/mine" }] }] } }, null, 4) },
+    preserved(home) {
+      const text = read(path.join(home, ".gemini/settings.json"));
+      expect(text).toMatch(/^\{\n {4}"theme"/); // indentation kept
+      const settings = JSON.parse(text);
+      expect(settings.theme).toBe("Dracula");
+      expect(settings.mcpServers.other).toEqual({ command: "/bin/other" });
+      expect(settings.hooks.BeforeTool[0]).toEqual({ matcher: "write_file", hooks: [{ type: "command", command: "/bin/mine" }] });
+      expect(settings.hooks.BeforeTool[1].matcher).toBe("run_shell_command");
+    },
+    malformed: { file: ".gemini/settings.json", text: '{\n  "theme": "Dracula"\n  "x": 1\n}\n', where: /settings\.json:3:/ },
+  },
+  {
+    client: "cursor",
+    files: { ".cursor/mcp.json": 1, ".cursor/hooks.json": 1 },
+    existing: {
+      ".cursor/mcp.json": JSON.stringify({ mcpServers: { other: { command: "/bin/other" } } }),
+      ".cursor/hooks.json": JSON.stringify({ version: 1, hooks: { beforeShellExecution: [{ command: "/bin/mine" }], afterFileEdit: [{ command: "/bin/fmt" }] } }),
+    },
+    preserved(home) {
+      expect(JSON.parse(read(path.join(home, ".cursor/mcp.json"))).mcpServers.other).toEqual({ command: "/bin/other" });
+      const hooks = JSON.parse(read(path.join(home, ".cursor/hooks.json")));
+      expect(hooks.hooks.beforeShellExecution[0]).toEqual({ command: "/bin/mine" });
+      expect(hooks.hooks.afterFileEdit).toEqual([{ command: "/bin/fmt" }]);
+    },
+    malformed: { file: ".cursor/hooks.json", text: '{"version": 1, "hooks": [}', where: /hooks\.json:1:/ },
+  },
+  {
+    client: "vscode",
+    files: { ".config/Code/User/mcp.json": 1, ".claude/settings.json": 2 },
+    existing: { ".config/Code/User/mcp.json": JSON.stringify({ servers: { other: { type: "http", url: "http://localhost:1" } }, inputs: [] }), ".claude/settings.json": CLAUDE_SETTINGS },
+    preserved(home) {
+      const mcp = JSON.parse(read(path.join(home, ".config/Code/User/mcp.json")));
+      expect(mcp.servers.other).toEqual({ type: "http", url: "http://localhost:1" });
+      expect(mcp.inputs).toEqual([]);
+      const settings = JSON.parse(read(path.join(home, ".claude/settings.json")));
+      expect(settings.permissions.deny).toEqual(["Read(./.env)"]); // deny rules are Claude Code's, not added here
+      expect(settings.hooks.PreToolUse[0].hooks[0].command).toBe("/bin/mine");
+    },
+    malformed: { file: ".config/Code/User/mcp.json", text: '{ "servers": { "a": 1 } ', where: /mcp\.json:1:/ },
+  },
+];
+
+function writeAll(home: string, files: Record<string, string>) {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(home, rel)), { recursive: true });
+    writeFileSync(path.join(home, rel), text, { mode: 0o644 });
+  }
+}
+
+function backups(home: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.bak-\d{8}T\d{9}Z$/.test(entry.name)) found.push(path.relative(home, full));
+    }
+  };
+  walk(home);
+  return found.sort();
+}
+
+describe.each(cases)("init $client", (c) => {
+  it("writes fresh files with absolute commands, and a re-run changes nothing", async () => {
+    const { home, cwd, config } = fixture();
+    const first = await init(home, cwd, [c.client]);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    const texts: Record<string, string> = {};
+    for (const [rel, n] of Object.entries(c.files)) {
+      const file = path.join(home, rel);
+      texts[rel] = read(file);
+      expect(count(texts[rel]!, "/opt/ocg/dist/"), rel).toBe(n);
+      if (n > 0) expect(texts[rel]).toContain(config);
+      if (rel.endsWith(".json")) JSON.parse(texts[rel]!);
+      expect(statSync(file).mode & 0o077, `${rel} is private`).toBe(0);
+      expect(first.stdout).toMatch(new RegExp(`~/${rel.replace(/[.]/g, "\\.")} \\(new file\\)`));
+    }
+    expect(backups(home)).toEqual([]);
+
+    const second = await init(home, cwd, [c.client]);
+    expect(second.code).toBe(0);
+    expect(summaryOf(second.stdout)).not.toMatch(/^ {2}[+~-] /m);
+    expect(summaryOf(second.stdout)).toMatch(/^ {2}= /m);
+    for (const rel of Object.keys(c.files)) expect(read(path.join(home, rel)), rel).toBe(texts[rel]);
+    expect(backups(home)).toEqual([]);
+  });
+
+  it("keeps everything else in existing files, backs them up, and a re-run adds no duplicates", async () => {
+    const { home, cwd } = fixture();
+    writeAll(home, c.existing);
+    const first = await init(home, cwd, [c.client]);
+    expect(first.code).toBe(0);
+    c.preserved(home);
+    const bak = backups(home);
+    expect(bak).toEqual(Object.keys(c.existing).map((rel) => `${rel}.bak-20261122T100000000Z`).sort());
+    for (const rel of Object.keys(c.existing)) {
+      expect(read(path.join(home, `${rel}.bak-20261122T100000000Z`))).toBe(c.existing[rel]);
+      expect(statSync(path.join(home, rel)).mode & 0o777, `${rel} keeps its mode`).toBe(0o644);
+    }
+    const after = Object.fromEntries(Object.keys(c.files).map((rel) => [rel, read(path.join(home, rel))]));
+
+    const second = await init(home, cwd, [c.client]);
+    expect(second.code).toBe(0);
+    for (const [rel, n] of Object.entries(c.files)) {
+      expect(read(path.join(home, rel)), rel).toBe(after[rel]);
+      expect(count(after[rel]!, "/opt/ocg/dist/"), rel).toBe(n);
+    }
+    c.preserved(home);
+    expect(backups(home)).toEqual(bak);
+  });
+
+  it("replaces its own entries when the install moved, without duplicating them", async () => {
+    const { home, cwd } = fixture();
+    writeAll(home, c.existing);
+    await init(home, cwd, [c.client]);
+    for (const rel of Object.keys(c.files)) {
+      const file = path.join(home, rel);
+      writeFileSync(file, read(file).replaceAll("/opt/ocg/", "/old/ocg/"));
+    }
+    const moved = await init(home, cwd, [c.client]);
+    expect(moved.code).toBe(0);
+    expect(summaryOf(moved.stdout)).toMatch(/^ {2}~ /m);
+    for (const [rel, n] of Object.entries(c.files)) {
+      const text = read(path.join(home, rel));
+      expect(count(text, "/opt/ocg/dist/"), rel).toBe(n);
+      expect(text, rel).not.toContain("/old/ocg/dist/cli.js serve");
+      expect(text, rel).not.toContain("/old/ocg/dist/cli.js hook");
+    }
+    c.preserved(home);
+  });
+
+  it("refuses a malformed file, naming file and line, and writes nothing at all", async () => {
+    const { home, cwd } = fixture();
+    writeAll(home, { [c.malformed.file]: c.malformed.text });
+    const result = await init(home, cwd, [c.client]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(c.malformed.where);
+    expect(result.stderr).toContain("Nothing was written");
+    expect(read(path.join(home, c.malformed.file))).toBe(c.malformed.text);
+    for (const rel of Object.keys(c.files)) if (rel !== c.malformed.file) expect(existsSync(path.join(home, rel)), rel).toBe(false);
+    expect(backups(home)).toEqual([]);
+  });
+
+  it("--dry-run reports the changes and writes nothing", async () => {
+    const { home, cwd } = fixture();
+    writeAll(home, c.existing);
+    const result = await init(home, cwd, [c.client, "--dry-run"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("dry run: nothing is written");
+    expect(summaryOf(result.stdout)).toMatch(/^ {2}\+ /m);
+    for (const rel of Object.keys(c.files)) {
+      const file = path.join(home, rel);
+      expect(readText(file), rel).toBe(c.existing[rel]);
+    }
+    expect(backups(home)).toEqual([]);
+  });
+
+  it("--print shows the snippets and writes nothing", async () => {
+    const { home, cwd } = fixture();
+    const result = await init(home, cwd, ["--print", c.client]);
+    expect(result.code).toBe(0);
+    for (const rel of Object.keys(c.files)) {
+      expect(result.stdout).toContain(`# ~/${rel}\n`);
+      expect(existsSync(path.join(home, rel)), rel).toBe(false);
+    }
+    expect(result.stdout).toContain("what this client cannot block:");
+  });
+});
+
+describe("init: scopes, comments and warnings", () => {
+  it("--scope project puts the server in the repository but never the hook, and says why", async () => {
+    const { home, cwd } = fixture();
+    const result = await init(home, cwd, ["claude-code", "--scope", "project"]);
+    expect(result.code).toBe(0);
+    const mcp = JSON.parse(read(path.join(cwd, ".mcp.json")));
+    expect(mcp.mcpServers["openclaw-guard"]).toEqual({ type: "stdio", command: NODE, args: [CLI, "serve", "--config", path.join(home, ".config/openclaw-guard/config.json5")], env: {} });
+    expect(existsSync(path.join(cwd, ".claude"))).toBe(false);
+    expect(existsSync(path.join(home, ".claude.json"))).toBe(false);
+    expect(JSON.parse(read(path.join(home, ".claude/settings.json"))).hooks.PreToolUse).toHaveLength(2);
+    expect(result.stdout).toMatch(/NOT put into .*\.claude\/settings\.json: the agent can edit files in its repository/);
+  });
+
+  it.each(["codex", "gemini", "cursor", "vscode"])("--scope project for %s keeps the hook in the user's home", async (client) => {
+    const { home, cwd } = fixture();
+    const result = await init(home, cwd, [client, "--scope", "project"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("the agent can edit files in its repository");
+    const inProject = readdirSync(cwd, { recursive: true }).map(String);
+    const hookFiles = inProject.filter((f) => /hooks\.json$|settings\.json$|\.rules$|policies/.test(f));
+    // Gemini's project settings hold only the server; no hook anywhere under the project
+    for (const f of hookFiles) expect(read(path.join(cwd, f)), f).not.toContain("hook claude-code");
+    expect(inProject.some((f) => /mcp\.json$|config\.toml$|settings\.json$/.test(f))).toBe(true);
+  });
+
+  it("refuses to rewrite a JSONC file with comments (they would be lost)", async () => {
+    const { home, cwd } = fixture();
+    const text = '{\n  // my servers\n  "servers": {},\n}\n';
+    writeAll(home, { ".config/Code/User/mcp.json": text });
+    const result = await init(home, cwd, ["vscode"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/mcp\.json(:\d+:\d+)?: has comments or trailing commas; refusing to rewrite it/);
+    expect(read(path.join(home, ".config/Code/User/mcp.json"))).toBe(text);
+    expect(JSON5.parse(text)).toEqual({ servers: {} });
+  });
+
+  it("refuses a Codex rules file it did not write", async () => {
+    const { home, cwd } = fixture();
+    writeAll(home, { ".codex/rules/openclaw-guard.rules": 'prefix_rule(pattern=["rm"], decision="forbidden")\n' });
+    const result = await init(home, cwd, ["codex"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/openclaw-guard\.rules: exists and was not written by openclaw-guard/);
+    expect(existsSync(path.join(home, ".codex/config.toml"))).toBe(false);
+  });
+
+  it.each([
+    ["2.1.294 (Claude Code)", /2\.1\.294 is older than 2\.1\.295: it ignores "onFailure": "block"/],
+    [null, /`claude` was not found on PATH/],
+    ["2.1.295 (Claude Code)", undefined],
+  ])("claude --version %s", async (version, warning) => {
+    const { home, cwd } = fixture();
+    const result = await init(home, cwd, ["claude-code"], version);
+    expect(result.code).toBe(0);
+    if (warning) expect(result.stderr).toMatch(warning);
+    else expect(result.stderr).toBe("");
+  });
+
+  it("warns when the config file does not exist yet", async () => {
+    const { home, cwd } = fixture();
+    const result = await init(home, cwd, ["cursor", "--config", path.join(home, "missing.json5")]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/missing\.json5 does not exist yet/);
+    expect(read(path.join(home, ".cursor/mcp.json"))).toContain(path.join(home, "missing.json5"));
+  });
+
+  it("rejects unknown clients and scopes as usage errors", async () => {
+    const { home, cwd } = fixture();
+    await expect(init(home, cwd, ["emacs"])).rejects.toThrow(/unknown client "emacs"/);
+    await expect(init(home, cwd, ["codex", "--scope", "global"])).rejects.toThrow(/--scope must be user or project/);
+    await expect(init(home, cwd, [])).rejects.toThrow(/which client/);
+  });
+});
