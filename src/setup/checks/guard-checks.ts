@@ -1,0 +1,208 @@
+// Layer "guard": the PATH shim comes first for every shell the agent may start, the Claude Code hook
+// is installed where the agent cannot edit it (with onFailure "block"), deny rules exist, and the
+// hook command really denies a canary send.
+import { dirname } from "node:path";
+import { maskDigitRuns } from "../../audit/redact.js";
+import { check, type Check } from "../doctor-report.js";
+import type { RunResult } from "./transport-checks.js";
+
+// ---- PATH shims ---------------------------------------------------------------------------------
+
+/** Every executable `openclaw` in one shell's PATH, in lookup order. */
+export type PathLookup = { shell: string; found: { file: string; isShim: boolean }[]; error?: string };
+
+export const SHIM_DIR_SUGGESTION = "~/.local/share/openclaw-guard/bin";
+
+export function checkShimOrder(lookups: readonly PathLookup[]): Check {
+  const id = "guard.shim";
+  const read = lookups.filter((l) => l.error === undefined);
+  const unread = lookups.filter((l) => l.error !== undefined);
+  const unreadNote = unread.length > 0 ? ` Could not read PATH from ${unread.map((l) => `${l.shell} (${l.error})`).join(", ")}.` : "";
+  const shimFiles = read.flatMap((l) => l.found.filter((f) => f.isShim).map((f) => f.file));
+  const shimDir = shimFiles.length > 0 ? dirname(shimFiles[0]!) : undefined;
+  const shells = (list: readonly PathLookup[]) => list.map((l) => l.shell).join(", ");
+  if (shimDir === undefined) {
+    const real = read.filter((l) => l.found.length > 0);
+    if (real.length === 0) return check(id, "guard", unread.length > 0 ? "warn" : "ok", `no openclaw on PATH in ${shells(read) || "any shell checked"}: the raw CLI is not reachable by name (absolute paths are the hook's job).${unreadNote}`);
+    return check(
+      id,
+      "guard",
+      "warn",
+      `no openclaw-guard shim on PATH: \`openclaw\` runs the real CLI (${real[0]!.found[0]!.file}) in ${shells(real)}; outside Claude Code's hook nothing stops a raw send.${unreadNote}`,
+      `openclaw-guard shim install --dir ${SHIM_DIR_SUGGESTION}, then add export PATH="${SHIM_DIR_SUGGESTION}:$PATH" at the end of ~/.profile and ~/.bashrc.`,
+    );
+  }
+  const bad = read.filter((l) => l.found.length > 0 && !l.found[0]!.isShim);
+  if (bad.length > 0) {
+    const where = bad.map((l) => `${l.shell} (${l.found[0]!.file}${l.found.some((f) => f.isShim) ? " before the shim" : "; the shim is not on its PATH"})`).join(", ");
+    return check(
+      id,
+      "guard",
+      "fail",
+      `the real openclaw comes first in ${where}: the shim in ${shimDir} is bypassed there.${unreadNote}`,
+      `add export PATH="${shimDir}:$PATH" at the END of ~/.profile and ~/.bashrc (after whatever adds the real CLI's directory), then open a new shell.`,
+    );
+  }
+  const covered = read.filter((l) => l.found.length > 0);
+  return check(id, "guard", unread.length > 0 ? "warn" : "ok", `the shim in ${shimDir} comes first in ${shells(covered)}.${unreadNote}`, unread.length > 0 ? "check those shells' PATH by hand." : undefined);
+}
+
+// ---- Claude Code settings -----------------------------------------------------------------------
+
+export type SettingsScope = "managed" | "user" | "project" | "project-local";
+/** A settings file; `text` and `error` both undefined means it does not exist. */
+export type SettingsFile = { scope: SettingsScope; path: string; text?: string; error?: string };
+export type ClaudeFacts = { files: readonly SettingsFile[]; claudeDirExists: boolean; claudeDir: string };
+
+export type GuardHook = { scope: SettingsScope; path: string; matcher: string; command: string; onFailure?: unknown; timeout?: number };
+
+const PROTECTED: readonly SettingsScope[] = ["managed", "user"];
+export const DENY_RULES: readonly string[] = ["Bash(openclaw message *)", "Bash(openclaw message:*)"];
+export const CANARY_COMMAND = "openclaw message send --target +15550000000 --message doctor-canary";
+
+type Parsed = { file: SettingsFile; json?: Record<string, unknown>; error?: string };
+
+function parse(file: SettingsFile): Parsed {
+  if (file.error !== undefined) return { file, error: `cannot read it (${file.error})` };
+  if (file.text === undefined) return { file };
+  try {
+    const json: unknown = JSON.parse(file.text);
+    if (!json || typeof json !== "object" || Array.isArray(json)) return { file, error: "is not a JSON object" };
+    return { file, json: json as Record<string, unknown> };
+  } catch (error) {
+    return { file, error: `is not valid JSON (${(error as Error).message})` };
+  }
+}
+
+/** Claude Code matchers: empty or "*" match every tool; otherwise a regex (or `|` list) over the tool name. */
+export function matcherCovers(matcher: unknown, tool: string): boolean {
+  if (matcher === undefined || matcher === null || matcher === "" || matcher === "*") return true;
+  if (typeof matcher !== "string") return false;
+  try {
+    return new RegExp(`^(?:${matcher})$`).test(tool);
+  } catch {
+    return matcher.split("|").map((m) => m.trim()).includes(tool);
+  }
+}
+
+const HOOK_COMMAND = /\bhook\s+claude-code\b/;
+
+/** Every PreToolUse handler, in any of the files, that runs `... hook claude-code` for Bash. */
+export function findGuardHooks(files: readonly SettingsFile[]): GuardHook[] {
+  const hooks: GuardHook[] = [];
+  for (const { file, json } of files.map(parse)) {
+    const entries = (json?.hooks as { PreToolUse?: unknown } | undefined)?.PreToolUse;
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries as { matcher?: unknown; hooks?: unknown }[]) {
+      if (!entry || typeof entry !== "object" || !matcherCovers(entry.matcher, "Bash") || !Array.isArray(entry.hooks)) continue;
+      for (const handler of entry.hooks as { type?: unknown; command?: unknown; onFailure?: unknown; timeout?: unknown }[]) {
+        if (handler?.type !== "command" || typeof handler.command !== "string" || !HOOK_COMMAND.test(handler.command)) continue;
+        hooks.push({
+          scope: file.scope,
+          path: file.path,
+          matcher: typeof entry.matcher === "string" ? entry.matcher : "*",
+          command: handler.command,
+          onFailure: handler.onFailure,
+          ...(typeof handler.timeout === "number" ? { timeout: handler.timeout } : {}),
+        });
+      }
+    }
+  }
+  return hooks;
+}
+
+function flag(parsed: readonly Parsed[], key: string, scopes: readonly SettingsScope[]): Parsed | undefined {
+  return parsed.find((p) => scopes.includes(p.file.scope) && p.json?.[key] === true);
+}
+
+/** The hook Claude Code would really run, preferring one it cannot skip. */
+export function effectiveHooks(facts: ClaudeFacts): { protectedHooks: GuardHook[]; managedOnly: boolean } {
+  const parsed = facts.files.map(parse);
+  const managedOnly = flag(parsed, "allowManagedHooksOnly", ["managed"]) !== undefined;
+  const all = findGuardHooks(facts.files);
+  return { protectedHooks: all.filter((h) => (managedOnly ? h.scope === "managed" : PROTECTED.includes(h.scope))), managedOnly };
+}
+
+/** The hook the canary should run: a protected one with onFailure block first, else any. */
+export function hookForCanary(facts: ClaudeFacts): GuardHook | undefined {
+  const { protectedHooks } = effectiveHooks(facts);
+  return protectedHooks.find((h) => h.onFailure === "block") ?? protectedHooks[0] ?? findGuardHooks(facts.files)[0];
+}
+
+const INIT_FIX = "openclaw-guard init claude-code (writes the hook and deny rules into ~/.claude/settings.json).";
+
+export function checkHook(facts: ClaudeFacts): Check {
+  const id = "guard.hook";
+  const parsed = facts.files.map(parse);
+  const broken = parsed.find((p) => p.error !== undefined && PROTECTED.includes(p.file.scope));
+  if (broken) return check(id, "guard", "fail", `${broken.file.path} ${broken.error}.`, "fix the file; Claude Code cannot apply the settings in it.");
+  const disabled = flag(parsed, "disableAllHooks", ["managed", "user", "project", "project-local"]);
+  if (disabled) return check(id, "guard", "fail", `${disabled.file.path} sets disableAllHooks: true: no hook runs, the guard hook included.`, "remove disableAllHooks from it.");
+  const { protectedHooks, managedOnly } = effectiveHooks(facts);
+  const all = findGuardHooks(facts.files);
+  const good = protectedHooks.find((h) => h.onFailure === "block");
+  if (good) return check(id, "guard", "ok", `PreToolUse hook in ${good.path} (${good.scope} settings, matcher "${good.matcher}", onFailure "block").`);
+  const weak = protectedHooks[0];
+  if (weak) {
+    return check(
+      id,
+      "guard",
+      "fail",
+      `the hook in ${weak.path} has no onFailure: "block": if it crashes, times out or its script goes missing, Claude Code runs the command.`,
+      `add "onFailure": "block" to that handler (Claude Code >= 2.1.295), or re-run ${INIT_FIX}`,
+    );
+  }
+  const ignored = all.find((h) => h.scope === "user");
+  if (managedOnly && ignored) {
+    return check(id, "guard", "fail", `managed settings set allowManagedHooksOnly, so the hook in ${ignored.path} is ignored.`, "add the hook to the managed settings.");
+  }
+  const project = all[0];
+  if (project) {
+    return check(id, "guard", "warn", `the hook is only in ${project.path} (${project.scope} settings), which the agent can edit or a checkout can lack.`, INIT_FIX);
+  }
+  if (!facts.claudeDirExists && parsed.every((p) => p.file.text === undefined || p.file.scope !== "managed")) {
+    return check(id, "guard", "warn", `Claude Code is not set up for this user (no ${facts.claudeDir}): the hook is not checked.`, `if an agent runs Claude Code here, ${INIT_FIX}`);
+  }
+  return check(id, "guard", "fail", "no openclaw-guard PreToolUse hook in user or managed Claude Code settings: Claude Code runs raw openclaw commands unchecked.", INIT_FIX);
+}
+
+const normaliseRule = (rule: string) => rule.replace(/\s+/g, " ").trim();
+
+export function checkDenyRules(facts: ClaudeFacts): Check | undefined {
+  const id = "guard.deny-rules";
+  const parsed = facts.files.map(parse);
+  const managedOnly = flag(parsed, "allowManagedPermissionRulesOnly", ["managed"]) !== undefined;
+  const holders = parsed.flatMap((p) => {
+    const deny = (p.json?.permissions as { deny?: unknown } | undefined)?.deny;
+    const rules = Array.isArray(deny) ? deny.filter((r): r is string => typeof r === "string").map(normaliseRule) : [];
+    const hit = DENY_RULES.find((r) => rules.includes(r));
+    return hit ? [{ scope: p.file.scope, path: p.file.path, rule: hit }] : [];
+  });
+  const usable = holders.filter((h) => (managedOnly ? h.scope === "managed" : PROTECTED.includes(h.scope)));
+  if (usable[0]) return check(id, "guard", "ok", `deny rule ${usable[0].rule} in ${usable[0].path}.`);
+  if (!facts.claudeDirExists && holders.length === 0 && !parsed.some((p) => p.file.scope === "managed" && p.file.text !== undefined)) return undefined;
+  const fix = `add "${DENY_RULES[0]}" to permissions.deny in ~/.claude/settings.json, or run openclaw-guard init claude-code.`;
+  if (holders[0]) return check(id, "guard", "warn", `the deny rule is only in ${holders[0].path} (${holders[0].scope} settings${managedOnly ? "; managed settings allow only managed rules" : ""}).`, fix);
+  return check(id, "guard", "warn", `no permissions.deny rule for ${DENY_RULES.join(" / ")} in user or managed settings (a convenience: the hook is the guard).`, fix);
+}
+
+// ---- the canary ---------------------------------------------------------------------------------
+
+export type CanaryFacts = { hook: GuardHook; result: RunResult; ms: number };
+
+export function canaryInput(cwd: string): string {
+  return JSON.stringify({ session_id: "openclaw-guard-doctor", cwd, hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: CANARY_COMMAND, description: "openclaw-guard doctor canary" } });
+}
+
+export function checkCanary(facts: CanaryFacts | undefined): Check | undefined {
+  if (facts === undefined) return undefined;
+  const id = "guard.hook-canary";
+  const { hook, result, ms } = facts;
+  const command = `\`${hook.command}\``;
+  if (result.exitCode === 2) return check(id, "guard", "ok", `the hook command denied a canary \`openclaw message send\` (exit 2, ${ms} ms).`);
+  const said = maskDigitRuns(result.stderr.trim().split("\n").filter(Boolean).pop() ?? "");
+  if (result.exitCode === 0) return check(id, "guard", "fail", `the hook command ${command} ALLOWED a canary \`openclaw message send\` (exit 0).`, "reinstall openclaw-guard and re-run openclaw-guard init claude-code; check guard.allowOpenclawCommands in the config.");
+  const why = result.spawnError ? `could not start (${result.spawnError})` : result.timedOut ? "timed out" : `exited ${result.exitCode ?? "abnormally"}${said ? `: ${said}` : ""}`;
+  const effect = hook.onFailure === "block" ? "Claude Code blocks every Bash command while this is so" : "without onFailure block Claude Code then runs the command";
+  return check(id, "guard", "fail", `the hook command ${command} ${why} on a canary send (${effect}).`, "run the command by hand; check the node and dist/cli.js paths in it.");
+}

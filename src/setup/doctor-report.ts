@@ -1,0 +1,58 @@
+// What `openclaw-guard doctor` reports: one line per check, ok / warn / fail, with a one-line fix.
+// Kept free of I/O so every check can be tested from crafted facts.
+
+export type Status = "ok" | "warn" | "fail";
+export type Layer = "config" | "openclaw" | "transport" | "guard" | "exposure";
+
+export type Check = {
+  /** Stable identifier, e.g. "openclaw.whatsapp" (tests and scripts key on it). */
+  id: string;
+  layer: Layer;
+  status: Status;
+  summary: string;
+  fix?: string;
+};
+
+export type DoctorReport = { checks: Check[]; ok: boolean };
+
+export const LAYERS: readonly Layer[] = ["config", "openclaw", "transport", "guard", "exposure"];
+
+export function makeReport(checks: readonly Check[]): DoctorReport {
+  return { checks: [...checks], ok: checks.every((c) => c.status !== "fail") };
+}
+
+/** 0 unless a check failed. */
+export function exitCodeOf(report: DoctorReport): number {
+  return report.ok ? 0 : 1;
+}
+
+const LABEL: Record<Status, string> = { ok: "ok  ", warn: "WARN", fail: "FAIL" };
+
+/** One line per check: `FAIL openclaw   <summary> Fix: <fix>`, then a count. */
+export function formatHuman(report: DoctorReport): string {
+  const width = Math.max(...LAYERS.map((l) => l.length));
+  const lines = report.checks.map((c) => {
+    const fix = c.fix && c.status !== "ok" ? ` Fix: ${c.fix}` : "";
+    return `${LABEL[c.status]} ${c.layer.padEnd(width)}  ${c.summary}${fix}`;
+  });
+  const count = (s: Status) => report.checks.filter((c) => c.status === s).length;
+  lines.push("", `${count("fail")} fail, ${count("warn")} warn, ${count("ok")} ok${report.ok ? "" : ": fix the FAIL lines first"}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Replaces every occurrence of each secret (tokens, full numbers) in the report's texts. Longest first. */
+export function scrubChecks(checks: readonly Check[], secrets: Iterable<string>): Check[] {
+  const list = [...new Set([...secrets].filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+  if (list.length === 0) return [...checks];
+  const scrub = (text: string) => list.reduce((out, secret) => out.split(secret).join("***"), text);
+  return checks.map((c) => ({ ...c, summary: scrub(c.summary), ...(c.fix !== undefined ? { fix: scrub(c.fix) } : {}) }));
+}
+
+export function check(id: string, layer: Layer, status: Status, summary: string, fix?: string): Check {
+  return fix === undefined ? { id, layer, status, summary } : { id, layer, status, summary, fix };
+}
+
+/** "1 contact" / "2 contacts". */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}

@@ -1,0 +1,334 @@
+// `openclaw-guard doctor`: gathers facts (all I/O through DoctorIO), hands them to the pure checks in
+// ./checks/, and scrubs every secret it saw from the texts before anything is printed.
+import { dirname, join } from "node:path";
+import JSON5 from "json5";
+import { defaultAuditFile, resolveConfigPath, type Config } from "../contacts/config.js";
+import { cliEnvironment } from "../gateway/cli-transport.js";
+import { resolveGatewaySettings, type GatewaySettings } from "../gateway/gateway-settings.js";
+import type { GatewayConnection } from "../gateway/gateway-transport.js";
+import { openclawConfigPath, readOpenclawConfig, type OpenclawConfigRead } from "../gateway/openclaw-config.js";
+import { CLI_NAMES } from "../guard/openclaw-policy.js";
+import { SHIM_MARKER } from "../guard/shim.js";
+import { checkAuditChain, checkConfig, checkStateDir, type AuditFacts, type ConfigFacts } from "./checks/config-checks.js";
+import { checkExposure, type ExposureFacts } from "./checks/exposure-checks.js";
+import { canaryInput, checkCanary, checkDenyRules, checkHook, checkShimOrder, hookForCanary, type CanaryFacts, type ClaudeFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
+import { checkOpenclawConfig, checkOpenclawVersion, checkOutboundAllowlist, checkUngatedChannels, checkWhatsapp, normaliseWhatsappEntry, parseOpenclawVersion, type OurContacts, type VersionFacts } from "./checks/openclaw-checks.js";
+import { checkCli, checkGateway, classifyGatewayError, cliProblem, describeArgv, type CliFacts, type GatewayFacts } from "./checks/transport-checks.js";
+import { makeReport, scrubChecks, type Check, type DoctorReport } from "./doctor-report.js";
+import type { DoctorIO } from "./doctor-io.js";
+
+export type DoctorOptions = { configFlag?: string; versionTimeoutMs?: number; shellTimeoutMs?: number; gatewayTimeoutMs?: number; hookTimeoutMs?: number };
+
+export type DoctorFacts = {
+  config: ConfigFacts;
+  audit: AuditFacts;
+  openclaw: OpenclawConfigRead;
+  contacts: OurContacts;
+  cli: CliFacts;
+  version: VersionFacts;
+  gateway: GatewayFacts;
+  lookups: PathLookup[];
+  claude: ClaudeFacts;
+  canary?: CanaryFacts;
+  exposure: ExposureFacts;
+  /** Everything that must never be printed: tokens, passwords, full numbers and ids. */
+  secrets: string[];
+};
+
+export async function runDoctor(io: DoctorIO, options: DoctorOptions = {}): Promise<DoctorReport> {
+  return makeReport(evaluate(await gatherFacts(io, options)));
+}
+
+/** The pure half: facts in, checks out, secrets scrubbed. */
+export function evaluate(facts: DoctorFacts): Check[] {
+  const checks: (Check | undefined)[] = [
+    checkConfig(facts.config),
+    checkStateDir(facts.audit),
+    checkAuditChain(facts.audit),
+    checkOpenclawConfig(facts.openclaw),
+    checkOpenclawVersion(facts.version),
+    checkOutboundAllowlist(facts.openclaw.config, facts.version.version),
+    ...checkWhatsapp(facts.openclaw.config, facts.contacts),
+    checkUngatedChannels(facts.openclaw.config, facts.contacts, facts.version.version),
+    checkCli(facts.cli),
+    checkGateway(facts.gateway),
+    checkShimOrder(facts.lookups),
+    checkHook(facts.claude),
+    checkDenyRules(facts.claude),
+    checkCanary(facts.canary),
+    checkExposure(facts.exposure),
+  ];
+  return scrubChecks(
+    checks.filter((c): c is Check => c !== undefined),
+    facts.secrets,
+  );
+}
+
+export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Promise<DoctorFacts> {
+  const { env } = io;
+  const secrets: string[] = [];
+
+  // config
+  const configPath = resolveConfigPath({ flag: options.configFlag, env });
+  let config: Config | undefined;
+  let configError: string | undefined;
+  try {
+    config = io.loadConfig(configPath, env);
+  } catch (error) {
+    configError = error instanceof Error ? error.message : String(error);
+    secrets.push(...rawTargets(io, configPath)); // error texts never echo a target; scrub them anyway
+  }
+  const contacts: OurContacts = { known: config !== undefined, list: config ? [...config.contacts.values()] : [] };
+  for (const c of contacts.list) secrets.push(c.target);
+  if (config?.openclaw.gateway.token) secrets.push(config.openclaw.gateway.token);
+
+  // OpenClaw's config, read once and shared with the gateway settings
+  const openclaw = readOpenclawConfig(env, io.readFile);
+  collectSecrets(openclaw.config, secrets);
+
+  const cli = probeCliLocation(io, config);
+  const gatewaySettings = config?.openclaw.transport === "dry-run" ? undefined : resolveGatewaySettings(config?.openclaw.gateway ?? {}, env, () => openclaw);
+  for (const s of [gatewaySettings?.token, gatewaySettings?.password, env.OPENCLAW_GATEWAY_TOKEN, env.OPENCLAW_GATEWAY_PASSWORD]) if (s) secrets.push(s);
+
+  const claude = readClaudeSettings(io);
+  const hook = hookForCanary(claude);
+
+  const [cliResult, gateway, lookups, canary] = await Promise.all([
+    cli.runnable && cli.facts.argv ? io.run(cli.facts.argv[0]!, [...cli.facts.argv.slice(1), "--version"], { env: cliEnvironment(env), timeoutMs: options.versionTimeoutMs ?? 15_000, cwd: io.home }) : Promise.resolve(undefined),
+    gatewaySettings ? probeGateway(io, gatewaySettings, options.gatewayTimeoutMs ?? 10_000) : Promise.resolve<GatewayFacts>({ skipped: "transport is dry-run: nothing is delivered, and the gateway is not checked." }),
+    lookupPaths(io, options.shellTimeoutMs ?? 5_000),
+    hook ? runCanary(io, hook, options.hookTimeoutMs) : Promise.resolve(undefined),
+  ]);
+  const cliFacts: CliFacts = { ...cli.facts, ...(cliResult ? { result: cliResult } : {}) };
+
+  return {
+    config: { path: configPath, ...(config ? { config } : {}), ...(configError !== undefined ? { error: configError } : {}) },
+    audit: gatherAudit(io, config),
+    openclaw,
+    contacts,
+    cli: cliFacts,
+    version: versionFacts(cliFacts),
+    gateway,
+    lookups,
+    claude,
+    ...(canary ? { canary } : {}),
+    exposure: gatherExposure(io, config),
+    secrets,
+  };
+}
+
+/** Every contacts.*.target string in a config that did not validate, parsed as leniently as JSON5 allows. */
+function rawTargets(io: DoctorIO, path: string): string[] {
+  try {
+    const contacts = (JSON5.parse(io.readFile(path)) as { contacts?: Record<string, { target?: unknown }> } | null)?.contacts;
+    return Object.values(contacts ?? {}).flatMap((c) => (typeof c?.target === "string" ? [c.target, c.target.replace(/\D/g, "")] : []));
+  } catch {
+    return [];
+  }
+}
+
+const SECRET_KEY = /token|password|secret|api[-_]?key|credential|cookie|^key$/i;
+
+/** String values under secret-looking keys, and every allowFrom-style entry (numbers), anywhere in openclaw.json. */
+function collectSecrets(node: unknown, out: string[], key = "", depth = 0): void {
+  if (depth > 12 || node === null || node === undefined) return;
+  if (typeof node === "string" || typeof node === "number") {
+    const text = String(node);
+    if (SECRET_KEY.test(key)) out.push(text);
+    if (/allow|from|to$|owner|admin|number|phone|target/i.test(key) && /\d{5,}/.test(text.replace(/\D/g, ""))) {
+      out.push(text);
+      const normalised = normaliseWhatsappEntry(text);
+      if (normalised) out.push(normalised, normalised.slice(1));
+    }
+    return;
+  }
+  if (Array.isArray(node)) {
+    for (const item of node) collectSecrets(item, out, key, depth + 1);
+    return;
+  }
+  if (typeof node === "object") for (const [k, v] of Object.entries(node)) collectSecrets(v, out, k, depth + 1);
+}
+
+function gatherAudit(io: DoctorIO, config: Config | undefined): AuditFacts {
+  const file = config?.audit.file ?? defaultAuditFile(io.env);
+  const dir = dirname(file);
+  const facts: AuditFacts = { file, dir, ...(io.uid !== undefined ? { uid: io.uid } : {}) };
+  try {
+    const dirStat = io.stat(dir);
+    if (dirStat) facts.dirStat = dirStat;
+    const fileStat = io.stat(file);
+    if (fileStat) {
+      facts.fileStat = fileStat;
+      facts.text = io.readFile(file);
+    }
+  } catch (error) {
+    facts.readError = (error as NodeJS.ErrnoException).code ?? String(error);
+  }
+  return facts;
+}
+
+function isShim(io: DoctorIO, file: string): boolean {
+  return io.readHead(file, 4096)?.split("\n", 2)[1]?.includes(SHIM_MARKER) === true;
+}
+
+function pathEntries(pathValue: string | undefined): string[] {
+  return (pathValue ?? "").split(":").map((d) => d || ".");
+}
+
+/** Every executable `openclaw` along a PATH, in order. */
+function findOnPath(io: DoctorIO, pathValue: string | undefined, name = CLI_NAMES[0]!): { file: string; isShim: boolean }[] {
+  const found: { file: string; isShim: boolean }[] = [];
+  const seen = new Set<string>();
+  for (const dir of pathEntries(pathValue)) {
+    const file = join(dir, name);
+    if (seen.has(file)) continue;
+    seen.add(file);
+    let stat;
+    try {
+      stat = io.stat(file);
+    } catch {
+      continue;
+    }
+    if (!stat || stat.isDirectory || !io.isExecutable(file)) continue;
+    found.push({ file, isShim: isShim(io, file) });
+  }
+  return found;
+}
+
+/** Where the CLI is, and whether running `--version` on it is safe (never a shim or a missing file). */
+function probeCliLocation(io: DoctorIO, config: Config | undefined): { facts: Omit<CliFacts, "result">; runnable: boolean } {
+  const transport = config?.openclaw.transport;
+  const base = transport !== undefined ? { transport } : {};
+  const bin = config?.openclaw.bin;
+  if (bin && bin.length > 0) {
+    const file = bin[0]!;
+    let exists = false;
+    try {
+      exists = io.stat(file) !== undefined;
+    } catch {
+      exists = false;
+    }
+    const shim = exists && isShim(io, file);
+    const executable = exists && io.isExecutable(file);
+    return { facts: { ...base, source: "config", argv: bin, exists, executable, isShim: shim }, runnable: exists && executable && !shim };
+  }
+  const real = findOnPath(io, io.env.PATH).find((f) => !f.isShim);
+  if (real) return { facts: { ...base, source: "path", argv: [real.file], exists: true, executable: true, isShim: false }, runnable: true };
+  return { facts: { ...base, source: "none" }, runnable: false };
+}
+
+function versionFacts(cli: CliFacts): VersionFacts {
+  if (cli.source === "none" || !cli.argv) return {};
+  const label = cli.source === "config" ? `openclaw.bin ${describeArgv(cli.argv)}` : `${cli.argv[0]} on PATH`;
+  if (!cli.result) return { label, problem: cli.isShim ? "it is a shim" : cli.exists === false ? "it does not exist" : "it is not executable" };
+  const problem = cliProblem(cli.result);
+  if (problem) return { label, problem: problem.summary };
+  const version = parseOpenclawVersion(cli.result.stdout);
+  return version ? { label, version } : { label, problem: `no version in its output (${cli.result.stdout.trim().slice(0, 80)})` };
+}
+
+async function probeGateway(io: DoctorIO, settings: GatewaySettings, timeoutMs: number): Promise<GatewayFacts> {
+  const base = { url: settings.url, urlSource: settings.source.url, authSource: settings.source.auth };
+  const started = io.now();
+  let connection: GatewayConnection;
+  try {
+    connection = await io.connect({ ...settings, connectTimeoutMs: timeoutMs, onClose: () => {} });
+  } catch (error) {
+    return { ...base, outcome: classifyGatewayError(error, "connect") };
+  }
+  try {
+    await connection.request("health", {}, { timeoutMs });
+    return { ...base, outcome: { ok: true, ms: Math.round(io.now() - started) } };
+  } catch (error) {
+    return { ...base, outcome: classifyGatewayError(error, "health") };
+  } finally {
+    connection.stop();
+  }
+}
+
+const PATH_START = "__OCG_PATH__";
+const PATH_END = "__OCG_END__";
+
+async function lookupPaths(io: DoctorIO, timeoutMs: number): Promise<PathLookup[]> {
+  const script = `printf '\\n${PATH_START}%s${PATH_END}\\n' "$PATH"`;
+  const own: PathLookup = { shell: "this environment", found: findOnPath(io, io.env.PATH) };
+  const shells = await Promise.all(
+    io.shells.map(async (shell): Promise<PathLookup | undefined> => {
+      const result = await io.run(shell.file, [...shell.args, script], { env: { ...io.env, HOME: io.home }, timeoutMs, cwd: io.home });
+      if (result.spawnError === "ENOENT") return undefined; // that shell is not installed
+      const match = new RegExp(`${PATH_START}(.*)${PATH_END}`).exec(result.stdout);
+      if (!match) {
+        const why = result.timedOut ? "timed out" : result.spawnError ?? `exit ${result.exitCode ?? "?"}`;
+        return { shell: shell.label, found: [], error: why };
+      }
+      return { shell: shell.label, found: findOnPath(io, match[1]) };
+    }),
+  );
+  return [own, ...shells.filter((s): s is PathLookup => s !== undefined)];
+}
+
+function readClaudeSettings(io: DoctorIO): ClaudeFacts {
+  const claudeDir = io.env.CLAUDE_CONFIG_DIR || join(io.home, ".claude");
+  const read = (scope: SettingsFile["scope"], path: string): SettingsFile => {
+    try {
+      return { scope, path, text: io.readFile(path) };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === "ENOENT" || code === "ENOTDIR" ? { scope, path } : { scope, path, error: code ?? String(error) };
+    }
+  };
+  const dropIns = io
+    .readDir(join(io.managedSettingsDir, "managed-settings.d"))
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => join(io.managedSettingsDir, "managed-settings.d", f));
+  const files = [
+    read("managed", join(io.managedSettingsDir, "managed-settings.json")),
+    ...dropIns.map((f) => read("managed", f)),
+    read("user", join(claudeDir, "settings.json")),
+    read("project", join(io.cwd, ".claude", "settings.json")),
+    read("project-local", join(io.cwd, ".claude", "settings.local.json")),
+  ];
+  let claudeDirExists = false;
+  try {
+    claudeDirExists = io.stat(claudeDir)?.isDirectory === true;
+  } catch {
+    claudeDirExists = true;
+  }
+  return { files, claudeDirExists, claudeDir };
+}
+
+async function runCanary(io: DoctorIO, hook: NonNullable<ReturnType<typeof hookForCanary>>, timeoutMs?: number): Promise<CanaryFacts> {
+  const started = io.now();
+  // Claude Code runs a hook's command through a shell, with the canary JSON on stdin.
+  const result = await io.run("/bin/sh", ["-c", hook.command], { env: io.env, input: canaryInput(io.home), timeoutMs: timeoutMs ?? Math.min((hook.timeout ?? 10) * 1000, 30_000), cwd: io.home });
+  return { hook, result, ms: Math.round(io.now() - started) };
+}
+
+function gatherExposure(io: DoctorIO, config: Config | undefined): ExposureFacts {
+  const { env } = io;
+  const dir = env.OPENCLAW_STATE_DIR || join(env.OPENCLAW_HOME || io.home, ".openclaw");
+  const configPath = openclawConfigPath(env);
+  let dirExists = false;
+  try {
+    dirExists = io.stat(dir) !== undefined;
+  } catch {
+    dirExists = true; // it exists, but stat was refused
+  }
+  let configExists = false;
+  try {
+    configExists = io.stat(configPath) !== undefined;
+  } catch {
+    configExists = true;
+  }
+  return {
+    dir,
+    dirExists,
+    dirReadable: dirExists && io.canRead(dir),
+    configPath,
+    configReadable: configExists && io.canRead(configPath),
+    tokenInOurConfig: config?.openclaw.gateway.token !== undefined,
+    tokenInEnv: Boolean(env.OPENCLAW_GATEWAY_TOKEN || env.OPENCLAW_GATEWAY_PASSWORD),
+    ...(io.uid !== undefined ? { uid: io.uid } : {}),
+  };
+}
