@@ -100,8 +100,10 @@ function isGatewayAnswer(e: GatewayError): boolean {
   return e.name === "GatewayClientRequestError" || typeof e.gatewayCode === "string";
 }
 
-function isAuthFailure(e: GatewayError): boolean {
-  return /AUTH_|TOKEN|PASSWORD|unauthori[sz]ed/i.test(`${e.details?.code ?? ""} ${e.gatewayCode ?? ""}`);
+/** The gateway refused the credentials (by error code, or by message for older gateways). */
+export function isAuthFailure(e: { message?: string; code?: unknown; gatewayCode?: unknown; details?: { code?: unknown } }): boolean {
+  const codes = [e.details?.code, e.gatewayCode, e.code].filter((c): c is string => typeof c === "string");
+  return codes.some((c) => /AUTH_|TOKEN|PASSWORD|UNAUTHORI[SZ]ED|PAIRING/i.test(c)) || /unauthori[sz]ed|token mismatch|invalid token|auth(entication)? failed/i.test(e.message ?? "");
 }
 
 export function outcomeOfGatewayError(e: GatewayError, redact: (text: string) => string): DeliveryOutcome {

@@ -2,6 +2,7 @@
 // (reachable, token accepted: one `health` call, nothing sent).
 import type { TransportName } from "../../contacts/config.js";
 import { check, type Check } from "../doctor-report.js";
+import { isAuthFailure } from "../../gateway/gateway-transport.js";
 
 export type RunResult = { exitCode?: number; stdout: string; stderr: string; timedOut: boolean; spawnError?: string };
 
@@ -76,7 +77,7 @@ export function classifyGatewayError(error: unknown, stage: "connect" | "health"
   const codes = [e.details?.code, e.gatewayCode, e.code].filter((c): c is string => typeof c === "string");
   const message = typeof e.message === "string" ? e.message : String(error);
   const code = codes[0];
-  if (codes.some((c) => /AUTH_|TOKEN|PASSWORD|UNAUTHORI[SZ]ED|PAIRING/i.test(c)) || /unauthori[sz]ed|token mismatch|invalid token|auth(entication)? failed/i.test(message)) {
+  if (isAuthFailure({ ...e, message })) {
     return { ok: false, stage, kind: "auth", code, message };
   }
   if (codes.some((c) => /TIMEOUT/i.test(c)) || e.name === "GatewayClientRequestTimeoutError") return { ok: false, stage, kind: "timeout", code, message };
