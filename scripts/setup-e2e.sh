@@ -27,18 +27,18 @@ fi
 rm -f "$stamp"
 
 # Each folder gets its own package.json, or npm would walk up and edit the repo's.
-install() {
+install_into() {
   local folder=$1 spec=$2
   mkdir -p "$folder"
   [[ -f $folder/package.json ]] || echo '{ "private": true }' >"$folder/package.json"
   (cd "$folder" && npm install --save-exact --no-audit --no-fund --loglevel=error "$spec")
 }
 
-install "$dir/node24" "node@$NODE_VERSION"
+install_into "$dir/node24" "node@$NODE_VERSION"
 [[ $("$node24" --version) == "v$NODE_VERSION" ]] || { echo "setup-e2e: $node24 is not v$NODE_VERSION" >&2; exit 1; }
 
 # openclaw's install scripts refuse Node 20, so npm must run on Node 24.
-PATH="$(dirname "$node24"):$PATH" install "$dir/openclaw" "openclaw@$OPENCLAW_VERSION"
+PATH="$(dirname "$node24"):$PATH" install_into "$dir/openclaw" "openclaw@$OPENCLAW_VERSION"
 version=$("$node24" "$openclaw" --version)
 [[ $version == *"$OPENCLAW_VERSION"* ]] || { echo "setup-e2e: openclaw --version said '$version'" >&2; exit 1; }
 

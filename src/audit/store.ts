@@ -6,7 +6,6 @@
 import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import lockfile from "proper-lockfile";
 import type { LedgerEntry } from "../policy/limits.js";
 
 export type AuditRecord = Record<string, unknown> & { event: string };
@@ -44,11 +43,14 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
 
   async function locked<T>(fn: () => T): Promise<T> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Imported on first use so the MCP server's start does not pay for it.
+    const { default: lockfile } = await import("proper-lockfile");
     const release = await lockfile.lock(auditFile, {
       realpath: false,
       lockfilePath: `${auditFile}.lock`,
       stale: 5000,
-      retries: { retries: 400, minTimeout: 2, maxTimeout: 50, factor: 1.3 },
+      // Waits up to ~7 s: past `stale`, so a lock left by a killed process is taken over.
+      retries: { retries: 150, minTimeout: 2, maxTimeout: 50, factor: 1.3 },
       onCompromised: onLockCompromised,
     });
     try {

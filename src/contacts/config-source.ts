@@ -1,5 +1,6 @@
-// The live address book. Every read compares the file's (and its directory's) stat fingerprint, so an
-// edit takes effect on the next call, and a file that turned invalid refuses sends: never a stale copy.
+// The live address book. Every read compares the file's stat fingerprint (and its directory's owner
+// and mode), so an edit takes effect on the next call, and a file that turned invalid refuses sends:
+// never a stale copy.
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import { loadConfig, type Config } from "./config.js";
@@ -31,12 +32,12 @@ export function createConfigSource(path: string, load: (path: string) => Config 
   };
 }
 
+/** The file's identity and content stamps, and its directory's owner and mode (what the permission check reads). */
 function fingerprintOf(path: string): string | undefined {
   try {
-    return [path, dirname(path)]
-      .map((p) => statSync(p, { bigint: true }))
-      .map((s) => `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.mode}:${s.uid}`)
-      .join("|");
+    const file = statSync(path, { bigint: true });
+    const dir = statSync(dirname(path), { bigint: true });
+    return `${file.ino}:${file.size}:${file.mtimeNs}:${file.ctimeNs}:${file.mode}:${file.uid}|${dir.mode}:${dir.uid}`;
   } catch {
     return undefined; // missing: reload every time so the load reports it and a recreated file is seen
   }

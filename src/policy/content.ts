@@ -1,7 +1,5 @@
 // Content checks: find what a message should not carry, then decide per the contact's policy.
 // Findings name a kind and a position, never the matched text.
-import { lintSource } from "@secretlint/core";
-import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
 import { findNumbers, type CountryCode } from "libphonenumber-js/max";
 import type { ContactPolicy, ContentAction } from "./settings.js";
 
@@ -36,15 +34,22 @@ const EXTRA_SECRETS: { label: string; pattern: RegExp }[] = [
   { label: "a private key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
 ];
 
-// The AWS rule scans for access key ids only when asked to (too noisy in source trees, not in chat).
-const SECRETLINT_CONFIG = {
-  rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: recommended, rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }] }],
-};
+/** Loaded on the first send, not at server start: secretlint and its preset take ~60 ms to import. */
+async function loadSecretlint() {
+  const [{ lintSource }, { creator: recommended }] = await Promise.all([import("@secretlint/core"), import("@secretlint/secretlint-rule-preset-recommend")]);
+  // The AWS rule scans for access key ids only when asked to (too noisy in source trees, not in chat).
+  const config = {
+    rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: recommended, rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }] }],
+  };
+  return { lintSource, config };
+}
+let secretlint: ReturnType<typeof loadSecretlint> | undefined;
 
 export async function findSecrets(text: string): Promise<Finding[]> {
+  const { lintSource, config } = await (secretlint ??= loadSecretlint());
   const result = await lintSource({
     source: { content: text, filePath: "/message.txt", ext: ".txt", contentType: "text" },
-    options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
+    options: { config, maskSecrets: true, noPhysicFilePath: true },
   });
   const findings: Finding[] = result.messages.map((m) => ({ kind: "secret", label: SECRET_LABELS[m.messageId] ?? `a secret (${m.messageId})`, start: m.range[0], end: m.range[1] }));
   const overlaps = (start: number, end: number) => findings.some((f) => f.start < end && start < f.end);
