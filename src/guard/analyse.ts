@@ -835,30 +835,84 @@ const commandHandlers: Readonly<Record<string, Handler>> = {
   hash: Analysis.prototype.hash,
 };
 
-const PLAIN_WORDS = "[A-Za-z0-9_./:,=+@%\\- \\t]*";
-/** Plain words joined by ; && || | only: no quotes, expansions, globs, redirections or newlines. */
-const PLAIN_COMMAND = new RegExp(`^${PLAIN_WORDS}(?:(?:&&|\\|\\||;|\\|)${PLAIN_WORDS})*$`);
 /** Handlers that can only deny when the text names OpenClaw (see mentionsOpenclaw), so plain text without a marker skips them. */
 const MARKER_ONLY_HANDLERS = new Set(["git", "alias", "hash", ...COPIERS]);
 const SHELL_KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do", "done", "in", "function", "time", "coproc", "!", "{", "}", "[[", "]]"]);
+const PLAIN_CHAR = /[A-Za-z0-9_./:,=+@%\- \t]/;
 
 /**
- * The verdict for a command in which bash expands nothing (plain words joined by ; && || |)
- * and whose commands are neither OpenClaw nor anything the analyser looks into; undefined
- * otherwise. analyseCommand() gives the same answer for these; this one needs no parser, so
- * the hook can skip loading the grammar for most everyday commands (`git status`, `ls -la`).
+ * Splits a command in which bash expands nothing into its simple commands' words: plain
+ * characters, 'single-quoted' text, "double-quoted" text without $, ` or \, joined by
+ * ; && || |, and a trailing # comment. Undefined for anything else (expansions, globs,
+ * redirections, newlines, subshells), which only the parser may judge.
+ */
+function plainSegments(command: string): { name: string; nameQuoted: boolean }[] | undefined {
+  const segments: { name: string; nameQuoted: boolean }[] = [];
+  let name = "";
+  let nameQuoted = false;
+  let inName = true; // still reading the first word of the current segment
+  let wordStarted = false;
+  const endWord = () => {
+    if (wordStarted && inName) inName = false;
+    wordStarted = false;
+  };
+  const endSegment = () => {
+    segments.push({ name, nameQuoted });
+    name = "";
+    nameQuoted = false;
+    inName = true;
+    wordStarted = false;
+  };
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i]!;
+    if (ch === "'" || ch === '"') {
+      const close = command.indexOf(ch, i + 1);
+      if (close < 0) return undefined;
+      const body = command.slice(i + 1, close);
+      if (ch === '"' && /[$`\\!]/.test(body)) return undefined;
+      if (inName) {
+        name += body;
+        nameQuoted = true;
+      }
+      wordStarted = true;
+      i = close;
+    } else if (ch === "#" && !wordStarted) {
+      break; // a comment runs to the end of the line, and there is only one line
+    } else if (ch === "&" || ch === "|" || ch === ";") {
+      const pair = command.slice(i, i + 2);
+      if (pair === "&&" || pair === "||") i++;
+      else if (ch === "&") return undefined; // background job
+      endSegment();
+    } else if (ch === " " || ch === "\t") {
+      endWord();
+    } else if (PLAIN_CHAR.test(ch)) {
+      if (inName) name += ch;
+      wordStarted = true;
+    } else {
+      return undefined;
+    }
+  }
+  endSegment();
+  return segments;
+}
+
+/**
+ * The verdict for a command in which bash expands nothing (see plainSegments) and whose commands
+ * are neither OpenClaw nor anything the analyser looks into; undefined otherwise. analyseCommand()
+ * gives the same answer for these; this one needs no parser, so the hook can skip loading the
+ * grammar for most everyday commands (`git status`, `grep -rn "TODO" src`).
  */
 export function plainCommandVerdict(command: string): Verdict | undefined {
-  if (command.length > MAX_COMMAND_LENGTH || !PLAIN_COMMAND.test(command) || mentionsOpenclaw(command)) return undefined;
-  for (const segment of command.split(/&&|\|\||;|\|/)) {
-    const name = segment.trim().split(/\s+/)[0] ?? "";
+  if (command.length > MAX_COMMAND_LENGTH || mentionsOpenclaw(command)) return undefined;
+  const segments = plainSegments(command);
+  if (segments === undefined) return undefined;
+  for (const { name, nameQuoted } of segments) {
     const handled = commandHandlers[normaliseCommandName(name)] !== undefined && !MARKER_ONLY_HANDLERS.has(name);
-    const looksInto = name.includes("/") || name.includes("=") || SHELL_KEYWORDS.has(name) || cliNameOf(name) !== undefined || handled;
+    const looksInto = nameQuoted || name.includes("/") || name.includes("=") || SHELL_KEYWORDS.has(name) || cliNameOf(name) !== undefined || handled;
     if (looksInto) return undefined;
   }
   return { decision: "allow", reasons: [] };
 }
-
 
 /** Earlier stages of the pipeline feeding this command (also `cat <<EOF | sh`, where tree-sitter nests the pipe in the heredoc). */
 function pipelineProducers(command: Node): Node[] {

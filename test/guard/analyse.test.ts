@@ -309,6 +309,8 @@ describe("properties", () => {
       "git", "status", "ls", "-la", "npm", "test", "make", "sh", "bash", "openclaw", "message", "send", "./x.sh", "/usr/bin/env",
       "X=1", "cd", "/tmp", "if", "do", "echo", "cat", "claw", "eval", "node", "-e", "foo", ".", "xargs", "moltbot", "time", "rg", "wc",
       "-c", "alias.x=ls", "core.pager=less", "config", "cp", "ln", "-s", "alias", "hash", "-p", "curl", "localhost:1/tools/invoke",
+      "'openclaw message send'", '"sh"', "'sh'", '"a b"', "'$(id)'", '"$(id)"', "'; sh'", '"x|y"', "# note", "'#'", '"claw"', "'ls'",
+      "&", "'--target +1555'", '"--message"', "'\\'", "`id`",
     );
     const separator = fc.constantFrom(" ", " ", " ", " && ", " || ", "; ", " | ", "|");
     let answered = 0;
@@ -325,9 +327,11 @@ describe("properties", () => {
     expect(answered).toBeGreaterThan(30);
   });
 
-  it("plainCommandVerdict leaves anything with quoting, expansion or redirection to the parser", () => {
-    for (const command of ["git status", "ls -la | wc -l", "cd /tmp && git pull; rg -n foo src", "cp a b"]) expect(plainCommandVerdict(command)).toEqual({ decision: "allow", reasons: [] });
-    for (const command of ["echo $X", "ls > out", "echo 'a'", "git status\nls", "sh", "./run.sh", "openclaw status", "X=1 ls", "grep claw x", "ls &"]) {
+  it("plainCommandVerdict answers literal quoting and comments, and leaves expansion or redirection to the parser", () => {
+    for (const command of ["git status", "ls -la | wc -l", "cd /tmp && git pull; rg -n foo src", "cp a b", "echo 'a'", 'grep -rn "TODO|FIXME" src', "git commit -m 'fix: x; y'", "ls # list"]) {
+      expect(plainCommandVerdict(command), command).toEqual({ decision: "allow", reasons: [] });
+    }
+    for (const command of ["echo $X", "ls > out", 'echo "$HOME"', "echo \"`id`\"", "git status\nls", "sh", "./run.sh", "openclaw status", "X=1 ls", "grep claw x", "ls &", '"sh" -c x', "'bash' x", "echo 'unterminated", "echo 'openclaw message send'"]) {
       expect(plainCommandVerdict(command), command).toBeUndefined();
     }
   });
