@@ -4,6 +4,7 @@ import { parseCommandArgs } from "../cli-args.js";
 import { loadConfig, resolveConfigPath } from "../contacts/config.js";
 import { createSendDeps } from "../send/deps.js";
 import { createServer } from "./server.js";
+import { watchToolList } from "./watch-tools.js";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandArgs("serve", args, {});
@@ -25,9 +26,11 @@ export async function run(args: string[]): Promise<number> {
     server.onclose = () => resolve();
   });
   await server.connect(new StdioServerTransport());
+  const stopWatching = watchToolList(deps.config, () => void server.sendToolListChanged().catch(() => {}));
   // A client that closes stdin right after a call still gets its answer and its audit record.
   process.stdin.on("end", () => void server.drain().then(() => server.close()));
   await closed;
+  stopWatching();
   await deps.close();
   return 0;
 }

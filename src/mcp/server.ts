@@ -17,7 +17,7 @@ export type GuardServer = Server & {
 };
 
 export function createServer(deps: ServerDeps): GuardServer {
-  const server = new Server({ name: "openclaw-guard", version: VERSION }, { capabilities: { tools: {} } });
+  const server = new Server({ name: "openclaw-guard", version: VERSION }, { capabilities: { tools: { listChanged: true } } });
   const inFlight = new Set<Promise<unknown>>();
 
   const send: SendDeps = { ...deps.send, confirm: elicitationConfirm(server, deps.confirmTimeoutMs) };

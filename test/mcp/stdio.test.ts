@@ -1,10 +1,11 @@
 // The built server over real stdio: the SDK's client, the MCP Inspector CLI, and raw stdout hygiene.
 import { execFile, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { BOOK, CLI, privateDir, REPO_ROOT, writeConfig } from "../helpers.js";
 
@@ -35,6 +36,24 @@ describe("dist/cli.js serve over stdio", () => {
       await client.close();
     }
     expect(auditLines().map((r) => [r.event, r.status ?? r.decision])).toEqual([["attempt", "allow"], ["outcome", "sent"], ["attempt", "refused"]]);
+  });
+
+  it("notifies the client when the aliases change, and lists the new ones", async () => {
+    const { config, env } = setup();
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--config", config], env, stderr: "pipe" });
+    const client = new Client({ name: "watch", version: "1" });
+    let notified = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => void notified++);
+    await client.connect(transport);
+    try {
+      writeFileSync(config, readFileSync(config, "utf8").replace("ops:", "oncall:"));
+      const deadline = Date.now() + 5000;
+      while (notified === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(notified).toBeGreaterThanOrEqual(1);
+      expect((await client.listTools()).tools[0]!.description).toContain("oncall (telegram");
+    } finally {
+      await client.close();
+    }
   });
 
   it("writes nothing but JSON-RPC to stdout", async () => {
