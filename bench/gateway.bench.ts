@@ -9,9 +9,8 @@ import { performance } from "node:perf_hooks";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { GatewayClient } from "@openclaw/gateway-client";
-import { afterAll, beforeAll, it } from "vitest";
-import { startFakeTelegram, type FakeTelegram } from "../test/support/fake-telegram.js";
-import { NODE24, OPENCLAW, startGateway, type Gateway } from "../test/support/openclaw-gateway.js";
+import { it } from "vitest";
+import { NODE24, OPENCLAW, useGatewayWithFakeTelegram } from "../test/support/openclaw-gateway.js";
 
 const SENDS = 30;
 // Rotating over many chats, a separate pool per client: the Telegram channel paces messages to
@@ -24,16 +23,7 @@ const CLI = join(import.meta.dirname, "..", "dist", "cli.js");
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 
-let telegram: FakeTelegram;
-let gateway: Gateway;
-beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  gateway = await startGateway({ fakeTelegramUrl: telegram.url });
-}, 120_000);
-afterAll(async () => {
-  await gateway?.stop();
-  await telegram?.close();
-});
+const real = useGatewayWithFakeTelegram();
 
 async function guardServer(openclaw: Record<string, unknown>) {
   const dir = mkdtempSync(join(tmpdir(), "ocg-bench-gw-"));
@@ -48,7 +38,7 @@ async function guardServer(openclaw: Record<string, unknown>) {
     }),
     { mode: 0o600 },
   );
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--config", config], env: { ...gateway.env, PATH: `${dirname(NODE24)}:/usr/bin:/bin` }, stderr: "ignore" });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--config", config], env: { ...real.gateway.env, PATH: `${dirname(NODE24)}:/usr/bin:/bin` }, stderr: "ignore" });
   const client = new Client({ name: "bench", version: "1" });
   await client.connect(transport);
   let n = 0;
@@ -63,7 +53,7 @@ async function guardServer(openclaw: Record<string, unknown>) {
 
 async function bareClient() {
   const client = await new Promise<GatewayClient>((resolve, reject) => {
-    const c = new GatewayClient({ url: gateway.url, token: gateway.token, minProtocol: 4, maxProtocol: 4, role: "operator", scopes: ["operator.write"], deviceIdentity: null, onHelloOk: () => resolve(c), onConnectError: reject });
+    const c = new GatewayClient({ url: real.gateway.url, token: real.gateway.token, minProtocol: 4, maxProtocol: 4, role: "operator", scopes: ["operator.write"], deviceIdentity: null, onHelloOk: () => resolve(c), onConnectError: reject });
     c.start();
   });
   let n = 0;

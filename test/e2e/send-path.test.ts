@@ -9,8 +9,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditText } from "../../src/audit/store.js";
 import { startDroppingProxy, type DroppingProxy } from "../support/dropping-proxy.js";
-import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram.js";
-import { e2eSkipReason, NODE24, OPENCLAW, startGateway, type Gateway } from "../support/openclaw-gateway.js";
+import { e2eSkipReason, NODE24, OPENCLAW, useGatewayWithFakeTelegram, type Gateway } from "../support/openclaw-gateway.js";
 
 const skip = e2eSkipReason();
 const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.js");
@@ -55,19 +54,8 @@ const send = async (server: Server, message: string): Promise<Result> =>
   (await server.client.callTool({ name: "send_message", arguments: { to: "ops", message } }, undefined, { timeout: 120_000 })).structuredContent as Result;
 
 describe.skipIf(skip !== undefined)("send_message through a real OpenClaw gateway", () => {
-  let telegram: FakeTelegram;
-  let gateway: Gateway;
-  const delivered = (text: string) => telegram.delivered().filter((d) => d.text === text);
-
-  beforeAll(async () => {
-    telegram = await startFakeTelegram();
-    gateway = await startGateway({ fakeTelegramUrl: telegram.url });
-  }, 120_000);
-
-  afterAll(async () => {
-    await gateway?.stop();
-    await telegram?.close();
-  });
+  const real = useGatewayWithFakeTelegram();
+  const delivered = (text: string) => real.telegram.delivered().filter((d) => d.text === text);
 
   describe.each([
     ["gateway", { transport: "gateway", timeoutMs: 30_000 }],
@@ -75,7 +63,7 @@ describe.skipIf(skip !== undefined)("send_message through a real OpenClaw gatewa
   ])("%s transport", (name, openclaw) => {
     let server: Server;
     beforeAll(async () => {
-      server = await startServer(gateway, openclaw);
+      server = await startServer(real.gateway, openclaw);
     });
     afterAll(async () => {
       await server?.close();
@@ -89,7 +77,7 @@ describe.skipIf(skip !== undefined)("send_message through a real OpenClaw gatewa
     });
 
     it("reports a 403 from Telegram with the reason", async () => {
-      telegram.failNextSendMessage();
+      real.telegram.failNextSendMessage();
       const text = `blocked ${name} ${randomUUID()}`;
       const result = await send(server, text);
       if (name === "cli") expect(result).toMatchObject({ status: "failed" });
@@ -98,7 +86,7 @@ describe.skipIf(skip !== undefined)("send_message through a real OpenClaw gatewa
     });
 
     it("survives the gateway going away mid-run, and sends again once it is back", async () => {
-      await gateway.pause();
+      await real.gateway.pause();
       try {
         const down = await send(server, `while down ${name} ${randomUUID()}`);
         expect(["failed", "unknown"]).toContain(down.status);
@@ -106,7 +94,7 @@ describe.skipIf(skip !== undefined)("send_message through a real OpenClaw gatewa
         const listed = await server.client.callTool({ name: "list_contacts", arguments: {} });
         expect(listed.isError).toBeFalsy();
       } finally {
-        await gateway.resume();
+        await real.gateway.resume();
       }
       const text = `after restart ${name} ${randomUUID()}`;
       expect(await send(server, text)).toMatchObject({ status: "sent" });
@@ -117,7 +105,7 @@ describe.skipIf(skip !== undefined)("send_message through a real OpenClaw gatewa
       const audit = readFileSync(server.audit, "utf8");
       expect(verifyAuditText(audit).ok).toBe(true);
       expect(audit).not.toContain(CHAT);
-      expect(audit).not.toContain(gateway.token);
+      expect(audit).not.toContain(real.gateway.token);
       expect(audit).not.toContain("rm -rf");
     });
   });
@@ -126,8 +114,8 @@ describe.skipIf(skip !== undefined)("send_message through a real OpenClaw gatewa
     let proxy: DroppingProxy;
     let server: Server;
     beforeAll(async () => {
-      proxy = await startDroppingProxy(gateway.url);
-      server = await startServer(gateway, { transport: "gateway", timeoutMs: 30_000, gateway: { url: proxy.url } });
+      proxy = await startDroppingProxy(real.gateway.url);
+      server = await startServer(real.gateway, { transport: "gateway", timeoutMs: 30_000, gateway: { url: proxy.url } });
     });
     afterAll(async () => {
       await server?.close();
@@ -155,10 +143,10 @@ describe.skipIf(skip !== undefined)("send_message through a real OpenClaw gatewa
     it("fails with an auth reason and never shows the token", async () => {
       // The CLI takes the token from its config file (not OPENCLAW_GATEWAY_TOKEN, measured), so it
       // gets a copy of the gateway's config with a wrong token; the gateway keeps its own.
-      const wrongConfig = join(gateway.home, "wrong-token.json");
-      const original = JSON.parse(readFileSync(join(gateway.home, ".openclaw", "openclaw.json"), "utf8"));
+      const wrongConfig = join(real.gateway.home, "wrong-token.json");
+      const original = JSON.parse(readFileSync(join(real.gateway.home, ".openclaw", "openclaw.json"), "utf8"));
       writeFileSync(wrongConfig, JSON.stringify({ ...original, gateway: { ...original.gateway, auth: { mode: "token", token: "wrong-token-d41d8cd98f00" } } }));
-      const server = await startServer(gateway, openclaw, name === "cli" ? { OPENCLAW_CONFIG_PATH: wrongConfig } : {});
+      const server = await startServer(real.gateway, openclaw, name === "cli" ? { OPENCLAW_CONFIG_PATH: wrongConfig } : {});
       try {
         const text = `wrong token ${randomUUID()}`;
         const result = await send(server, text);
@@ -167,7 +155,7 @@ describe.skipIf(skip !== undefined)("send_message through a real OpenClaw gatewa
         expect(delivered(text)).toEqual([]);
         const everything = `${JSON.stringify(result)}\n${server.stderr()}\n${readFileSync(server.audit, "utf8")}`;
         expect(everything).not.toContain("wrong-token-d41d8cd98f00");
-        expect(everything).not.toContain(gateway.token);
+        expect(everything).not.toContain(real.gateway.token);
       } finally {
         await server.close();
       }

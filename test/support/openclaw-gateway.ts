@@ -10,7 +10,8 @@ import { dirname, join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { execa } from "execa";
 import { REPO_ROOT } from "./claude-code.js";
-import { BOT_TOKEN } from "./fake-telegram.js";
+import { afterAll, beforeAll } from "vitest";
+import { BOT_TOKEN, startFakeTelegram, type FakeTelegram } from "./fake-telegram.js";
 
 const E2E_DIR = join(REPO_ROOT, ".cache/e2e");
 export const NODE24 = join(E2E_DIR, "node24/node_modules/.bin/node");
@@ -185,4 +186,33 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === "string") throw new Error("no port");
   return address.port;
+}
+
+/**
+ * For a suite: a fake Telegram Bot API and a real gateway talking to it, started before the
+ * suite's tests and stopped after them. Read `telegram` and `gateway` inside tests and hooks.
+ */
+export function useGatewayWithFakeTelegram(): { readonly telegram: FakeTelegram; readonly gateway: Gateway } {
+  let telegram: FakeTelegram | undefined;
+  let gateway: Gateway | undefined;
+  beforeAll(async () => {
+    telegram = await startFakeTelegram();
+    gateway = await startGateway({ fakeTelegramUrl: telegram.url });
+  }, 120_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await telegram?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the gateway is not started: use it inside tests and hooks");
+    return value;
+  };
+  return {
+    get telegram() {
+      return started(telegram);
+    },
+    get gateway() {
+      return started(gateway);
+    },
+  };
 }
