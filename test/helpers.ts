@@ -36,7 +36,6 @@ export const BOOK = `{
 
 import { readFileSync } from "node:fs";
 import { createStore, type AuditRecord, type Store } from "../src/audit/store.js";
-import { createConfigSource } from "../src/contacts/config-source.js";
 import { parseConfig, type Config } from "../src/contacts/config.js";
 import type { DeliveryOutcome, DeliveryRequest, Transport } from "../src/gateway/transport.js";
 import type { SendDeps } from "../src/send/pipeline.js";
@@ -94,4 +93,3 @@ export function memoryDeps<T extends Transport = Recorder>(text = BOOK, transpor
   return { deps, transport, setConfig, clock, store, audit: { get records() { return readAudit(store.auditFile); } } };
 }
 
-export { createConfigSource };
