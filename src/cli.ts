@@ -39,6 +39,14 @@ async function main(): Promise<number> {
 
 // Guard entry points fail closed: Claude Code lets a command run on any exit code but 0 and 2.
 const FAIL_CLOSED = new Set(["hook", "check-command"]);
+if (FAIL_CLOSED.has(argv[2] ?? "")) {
+  const denyOnCrash = (error: unknown) => {
+    stderr.write(`openclaw-guard: failed closed: ${error instanceof Error ? error.message : String(error)}\n`);
+    exit(2);
+  };
+  process.on("uncaughtException", denyOnCrash);
+  process.on("unhandledRejection", denyOnCrash);
+}
 
 main().then(
   (code) => {

@@ -7,6 +7,7 @@ import { isValidAlias } from "./alias.js";
 import { defaultAuditFile, expandHome } from "./config-path.js";
 import { lineOf, scanJson5Keys, type KeyScan } from "./json5-keys.js";
 import { CHANNELS, validateTarget, type Channel } from "./targets.js";
+import { parseAllowList } from "../guard/openclaw-policy.js";
 import { contactPolicyFields, DEFAULTS, policySchema, resolveContactPolicy, type ContactPolicy, type Window } from "../policy/settings.js";
 
 export const TRANSPORTS = ["gateway", "cli", "dry-run"] as const;
@@ -110,6 +111,13 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
   for (const [alias, entry] of Object.entries(file.contacts)) {
     const contact = checkContact(alias, entry, file.policy, problems);
     if (contact) contacts.set(alias, contact);
+  }
+  if (file.guard.allowOpenclawCommands) {
+    try {
+      parseAllowList(file.guard.allowOpenclawCommands);
+    } catch (error) {
+      problems.push({ path: ["guard", "allowOpenclawCommands"], message: (error as Error).message, fix: 'Entries are subcommand words such as "channels list", a flag such as "--version", or "doctor !--fix" to forbid a flag.' });
+    }
   }
   const bin = file.openclaw.bin === undefined ? undefined : [file.openclaw.bin].flat();
   if (bin && !isAbsolute(expandHome(bin[0]!, env))) {

@@ -130,6 +130,11 @@ describe("policy settings", () => {
     expect(config.globalRateLimit).toEqual({ count: 5, windowSeconds: 120 });
   });
 
+  it("refuses a guard allowlist entry the shim could not embed safely", () => {
+    expect(errorOf(`{ openclaw: { transport: "dry-run" },\n guard: { allowOpenclawCommands: ["status", "channels $(id)"] } }`)).toMatch(/:2: invalid guard.allowOpenclawCommands entry "channels \$\(id\)"/);
+    expect(parseConfig(`{ openclaw: { transport: "dry-run" }, guard: { allowOpenclawCommands: ["status", "doctor !--fix"] } }`, "/c").guard.allowOpenclawCommands).toEqual(["status", "doctor !--fix"]);
+  });
+
   it("refuses bad policy values with their line", () => {
     expect(errorOf(`{ openclaw: { transport: "dry-run" },\n policy: { confirm: "sometimes" } }`)).toMatch(/:2: policy.confirm/);
     expect(errorOf(`{ openclaw: { transport: "dry-run" },\n policy: { content: { secrets: "warn" } } }`)).toMatch(/:2: policy.content.secrets/);
