@@ -21,8 +21,17 @@ function auditFileFromConfig(flag: string | undefined): string {
   }
 }
 
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === "ENOENT" ? `no audit log at ${file} (nothing was attempted yet, or pass --file)` : `cannot read ${file} (${code ?? String(error)})`);
+  }
+}
+
 function verify(file: string): number {
-  const result = verifyAuditText(readFileSync(file, "utf8"));
+  const result = verifyAuditText(readLog(file));
   if (result.ok) {
     process.stdout.write(`${file}: intact, ${result.records} records\n`);
     return 0;
@@ -33,7 +42,7 @@ function verify(file: string): number {
 
 function tail(file: string, n: number, json: boolean): number {
   if (!Number.isInteger(n) || n < 1) throw new UsageError("audit tail: -n must be a positive integer");
-  const lines = readFileSync(file, "utf8").trim().split("\n").filter(Boolean).slice(-n);
+  const lines = readLog(file).trim().split("\n").filter(Boolean).slice(-n);
   for (const line of lines) {
     if (json) {
       process.stdout.write(`${line}\n`);
