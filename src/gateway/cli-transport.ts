@@ -4,9 +4,14 @@ import type { DeliveryOutcome, DeliveryRequest, Transport } from "./transport.js
 
 export type CliTransportOptions = { bin: readonly string[]; timeoutMs: number; env?: NodeJS.ProcessEnv };
 
+/**
+ * Values are attached as `--opt=value`: the CLI scans the whole argv for root options (`--dev`,
+ * `--profile`, `--container`) before parsing it, values included, so a message such as
+ * `--container=x` passed as its own argument would pick a container instead of being sent.
+ */
 export function cliArgv(request: DeliveryRequest): string[] {
-  const argv = ["message", "send", "--channel", request.channel, "--target", request.target, "--message", request.text, "--json"];
-  if (request.account) argv.push("--account", request.account);
+  const argv = ["message", "send", `--channel=${request.channel}`, `--target=${request.target}`, `--message=${request.text}`, "--json"];
+  if (request.account) argv.push(`--account=${request.account}`);
   return argv;
 }
 

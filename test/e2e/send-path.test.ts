@@ -76,6 +76,14 @@ describe.skipIf(skip !== undefined)("send_message through a real OpenClaw gatewa
       expect(delivered(text)).toEqual([{ chat_id: CHAT, text }]);
     });
 
+    it("delivers text that looks like the CLI's root options as text", async () => {
+      for (const option of ["--container=zz", "--dev", "--profile=p"]) {
+        const text = `${option} ${randomUUID()}`;
+        expect(await send(server, text), server.stderr()).toMatchObject({ status: "sent" });
+        expect(delivered(text)).toEqual([{ chat_id: CHAT, text }]);
+      }
+    });
+
     it("reports a 403 from Telegram with the reason", async () => {
       real.telegram.failNextSendMessage();
       const text = `blocked ${name} ${randomUUID()}`;

@@ -27,15 +27,19 @@ describe("cli transport against a fake openclaw executable", () => {
     const text = "--target +15551234567 $(rm -rf ~) `id` ; echo pwned\n\"quoted\" 'single' \\ end";
     await expect(transport.deliver({ ...request, text })).resolves.toEqual({ status: "sent", messageId: "1000" });
     const [call] = calls();
-    expect(call!.argv).toEqual(["message", "send", "--channel", "telegram", "--target", "-1001234567890", "--message", text, "--json", "--account", "work"]);
+    expect(call!.argv).toEqual(["message", "send", "--channel=telegram", "--target=-1001234567890", `--message=${text}`, "--json", "--account=work"]);
     expect(Object.keys(call!.env).filter((k) => !["HOME", "PATH"].includes(k) && !k.startsWith("OPENCLAW_"))).toEqual([]);
     expect(call!.env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
   });
 
-  it("keeps a message that starts with dashes as the --message value", async () => {
+  it("attaches every value to its option, so text that looks like a root option stays the message", async () => {
     const { transport, calls } = fakeTransport("ok");
-    await transport.deliver({ ...request, account: undefined, text: "--help" });
-    expect(calls()[0]!.argv).toEqual(["message", "send", "--channel", "telegram", "--target", "-1001234567890", "--message", "--help", "--json"]);
+    for (const text of ["--help", "--container=zz", "--dev", "--profile=p", "-- x"]) {
+      await transport.deliver({ ...request, account: undefined, text });
+    }
+    expect(calls().map((c) => c.argv)).toEqual(
+      ["--help", "--container=zz", "--dev", "--profile=p", "-- x"].map((text) => ["message", "send", "--channel=telegram", "--target=-1001234567890", `--message=${text}`, "--json"]),
+    );
   });
 
   it("supports an argv-prefix bin such as [node, openclaw.mjs]", async () => {
