@@ -13,7 +13,7 @@ export type AuditRecord = Record<string, unknown> & { event: string };
 export type Ledger = {
   /** Deliveries that count against limits: reserved (in flight or interrupted), sent, queued, unknown. */
   entries: LedgerEntry[];
-  /** alias -> time of the first delivery, for `confirm: "first"`. */
+  /** delivery key (alias, channel, account, target) -> time of the first delivery, for `confirm: "first"`. */
   delivered: Record<string, number>;
 };
 

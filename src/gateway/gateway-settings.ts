@@ -23,8 +23,9 @@ export function resolveGatewaySettings(ours: { url?: string; token?: string }, e
 
   const fileToken = text(pick(gateway, remote ? "remote" : "auth", "token"));
   const filePassword = text(pick(gateway, remote ? "remote" : "auth", "password"));
-  const token = ours.token ?? env.OPENCLAW_GATEWAY_TOKEN ?? fileToken;
-  const password = token ? undefined : (env.OPENCLAW_GATEWAY_PASSWORD ?? filePassword);
+  // An empty variable counts as unset, as in a shell.
+  const token = ours.token || env.OPENCLAW_GATEWAY_TOKEN || fileToken;
+  const password = token ? undefined : env.OPENCLAW_GATEWAY_PASSWORD || filePassword;
   const auth = ours.token ? "openclaw.gateway.token" : env.OPENCLAW_GATEWAY_TOKEN ? "OPENCLAW_GATEWAY_TOKEN" : fileToken ? `${file.path} gateway.auth.token` : password ? "a gateway password" : "none";
   return { url: url.value, ...(token ? { token } : {}), ...(password ? { password } : {}), source: { url: url.from, auth } };
 }

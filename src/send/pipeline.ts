@@ -62,7 +62,12 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
   const message = checkMessage(request.message);
   if (!message.ok) return refuse(deps, store, who, "invalid-message", message.reason, contact);
 
-  const findings = await findContent(message.text, contact.policy.content, regionsOf(config));
+  let findings: Awaited<ReturnType<typeof findContent>>;
+  try {
+    findings = await findContent(message.text, contact.policy.content, regionsOf(config));
+  } catch (error) {
+    return refuse(deps, store, who, "content-check-failed", `The content checks could not run (${errorText(error)}), so nothing was sent.`, contact);
+  }
   const content = decideContent(findings, contact.policy.content);
   if (content.action === "block") return refuse(deps, store, { ...who, findings: findings.map(({ kind, start, end }) => ({ kind, start, end })) }, "content", content.reason, contact);
 
@@ -82,7 +87,7 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
       const limit = decideDuplicate(ledger.entries, contact.alias, base.textSha256, at, contact.policy.duplicateWindowSeconds);
       const rate = limit.ok ? decideRateLimit(ledger.entries, contact.alias, at, contact.policy.perContact, config.globalRateLimit) : limit;
       if (!rate.ok) return { result: rate, records: [refusalRecord(who, rate.code, rate.reason)] };
-      const need = decideConfirmation(contact.policy.confirm, ledger.delivered[contact.alias] !== undefined, contact.alias, content.action === "confirm" ? content.reason : undefined);
+      const need = decideConfirmation(contact.policy.confirm, ledger.delivered[deliveryKey(contact)] !== undefined, contact.alias, content.action === "confirm" ? content.reason : undefined);
       const confirmWhy = need.required ? need.why : undefined;
       return {
         result: { ok: true, confirmWhy },
@@ -98,8 +103,12 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
 
   if (reservation.confirmWhy) {
     const answer = deps.confirm ? await deps.confirm({ alias: contact.alias, description: contact.description, channel: contact.channel, text: message.text, why: reservation.confirmWhy }) : { answer: "unavailable" as const };
-    if (answer.answer !== "accept") {
-      const reason = `${reservation.confirmWhy} ${notConfirmed(answer)} Nothing was sent. To proceed, the human can send it themselves or change the policy in the openclaw-guard config.`;
+    // The prompt can stay open for minutes: an address book edited meanwhile wins over the answer.
+    const changed = answer.answer === "accept" ? contactChangedSince(deps.config.current(), contact) : undefined;
+    if (answer.answer !== "accept" || changed) {
+      const reason = changed
+        ? `The address book changed while the human was asked (${changed}). Nothing was sent; send again if it is still wanted.`
+        : `${reservation.confirmWhy} ${notConfirmed(answer)} Nothing was sent. To proceed, the human can send it themselves or change the policy in the openclaw-guard config.`;
       await settle(deps, store, id, contact, { status: "refused", to: contact.alias, channel: contact.channel, reason }, true);
       return { status: "refused", to: contact.alias, channel: contact.channel, reason };
     }
@@ -120,6 +129,18 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
   return result;
 }
 
+/** What `confirm: "first"` remembers: a new target or channel for an alias is a new first message. */
+function deliveryKey(contact: Contact): string {
+  return `${contact.alias}|${contact.channel}|${contact.account ?? ""}|${contact.target}`;
+}
+
+function contactChangedSince(state: ReturnType<ConfigSource["current"]>, contact: Contact): string | undefined {
+  if (!state.ok) return "it is now invalid";
+  const now = state.config.contacts.get(contact.alias);
+  if (!now) return `"${contact.alias}" was removed`;
+  return deliveryKey(now) === deliveryKey(contact) ? undefined : `"${contact.alias}" now points elsewhere`;
+}
+
 function notConfirmed(answer: ConfirmationAnswer): string {
   switch (answer.answer) {
     case "unavailable":
@@ -135,8 +156,10 @@ function notConfirmed(answer: ConfirmationAnswer): string {
 
 async function settle(deps: SendDeps, store: Store, id: string, contact: Contact, result: SendResult, release: boolean): Promise<void> {
   const record: AuditRecord = { event: "outcome", id, to: contact.alias, status: result.status, messageId: result.messageId, reason: result.reason, dryRun: result.dryRun };
+  // A dry run counts against the limits it simulates, but is not a first message to anyone.
+  const reachedContact = !release && !result.dryRun;
   try {
-    await store.transact(() => ({ result: undefined, records: [record], release: release ? id : undefined, markDelivered: release ? undefined : contact.alias }));
+    await store.transact(() => ({ result: undefined, records: [record], release: release ? id : undefined, markDelivered: reachedContact ? deliveryKey(contact) : undefined }));
   } catch (error) {
     deps.warn?.(`openclaw-guard: could not write the outcome record (${errorText(error)}): ${JSON.stringify(record)}`);
   }

@@ -20,6 +20,10 @@ describe("resolveGatewaySettings", () => {
     expect(resolveGatewaySettings({}, { HOME: "/h", OPENCLAW_GATEWAY_PORT: "19999" }, fileWith(FILE)).url).toBe("ws://127.0.0.1:19999");
   });
 
+  it("treats an empty token variable as unset", () => {
+    expect(resolveGatewaySettings({}, { HOME: "/h", GW_TOKEN: "from-file", OPENCLAW_GATEWAY_TOKEN: "" }, fileWith(FILE))).toMatchObject({ token: "from-file" });
+  });
+
   it("falls back to the default port without a config file", () => {
     const missing = Object.assign(new Error("nope"), { code: "ENOENT" });
     expect(resolveGatewaySettings({}, { HOME: "/h" }, fileWith(missing))).toEqual({ url: "ws://127.0.0.1:18789", source: { url: "the default port", auth: "none" } });

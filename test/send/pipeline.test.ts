@@ -108,6 +108,39 @@ describe("sendMessage policy order and quotas", () => {
     expect(JSON.stringify(audit.records)).not.toContain("AKIAABCDEFGHIJKLMNOP");
   });
 
+  it("refuses when the address book changed while the human was being asked", async () => {
+    const transport = recordingTransport();
+    const { deps, setConfig } = memoryDeps(BOOK.replace("openclaw:", 'policy: { confirm: "always" }, openclaw:'), transport);
+    deps.confirm = async () => {
+      setConfig(BOOK.replace('"+27821234567"', '"+4915112345678"').replace("openclaw:", 'policy: { confirm: "always" }, openclaw:'));
+      return { answer: "accept" };
+    };
+    expect(await sendMessage(deps, { to: "alice", message: "hi", origin: "mcp" })).toMatchObject({ status: "refused", reason: expect.stringMatching(/address book changed while the human was asked \("alice" now points elsewhere\)/) });
+    deps.confirm = async () => {
+      setConfig("{ broken");
+      return { answer: "accept" };
+    };
+    expect(await sendMessage(deps, { to: "alice", message: "hi again", origin: "mcp" })).toMatchObject({ status: "refused", reason: expect.stringMatching(/it is now invalid/) });
+    expect(transport.requests).toEqual([]);
+  });
+
+  it("confirm: first asks again after a dry run, and again when the alias gets a new target", async () => {
+    let dryRun = true;
+    const transport = recordingTransport(() => (dryRun ? { status: "sent", dryRun: true } : { status: "sent", messageId: "m" }));
+    const FIRST = BOOK.replace("openclaw:", 'policy: { confirm: "first" }, openclaw:');
+    const { deps, setConfig } = memoryDeps(FIRST, transport);
+    let asked = 0;
+    deps.confirm = async () => (asked++, { answer: "accept" });
+    await sendMessage(deps, { to: "alice", message: "dry", origin: "mcp" });
+    dryRun = false;
+    await sendMessage(deps, { to: "alice", message: "real 1", origin: "mcp" });
+    await sendMessage(deps, { to: "alice", message: "real 2", origin: "mcp" });
+    expect(asked).toBe(2);
+    setConfig(FIRST.replace('"+27821234567"', '"+4915112345678"'));
+    await sendMessage(deps, { to: "alice", message: "new number", origin: "mcp" });
+    expect(asked).toBe(3);
+  });
+
   it("refuses anything needing confirmation when nobody can be asked", async () => {
     const { deps, transport } = memoryDeps(BOOK.replace("openclaw:", 'policy: { confirm: "always" }, openclaw:'));
     expect(await sendMessage(deps, { to: "ops", message: "hi", origin: "cli" })).toMatchObject({ status: "refused", reason: expect.stringMatching(/No human could be asked/) });
