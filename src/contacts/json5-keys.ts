@@ -41,8 +41,9 @@ export function scanJson5Keys(text: string): KeyScan {
       i++;
       while (i < text.length && text[i] !== ch) {
         if (text[i] === "\\") {
-          value += text[i + 1] ?? "";
-          i += 2;
+          const [decoded, length] = unescape(text, i);
+          value += decoded;
+          i += length;
         } else {
           value += text[i];
           i++;
@@ -74,15 +75,36 @@ export function scanJson5Keys(text: string): KeyScan {
       if (frame?.kind === "array") frame.index++;
       lastToken = undefined;
       i++;
-    } else if (/[A-Za-z0-9_$+\-.]/.test(ch)) {
-      const start = i;
-      while (i < text.length && /[A-Za-z0-9_$+\-.]/.test(text[i]!)) i++;
-      lastToken = { value: text.slice(start, i), line };
+    } else if (/[A-Za-z0-9_$+\-.\\]/.test(ch)) {
+      // Identifier keys may spell letters as \uXXXX too (JSON5), so decode them the same way.
+      let value = "";
+      while (i < text.length && /[A-Za-z0-9_$+\-.\\]/.test(text[i]!)) {
+        if (text[i] === "\\") {
+          const [decoded, length] = unescape(text, i);
+          value += decoded;
+          i += length;
+        } else {
+          value += text[i];
+          i++;
+        }
+      }
+      lastToken = { value, line };
     } else {
       i++;
     }
   }
   return { keys, duplicates };
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "0": "\0" };
+
+/** The character a backslash escape at `at` stands for, and how many source characters it took. */
+function unescape(text: string, at: number): [string, number] {
+  const kind = text[at + 1] ?? "";
+  const hex = kind === "u" ? text.slice(at + 2, at + 6) : kind === "x" ? text.slice(at + 2, at + 4) : "";
+  if (hex && /^[0-9a-fA-F]+$/.test(hex) && hex.length === (kind === "u" ? 4 : 2)) return [String.fromCharCode(parseInt(hex, 16)), 2 + hex.length];
+  if (kind === "\n") return ["", 2]; // line continuation
+  return [SIMPLE_ESCAPES[kind] ?? kind, 2];
 }
 
 function countNewlines(text: string, from: number, to: number): number {

@@ -48,6 +48,13 @@ describe("parseConfig", () => {
     expect(errorOf(`{ contacts: { 'bob': { channel: "signal", target: "+4915112345678" }, "bob": { channel: "signal", target: "+4915112345678" } }, openclaw: { transport: "dry-run" } }`)).toMatch(/defined twice/);
   });
 
+  it("sees duplicates spelled with escapes, as JSON5 decodes them", () => {
+    const book = (second: string) => `{ openclaw: { transport: "dry-run" }, contacts: {\n alice: { channel: "whatsapp", target: "+27821234567" },\n ${second}: { channel: "whatsapp", target: "+4915112345678" } } }`;
+    expect(errorOf(book(String.raw`"\u0061lice"`))).toMatch(/:3: "contacts.alice" is defined twice/);
+    expect(errorOf(book(String.raw`ali\u0063e`))).toMatch(/:3: "contacts.alice" is defined twice/);
+    expect(errorOf(book(String.raw`'\x61lice'`))).toMatch(/defined twice/);
+  });
+
   it("refuses unknown keys at their line", () => {
     const message = errorOf(`{
   openclaw: { transport: "dry-run" },
