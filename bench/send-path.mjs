@@ -55,7 +55,7 @@ export async function benchSendPath() {
     const request = { channel: "telegram", target: "-1001234567890", text: "bench", idempotencyKey: "k" };
     const transport = createCliTransport({ bin: [fake], timeoutMs: 10_000, env });
     const deps = createSendDeps(config, env, () => {});
-    const argv = ["message", "send", "--channel", "telegram", "--target", "-1001234567890", "--message", "bench", "--json"];
+    const argv = ["message", "send", "--channel=telegram", "--target=-1001234567890", "--message=bench", "--json"];
     const [viaTransport, direct] = await interleaved(50, () => transport.deliver(request), () => spawnDirect(fake, argv, env));
     const [viaPipeline, direct2] = await interleaved(50, () => sendMessage(deps, { to: "ops", message: "bench", origin: "cli" }), () => spawnDirect(fake, argv, env));
 

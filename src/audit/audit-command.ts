@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { defaultAuditFile, loadConfig, resolveConfigPath } from "../contacts/config.js";
-import { verifyAuditText } from "./store.js";
+import { readAuditTail, verifyAuditText } from "./store.js";
 
 export async function run(args: string[]): Promise<number> {
   const [action, ...rest] = args;
@@ -31,7 +31,7 @@ function readLog(file: string): string {
 }
 
 function verify(file: string): number {
-  const result = verifyAuditText(readLog(file));
+  const result = verifyAuditText(readLog(file), readAuditTail(file));
   if (result.ok) {
     process.stdout.write(`${file}: intact, ${result.records} records\n`);
     return 0;

@@ -5,7 +5,7 @@
 // `hash` (sha256 of the line up to that field). Each append is fsynced before the caller goes on.
 import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import type { LedgerEntry } from "../policy/limits.js";
 
 export type AuditRecord = Record<string, unknown> & { event: string };
@@ -15,6 +15,8 @@ export type Ledger = {
   entries: LedgerEntry[];
   /** delivery key (alias, channel, account, target) -> time of the first delivery, for `confirm: "first"`. */
   delivered: Record<string, number>;
+  /** Hash of the last audit record appended: a log cut short no longer contains it. */
+  auditTail?: string;
 };
 
 export type Change<T> = {
@@ -37,9 +39,24 @@ const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"\}$/;
 
 export type StoreOptions = { now?: () => number; retainSeconds?: () => number; onLockCompromised?: (error: Error) => void };
 
+/** The ledger lives beside its audit log and shares its lock. */
+export function ledgerPathFor(auditFile: string): string {
+  return `${auditFile.replace(/\.jsonl$/, "")}.ledger.json`;
+}
+
+/** The ledger's hash of the last record appended to `auditFile`; undefined without a readable ledger. */
+export function readAuditTail(auditFile: string, read: (path: string) => string = (p) => readFileSync(p, "utf8")): string | undefined {
+  try {
+    const tail = (JSON.parse(read(ledgerPathFor(auditFile))) as { auditTail?: unknown }).auditTail;
+    return typeof tail === "string" ? tail : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createStore(auditFile: string, { now = Date.now, retainSeconds = () => 86_400, onLockCompromised = () => {} }: StoreOptions = {}): Store {
   const dir = dirname(auditFile);
-  const ledgerFile = join(dir, "ledger.json");
+  const ledgerFile = ledgerPathFor(auditFile);
 
   async function locked<T>(fn: () => T): Promise<T> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -60,28 +77,25 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
     }
   }
 
+  const transact = <T>(decide: (ledger: Readonly<Ledger>) => Change<T>): Promise<T> =>
+    locked(() => {
+      const ledger = readLedger(ledgerFile);
+      const change = decide(ledger);
+      // Intent before effect: the records are on disk before the reservation they describe.
+      const auditTail = appendChained(auditFile, change.records, now) ?? ledger.auditTail;
+      const cutoff = now() - retainSeconds() * 1000;
+      const entries = ledger.entries.filter((e) => e.at >= cutoff && e.id !== change.release);
+      if (change.reserve) entries.push(change.reserve);
+      const delivered = { ...ledger.delivered };
+      if (change.markDelivered && delivered[change.markDelivered] === undefined) delivered[change.markDelivered] = now();
+      writeLedger(ledgerFile, { entries, delivered, ...(auditTail ? { auditTail } : {}) });
+      return change.result;
+    });
+
   return {
     auditFile,
-    transact(decide) {
-      return locked(() => {
-        const ledger = readLedger(ledgerFile);
-        const change = decide(ledger);
-        // Intent before effect: the records are on disk before the reservation they describe.
-        appendChained(auditFile, change.records, now);
-        if (change.reserve || change.release || change.markDelivered) {
-          const cutoff = now() - retainSeconds() * 1000;
-          const entries = ledger.entries.filter((e) => e.at >= cutoff && e.id !== change.release);
-          if (change.reserve) entries.push(change.reserve);
-          const delivered = { ...ledger.delivered };
-          if (change.markDelivered && delivered[change.markDelivered] === undefined) delivered[change.markDelivered] = now();
-          writeLedger(ledgerFile, { entries, delivered });
-        }
-        return change.result;
-      });
-    },
-    record(...records) {
-      return locked(() => appendChained(auditFile, records, now));
-    },
+    transact,
+    record: (...records) => transact(() => ({ result: undefined, records })),
   };
 }
 
@@ -96,7 +110,7 @@ function readLedger(file: string): Ledger {
   // A corrupt ledger must not silently reset the limits: refuse until a human looks.
   const parsed = JSON.parse(text) as Partial<Ledger>;
   if (!Array.isArray(parsed.entries) || typeof parsed.delivered !== "object" || parsed.delivered === null) throw new Error(`${file} is not a valid ledger; move it aside to reset the limits`);
-  return { entries: parsed.entries, delivered: parsed.delivered };
+  return { entries: parsed.entries, delivered: parsed.delivered, ...(typeof parsed.auditTail === "string" ? { auditTail: parsed.auditTail } : {}) };
 }
 
 /**
@@ -110,8 +124,9 @@ function writeLedger(file: string, ledger: Ledger): void {
   renameSync(temp, file);
 }
 
-function appendChained(file: string, records: readonly AuditRecord[], now: () => number): void {
-  if (records.length === 0) return;
+/** Appends and fsyncs; returns the hash of the last record written (undefined when none). */
+function appendChained(file: string, records: readonly AuditRecord[], now: () => number): string | undefined {
+  if (records.length === 0) return undefined;
   const { prev: first, endsWithNewline } = lastHash(file);
   let prev = first;
   let text = endsWithNewline ? "" : "\n"; // keep a torn last line on its own, where verify will name it
@@ -128,6 +143,7 @@ function appendChained(file: string, records: readonly AuditRecord[], now: () =>
   } finally {
     closeSync(fd);
   }
+  return prev;
 }
 
 /** The hash of the last complete record, read from the file's tail. */
@@ -167,8 +183,18 @@ export function sha256(text: string): string {
 
 export type VerifyResult = { ok: true; records: number } | { ok: false; records: number; line: number; problem: string };
 
-/** Walks the chain from the first line; reports the first record that does not fit. */
-export function verifyAuditText(text: string): VerifyResult {
+/**
+ * Walks the chain from the first line and reports the first record that does not fit; with the
+ * ledger's `auditTail`, also a log cut short (a chain alone cannot see records removed at the end).
+ * The ledger may lag the log after a power loss, never lead it, so the tail only has to be present.
+ */
+export function verifyAuditText(text: string, auditTail?: string): VerifyResult {
+  const result = verifyChain(text);
+  if (!result.ok || auditTail === undefined || text.includes(`"hash":"${auditTail}"}`)) return result;
+  return { ok: false, records: result.records, line: result.records + 1, problem: "is missing: the ledger saw a later record, so records were cut off the end" };
+}
+
+function verifyChain(text: string): VerifyResult {
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   let prev = GENESIS;

@@ -16,6 +16,7 @@ import { checkOpenclawConfig, checkOpenclawVersion, checkOutboundAllowlist, chec
 import { checkCli, checkGateway, classifyGatewayError, cliProblem, describeArgv, type CliFacts, type GatewayFacts } from "./checks/transport-checks.js";
 import { makeReport, scrubChecks, type Check, type DoctorReport } from "./doctor-report.js";
 import type { DoctorIO } from "./doctor-io.js";
+import { readAuditTail } from "../audit/store.js";
 
 export type DoctorOptions = { configFlag?: string; versionTimeoutMs?: number; shellTimeoutMs?: number; gatewayTimeoutMs?: number; hookTimeoutMs?: number };
 
@@ -160,6 +161,7 @@ function gatherAudit(io: DoctorIO, config: Config | undefined): AuditFacts {
     if (fileStat) {
       facts.fileStat = fileStat;
       facts.text = io.readFile(file);
+      facts.auditTail = readAuditTail(file, (p) => io.readFile(p));
     }
   } catch (error) {
     facts.readError = (error as NodeJS.ErrnoException).code ?? String(error);

@@ -33,6 +33,14 @@ describe("openclaw-guard audit", () => {
     expect(broken.stdout).toMatch(/broken at record 2 .*does not match its own hash.*1 records before it verify/);
   });
 
+  it("verify: exit 1 when records were cut off the end (the ledger saw a later one)", async () => {
+    const file = await log();
+    writeFileSync(file, `${readFileSync(file, "utf8").split("\n")[0]}\n`);
+    const cut = await run(["verify", "--file", file]);
+    expect(cut.code).toBe(1);
+    expect(cut.stdout).toMatch(/broken at record 2 .*cut off the end/);
+  });
+
   it("tail: the last N records, readable or as JSON", async () => {
     const file = await log();
     const text = await run(["tail", "-n", "2", "--file", file]);

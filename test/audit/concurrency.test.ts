@@ -52,7 +52,7 @@ describe("cross-process limits and audit chain", () => {
     const deliveries = join(dir, "deliveries.log");
     const fake = join(dir, "openclaw");
     // Records each delivered text (the --message value) the moment it is "delivered".
-    writeFileSync(fake, `#!/bin/sh\nwhile [ $# -gt 0 ]; do if [ "$1" = --message ]; then printf '%s\\n' "$2" >> "${deliveries}"; fi; shift; done\necho '{"action":"send","messageId":"1"}'\n`, { mode: 0o755 });
+    writeFileSync(fake, `#!/bin/sh\nfor arg in "$@"; do case $arg in --message=*) printf '%s\\n' "\${arg#--message=}" >> "${deliveries}";; esac; done\necho '{"action":"send","messageId":"1"}'\n`, { mode: 0o755 });
     const config = writeConfig(dir, configText(dir, `{ transport: "cli", bin: "${fake}" }`).replace("count: 10,", "count: 1000,"));
     const child = spawn(process.execPath, [CLI, "serve", "--config", config], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir }, stdio: ["pipe", "pipe", "ignore"] });
     child.stdout.resume();

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createStore, GENESIS, verifyAuditText } from "../../src/audit/store.js";
+import { createStore, GENESIS, readAuditTail, verifyAuditText } from "../../src/audit/store.js";
 import { privateDir, readAudit } from "../helpers.js";
 
 async function storeWith(records: number) {
@@ -40,6 +40,16 @@ describe("hash-chained audit log", () => {
     expect(verifyAuditText(l.slice(1).join("\n"))).toMatchObject({ ok: false, line: 1 });
   });
 
+  it("with the ledger's tail, detects records cut off the end (which a chain alone cannot)", async () => {
+    const { file } = await storeWith(3);
+    const tail = readAuditTail(file);
+    expect(tail).toBe(readAudit(file)[2]!.hash);
+    const l = lines(file);
+    expect(verifyAuditText(`${l[0]}\n`)).toEqual({ ok: true, records: 1 });
+    expect(verifyAuditText(`${l[0]}\n`, tail)).toMatchObject({ ok: false, line: 2, problem: expect.stringMatching(/cut off the end/) });
+    expect(verifyAuditText(readFileSync(file, "utf8"), tail)).toEqual({ ok: true, records: 3 });
+  });
+
   it("keeps appending after a torn last line, and verify names the torn line", async () => {
     const { file, store } = await storeWith(2);
     appendFileSync(file, '{"event":"attempt","n":2,"pre');
@@ -69,17 +79,17 @@ describe("ledger", () => {
     await store.transact(() => ({ result: 0, records: [{ event: "attempt" }], reserve: { id: "b", alias: "ops", textSha256: "h2", at: now } }));
     await store.transact(() => ({ result: 0, records: [{ event: "outcome" }], release: "a" }));
     await store.transact(() => ({ result: 0, records: [{ event: "outcome" }], markDelivered: "ops" }));
-    const ledger = JSON.parse(readFileSync(join(dir, "ledger.json"), "utf8"));
+    const ledger = JSON.parse(readFileSync(join(dir, "audit.ledger.json"), "utf8"));
     expect(ledger.entries.map((e: { id: string }) => e.id)).toEqual(["b"]);
     expect(ledger.delivered).toEqual({ ops: 1_000_000 });
     now += 61_000;
     await store.transact(() => ({ result: 0, records: [], markDelivered: "ops" }));
-    expect(JSON.parse(readFileSync(join(dir, "ledger.json"), "utf8")).entries).toEqual([]);
+    expect(JSON.parse(readFileSync(join(dir, "audit.ledger.json"), "utf8")).entries).toEqual([]);
   });
 
   it("refuses to work on a corrupt ledger instead of silently resetting the limits", async () => {
     const dir = privateDir();
-    writeFileSync(join(dir, "ledger.json"), "{ nope");
+    writeFileSync(join(dir, "audit.ledger.json"), "{ nope");
     const store = createStore(join(dir, "audit.jsonl"));
     await expect(store.transact(() => ({ result: 0, records: [] }))).rejects.toThrow();
   });

@@ -14,6 +14,8 @@ export type AuditFacts = {
   fileStat?: FileStat;
   /** The audit log's text when it exists and could be read. */
   text?: string;
+  /** The ledger's hash of the last record appended, when the ledger could be read. */
+  auditTail?: string;
   /** errno code (or message) when it exists but could not be read. */
   readError?: string;
   /** The uid doctor runs as (the agent's user, normally). */
@@ -69,7 +71,7 @@ export function checkAuditChain(facts: AuditFacts): Check {
   const id = "config.audit-chain";
   if (facts.readError !== undefined) return check(id, "config", "fail", `cannot read the audit log ${facts.file} (${facts.readError}).`, `make it readable by this user; every send needs to append to it.`);
   if (facts.text === undefined) return check(id, "config", "ok", `no audit log yet at ${facts.file}; it starts with the first send.`);
-  const result = verifyAuditText(facts.text);
+  const result = verifyAuditText(facts.text, facts.auditTail);
   if (result.ok) return check(id, "config", "ok", `audit log ${facts.file}: hash chain intact, ${plural(result.records, "record")}.`);
   return check(
     id,
