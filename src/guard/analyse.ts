@@ -13,6 +13,7 @@ import {
   CODE_FILE_NAME,
   CONTAINER_EXEC,
   COPIERS,
+  WRITERS,
   INLINE_CODE_OPTIONS,
   INTERPRETER_VALUE_OPTIONS,
   LANGUAGES,
@@ -35,6 +36,7 @@ import {
   type Language,
   type LauncherSpec,
 } from "./command-specs.js";
+import { PROTECTED_HINT } from "./protected-paths.js";
 import { decodeOutput, echoOutput, printfOutput } from "./static-output.js";
 import {
   UNKNOWN,
@@ -54,6 +56,8 @@ export interface AnalyseOptions {
   readonly homeDir?: string;
   /** Capped reader for scripts about to run; undefined for missing, binary or oversized files. */
   readonly readFile?: (absolutePath: string) => string | undefined;
+  /** The label of a place the agent must not write (see protected-paths.ts), or undefined. */
+  readonly protectedArea?: (absolutePath: string) => string | undefined;
 }
 
 export interface Verdict {
@@ -282,6 +286,7 @@ class Analysis {
       const destination = redirect.childForFieldName("destination");
       if (!/^(>|>>|>\||&>|&>>)$/.test(operator) || !destination) continue;
       const target = evaluateNode(destination, scope.words);
+      this.checkWrite({ text: target, raw: destination.text });
       if (!isStatic(target)) continue;
       const content = (body ? this.staticOutput(body, scope) : undefined) ?? UNKNOWN;
       const key = path.normalize(target);
@@ -605,6 +610,34 @@ class Analysis {
   copier(args: readonly ShellWord[]): void {
     const target = args.find((a) => cliNameOf(path.basename(a.text)) !== undefined || isOpenclawEntryScript(a.text));
     if (target !== undefined) this.deny(`The command copies or links ${display(target.text)}, which is the OpenClaw CLI.`);
+    this.writer(args);
+  }
+
+  /** Commands that write, replace or delete the files named in their arguments. */
+  writer(args: readonly ShellWord[]): void {
+    for (const arg of args) {
+      if (arg.text.startsWith("-")) continue;
+      this.checkWrite({ text: arg.text.replace(/^of=/, ""), raw: arg.text });
+    }
+  }
+
+  /** `sed` writes only with -i / --in-place. */
+  sed(args: readonly ShellWord[]): void {
+    if (args.some((a) => /^-[a-zA-Z]*i|^--in-place/.test(a.text))) this.writer(args);
+  }
+
+  /** A write to a protected place (a static path) or to something that may name one (computed). */
+  private checkWrite(target: { text: string; raw: string }): void {
+    if (isStatic(target.text)) {
+      const expanded = this.expandHome(target.text);
+      // Relative to where the command starts, and to every directory it `cd`s into.
+      for (const directory of [this.options.cwd ?? "/", ...this.directories]) {
+        const area = this.options.protectedArea?.(path.resolve(directory, expanded));
+        if (area !== undefined) return this.deny(`Writing to, deleting or copying ${area} is disabled here.`);
+      }
+    } else if ((PROTECTED_HINT.test(target.raw) || PROTECTED_HINT.test(target.text)) && this.options.protectedArea !== undefined) {
+      this.deny(`The command writes to ${display(target.raw)}, which may be a file the agent must not change (OpenClaw's or the guard's state, or Claude Code settings).`);
+    }
   }
 
   alias(args: readonly ShellWord[]): void {
@@ -730,7 +763,9 @@ class Analysis {
   }
 
   private expandHome(file: string): string {
-    return file.startsWith("~/") && this.options.homeDir !== undefined ? path.join(this.options.homeDir, file.slice(2)) : file;
+    const home = this.options.homeDir;
+    if (home === undefined) return file;
+    return file === "~" ? home : file.startsWith("~/") ? path.join(home, file.slice(2)) : file;
   }
 
   /** What `$(...)` prints when that is knowable without running anything. */
@@ -810,6 +845,8 @@ const commandHandlers: Readonly<Record<string, Handler>> = {
   ...Object.fromEntries([...MAKES].map((make): [string, Handler] => [make, Analysis.prototype.make])),
   ...Object.fromEntries([...NETWORK_CLIENTS].map((client): [string, Handler] => [client, Analysis.prototype.network])),
   ...Object.fromEntries([...COPIERS].map((copier): [string, Handler] => [copier, Analysis.prototype.copier])),
+  ...Object.fromEntries([...WRITERS].map((writer): [string, Handler] => [writer, Analysis.prototype.writer])),
+  sed: Analysis.prototype.sed,
   npm: Analysis.prototype.npm,
   pnpm: function (this: Analysis, args, site, unwraps) {
     this.packageManager("pnpm", args, site, unwraps);
@@ -835,8 +872,8 @@ const commandHandlers: Readonly<Record<string, Handler>> = {
   hash: Analysis.prototype.hash,
 };
 
-/** Handlers that can only deny when the text names OpenClaw (see mentionsOpenclaw), so plain text without a marker skips them. */
-const MARKER_ONLY_HANDLERS = new Set(["git", "alias", "hash", ...COPIERS]);
+/** Handlers that can only deny when the text names OpenClaw or a protected place, so plain text without either skips them. */
+const MARKER_ONLY_HANDLERS = new Set(["git", "alias", "hash", "sed", ...COPIERS, ...WRITERS]);
 const SHELL_KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do", "done", "in", "function", "time", "coproc", "!", "{", "}", "[[", "]]"]);
 const PLAIN_CHAR = /[A-Za-z0-9_./:,=+@%\- \t]/;
 
@@ -903,7 +940,7 @@ function plainSegments(command: string): { name: string; nameQuoted: boolean }[]
  * grammar for most everyday commands (`git status`, `grep -rn "TODO" src`).
  */
 export function plainCommandVerdict(command: string): Verdict | undefined {
-  if (command.length > MAX_COMMAND_LENGTH || mentionsOpenclaw(command)) return undefined;
+  if (command.length > MAX_COMMAND_LENGTH || mentionsOpenclaw(command) || PROTECTED_HINT.test(command)) return undefined;
   const segments = plainSegments(command);
   if (segments === undefined) return undefined;
   for (const { name, nameQuoted } of segments) {

@@ -4,9 +4,10 @@
 // --json prints { "decision": "allow"|"deny", "reasons": [...] } on stdout as well.
 import { homedir } from "node:os";
 import { analyseCommand, initCommandAnalyser, MAX_COMMAND_LENGTH, plainCommandVerdict, type Verdict } from "./analyse.js";
-import { readGuardAllowList, withoutConfigOption } from "./guard-config.js";
+import { guardConfigPath, readGuardAllowList, withoutConfigOption } from "./guard-config.js";
 import { readScriptFile, readStdinCapped } from "./guard-io.js";
 import { formatDenial } from "./openclaw-policy.js";
+import { protectedAreaOf } from "./protected-paths.js";
 
 const USAGE = "usage: openclaw-guard check-command [--config PATH] [--json] [--] [COMMAND]\n";
 
@@ -38,7 +39,8 @@ export async function run(args: string[]): Promise<number> {
     const command = words.length > 0 ? words.join(" ") : await readStdinCapped(MAX_COMMAND_LENGTH * 4);
     const plain = plainCommandVerdict(command);
     if (plain === undefined) await initCommandAnalyser();
-    verdict = plain ?? analyseCommand(command, { allowList, cwd: process.cwd(), homeDir: homedir(), readFile: readScriptFile });
+    const context = { guardConfigFile: guardConfigPath(args), homeDir: homedir(), env: process.env };
+    verdict = plain ?? analyseCommand(command, { allowList, cwd: process.cwd(), homeDir: context.homeDir, readFile: readScriptFile, protectedArea: (target) => protectedAreaOf(target, context) });
   } catch (error) {
     verdict = { decision: "deny", reasons: [`The guard could not check the command (${(error as Error).message}).`] };
   }

@@ -7,6 +7,8 @@ export const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"
 export const STDIN_COMMAND_RUNNERS = new Set(["at", "batch"]);
 export const NETWORK_CLIENTS = new Set(["curl", "wget", "nc", "ncat", "netcat", "socat", "websocat", "wscat", "http", "https", "xh", "httpie", "openssl", "telnet"]);
 export const COPIERS = new Set(["ln", "cp", "mv", "install", "rsync"]);
+/** Commands whose file arguments they write, truncate or delete. */
+export const WRITERS = new Set(["tee", "rm", "unlink", "truncate", "shred", "dd"]);
 export const PACKAGE_RUNNERS = new Set(["npx", "bunx", "pnpx"]);
 export const MAKES = new Set(["make", "gmake"]);
 export const SCRIPT_RUNNING_NPM = new Set(["run", "run-script", "rum", "urn"]);

@@ -14,13 +14,13 @@
 // exit 2, reason on stderr: deny; Claude Code shows the reason to the model.
 // Nothing else, ever: Claude Code runs the tool on any other exit code unless the handler
 // has "onFailure":"block", so every error, oversized input or parse failure exits 2.
-import { realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import type { Verdict } from "./analyse.js";
 import { guardConfigPath, readGuardAllowList, withoutConfigOption } from "./guard-config.js";
 import { readScriptFile, readStdinCapped } from "./guard-io.js";
 import { formatDenial, type AllowList } from "./openclaw-policy.js";
+import { protectedAreaOf } from "./protected-paths.js";
 
 export const MAX_HOOK_INPUT_BYTES = 1024 * 1024;
 
@@ -83,7 +83,7 @@ export async function decideHookInput(raw: string, context: HookContext): Promis
   }
 
   const { analyseCommand, analyseFileContent, initCommandAnalyser, plainCommandVerdict } = await import("./analyse.js");
-  const options = { allowList: context.allowList, cwd, homeDir: context.homeDir, readFile: readScriptFile };
+  const options = { allowList: context.allowList, cwd, homeDir: context.homeDir, readFile: readScriptFile, protectedArea: (target: string) => protectedAreaOf(target, context) };
   const reasons: string[] = [];
   const plain = typeof command === "string" && contents.length === 0 ? plainCommandVerdict(command) : undefined;
   if (plain !== undefined) return plain; // no grammar to load: the cold start matters before every command
@@ -97,40 +97,4 @@ export async function decideHookInput(raw: string, context: HookContext): Promis
   }
   const unique = [...new Set(reasons)];
   return { decision: unique.length > 0 ? "deny" : "allow", reasons: unique };
-}
-
-/** Files the agent must not write: OpenClaw's state (token, allowlists), the guard's config, Claude Code settings (hooks). */
-function protectedAreaOf(target: string, context: HookContext): string | undefined {
-  const { env, homeDir } = context;
-  const areas: [string, string | undefined][] = [
-    ["~/.openclaw/ (OpenClaw's credentials and config)", path.join(homeDir, ".openclaw")],
-    ["$OPENCLAW_HOME/.openclaw/", env.OPENCLAW_HOME ? path.join(env.OPENCLAW_HOME, ".openclaw") : undefined],
-    ["$OPENCLAW_STATE_DIR", env.OPENCLAW_STATE_DIR],
-    ["$OPENCLAW_CONFIG_PATH", env.OPENCLAW_CONFIG_PATH],
-    ["the openclaw-guard config file", context.guardConfigFile],
-  ];
-  const real = realPathOf(target);
-  for (const [label, area] of areas) {
-    if (area === undefined) continue;
-    const realArea = realPathOf(path.resolve(area));
-    if (real === realArea || real.startsWith(realArea + path.sep)) return label;
-  }
-  if (/(^|\/)\.claude\/settings(\.local)?\.json$/.test(real)) return "Claude Code settings (they hold this hook)";
-  return undefined;
-}
-
-/** Resolve symlinks in the longest existing prefix, so a link into ~/.openclaw does not hide it. */
-function realPathOf(target: string): string {
-  const missing: string[] = [];
-  let current = target;
-  for (;;) {
-    try {
-      return path.join(realpathSync(current), ...missing.reverse());
-    } catch {
-      const parent = path.dirname(current);
-      if (parent === current) return target;
-      missing.push(path.basename(current));
-      current = parent;
-    }
-  }
 }

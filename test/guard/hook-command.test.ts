@@ -37,6 +37,31 @@ describe("decideHookInput", () => {
     expect(verdict.decision).toBe("deny");
   });
 
+  it.each([
+    "echo '{}' > ~/.claude/settings.json",
+    'cat > "$HOME/.claude/settings.json" <<EOF\n{}\nEOF',
+    "sed -i 's/block/allow/' ~/.claude/settings.json",
+    "cp /tmp/evil.json5 ~/.config/openclaw-guard/config.json5",
+    "echo '{\"entries\":[]}' | tee ~/.local/state/openclaw-guard/audit.ledger.json",
+    "rm -f ~/.local/state/openclaw-guard/audit.jsonl",
+    "truncate -s 0 ~/.local/state/openclaw-guard/audit.jsonl",
+    "cd ~ && mv .claude.json /tmp/",
+    "echo x >> state-link/openclaw.json",
+    "cp ~/.openclaw/openclaw.json /tmp/token.json",
+    'f="$HOME/.openclaw/openclaw.json"; echo "{}" > "$f"',
+  ])("denies a shell command that writes, deletes or copies a protected file: %s", async (command) => {
+    const verdict = await hook({ tool_name: "Bash", tool_input: { command } });
+    expect(verdict.decision, JSON.stringify(verdict.reasons)).toBe("deny");
+  });
+
+  it.each(["echo hi > out.txt", "sed -i 's/a/b/' src/x.ts", "rm -rf dist", "cp a b && mv b c", "tee log.txt < in.txt", "sed -n 1,20p ~/.claude/settings.json", "dd if=/dev/zero of=blob bs=1k count=1"])(
+    "allows ordinary writes in the shell: %s",
+    async (command) => {
+      const verdict = await hook({ tool_name: "Bash", tool_input: { command } });
+      expect(verdict, command).toEqual({ decision: "allow", reasons: [] });
+    },
+  );
+
   it("allows ordinary commands and read-only OpenClaw commands", async () => {
     expect((await hook({ tool_name: "Bash", tool_input: { command: "git status && openclaw status" } })).decision).toBe("allow");
     expect((await hook({ tool_name: "Bash", tool_input: { command: 'grep -rn "openclaw message" docs/' } })).decision).toBe("allow");
