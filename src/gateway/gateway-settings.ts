@@ -21,11 +21,22 @@ export function resolveGatewaySettings(ours: { url?: string; token?: string }, e
     (fileUrl && { value: fileUrl, from: `${file.path} gateway.remote.url` }) ||
     (port && { value: `ws://127.0.0.1:${port}`, from: env.OPENCLAW_GATEWAY_PORT ? "OPENCLAW_GATEWAY_PORT" : `${file.path} gateway.port` }) || { value: `ws://127.0.0.1:${DEFAULT_GATEWAY_PORT}`, from: "the default port" };
 
-  const fileToken = text(pick(gateway, remote ? "remote" : "auth", "token"));
-  const filePassword = text(pick(gateway, remote ? "remote" : "auth", "password"));
+  // The local gateway's own credentials go only to it: not to a URL given elsewhere for another host.
+  const elsewhere = Boolean(ours.url || env.OPENCLAW_GATEWAY_URL) && !remote && !isLoopback(url.value);
+  const fileToken = elsewhere ? undefined : text(pick(gateway, remote ? "remote" : "auth", "token"));
+  const filePassword = elsewhere ? undefined : text(pick(gateway, remote ? "remote" : "auth", "password"));
   // An empty variable counts as unset, as in a shell.
   const token = ours.token || env.OPENCLAW_GATEWAY_TOKEN || fileToken;
   const password = token ? undefined : env.OPENCLAW_GATEWAY_PASSWORD || filePassword;
   const auth = ours.token ? "openclaw.gateway.token" : env.OPENCLAW_GATEWAY_TOKEN ? "OPENCLAW_GATEWAY_TOKEN" : fileToken ? `${file.path} gateway.auth.token` : password ? "a gateway password" : "none";
   return { url: url.value, ...(token ? { token } : {}), ...(password ? { password } : {}), source: { url: url.from, auth } };
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === "localhost" || host === "[::1]" || host === "::1" || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }

@@ -20,6 +20,14 @@ describe("resolveGatewaySettings", () => {
     expect(resolveGatewaySettings({}, { HOME: "/h", OPENCLAW_GATEWAY_PORT: "19999" }, fileWith(FILE)).url).toBe("ws://127.0.0.1:19999");
   });
 
+  it("never sends the local gateway's token to a URL given for another host", () => {
+    const env = { HOME: "/h", GW_TOKEN: "local-secret", OPENCLAW_GATEWAY_URL: "wss://gw.example.com" };
+    expect(resolveGatewaySettings({}, env, fileWith(FILE))).not.toHaveProperty("token");
+    expect(resolveGatewaySettings({ url: "ws://10.0.0.5:18789" }, { HOME: "/h", GW_TOKEN: "local-secret" }, fileWith(FILE))).not.toHaveProperty("token");
+    expect(resolveGatewaySettings({ url: "ws://127.0.0.1:19002" }, { HOME: "/h", GW_TOKEN: "local-secret" }, fileWith(FILE))).toMatchObject({ token: "local-secret" });
+    expect(resolveGatewaySettings({ url: "wss://gw.example.com", token: "explicit" }, { HOME: "/h" }, fileWith(FILE))).toMatchObject({ token: "explicit" });
+  });
+
   it("treats an empty token variable as unset", () => {
     expect(resolveGatewaySettings({}, { HOME: "/h", GW_TOKEN: "from-file", OPENCLAW_GATEWAY_TOKEN: "" }, fileWith(FILE))).toMatchObject({ token: "from-file" });
   });
