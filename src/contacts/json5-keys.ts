@@ -37,19 +37,8 @@ export function scanJson5Keys(text: string): KeyScan {
     } else if (ch === '"' || ch === "'") {
       const start = i;
       const startLine = line;
-      let value = "";
-      i++;
-      while (i < text.length && text[i] !== ch) {
-        if (text[i] === "\\") {
-          const [decoded, length] = unescape(text, i);
-          value += decoded;
-          i += length;
-        } else {
-          value += text[i];
-          i++;
-        }
-      }
-      i++;
+      const { value, end } = decodeWhile(text, i + 1, (c) => c !== ch);
+      i = end + 1;
       line += countNewlines(text, start, i);
       lastToken = { value, line: startLine };
     } else if (ch === "{" || ch === "[") {
@@ -77,23 +66,31 @@ export function scanJson5Keys(text: string): KeyScan {
       i++;
     } else if (/[A-Za-z0-9_$+\-.\\]/.test(ch)) {
       // Identifier keys may spell letters as \uXXXX too (JSON5), so decode them the same way.
-      let value = "";
-      while (i < text.length && /[A-Za-z0-9_$+\-.\\]/.test(text[i]!)) {
-        if (text[i] === "\\") {
-          const [decoded, length] = unescape(text, i);
-          value += decoded;
-          i += length;
-        } else {
-          value += text[i];
-          i++;
-        }
-      }
+      const { value, end } = decodeWhile(text, i, (c) => /[A-Za-z0-9_$+\-.\\]/.test(c));
+      i = end;
       lastToken = { value, line };
     } else {
       i++;
     }
   }
   return { keys, duplicates };
+}
+
+/** Reads from `from` while `keep` holds, decoding backslash escapes; `end` is the first index not read. */
+function decodeWhile(text: string, from: number, keep: (ch: string) => boolean): { value: string; end: number } {
+  let value = "";
+  let i = from;
+  while (i < text.length && keep(text[i]!)) {
+    if (text[i] === "\\") {
+      const [decoded, length] = unescape(text, i);
+      value += decoded;
+      i += length;
+    } else {
+      value += text[i];
+      i++;
+    }
+  }
+  return { value, end: i };
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "0": "\0" };
