@@ -112,6 +112,10 @@ export function outcomeOfGatewayError(e: GatewayError, redact: (text: string) =>
   if (detail === "OUTBOUND_DELIVERY_QUEUED") {
     return { status: "queued", reason: `The gateway could not deliver yet and keeps the message in its durable queue; it will retry by itself. Do not resend. (${message})` };
   }
+  // The same partial-delivery markers the CLI's JSON carries; part of the message may be out.
+  if (e.details?.sentBeforeError === true || e.details?.deliveryStatus === "partial_failed") {
+    return { status: "unknown", reason: `The gateway reported an error after part of the message was delivered (${message}). Do not resend blindly.` };
+  }
   return { status: "failed", reason: `The gateway refused the message (${[e.gatewayCode, detail].filter(Boolean).join(", ")}): ${message}` };
 }
 

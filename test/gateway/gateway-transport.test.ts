@@ -87,6 +87,13 @@ describe("gateway transport", () => {
     expect(await transportWith(gateway).deliver(request)).toMatchObject({ status: "failed", reason: expect.stringMatching(/INVALID_REQUEST.*allowFrom/) });
   });
 
+  it("maps an error after a partial delivery to unknown, never resending", async () => {
+    const partial = Object.assign(requestError("UNAVAILABLE", "second part failed"), { details: { sentBeforeError: true } });
+    const gateway = fakeGateway([() => Promise.reject(partial)]);
+    expect(await transportWith(gateway).deliver(request)).toMatchObject({ status: "unknown", reason: expect.stringMatching(/part of the message was delivered.*Do not resend/) });
+    expect(gateway.sends).toHaveLength(1);
+  });
+
   it("reports a timeout after the request left as unknown", async () => {
     const timeout = Object.assign(new Error("gateway request timeout for send"), { name: "GatewayClientRequestTimeoutError", gatewayCode: "CLIENT_TIMEOUT", requestSent: true });
     const gateway = fakeGateway([() => Promise.reject(timeout)]);
