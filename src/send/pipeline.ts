@@ -188,13 +188,20 @@ async function refuse(deps: SendDeps, store: Store, who: Record<string, unknown>
   return { status: "refused", to: who.to, ...(contact ? { channel: contact.channel } : {}), reason };
 }
 
+/** Derived once per loaded config (a reload is a new object), not on every send. */
+const regionsByConfig = new WeakMap<Config, CountryCode[]>();
+
 function regionsOf(config: Config): CountryCode[] {
+  const cached = regionsByConfig.get(config);
+  if (cached) return cached;
   const regions = new Set<CountryCode>(COMMON_REGIONS);
   for (const contact of config.contacts.values()) {
     const country = contact.target.startsWith("+") ? parsePhoneNumberFromString(contact.target)?.country : undefined;
     if (country) regions.add(country);
   }
-  return [...regions];
+  const list = [...regions];
+  regionsByConfig.set(config, list);
+  return list;
 }
 
 /** Gateway and CLI error texts may quote the target; nothing downstream may see it. */
