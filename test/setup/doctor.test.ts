@@ -1,7 +1,7 @@
 // doctor end to end in-process: a fixture HOME per test with crafted openclaw-guard and OpenClaw
 // configs, Claude Code settings, shims and shells; the gateway and (where it matters) the file reader
 // are injected. Process-level runs of the built CLI are in doctor-command.test.ts.
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -317,12 +317,26 @@ describe("doctor: the Claude Code hook and deny rules", () => {
     expect(get(await runDoctor(f.io), "guard.hook-canary")).toMatchObject({ status: "fail", summary: expect.stringContaining("exited 127") });
   });
 
-  it("warns when the hook and deny rule are only in the project's settings", async () => {
+  it("warns when the hook and deny rule are only in the project's settings, and never runs a command taken from them", async () => {
     const f = fixture();
-    f.write("project/.claude/settings.json", hookEntry(`${denyingHook(f)} hook claude-code`));
+    const ran = `${f.home}/project-hook-ran`;
+    f.write("project/.claude/settings.json", hookEntry(`touch ${ran}; exit 2 # hook claude-code`));
     const report = await runDoctor(f.io);
     expect(get(report, "guard.hook")).toMatchObject({ status: "warn", summary: expect.stringContaining("which the agent can edit") });
     expect(get(report, "guard.deny-rules")).toMatchObject({ status: "warn" });
+    expect(existsSync(ran)).toBe(false);
+    expect(report.checks.find((c) => c.id === "guard.hook-canary")).toBeUndefined();
+  });
+
+  it.each([
+    [{ onFailure: "block", async: true }, /runs in the background/],
+    [{ onFailure: "block", asyncRewake: true }, /runs in the background/],
+    [{ onFailure: "block", once: true }, /removed after its first run/],
+    [{ onFailure: "block", if: "Bash(git *)" }, /may not run for every command/],
+  ])("fails a user hook that Claude Code would not wait for on every command: %j", async (extra, why) => {
+    const f = fixture();
+    f.write(".claude/settings.json", hookEntry(`${denyingHook(f)} hook claude-code`, extra));
+    expect(get(await runDoctor(f.io), "guard.hook")).toMatchObject({ status: "fail", summary: expect.stringMatching(why) });
   });
 
   it("accepts managed settings (and its drop-in directory); honours allowManagedHooksOnly and disableAllHooks", async () => {

@@ -54,7 +54,24 @@ export type SettingsScope = "managed" | "user" | "project" | "project-local";
 export type SettingsFile = { scope: SettingsScope; path: string; text?: string; error?: string };
 export type ClaudeFacts = { files: readonly SettingsFile[]; claudeDirExists: boolean; claudeDir: string };
 
-export type GuardHook = { scope: SettingsScope; path: string; matcher: string; command: string; onFailure?: unknown; timeout?: number };
+export type GuardHook = {
+  scope: SettingsScope;
+  path: string;
+  matcher: string;
+  command: string;
+  onFailure?: unknown;
+  timeout?: number;
+  /** Why Claude Code would not wait for this handler's verdict on every command, if so. */
+  nonBlocking?: string;
+};
+
+/** Claude Code only stops a command on a handler it waits for, on every run, for every command. */
+function nonBlockingReason(handler: Record<string, unknown>): string | undefined {
+  if (handler.async === true || handler.asyncRewake === true) return "runs in the background (async), so its exit code cannot stop the command";
+  if (handler.once === true) return "has once: true, so it is removed after its first run";
+  if (handler.if !== undefined) return "has an if condition, so it may not run for every command";
+  return undefined;
+}
 
 const PROTECTED: readonly SettingsScope[] = ["managed", "user"];
 export const DENY_RULES: readonly string[] = ["Bash(openclaw message *)", "Bash(openclaw message:*)"];
@@ -95,8 +112,9 @@ export function findGuardHooks(files: readonly SettingsFile[]): GuardHook[] {
     if (!Array.isArray(entries)) continue;
     for (const entry of entries as { matcher?: unknown; hooks?: unknown }[]) {
       if (!entry || typeof entry !== "object" || !matcherCovers(entry.matcher, "Bash") || !Array.isArray(entry.hooks)) continue;
-      for (const handler of entry.hooks as { type?: unknown; command?: unknown; onFailure?: unknown; timeout?: unknown }[]) {
+      for (const handler of entry.hooks as ({ type?: unknown; command?: unknown; onFailure?: unknown; timeout?: unknown } & Record<string, unknown>)[]) {
         if (handler?.type !== "command" || typeof handler.command !== "string" || !HOOK_COMMAND.test(handler.command)) continue;
+        const nonBlocking = nonBlockingReason(handler);
         hooks.push({
           scope: file.scope,
           path: file.path,
@@ -104,6 +122,7 @@ export function findGuardHooks(files: readonly SettingsFile[]): GuardHook[] {
           command: handler.command,
           onFailure: handler.onFailure,
           ...(typeof handler.timeout === "number" ? { timeout: handler.timeout } : {}),
+          ...(nonBlocking ? { nonBlocking } : {}),
         });
       }
     }
@@ -123,10 +142,15 @@ export function effectiveHooks(facts: ClaudeFacts): { protectedHooks: GuardHook[
   return { protectedHooks: all.filter((h) => (managedOnly ? h.scope === "managed" : PROTECTED.includes(h.scope))), managedOnly };
 }
 
-/** The hook the canary should run: a protected one with onFailure block first, else any. */
+const blocks = (h: GuardHook) => h.onFailure === "block" && h.nonBlocking === undefined;
+
+/**
+ * The hook the canary runs: from user or managed settings only. A command taken from the
+ * repository's settings is never run, since anyone who can commit to it could put anything there.
+ */
 export function hookForCanary(facts: ClaudeFacts): GuardHook | undefined {
   const { protectedHooks } = effectiveHooks(facts);
-  return protectedHooks.find((h) => h.onFailure === "block") ?? protectedHooks[0] ?? findGuardHooks(facts.files)[0];
+  return protectedHooks.find(blocks) ?? protectedHooks[0];
 }
 
 const INIT_FIX = "openclaw-guard init claude-code (writes the hook and deny rules into ~/.claude/settings.json).";
@@ -140,8 +164,12 @@ export function checkHook(facts: ClaudeFacts): Check {
   if (disabled) return check(id, "guard", "fail", `${disabled.file.path} sets disableAllHooks: true: no hook runs, the guard hook included.`, "remove disableAllHooks from it.");
   const { protectedHooks, managedOnly } = effectiveHooks(facts);
   const all = findGuardHooks(facts.files);
-  const good = protectedHooks.find((h) => h.onFailure === "block");
+  const good = protectedHooks.find(blocks);
   if (good) return check(id, "guard", "ok", `PreToolUse hook in ${good.path} (${good.scope} settings, matcher "${good.matcher}", onFailure "block").`);
+  const background = protectedHooks.find((h) => h.nonBlocking !== undefined);
+  if (background) {
+    return check(id, "guard", "fail", `the hook in ${background.path} ${background.nonBlocking}.`, `remove async, asyncRewake, once and if from that handler, or re-run ${INIT_FIX}`);
+  }
   const weak = protectedHooks[0];
   if (weak) {
     return check(
