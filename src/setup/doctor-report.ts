@@ -40,11 +40,13 @@ export function formatHuman(report: DoctorReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Replaces every occurrence of each secret (tokens, full numbers) in the report's texts. Longest first. */
+/** Credentials written into a URL (`wss://user:pass@host`). */
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
+
+/** Replaces every occurrence of each secret (tokens, full numbers) and URL credentials in the report's texts. Longest first. */
 export function scrubChecks(checks: readonly Check[], secrets: Iterable<string>): Check[] {
   const list = [...new Set([...secrets].filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-  if (list.length === 0) return [...checks];
-  const scrub = (text: string) => list.reduce((out, secret) => out.split(secret).join("***"), text);
+  const scrub = (text: string) => list.reduce((out, secret) => out.split(secret).join("***"), text).replace(URL_USERINFO, "$1***@");
   return checks.map((c) => ({ ...c, summary: scrub(c.summary), ...(c.fix !== undefined ? { fix: scrub(c.fix) } : {}) }));
 }
 

@@ -38,6 +38,11 @@ describe("report", () => {
     const scrubbed = scrubChecks([{ id: "x", layer: "transport", status: "fail", summary: "token abcd1234abcd and +27821234567", fix: "not 27821234567" }], ["abcd1234abcd", "+27821234567", "27821234567", "ab"]);
     expect(scrubbed[0]).toMatchObject({ summary: "token *** and ***", fix: "not ***" });
   });
+
+  it("scrubs credentials written into URLs, with or without other secrets", () => {
+    const [c] = scrubChecks([{ id: "x", layer: "transport", status: "fail", summary: "gateway wss://ops:hunter2@gw.example.com:443 is not reachable" }], []);
+    expect(c!.summary).toBe("gateway wss://***@gw.example.com:443 is not reachable");
+  });
 });
 
 describe("config layer", () => {
