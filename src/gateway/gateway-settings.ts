@@ -40,3 +40,8 @@ function isLoopback(url: string): boolean {
     return false;
   }
 }
+
+/** The URL as it may be shown: credentials written into it (`user:pass@`) are masked. */
+export function displayUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/i, "$1***@");
+}

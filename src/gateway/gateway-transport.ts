@@ -1,7 +1,7 @@
 // Delivery over the gateway's WebSocket RPC: one lazily opened connection per process, shared by
 // concurrent sends and reopened after a drop. Each message keeps one idempotency key across its
 // bounded retries, so a retry after a drop cannot deliver twice (the gateway deduplicates).
-import type { GatewaySettings } from "./gateway-settings.js";
+import { displayUrl, type GatewaySettings } from "./gateway-settings.js";
 import type { DeliveryOutcome, DeliveryRequest, Transport } from "./transport.js";
 
 /** The part of @openclaw/gateway-client's GatewayClient this transport uses. */
@@ -120,9 +120,9 @@ export function outcomeOfGatewayError(e: GatewayError, redact: (text: string) =>
 }
 
 function describeConnectError(e: GatewayError, settings: GatewaySettings): string {
-  if (isAuthFailure(e)) return `the gateway at ${settings.url} rejected the credentials from ${settings.source.auth} (${e.details?.code ?? e.gatewayCode}); check the gateway token`;
+  if (isAuthFailure(e)) return `the gateway at ${displayUrl(settings.url)} rejected the credentials from ${settings.source.auth} (${e.details?.code ?? e.gatewayCode}); check the gateway token`;
   const code = e.code ?? e.gatewayCode;
-  return `the gateway at ${settings.url} (from ${settings.source.url}) is not reachable${code ? ` (${code})` : ""}: ${e.message}`;
+  return `the gateway at ${displayUrl(settings.url)} (from ${settings.source.url}) is not reachable${code ? ` (${code})` : ""}: ${e.message}`;
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

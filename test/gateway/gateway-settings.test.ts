@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveGatewaySettings } from "../../src/gateway/gateway-settings.js";
+import { displayUrl, resolveGatewaySettings } from "../../src/gateway/gateway-settings.js";
 import { openclawConfigPath, readOpenclawConfig } from "../../src/gateway/openclaw-config.js";
 
 const fileWith = (text: string | Error) => (env: NodeJS.ProcessEnv) =>
@@ -26,6 +26,11 @@ describe("resolveGatewaySettings", () => {
     expect(resolveGatewaySettings({ url: "ws://10.0.0.5:18789" }, { HOME: "/h", GW_TOKEN: "local-secret" }, fileWith(FILE))).not.toHaveProperty("token");
     expect(resolveGatewaySettings({ url: "ws://127.0.0.1:19002" }, { HOME: "/h", GW_TOKEN: "local-secret" }, fileWith(FILE))).toMatchObject({ token: "local-secret" });
     expect(resolveGatewaySettings({ url: "wss://gw.example.com", token: "explicit" }, { HOME: "/h" }, fileWith(FILE))).toMatchObject({ token: "explicit" });
+  });
+
+  it("masks credentials written into a URL for display", () => {
+    expect(displayUrl("wss://ops:hunter2@gw.example.com/x")).toBe("wss://***@gw.example.com/x");
+    expect(displayUrl("ws://127.0.0.1:18789")).toBe("ws://127.0.0.1:18789");
   });
 
   it("treats an empty token variable as unset", () => {
