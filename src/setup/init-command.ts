@@ -2,7 +2,8 @@
 // `openclaw-guard init --print <client> [--scope ...]`
 // Registers the MCP server and installs the shell guard into one agent client's config files:
 // every file is planned first (a malformed one refuses everything, naming file and line), then
-// each changed file is backed up and replaced atomically. Re-running changes nothing.
+// each changed file is backed up and replaced atomically, the guard's files before the server
+// registration. Re-running changes nothing.
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -11,8 +12,8 @@ import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { resolveConfigPath } from "../contacts/config-path.js";
 import { claudeVersionWarning } from "./clients/claude-code.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
-import { applyPlan, changed, readText } from "./init-files.js";
-import { InitError, tildePath, type ClientPlan, type ClientSetup, type InitContext, type ReadText, type Scope } from "./init-plan.js";
+import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
+import { InitError, tildePath, type ClientPlan, type ClientSetup, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
        openclaw-guard init --print <client> [--scope user|project] [--config PATH]
@@ -26,6 +27,8 @@ export interface InitDeps {
   readonly cli: string;
   readonly platform: NodeJS.Platform;
   readonly read: ReadText;
+  /** Writes the changed files in order (init-files.ts applyPlans). */
+  readonly applyPlans: (plans: readonly FilePlan[], now: Date) => Applied[];
   /** `claude --version` output, undefined when not found. */
   readonly claudeVersion: () => Promise<string | undefined>;
   readonly out: (text: string) => void;
@@ -86,20 +89,22 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     const warning = claudeVersionWarning(await deps.claudeVersion());
     if (warning) warnings.push(warning);
   }
+  const toWrite = dryRun ? [] : plan.files.filter(changed);
+  const backups = new Map<FilePlan, string | undefined>();
+  try {
+    deps.applyPlans(toWrite, deps.now()).forEach((applied, i) => backups.set(toWrite[i]!, applied.backup));
+  } catch (error) {
+    const written = error instanceof ApplyError ? error.written : [];
+    const report = written.length === 0
+      ? "Nothing was written."
+      : `Already written: ${written.map((w) => `${display(w.path)} (${w.backup ? `backup: ${display(w.backup)}` : "new file"})`).join(", ")}. Not written: ${toWrite.slice(written.length).map((f) => display(f.path)).join(", ")}.`;
+    deps.err(`openclaw-guard init ${client.name}: ${error instanceof Error ? error.message : String(error)}\n${report}\n`);
+    return 1;
+  }
   for (const file of plan.files) {
     const state = !changed(file) ? "unchanged" : file.before === undefined ? "new file" : dryRun ? "would change" : "changed";
-    let suffix = "";
-    if (changed(file) && !dryRun) {
-      try {
-        const applied = applyPlan(file, deps.now());
-        if (applied.backup) suffix = `, backup: ${display(applied.backup)}`;
-      } catch (error) {
-        if (!(error instanceof InitError)) throw error;
-        deps.err(`openclaw-guard init ${client.name}: ${error.message}\n`);
-        return 1;
-      }
-    }
-    deps.out(`\n${display(file.path)} (${state}${suffix})\n${file.summary.map((line) => `  ${line}`).join("\n")}\n`);
+    const backup = backups.get(file);
+    deps.out(`\n${display(file.path)} (${state}${backup ? `, backup: ${display(backup)}` : ""})\n${file.summary.map((line) => `  ${line}`).join("\n")}\n`);
   }
   printTail(plan, deps);
   for (const warning of warnings) deps.err(`warning: ${warning}\n`);
@@ -131,6 +136,7 @@ function defaultDeps(): InitDeps {
     cli: fileURLToPath(new URL("../cli.js", import.meta.url)),
     platform: process.platform,
     read: readText,
+    applyPlans,
     claudeVersion: async () => {
       const result = await execa("claude", ["--version"], { reject: false, timeout: 15_000, stdin: "ignore" });
       return result.failed && result.exitCode === undefined ? undefined : result.stdout;

@@ -1,9 +1,11 @@
 // The I/O half of `init`: read current files, and apply planned changes safely: a timestamped
 // backup of every file that changes, an atomic write (temp file + rename) that keeps the file's
 // mode, symlinks followed to the real file, and a last check that nobody changed the file while
-// we planned (Claude Code rewrites ~/.claude.json itself).
+// we planned (Claude Code rewrites ~/.claude.json itself). All backups and temp files are made
+// before the first rename, so an ordinary I/O error (EACCES, ENOSPC, EROFS) mostly leaves nothing
+// written; a rename that still fails is reported with the files already replaced.
 import { randomBytes } from "node:crypto";
-import { chmodSync, closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { InitError, type FilePlan } from "./init-plan.js";
 
@@ -29,22 +31,58 @@ export interface Applied {
   readonly backup?: string;
 }
 
-/** Write one planned file. Returns where the backup went (none for a new file). */
-export function applyPlan(plan: FilePlan, now = new Date()): Applied {
-  const target = realTarget(plan.path);
-  const current = readText(target);
-  if (current !== plan.before) throw new InitError(`${plan.path}: changed while init was running; nothing more was written. Re-run init.`);
-  mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-  let backup: string | undefined;
-  let mode = plan.newFileMode;
-  if (current !== undefined) {
-    mode = statSync(target).mode & 0o7777;
-    backup = backupName(target, now);
-    copyFileSync(target, backup);
-    chmodSync(backup, 0o600); // settings files can hold tokens: the backup is the owner's only
+/** applyPlans failed: `written` were already replaced (in order), the rest were left as they were. */
+export class ApplyError extends Error {
+  override name = "ApplyError";
+  constructor(
+    message: string,
+    readonly written: readonly Applied[],
+  ) {
+    super(message);
   }
+}
+
+interface Prepared {
+  readonly plan: FilePlan;
+  readonly applied: Applied;
+  readonly temp: string;
+}
+
+/**
+ * Write the planned files, in order. Throws ApplyError, with the files already written (none
+ * when preparing failed); the files not written keep their text and get no backup.
+ * `rename` is for tests.
+ */
+export function applyPlans(plans: readonly FilePlan[], now = new Date(), rename: (from: string, to: string) => void = renameSync): Applied[] {
+  const prepared: Prepared[] = [];
+  const written: Applied[] = [];
+  try {
+    for (const plan of plans) prepared.push(prepare(plan, now));
+    for (const { plan, applied, temp } of prepared) {
+      checkUnchanged(plan, applied.path);
+      rename(temp, applied.path);
+      written.push(applied);
+    }
+    return written;
+  } catch (error) {
+    for (const { applied, temp } of prepared.slice(written.length)) removeAll([temp, applied.backup]);
+    throw new ApplyError(error instanceof Error ? error.message : String(error), written);
+  }
+}
+
+/** The backup and the temp file holding the new text, next to the target. */
+function prepare(plan: FilePlan, now: Date): Prepared {
+  const target = realTarget(plan.path);
+  checkUnchanged(plan, target);
+  mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+  const backup = plan.before === undefined ? undefined : backupName(target, now);
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
+    const mode = backup === undefined ? plan.newFileMode : statSync(target).mode & 0o7777;
+    if (backup !== undefined) {
+      copyFileSync(target, backup);
+      chmodSync(backup, 0o600); // settings files can hold tokens: the backup is the owner's only
+    }
     const fd = openSync(temp, "wx", mode);
     try {
       writeSync(fd, plan.after);
@@ -53,19 +91,35 @@ export function applyPlan(plan: FilePlan, now = new Date()): Applied {
       closeSync(fd);
     }
     chmodSync(temp, mode); // openSync's mode is filtered by the umask
-    renameSync(temp, target);
   } catch (error) {
-    rmSync(temp, { force: true });
+    removeAll([temp, backup]);
     throw error;
   }
-  return backup === undefined ? { path: target } : { path: target, backup };
+  return { plan, applied: backup === undefined ? { path: target } : { path: target, backup }, temp };
+}
+
+function removeAll(files: readonly (string | undefined)[]): void {
+  for (const file of files) if (file !== undefined) rmSync(file, { force: true });
+}
+
+function checkUnchanged(plan: FilePlan, target: string): void {
+  if (readText(target) !== plan.before) throw new InitError(`${plan.path}: changed while init was running. Re-run init.`);
 }
 
 /** A symlinked settings file (dotfiles repos) is written through, not replaced by a regular file. */
 function realTarget(file: string): string {
   try {
     return realpathSync(file);
-  } catch {
-    return file;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
+  let link: string | undefined;
+  try {
+    link = lstatSync(file).isSymbolicLink() ? readlinkSync(file) : undefined;
+  } catch {
+    return file; // a new file
+  }
+  if (link === undefined) return file;
+  const missing = path.resolve(path.dirname(file), link);
+  throw new InitError(`${file}: is a symbolic link to ${missing}, which does not exist; refusing to replace the link with a regular file. Create ${missing} (or remove the link), then re-run.`);
 }

@@ -93,28 +93,45 @@ export type JsonObject = Record<string, unknown>;
 
 export interface ParsedJson {
   readonly value: JsonObject;
+  readonly format: JsonFormat;
+}
+
+/** How a JSON file is written, taken from its current text so a rewrite keeps it. */
+export interface JsonFormat {
   readonly indent: string;
+  readonly eol: string;
+  readonly bom: string;
+}
+
+const BOM = "\uFEFF";
+
+/** The file's first line ending ("\n" for a file without one). */
+export function detectEol(text: string): string {
+  return /\r?\n/.exec(text)?.[0] ?? "\n";
 }
 
 /**
  * Parse a settings file that must stay strict JSON (we rewrite it with JSON.stringify).
  * `allowsComments`: the client itself reads JSONC; a file that has comments or trailing commas
- * is then refused with a different message, because rewriting it would drop them.
+ * is then refused with a different message, because rewriting it would drop them. So is one
+ * that a rewrite would change in other ways: duplicate keys, integers beyond 2^53.
  */
 export function parseJsonFile(file: string, text: string | undefined, allowsComments: boolean): ParsedJson {
-  if (text === undefined || text.trim() === "") return { value: {}, indent: "  " };
+  const bom = text?.startsWith(BOM) ? BOM : "";
+  const body = text?.slice(bom.length);
+  if (body === undefined || body.trim() === "") return { value: {}, format: { indent: "  ", eol: detectEol(body ?? ""), bom } };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(body);
   } catch (strictError) {
     let json5Error: unknown;
     try {
-      JSON5.parse(text);
+      JSON5.parse(body);
     } catch (error) {
       json5Error = error;
     }
     if (json5Error === undefined) {
-      const where = jsonErrorLocation(text, strictError);
+      const where = jsonErrorLocation(body, strictError);
       throw new InitError(
         allowsComments
           ? `${file}${where}: has comments or trailing commas; refusing to rewrite it, because they would be lost. Add the snippet from \`openclaw-guard init --print\` by hand.`
@@ -122,19 +139,49 @@ export function parseJsonFile(file: string, text: string | undefined, allowsComm
       );
     }
     const { lineNumber, columnNumber } = json5Error as { lineNumber?: number; columnNumber?: number };
-    const where = lineNumber !== undefined ? `:${lineNumber}:${columnNumber ?? 1}` : jsonErrorLocation(text, strictError);
+    const where = lineNumber !== undefined ? `:${lineNumber}:${columnNumber ?? 1}` : jsonErrorLocation(body, strictError);
     throw new InitError(`${file}${where}: not valid JSON (${(strictError as Error).message}). Fix it, then re-run; the file was not changed.`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new InitError(`${file}:1:1: expected a JSON object at the top level. Fix it, then re-run; the file was not changed.`);
   }
-  return { value: value as JsonObject, indent: detectIndent(text) };
+  checkLossless(file, body);
+  return { value: value as JsonObject, format: { indent: detectIndent(body), eol: detectEol(body), bom } };
+}
+
+/** Refuse (file:line:col) what JSON.parse + JSON.stringify would silently change: duplicate keys, unsafe integers. `text` is valid JSON. */
+function checkLossless(file: string, text: string): void {
+  const token = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[{}[\],]/g;
+  const objects: (Set<string> | undefined)[] = []; // one entry per open object (a key set) or array (undefined)
+  let expectKey = false;
+  const refuse = (offset: number, why: string): never => {
+    throw new InitError(`${file}${locate(text, offset)}: ${why}; refusing to rewrite it. Fix it (or add the snippet from \`openclaw-guard init --print\` by hand), then re-run; the file was not changed.`);
+  };
+  for (const match of text.matchAll(token)) {
+    const [t] = match;
+    const keys = objects.at(-1);
+    if (t === "{" || t === "[") objects.push(t === "{" ? new Set() : undefined);
+    else if (t === "}" || t === "]") objects.pop();
+    else if (t.startsWith('"')) {
+      if (expectKey && keys) {
+        const key = JSON.parse(t) as string;
+        if (keys.has(key)) refuse(match.index, `duplicate key ${t} (only the last one would be kept)`);
+        keys.add(key);
+      }
+    } else if (t !== "," && (!Number.isFinite(Number(t)) || (/^-?\d+$/.test(t) && !Number.isSafeInteger(Number(t))))) {
+      refuse(match.index, `the number ${t} would change when rewritten (integers are exact only up to 2^53)`);
+    }
+    expectKey = (t === "{" || t === ",") && objects.at(-1) !== undefined;
+  }
 }
 
 function jsonErrorLocation(text: string, error: unknown): string {
   const match = /position (\d+)/.exec(error instanceof Error ? error.message : "");
-  if (!match) return "";
-  const offset = Number(match[1]);
+  return match ? locate(text, Number(match[1])) : "";
+}
+
+/** `:line:column` of a character offset. */
+function locate(text: string, offset: number): string {
   const lines = text.slice(0, offset).split("\n");
   return `:${lines.length}:${(lines.at(-1)?.length ?? 0) + 1}`;
 }
@@ -144,8 +191,9 @@ function detectIndent(text: string): string {
   return match?.[1] ?? "  ";
 }
 
-export function stringifyJson(value: unknown, indent = "  "): string {
-  return `${JSON.stringify(value, null, indent)}\n`;
+export function stringifyJson(value: unknown, format: JsonFormat = { indent: "  ", eol: "\n", bom: "" }): string {
+  const text = `${JSON.stringify(value, null, format.indent)}\n`; // JSON.stringify escapes newlines inside strings
+  return format.bom + (format.eol === "\n" ? text : text.replaceAll("\n", format.eol));
 }
 
 /** A plan for a JSON file: mutate a copy; an unchanged value keeps the text byte for byte. */
@@ -159,7 +207,7 @@ export function planJsonFile(
   const original = structuredClone(parsed.value);
   const value = structuredClone(parsed.value);
   const summary = edit(value);
-  const after = before !== undefined && deepEqual(original, value) ? before : stringifyJson(value, parsed.indent);
+  const after = before !== undefined && deepEqual(original, value) ? before : stringifyJson(value, parsed.format);
   return { path: file, before, after, summary, newFileMode: options.newFileMode ?? 0o600 };
 }
 
@@ -207,12 +255,32 @@ export function arrayAt(file: string, root: JsonObject, keys: readonly string[])
   return value;
 }
 
-/** Set `object[key] = value`, reporting `+`, `~` or `=`. */
-export function setEntry(object: JsonObject, key: string, value: unknown, label: string): string {
+/**
+ * Our server entry `object[key]`: set the keys we own, add each of `defaults` that is missing,
+ * and keep every other key (a user's `env`, timeouts) where it was. Reports `+`, `~` or `=`.
+ */
+export function mergeEntry(object: JsonObject, key: string, owned: JsonObject, defaults: JsonObject, label: string): string {
   const old = object[key];
-  object[key] = value;
-  if (old === undefined) return `+ ${label}`;
-  return deepEqual(old, value) ? `= ${label} unchanged` : `~ ${label} (replaced ours)`;
+  if (typeof old !== "object" || old === null || Array.isArray(old)) {
+    object[key] = { ...owned, ...defaults };
+    return old === undefined ? `+ ${label}` : `~ ${label} (replaced a value that was not an object)`;
+  }
+  const entry = old as JsonObject;
+  const changed = Object.keys(owned).filter((k) => !deepEqual(entry[k], owned[k]));
+  Object.assign(entry, owned); // existing keys keep their position
+  for (const [k, v] of Object.entries(defaults)) {
+    if (entry[k] === undefined) {
+      entry[k] = v;
+      changed.push(k);
+    }
+  }
+  return changeSummary(label, changed, Object.keys(entry).filter((k) => !Object.hasOwn(owned, k)));
+}
+
+/** `= label unchanged` or `~ label (changed: a, b; kept: c)`. */
+export function changeSummary(label: string, changed: readonly string[], kept: readonly string[]): string {
+  if (changed.length === 0) return `= ${label} unchanged`;
+  return `~ ${label} (changed: ${changed.join(", ")}${kept.length > 0 ? `; kept: ${kept.join(", ")}` : ""})`;
 }
 
 /** Add each missing string to the array, keeping the others and their order. */

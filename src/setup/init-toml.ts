@@ -1,9 +1,9 @@
 // A small, careful editor for one TOML table (Codex's ~/.codex/config.toml). No TOML library is
-// installed and we only ever touch our own `[mcp_servers.openclaw-guard]` table, so a line scanner
-// is enough: it tracks strings, multi-line strings and multi-line arrays/inline tables well enough
-// to find table headers, refuses anything it does not understand (naming the line), and leaves
-// every other byte of the file as it was.
-import { InitError } from "./init-plan.js";
+// installed and we only ever set our own keys in our own `[mcp_servers.openclaw-guard]` table, so
+// a line scanner is enough: it tracks strings, multi-line strings and multi-line arrays/inline
+// tables well enough to find table headers and keys, refuses anything it does not understand
+// (naming the line), and leaves every other byte of the file as it was (LF or CRLF).
+import { detectEol, InitError } from "./init-plan.js";
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 const KEY_PART = String.raw`(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')`;
@@ -19,6 +19,8 @@ interface Header {
 
 interface Pair {
   readonly line: number;
+  /** The last line of the value (multi-line strings, arrays and inline tables span several). */
+  end: number;
   readonly keys: string[];
 }
 
@@ -43,7 +45,7 @@ export function splitKeys(dotted: string): string[] {
 
 /** Table headers and keys of a TOML text, with their line indexes. Throws InitError (file:line) on what it cannot follow. */
 export function scanToml(file: string, text: string): TomlScan {
-  const lines = text.split("\n");
+  const lines = text.split("\n").map((line) => line.replace(/\r$/, "")); // CRLF files too
   const headers: Header[] = [];
   const pairs: Pair[] = [];
   let multi: { delimiter: string; line: number } | undefined;
@@ -99,6 +101,7 @@ export function scanToml(file: string, text: string): TomlScan {
   for (const [index, raw] of lines.entries()) {
     if (multi || depth > 0) {
       scanValue(raw, index);
+      if (!multi && depth === 0) pairs.at(-1)!.end = index;
       continue;
     }
     const trimmed = raw.trim();
@@ -112,7 +115,7 @@ export function scanToml(file: string, text: string): TomlScan {
     const pair = KEY_VALUE.exec(raw);
     if (!pair) fail(index, "not a TOML key = value line or table header");
     if (pair![2]!.trim() === "" || pair![2]!.trim().startsWith("#")) fail(index, "a key without a value");
-    pairs.push({ line: index, keys: splitKeys(pair![1]!) });
+    pairs.push({ line: index, end: index, keys: splitKeys(pair![1]!) });
     scanValue(pair![2]!, index);
   }
   if (multi) fail(multi.line, "unterminated multi-line string");
@@ -120,44 +123,99 @@ export function scanToml(file: string, text: string): TomlScan {
   return { headers, pairs };
 }
 
+export interface TomlUpsert {
+  readonly after: string;
+  /** The table was added. */
+  readonly added: boolean;
+  /** Our keys that were added or changed in an existing table. */
+  readonly changed: string[];
+  /** Other keys of an existing table, kept as they were. */
+  readonly kept: string[];
+}
+
 /**
- * Insert or replace the table `keys` (e.g. ["mcp_servers", "openclaw-guard"]) with `body` lines.
- * Sub-tables such as `[mcp_servers.openclaw-guard.env]` are kept. Refuses when the same table is
- * also defined some other way (dotted keys, an inline table, an array of tables) or twice.
+ * Insert the table `keys` (e.g. ["mcp_servers", "openclaw-guard"]) with `values` (key -> TOML
+ * value text), or set just those keys in the existing table: its other keys, comments and
+ * sub-tables such as `[mcp_servers.openclaw-guard.env]` are kept. New lines use the file's line
+ * ending. Refuses when the table is also defined some other way (dotted keys, an inline table, an
+ * array of tables, a parent set as a value) or twice.
  */
-export function upsertTomlTable(file: string, text: string | undefined, keys: readonly string[], body: readonly string[]): { after: string; mark: "+" | "~" | "=" } {
+export function upsertTomlTable(file: string, text: string | undefined, keys: readonly string[], values: Readonly<Record<string, string>>): TomlUpsert {
   const source = text ?? "";
+  const eol = detectEol(source);
   const { headers, pairs } = scanToml(file, source);
-  const lines = source.split("\n");
-  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
-  checkOtherDefinitions(file, headers, pairs, keys);
-  const ours = headers.filter((h) => same(h.keys, keys));
-  if (ours.some((h) => h.arrayTable)) throw new InitError(`${file}:${ours[0]!.line + 1}: [[${keys.join(".")}]] is an array of tables; refusing to rewrite it. Fix it, then re-run.`);
-  if (ours.length > 1) throw new InitError(`${file}:${ours[1]!.line + 1}: [${keys.join(".")}] is defined twice (invalid TOML); refusing to rewrite it. Fix it, then re-run.`);
-  const block = [`[${keys.map(tomlKey).join(".")}]`, ...body];
+  const fail = (line: number, why: string, fix = "Fix it"): never => {
+    throw new InitError(`${file}:${line + 1}: ${why}; refusing to rewrite it. ${fix}, then re-run; the file was not changed.`);
+  };
+  checkOtherDefinitions(headers, pairs, keys, fail);
+  const name = keys.join(".");
+  const ours = headers.filter((h) => sameKeys(h.keys, keys));
+  if (ours.some((h) => h.arrayTable)) fail(ours[0]!.line, `[[${name}]] is an array of tables`);
+  if (ours.length > 1) fail(ours[1]!.line, `[${name}] is defined twice (invalid TOML)`);
+  const entry = (key: string) => `${tomlKey(key)} = ${values[key]}`;
 
   const header = ours[0];
   if (header === undefined) {
-    const prefix = source === "" ? "" : source.endsWith("\n") ? (source.endsWith("\n\n") ? source : `${source}\n`) : `${source}\n\n`;
-    return { after: `${prefix}${block.join("\n")}\n`, mark: "+" };
+    const block = [`[${keys.map(tomlKey).join(".")}]`, ...Object.keys(values).map(entry)].join(eol) + eol;
+    const prefix = source === "" || source.endsWith(eol + eol) ? source : source.endsWith(eol) ? source + eol : source + eol + eol;
+    return { after: prefix + block, added: true, changed: [], kept: [] };
   }
+  // Edit whole lines; a final line without a line ending gets one while we work, and loses it again.
+  const unterminated = !source.endsWith("\n");
+  const lines = (unterminated ? source + eol : source).split("\n");
+  const cr = eol === "\r\n" ? "\r" : "";
   const next = headers.find((h) => h.line > header.line)?.line ?? lines.length;
-  let end = next; // exclusive; give trailing blank lines and comments to whatever follows
-  while (end - 1 > header.line && /^\s*(#.*)?\r?$/.test(lines[end - 1] ?? "")) end--;
-  const current = lines.slice(header.line, end);
-  if (current.map((l) => l.replace(/\r$/, "")).join("\n") === block.join("\n")) return { after: source, mark: "=" };
-  const after = [...lines.slice(0, header.line), ...block, ...lines.slice(end)].join("\n");
-  return { after, mark: "~" };
+  const body = pairs.filter((p) => p.line > header.line && p.line < next);
+  const changed: string[] = [];
+  const missing: string[] = [];
+  const replacements: { start: number; end: number; text: string }[] = [];
+  for (const key of Object.keys(values)) {
+    const found = body.filter((p) => sameKeys(p.keys, [key]));
+    if (found.length > 1) fail(found[1]!.line, `${key} is set twice in [${name}] (invalid TOML)`);
+    const pair = found[0];
+    if (pair && lines.slice(pair.line, pair.end + 1).map((l) => l.replace(/\r$/, "")).join("\n").trim() === entry(key)) continue;
+    changed.push(key);
+    if (pair) replacements.push({ start: pair.line, end: pair.end + 1, text: entry(key) + cr });
+    else missing.push(entry(key) + cr);
+  }
+  // Missing keys go after the table's last key; then replace from the bottom up so line numbers hold.
+  lines.splice(Math.max(header.line, ...body.map((p) => p.end)) + 1, 0, ...missing);
+  for (const r of replacements.sort((a, b) => b.start - a.start)) lines.splice(r.start, r.end - r.start, r.text);
+  const after = changed.length === 0 ? source : unterminated ? lines.join("\n").slice(0, -eol.length) : lines.join("\n");
+  const kept = [...new Set(body.map((p) => p.keys[0]!).filter((k) => !Object.hasOwn(values, k)))];
+  return { after, added: false, changed, kept };
 }
 
-/** Our table also set through `[mcp_servers]` + `openclaw-guard = {...}` or dotted keys: refuse, we would define it twice. */
-function checkOtherDefinitions(file: string, headers: readonly Header[], pairs: readonly Pair[], keys: readonly string[]): void {
-  const startsWith = (full: readonly string[]) => full.length >= keys.length && keys.every((k, i) => k === full[i]);
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+function isPrefix(short: readonly string[], long: readonly string[]): boolean {
+  return short.length <= long.length && short.every((k, i) => k === long[i]);
+}
+
+/**
+ * TOML defines a table only once. Refuse when ours, or a table above it, is already defined by a
+ * key: `openclaw-guard = {...}` under `[mcp_servers]`, `mcp_servers.openclaw-guard.command = ...`,
+ * `mcp_servers = { ... }`, `mcp_servers = 1`; or when a parent is an array of tables.
+ */
+function checkOtherDefinitions(headers: readonly Header[], pairs: readonly Pair[], keys: readonly string[], fail: (line: number, why: string, fix: string) => never): void {
+  const name = keys.join(".");
+  for (const header of headers) {
+    if (header.arrayTable && header.keys.length < keys.length && isPrefix(header.keys, keys)) {
+      fail(header.line, `[[${header.keys.join(".")}]] is an array of tables, so [${name}] would belong to its last entry`, `Write it as [${header.keys.join(".")}.<name>] tables`);
+    }
+  }
   for (const pair of pairs) {
     const table = [...headers].reverse().find((h) => h.line < pair.line)?.keys ?? [];
-    if (startsWith(table)) continue; // a key inside our own table (or one of its sub-tables)
-    if (startsWith([...table, ...pair.keys])) {
-      throw new InitError(`${file}:${pair.line + 1}: ${keys.join(".")} is already set here (dotted key or inline table); refusing to define it twice. Remove it, then re-run.`);
+    if (isPrefix(keys, table)) continue; // a key inside our own table (or one of its sub-tables)
+    const full = [...table, ...pair.keys];
+    if (isPrefix(keys, full)) {
+      fail(pair.line, `${name} is already set here (dotted key or inline table), and a [${name}] table would define it twice`, `Remove it (or write it as a [${name}] table)`);
+    }
+    if (isPrefix(full, keys)) {
+      const parent = full.join(".");
+      fail(pair.line, `${parent} is set here as a value (inline table or plain key), so a [${name}] table cannot be added to it (TOML defines a table once)`, `Write its entries as [${parent}.<name>] tables instead`);
     }
   }
 }

@@ -133,4 +133,17 @@ describe("the incident, replayed in the real Claude Code CLI after `init claude-
     expect(argv.join(" ")).not.toContain(INVENTED);
     expect(records.filter((r) => r.event === "outcome").map((r) => r.status)).toEqual(["sent"]);
   });
+
+  it("with CLAUDE_CONFIG_DIR set, init registers the server where Claude Code looks for it", async () => {
+    const configDir = join(root, "claude-config");
+    const withDir = { ...env(), CLAUDE_CONFIG_DIR: configDir };
+    const init = await execa(process.execPath, [CLI, "init", "claude-code"], { cwd, env: withDir, extendEnv: false, reject: false });
+    expect(init.exitCode).toBe(0);
+    expect(existsSync(join(configDir, "settings.json"))).toBe(true);
+    expect(existsSync(join(home, ".claude.json"))).toBe(false);
+    expect(existsSync(join(home, ".claude"))).toBe(false);
+    const get = await execa(join(CLAUDE_BIN_DIR, "claude"), ["mcp", "get", "openclaw-guard"], { cwd, env: withDir, extendEnv: false, reject: false, timeout: 60_000 });
+    expect(get.stdout).toContain("Scope: User config");
+    expect(get.stdout).toMatch(/Status: .*Connected/);
+  });
 });

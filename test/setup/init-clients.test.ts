@@ -1,13 +1,13 @@
 // `openclaw-guard init <client>` against fixture homes (a fresh temp HOME per test), through the
 // real command entry point and the real file I/O: fresh files, files with other settings, re-runs,
 // malformed files, dry runs and --print.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import JSON5 from "json5";
 import { describe, expect, it } from "vitest";
 import { privateDir } from "../helpers.js";
 import { runInit, type InitDeps } from "../../src/setup/init-command.js";
-import { readText } from "../../src/setup/init-files.js";
+import { applyPlans, readText } from "../../src/setup/init-files.js";
 
 const CLI = "/opt/ocg/dist/cli.js";
 const NODE = "/opt/node/bin/node";
@@ -22,7 +22,7 @@ function fixture() {
   return { home, cwd, config };
 }
 
-async function init(home: string, cwd: string, args: string[], claudeVersion: string | null = "2.1.330 (Claude Code)") {
+async function init(home: string, cwd: string, args: string[], claudeVersion: string | null = "2.1.330 (Claude Code)", overrides: Partial<InitDeps> = {}) {
   let stdout = "";
   let stderr = "";
   const deps: InitDeps = {
@@ -32,10 +32,12 @@ async function init(home: string, cwd: string, args: string[], claudeVersion: st
     cli: CLI,
     platform: "linux",
     read: readText,
+    applyPlans,
     claudeVersion: async () => claudeVersion ?? undefined,
     out: (t) => void (stdout += t),
     err: (t) => void (stderr += t),
     now: () => new Date("2026-11-22T10:00:00.000Z"),
+    ...overrides,
   };
   const code = await runInit(args, deps);
   return { code, stdout, stderr };
@@ -342,5 +344,134 @@ describe("init: scopes, comments and warnings", () => {
     await expect(init(home, cwd, ["emacs"])).rejects.toThrow(/unknown client "emacs"/);
     await expect(init(home, cwd, ["codex", "--scope", "global"])).rejects.toThrow(/--scope must be user or project/);
     await expect(init(home, cwd, [])).rejects.toThrow(/which client/);
+  });
+});
+
+describe("init: the user's own fields in our server entry", () => {
+  const entryFiles = [
+    { client: "claude-code", file: ".claude.json", key: "mcpServers" },
+    { client: "cursor", file: ".cursor/mcp.json", key: "mcpServers" },
+    { client: "gemini", file: ".gemini/settings.json", key: "mcpServers" },
+    { client: "vscode", file: ".config/Code/User/mcp.json", key: "servers" },
+  ];
+  it.each(entryFiles)("$client: a re-run updates command and args only, keeping env and other fields in place", async ({ client, file, key }) => {
+    const { home, cwd } = fixture();
+    const mine = { command: "/old/node", env: { OPENCLAW_GATEWAY_TOKEN: "secret" }, args: ["/old/ocg/dist/cli.js", "serve"], timeout: 30000 };
+    writeAll(home, { [file]: JSON.stringify({ [key]: { "openclaw-guard": mine } }, null, 2) });
+    const first = await init(home, cwd, [client]);
+    expect(first.code).toBe(0);
+    const entry = JSON.parse(read(path.join(home, file)))[key]["openclaw-guard"];
+    expect(Object.keys(entry).slice(0, 4)).toEqual(["command", "env", "args", "timeout"]);
+    expect(entry).toMatchObject({ command: NODE, env: mine.env, args: [CLI, "serve", "--config", path.join(home, ".config/openclaw-guard/config.json5")], timeout: 30000 });
+    expect(summaryOf(first.stdout)).toMatch(/^ {2}~ \S*openclaw-guard: .*\(changed: (type, )?command, args; kept: env, timeout\)$/m);
+
+    const text = read(path.join(home, file));
+    const second = await init(home, cwd, [client]);
+    expect(read(path.join(home, file))).toBe(text);
+    expect(summaryOf(second.stdout)).toMatch(/^ {2}= \S*openclaw-guard: .* unchanged$/m);
+  });
+
+  it("codex: a re-run updates command and args only, keeping the table's other keys and its env sub-table", async () => {
+    const { home, cwd } = fixture();
+    const toml = '[mcp_servers.openclaw-guard]\ncommand = "/old/node"\nstartup_timeout_sec = 30\nargs = ["/old/ocg/dist/cli.js"]\n\n[mcp_servers.openclaw-guard.env]\nOPENCLAW_GATEWAY_TOKEN = "secret"\n';
+    writeAll(home, { ".codex/config.toml": toml });
+    const first = await init(home, cwd, ["codex"]);
+    expect(first.code).toBe(0);
+    const text = read(path.join(home, ".codex/config.toml"));
+    expect(text).toMatch(/^\[mcp_servers\.openclaw-guard\]\ncommand = "\/opt\/node\/bin\/node"\nstartup_timeout_sec = 30\nargs = \["\/opt\/ocg\/dist\/cli\.js", .*\]\n\n\[mcp_servers\.openclaw-guard\.env\]\nOPENCLAW_GATEWAY_TOKEN = "secret"\n$/);
+    expect(summaryOf(first.stdout)).toMatch(/^ {2}~ \[mcp_servers\.openclaw-guard\]: .*\(changed: command, args; kept: startup_timeout_sec\)$/m);
+    await init(home, cwd, ["codex"]);
+    expect(read(path.join(home, ".codex/config.toml"))).toBe(text);
+  });
+});
+
+describe("init: failures part-way", () => {
+  it("writes the guard before the server registration, and a failing write reports what was already written", async () => {
+    const { home, cwd } = fixture();
+    writeAll(home, { ".claude.json": CLAUDE_JSON, ".claude/settings.json": CLAUDE_SETTINGS });
+    const renamed: string[] = [];
+    const rename = (from: string, to: string) => {
+      if (renamed.length === 1) throw Object.assign(new Error(`EACCES: permission denied, rename '${from}' -> '${to}'`), { code: "EACCES" });
+      renameSync(from, to);
+      renamed.push(path.relative(home, to));
+    };
+    const result = await init(home, cwd, ["claude-code"], undefined, { applyPlans: (plans, now) => applyPlans(plans, now, rename) });
+    expect(result.code).toBe(1);
+    expect(renamed).toEqual([".claude/settings.json"]);
+    expect(result.stderr).toContain("openclaw-guard init claude-code: EACCES: permission denied");
+    expect(result.stderr).toContain("Already written: ~/.claude/settings.json (backup: ~/.claude/settings.json.bak-20261122T100000000Z). Not written: ~/.claude.json.");
+    expect(read(path.join(home, ".claude.json"))).toBe(CLAUDE_JSON);
+    expect(read(path.join(home, ".claude/settings.json"))).toContain("hook claude-code");
+    expect(backups(home)).toEqual([".claude/settings.json.bak-20261122T100000000Z"]);
+    expect(readdirSync(home).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  it("an I/O error before anything is replaced writes nothing and exits non-zero", async () => {
+    const { home, cwd } = fixture();
+    writeAll(home, { ".codex/rules": "a file where init needs a directory" });
+    const result = await init(home, cwd, ["codex"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^openclaw-guard init codex: .*rules.*\nNothing was written\.\n/);
+    expect(readdirSync(path.join(home, ".codex"))).toEqual(["rules"]);
+  });
+
+  it("refuses a dangling symlink instead of replacing it, and writes nothing", async () => {
+    const { home, cwd } = fixture();
+    mkdirSync(path.join(home, ".claude"));
+    symlinkSync(path.join(home, "dotfiles", "settings.json"), path.join(home, ".claude", "settings.json"));
+    const result = await init(home, cwd, ["claude-code"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`.claude/settings.json: is a symbolic link to ${path.join(home, "dotfiles", "settings.json")}, which does not exist; refusing to replace the link`);
+    expect(result.stderr).toContain("Nothing was written.");
+    expect(existsSync(path.join(home, ".claude.json"))).toBe(false);
+    expect(existsSync(path.join(home, "dotfiles"))).toBe(false);
+  });
+});
+
+describe("init: CLAUDE_CONFIG_DIR", () => {
+  it("claude-code writes settings.json and .claude.json where Claude Code reads them: in $CLAUDE_CONFIG_DIR", async () => {
+    const { home, cwd } = fixture();
+    const dir = path.join(home, "claude-config");
+    const result = await init(home, cwd, ["claude-code"], undefined, { env: { HOME: home, CLAUDE_CONFIG_DIR: dir } });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(read(path.join(dir, ".claude.json"))).mcpServers["openclaw-guard"].command).toBe(NODE);
+    expect(JSON.parse(read(path.join(dir, "settings.json"))).hooks.PreToolUse).toHaveLength(2);
+    expect(existsSync(path.join(home, ".claude.json"))).toBe(false);
+    expect(existsSync(path.join(home, ".claude"))).toBe(false);
+  });
+
+  it("vscode puts the hook into $CLAUDE_CONFIG_DIR/settings.json and names it", async () => {
+    const { home, cwd } = fixture();
+    const dir = path.join(home, "claude-config");
+    const result = await init(home, cwd, ["vscode"], undefined, { env: { HOME: home, CLAUDE_CONFIG_DIR: dir } });
+    expect(result.code).toBe(0);
+    expect(read(path.join(dir, "settings.json"))).toContain("hook claude-code");
+    expect(existsSync(path.join(home, ".claude"))).toBe(false);
+    expect(result.stdout).toContain("check that ~/claude-config/settings.json is among the hook file locations");
+  });
+});
+
+describe("init: existing files a rewrite would damage", () => {
+  it("codex refuses a config.toml whose mcp_servers is an inline table, naming the line", async () => {
+    const { home, cwd } = fixture();
+    const toml = 'model = "o4"\nmcp_servers = { other = { command = "/bin/other" } }\n';
+    writeAll(home, { ".codex/config.toml": toml });
+    const result = await init(home, cwd, ["codex"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/config\.toml:2: mcp_servers is set here as a value/);
+    expect(result.stderr).toContain("Nothing was written");
+    expect(read(path.join(home, ".codex/config.toml"))).toBe(toml);
+  });
+
+  it("keeps a byte order mark and CRLF line endings in a JSON file", async () => {
+    const { home, cwd } = fixture();
+    const text = '\uFEFF{\r\n  "mcpServers": {\r\n    "other": { "command": "/bin/other" }\r\n  }\r\n}\r\n';
+    writeAll(home, { ".cursor/mcp.json": text });
+    const result = await init(home, cwd, ["cursor"]);
+    expect(result.code).toBe(0);
+    const after = read(path.join(home, ".cursor/mcp.json"));
+    expect(after.startsWith('\uFEFF{\r\n  "mcpServers": {\r\n    "other": {\r\n')).toBe(true);
+    expect(after.replaceAll("\r\n", "")).not.toContain("\n");
+    expect(JSON.parse(after.slice(1)).mcpServers["openclaw-guard"].command).toBe(NODE);
   });
 });

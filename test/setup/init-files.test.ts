@@ -1,14 +1,29 @@
-// Applying a plan: backup, atomic replace, mode kept, symlinks written through, and a file that
-// changed behind our back is left alone.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+// Applying a plan: backup, atomic replace, mode kept, symlinks written through (a dangling one
+// refused), a file that changed behind our back is left alone, and a failure part-way says what
+// was written.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { privateDir } from "../helpers.js";
-import { applyPlan, backupName } from "../../src/setup/init-files.js";
+import { ApplyError, applyPlans, backupName } from "../../src/setup/init-files.js";
+import type { FilePlan } from "../../src/setup/init-plan.js";
+
+const applyPlan = (plan: FilePlan, now: Date) => applyPlans([plan], now)[0]!;
+
+/** The ApplyError that `fn` throws. */
+function applyError(fn: () => unknown): ApplyError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ApplyError) return error;
+    throw error;
+  }
+  throw new Error("did not throw");
+}
 
 const NOW = new Date("2026-11-22T10:00:00.123Z");
 
-describe("applyPlan", () => {
+describe("applyPlans", () => {
   it("creates a new file (and its directory) with the planned mode, without a backup", () => {
     const dir = privateDir();
     const file = path.join(dir, "a", "b.json");
@@ -50,5 +65,54 @@ describe("applyPlan", () => {
     expect(() => applyPlan({ path: file, before: "old", after: "new", summary: [], newFileMode: 0o600 }, NOW)).toThrow(/changed while init was running/);
     expect(readFileSync(file, "utf8")).toBe("changed by Claude Code meanwhile");
     expect(existsSync(`${file}.bak-20261122T100000123Z`)).toBe(false);
+  });
+
+  it("refuses a dangling symlink, naming the link and its missing target, and leaves the link alone", () => {
+    const dir = privateDir();
+    const link = path.join(dir, "settings.json");
+    symlinkSync("dotfiles/settings.json", link);
+    expect(() => applyPlan({ path: link, before: undefined, after: "new", summary: [], newFileMode: 0o600 }, NOW)).toThrow(
+      `${link}: is a symbolic link to ${path.join(dir, "dotfiles", "settings.json")}, which does not exist; refusing to replace the link with a regular file.`,
+    );
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readdirSync(dir)).toEqual(["settings.json"]);
+  });
+
+  it("prepares every file before replacing any: a failure while preparing writes nothing", () => {
+    const dir = privateDir();
+    const first = path.join(dir, "first.json");
+    writeFileSync(first, "old");
+    writeFileSync(path.join(dir, "rules"), "a file where a directory should be");
+    const plans: FilePlan[] = [
+      { path: first, before: "old", after: "new", summary: [], newFileMode: 0o600 },
+      { path: path.join(dir, "rules", "x.rules"), before: undefined, after: "r", summary: [], newFileMode: 0o600 },
+    ];
+    expect(applyError(() => applyPlans(plans, NOW)).written).toEqual([]);
+    expect(readFileSync(first, "utf8")).toBe("old");
+    expect(readdirSync(dir).sort()).toEqual(["first.json", "rules"]); // no backup, no temp file
+  });
+
+  it("when a replace fails part-way, says which files were written (with their backups) and leaves the rest untouched", () => {
+    const dir = privateDir();
+    const [a, b, c] = ["a.json", "b.json", "c.json"].map((f) => path.join(dir, f));
+    writeFileSync(a!, "old a");
+    writeFileSync(c!, "old c");
+    const plans: FilePlan[] = [
+      { path: a!, before: "old a", after: "new a", summary: [], newFileMode: 0o600 },
+      { path: b!, before: undefined, after: "new b", summary: [], newFileMode: 0o600 },
+      { path: c!, before: "old c", after: "new c", summary: [], newFileMode: 0o600 },
+    ];
+    let renames = 0;
+    const rename = (from: string, to: string) => {
+      if (++renames === 3) throw Object.assign(new Error(`EROFS: read-only file system, rename '${from}' -> '${to}'`), { code: "EROFS" });
+      renameSync(from, to);
+    };
+    const error = applyError(() => applyPlans(plans, NOW, rename));
+    expect(error.message).toMatch(/^EROFS/);
+    expect(error.written).toEqual([{ path: a, backup: backupName(a!, NOW) }, { path: b }]);
+    expect(readFileSync(a!, "utf8")).toBe("new a");
+    expect(readFileSync(b!, "utf8")).toBe("new b");
+    expect(readFileSync(c!, "utf8")).toBe("old c");
+    expect(readdirSync(dir).sort()).toEqual(["a.json", "a.json.bak-20261122T100000123Z", "b.json", "c.json"]);
   });
 });

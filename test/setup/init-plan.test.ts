@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { claudeCode, claudeVersionWarning, denyRules, permissionPath } from "../../src/setup/clients/claude-code.js";
 import { isOurHookHandler, mergeHookGroups } from "../../src/setup/clients/hook-groups.js";
-import { InitError, parseJsonFile, planJsonFile, replaceOurs, shellJoin, shellQuote, type InitContext } from "../../src/setup/init-plan.js";
+import { InitError, mergeEntry, parseJsonFile, planJsonFile, replaceOurs, shellJoin, shellQuote, type InitContext } from "../../src/setup/init-plan.js";
 
 const context: InitContext = {
   home: "/home/u",
@@ -31,12 +31,56 @@ describe("parseJsonFile", () => {
   it("refuses a non-object top level", () => {
     expect(() => parseJsonFile("/s.json", "[]", false)).toThrow(InitError);
   });
+  it.each([
+    ['{\n  "id": 12345678901234567890\n}', /^\/s\.json:2:9: the number 12345678901234567890 would change when rewritten .*; refusing to rewrite it\. Fix it/],
+    ['{"a": [1, -9007199254740993]}', /^\/s\.json:1:11: the number -9007199254740993 would change/],
+    ['{"a": 1e400}', /^\/s\.json:1:7: the number 1e400 would change/],
+    ['{\n  "a": 1,\n  "b": {"a": 2},\n  "a": 3\n}', /^\/s\.json:4:3: duplicate key "a" \(only the last one would be kept\); refusing to rewrite it/],
+    ['{"x": {"\\u0061": 1, "a": 2}}', /^\/s\.json:1:21: duplicate key "a"/],
+  ])("refuses what a rewrite would silently change: %j", (text, message) => {
+    expect(() => parseJsonFile("/s.json", text, false)).toThrow(message);
+  });
+  it("accepts the same key in different objects, numbers in strings, safe integers and floats", () => {
+    const text = '{"a": {"a": "a"}, "b": [{"a": 1}, {"a": 2}], "c": "12345678901234567890", "d": 9007199254740991, "e": -1.5e300, "f": [], "g": {}}';
+    expect(parseJsonFile("/s.json", text, false).value).toEqual(JSON.parse(text));
+  });
 });
 
 describe("planJsonFile", () => {
+  const addB = (json: Record<string, unknown>) => {
+    json.b = 2;
+    return [];
+  };
   it("keeps the text byte for byte when nothing changes", () => {
     const text = '{"a":1,   "b":[1,2]}';
     expect(planJsonFile("f", text, { allowsComments: false }, () => []).after).toBe(text);
+  });
+  it("accepts a UTF-8 byte order mark and keeps it", () => {
+    const text = '\uFEFF{\n  "a": 1\n}\n';
+    expect(planJsonFile("f", text, { allowsComments: true }, () => []).after).toBe(text);
+    expect(planJsonFile("f", text, { allowsComments: true }, addB).after).toBe('\uFEFF{\n  "a": 1,\n  "b": 2\n}\n');
+  });
+  it("keeps CRLF line endings", () => {
+    expect(planJsonFile("f", '{\r\n    "a": "x\\ny"\r\n}\r\n', { allowsComments: false }, addB).after).toBe('{\r\n    "a": "x\\ny",\r\n    "b": 2\r\n}\r\n');
+  });
+});
+
+describe("mergeEntry", () => {
+  it("sets only our keys, adds missing defaults, and keeps the user's other keys in their order", () => {
+    const servers: Record<string, unknown> = { "openclaw-guard": { env: { OPENCLAW_GATEWAY_TOKEN: "t" }, command: "/old", timeout: 5, args: ["/old"] } };
+    const summary = mergeEntry(servers, "openclaw-guard", { type: "stdio", command: "/n", args: ["/c"] }, { env: {} }, "label");
+    expect(servers["openclaw-guard"]).toEqual({ env: { OPENCLAW_GATEWAY_TOKEN: "t" }, command: "/n", timeout: 5, args: ["/c"], type: "stdio" });
+    expect(Object.keys(servers["openclaw-guard"] as object)).toEqual(["env", "command", "timeout", "args", "type"]);
+    expect(summary).toBe("~ label (changed: type, command, args; kept: env, timeout)");
+    expect(mergeEntry(servers, "openclaw-guard", { type: "stdio", command: "/n", args: ["/c"] }, { env: {} }, "label")).toBe("= label unchanged");
+  });
+  it("creates the entry, and replaces one that is not an object", () => {
+    const servers: Record<string, unknown> = { other: 1 };
+    expect(mergeEntry(servers, "openclaw-guard", { command: "/n" }, { env: {} }, "label")).toBe("+ label");
+    expect(servers["openclaw-guard"]).toEqual({ command: "/n", env: {} });
+    servers["openclaw-guard"] = "junk";
+    expect(mergeEntry(servers, "openclaw-guard", { command: "/n" }, {}, "label")).toMatch(/^~ label/);
+    expect(servers).toEqual({ other: 1, "openclaw-guard": { command: "/n" } });
   });
 });
 
@@ -99,13 +143,14 @@ describe("commands and rules", () => {
   });
   it("installs a hook that fails closed, with a short timeout, for Bash and for file writes", () => {
     const plan = claudeCode.plan(context, () => undefined);
-    const settings = JSON.parse(plan.files[1]!.after);
+    expect(plan.files.map((f) => f.path)).toEqual(["/home/u/.claude/settings.json", "/home/u/.claude.json"]); // the guard is written first
+    const settings = JSON.parse(plan.files[0]!.after);
     const handler = { type: "command", command: "/usr/bin/node '/opt/my tools/openclaw-guard/dist/cli.js' hook claude-code --config /home/u/.config/openclaw-guard/config.json5", timeout: 10, onFailure: "block" };
     expect(settings.hooks.PreToolUse).toEqual([
       { matcher: "Bash", hooks: [handler] },
       { matcher: "Write|Edit|MultiEdit", hooks: [handler] },
     ]);
-    expect(JSON.parse(plan.files[0]!.after)).toEqual({
+    expect(JSON.parse(plan.files[1]!.after)).toEqual({
       mcpServers: { "openclaw-guard": { type: "stdio", command: "/usr/bin/node", args: [context.cli, "serve", "--config", context.config], env: {} } },
     });
   });

@@ -2,15 +2,28 @@
 // writes) or .mcp.json (project scope), and the guard in ~/.claude/settings.json: PreToolUse
 // hooks that fail closed (onFailure "block") plus deny rules for the raw CLI and the files the
 // agent must not read or edit. The hook never goes into a repository's .claude/settings.json.
+// With $CLAUDE_CONFIG_DIR set, Claude Code (2.1.330, checked) keeps both files in that directory:
+// $CLAUDE_CONFIG_DIR/settings.json and $CLAUDE_CONFIG_DIR/.claude.json.
 import path from "node:path";
 import { hookCommand, mergeHookGroupsFor } from "./claude-hooks.js";
-import { arrayAt, ensureStrings, objectAt, planJsonFile, serveArgs, setEntry, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type ReadText } from "../init-plan.js";
+import { arrayAt, ensureStrings, mergeEntry, objectAt, planJsonFile, serveArgs, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type ReadText } from "../init-plan.js";
 
 /** First release that honours `onFailure: "block"`; older ones let the command run when the hook crashes. */
 export const MIN_CLAUDE_CODE_VERSION = "2.1.295";
 
+/** $CLAUDE_CONFIG_DIR, when set; undefined means the defaults under home. */
+function claudeConfigDir(context: InitContext): string | undefined {
+  const dir = context.env.CLAUDE_CONFIG_DIR;
+  return dir ? path.resolve(context.cwd, dir) : undefined;
+}
+
 export function claudeUserSettingsPath(context: InitContext): string {
-  return path.join(context.home, ".claude", "settings.json");
+  return path.join(claudeConfigDir(context) ?? path.join(context.home, ".claude"), "settings.json");
+}
+
+/** Where `claude mcp add -s user` registers servers. */
+export function claudeUserMcpPath(context: InitContext): string {
+  return path.join(claudeConfigDir(context) ?? context.home, ".claude.json");
 }
 
 /** Deny rules: the raw send CLI, OpenClaw's state (token, allowlists) and the guard's address book. */
@@ -46,10 +59,10 @@ export const claudeCode: ClientSetup = {
   name: "claude-code",
   title: "Claude Code",
   plan(context, read) {
-    const server = { type: "stdio", command: context.node, args: serveArgs(context), env: {} };
-    const serverFile = context.scope === "user" ? path.join(context.home, ".claude.json") : path.join(context.cwd, ".mcp.json");
+    const server = { type: "stdio", command: context.node, args: serveArgs(context) };
+    const serverFile = context.scope === "user" ? claudeUserMcpPath(context) : path.join(context.cwd, ".mcp.json");
     const serverPlan = planJsonFile(serverFile, read(serverFile), { allowsComments: false, newFileMode: context.scope === "user" ? 0o600 : 0o644 }, (json) => [
-      setEntry(objectAt(serverFile, json, ["mcpServers"]), SERVER_NAME, server, `mcpServers.${SERVER_NAME}: ${context.node} ${serveArgs(context).join(" ")}`),
+      mergeEntry(objectAt(serverFile, json, ["mcpServers"]), SERVER_NAME, server, { env: {} }, `mcpServers.${SERVER_NAME}: ${context.node} ${serveArgs(context).join(" ")}`),
     ]);
     const notes = [
       "The model sees the tools as mcp__openclaw-guard__send_message and mcp__openclaw-guard__list_contacts.",
@@ -62,7 +75,7 @@ export const claudeCode: ClientSetup = {
       );
     }
     return {
-      files: [serverPlan, planClaudeUserSettings(context, read, { denyRules: true })],
+      files: [planClaudeUserSettings(context, read, { denyRules: true }), serverPlan], // the guard first: a failed write never leaves the server unguarded
       notes,
       limits: [
         "The hook parses each Bash command (bash -c, eval, pipes, scripts it can read) but is a guard rail, not a boundary: a program the agent writes can read the gateway token and talk to OpenClaw directly.",

@@ -4,7 +4,7 @@
 import path from "node:path";
 import { mergeHookGroups } from "./hook-groups.js";
 import { HOOK_TIMEOUT_SECONDS } from "./claude-hooks.js";
-import { hookCommand, planJsonFile, planOwnedFile, serveArgs, SERVER_NAME, type ClientSetup, type FilePlan, type InitContext } from "../init-plan.js";
+import { changeSummary, hookCommand, planJsonFile, planOwnedFile, serveArgs, SERVER_NAME, type ClientSetup, type FilePlan, type InitContext } from "../init-plan.js";
 import { tomlString, upsertTomlTable } from "../init-toml.js";
 
 const CLI_NAMES = ["openclaw", "clawdbot", "moltbot"];
@@ -38,15 +38,14 @@ export const codex: ClientSetup = {
     const home = codexHome(context);
     const configFile = context.scope === "user" ? path.join(home, "config.toml") : path.join(context.cwd, ".codex", "config.toml");
     const args = serveArgs(context);
-    const table = upsertTomlTable(configFile, read(configFile), ["mcp_servers", SERVER_NAME], [
-      `command = ${tomlString(context.node)}`,
-      `args = [${args.map(tomlString).join(", ")}]`,
-    ]);
+    const before = read(configFile);
+    const table = upsertTomlTable(configFile, before, ["mcp_servers", SERVER_NAME], { command: tomlString(context.node), args: `[${args.map(tomlString).join(", ")}]` });
+    const label = `[mcp_servers.${SERVER_NAME}]: ${context.node} ${args.join(" ")}`;
     const configPlan: FilePlan = {
       path: configFile,
-      before: read(configFile),
+      before,
       after: table.after,
-      summary: [`${table.mark} [mcp_servers.${SERVER_NAME}]: ${context.node} ${args.join(" ")}${table.mark === "=" ? " unchanged" : ""}`],
+      summary: [table.added ? `+ ${label}` : changeSummary(label, table.changed, table.kept)],
       newFileMode: 0o600,
     };
     const hooksFile = path.join(home, "hooks.json");
@@ -67,7 +66,7 @@ export const codex: ClientSetup = {
       );
     }
     return {
-      files: [configPlan, hooksPlan, rulesPlan],
+      files: [hooksPlan, rulesPlan, configPlan], // the guard first: a failed write never leaves the server unguarded
       notes,
       limits: [
         "Prefix rules miss `bash -lc \"openclaw message ...\"`, `sh -c`, `env openclaw ...`, absolute paths and scripts; only the hook sees those, and only once you have trusted it.",

@@ -2,7 +2,7 @@
 // Cursor sends {command, cwd} at the top level and wants {"permission": ...} back, so the hook is a
 // small adapter (cursor-hook.js) over the same decision the Claude Code hook makes.
 import path from "node:path";
-import { objectAt, planJsonFile, replaceOurs, serveArgs, setEntry, shellJoin, SERVER_NAME, arrayAt, type ClientSetup, type InitContext } from "../init-plan.js";
+import { mergeEntry, objectAt, planJsonFile, replaceOurs, serveArgs, shellJoin, SERVER_NAME, arrayAt, type ClientSetup, type InitContext } from "../init-plan.js";
 
 export function cursorHookScript(context: InitContext): string {
   return path.join(path.dirname(context.cli), "setup", "clients", "cursor-hook.js");
@@ -24,7 +24,7 @@ export const cursor: ClientSetup = {
     const user = context.scope === "user";
     const mcpFile = user ? path.join(context.home, ".cursor", "mcp.json") : path.join(context.cwd, ".cursor", "mcp.json");
     const mcpPlan = planJsonFile(mcpFile, read(mcpFile), { allowsComments: true, newFileMode: user ? 0o600 : 0o644 }, (json) => [
-      setEntry(objectAt(mcpFile, json, ["mcpServers"]), SERVER_NAME, { command: context.node, args: serveArgs(context) }, `mcpServers.${SERVER_NAME}: ${context.node} ${serveArgs(context).join(" ")}`),
+      mergeEntry(objectAt(mcpFile, json, ["mcpServers"]), SERVER_NAME, { command: context.node, args: serveArgs(context) }, {}, `mcpServers.${SERVER_NAME}: ${context.node} ${serveArgs(context).join(" ")}`),
     ]);
     const hooksFile = path.join(context.home, ".cursor", "hooks.json");
     const hooksPlan = planJsonFile(hooksFile, read(hooksFile), { allowsComments: true }, (json) => {
@@ -42,7 +42,7 @@ export const cursor: ClientSetup = {
       notes.push(`The hook was NOT put into ${path.join(context.cwd, ".cursor", "hooks.json")}: the agent can edit files in its repository. It went to ${hooksFile}.`);
     }
     return {
-      files: [mcpPlan, hooksPlan],
+      files: [hooksPlan, mcpPlan], // the guard first: a failed write never leaves the server unguarded
       notes,
       limits: [
         "Only shell commands are checked: Cursor's own file edits are not (a script written to disk is checked when it is run, if the hook can read it).",

@@ -2,8 +2,8 @@
 // the hook in ~/.claude/settings.json, which VS Code's (preview) agent hooks read. VS Code ignores
 // the matcher, so the hook runs before every tool and keys on tool_input.command.
 import path from "node:path";
-import { planClaudeUserSettings } from "./claude-code.js";
-import { objectAt, planJsonFile, serveArgs, setEntry, SERVER_NAME, type ClientSetup, type InitContext } from "../init-plan.js";
+import { claudeUserSettingsPath, planClaudeUserSettings } from "./claude-code.js";
+import { mergeEntry, objectAt, planJsonFile, serveArgs, SERVER_NAME, tildePath, type ClientSetup, type InitContext } from "../init-plan.js";
 
 export function vscodeUserDir(context: InitContext): string {
   if (context.platform === "darwin") return path.join(context.home, "Library", "Application Support", "Code", "User");
@@ -19,15 +19,15 @@ export const vscode: ClientSetup = {
     const mcpFile = user ? path.join(vscodeUserDir(context), "mcp.json") : path.join(context.cwd, ".vscode", "mcp.json");
     const server = { type: "stdio", command: context.node, args: serveArgs(context) };
     const mcpPlan = planJsonFile(mcpFile, read(mcpFile), { allowsComments: true, newFileMode: user ? 0o600 : 0o644 }, (json) => [
-      setEntry(objectAt(mcpFile, json, ["servers"]), SERVER_NAME, server, `servers.${SERVER_NAME}: ${context.node} ${serveArgs(context).join(" ")}`),
+      mergeEntry(objectAt(mcpFile, json, ["servers"]), SERVER_NAME, server, {}, `servers.${SERVER_NAME}: ${context.node} ${serveArgs(context).join(" ")}`),
     ]);
     const notes = [
-      "VS Code agent hooks are a preview feature and may be turned off by your organisation; check that ~/.claude/settings.json is among the hook file locations (chat.hookFilesLocations).",
+      `VS Code agent hooks are a preview feature and may be turned off by your organisation; check that ${tildePath(claudeUserSettingsPath(context), context.home)} is among the hook file locations (chat.hookFilesLocations).`,
       "The same hook entries serve Claude Code; `init claude-code` adds deny rules on top.",
     ];
     if (!user) notes.push(`The hook was NOT put into ${path.join(context.cwd, ".claude", "settings.json")}: the agent can edit files in its repository.`);
     return {
-      files: [mcpPlan, planClaudeUserSettings(context, read, { denyRules: false })],
+      files: [planClaudeUserSettings(context, read, { denyRules: false }), mcpPlan], // the guard first: a failed write never leaves the server unguarded
       notes,
       limits: [
         "VS Code ignores the matcher: the hook runs before every tool and checks any tool_input.command (terminal commands). VS Code's own file-edit tools use other input keys, so writes are not checked.",
