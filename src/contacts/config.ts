@@ -6,7 +6,7 @@ import { z } from "zod";
 import { isValidAlias } from "./alias.js";
 import { defaultAuditFile, expandHome } from "./config-path.js";
 import { lineOf, scanJson5Keys, type KeyScan } from "./json5-keys.js";
-import { CHANNELS, validateTarget, type Channel } from "./targets.js";
+import { CHANNELS, isChannel, validateTarget, type Channel } from "./targets.js";
 import { parseAllowList } from "../guard/openclaw-policy.js";
 import { contactPolicyFields, DEFAULTS, policySchema, resolveContactPolicy, type ContactPolicy, type Window } from "../policy/settings.js";
 
@@ -147,11 +147,11 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
 
 function checkContact(alias: string, entry: z.infer<typeof contactSchema>, policy: z.infer<typeof policySchema>, problems: Problem[]): Contact | undefined {
   const at = ["contacts", alias];
-  if (!(CHANNELS as readonly string[]).includes(entry.channel)) {
-    problems.push({ path: [...at, "channel"], message: `unknown channel "${entry.channel}" for "${alias}"`, fix: `Use one of: ${CHANNELS.join(", ")}.` });
+  const channel = entry.channel;
+  if (!isChannel(channel)) {
+    problems.push({ path: [...at, "channel"], message: `unknown channel "${channel}" for "${alias}"`, fix: `Use one of: ${CHANNELS.join(", ")}.` });
     return undefined;
   }
-  const channel = entry.channel as Channel;
   const target = validateTarget(channel, entry.target);
   if (!target.ok) {
     // The target itself is not echoed: error text can end up in a model's context.

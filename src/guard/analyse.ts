@@ -36,6 +36,7 @@ import {
   type Language,
   type LauncherSpec,
 } from "./command-specs.js";
+import { expandHome } from "../contacts/config-path.js";
 import { PROTECTED_HINT } from "./protected-paths.js";
 import { decodeOutput, echoOutput, printfOutput } from "./static-output.js";
 import {
@@ -764,8 +765,7 @@ class Analysis {
 
   private expandHome(file: string): string {
     const home = this.options.homeDir;
-    if (home === undefined) return file;
-    return file === "~" ? home : file.startsWith("~/") ? path.join(home, file.slice(2)) : file;
+    return home === undefined ? file : expandHome(file, { HOME: home });
   }
 
   /** What `$(...)` prints when that is knowable without running anything. */

@@ -12,6 +12,8 @@ export function createSendDeps(configPath: string, env: NodeJS.ProcessEnv = proc
   const transports = new Map<string, Transport>();
   const stores = new Map<string, Store>();
   const config = createConfigSource(configPath, (path) => loadConfig(path, env));
+  // From the config the current send works with, so a transaction needs no second read of the file.
+  let retention = MAX_RETENTION_SECONDS;
   return {
     config,
     transportFor(current: Config) {
@@ -24,10 +26,11 @@ export function createSendDeps(configPath: string, env: NodeJS.ProcessEnv = proc
       return transport;
     },
     storeFor(current: Config | undefined) {
+      retention = current ? retainSecondsOf(current) : MAX_RETENTION_SECONDS;
       const file = current?.audit.file ?? defaultAuditFile(env);
       let store = stores.get(file);
       if (!store) {
-        store = createStore(file, { retainSeconds: () => retainSeconds(config.current()), onLockCompromised: (error) => warn(`openclaw-guard: audit lock in ${dirname(file)} was compromised: ${error.message}`) });
+        store = createStore(file, { retainSeconds: () => retention, onLockCompromised: (error) => warn(`openclaw-guard: audit lock in ${dirname(file)} was compromised: ${error.message}`) });
         stores.set(file, store);
       }
       return store;
@@ -40,10 +43,12 @@ export function createSendDeps(configPath: string, env: NodeJS.ProcessEnv = proc
   };
 }
 
-/** Ledger entries are kept as long as the longest window of the current config needs them. */
-function retainSeconds(state: ReturnType<ReturnType<typeof createConfigSource>["current"]>): number {
-  if (!state.ok) return 31 * 86_400;
-  const windows = [state.config.globalRateLimit.windowSeconds];
-  for (const contact of state.config.contacts.values()) windows.push(contact.policy.duplicateWindowSeconds, contact.policy.perContact.windowSeconds);
+/** Without a readable config, ledger entries are kept as long as any window could need them. */
+const MAX_RETENTION_SECONDS = 31 * 86_400;
+
+/** Ledger entries are kept as long as the longest window of the config needs them. */
+function retainSecondsOf(config: Config): number {
+  const windows = [config.globalRateLimit.windowSeconds];
+  for (const contact of config.contacts.values()) windows.push(contact.policy.duplicateWindowSeconds, contact.policy.perContact.windowSeconds);
   return Math.max(...windows);
 }

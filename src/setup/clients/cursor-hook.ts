@@ -16,7 +16,6 @@ export interface CursorAnswer {
 }
 
 export async function answerCursorHook(raw: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, home = homedir()): Promise<CursorAnswer> {
-  let reason: string;
   try {
     const input = JSON.parse(raw) as { command?: unknown; cwd?: unknown } | null;
     if (typeof input?.command !== "string") throw new Error("no command in the hook input");
@@ -27,11 +26,18 @@ export async function answerCursorHook(raw: string, args: readonly string[], env
       env,
     });
     if (verdict.decision === "allow") return { stdout: `${JSON.stringify({ permission: "allow" })}\n`, stderr: "", exitCode: 0 };
-    reason = formatDenial(verdict.reasons);
+    return deny(formatDenial(verdict.reasons));
   } catch (error) {
-    reason = `openclaw-guard hook failed closed: ${error instanceof Error ? error.message : String(error)}`;
+    return failedClosed(error);
   }
+}
+
+function deny(reason: string): CursorAnswer {
   return { stdout: `${JSON.stringify({ permission: "deny", user_message: reason, agent_message: reason })}\n`, stderr: `${reason}\n`, exitCode: 2 };
+}
+
+function failedClosed(error: unknown): CursorAnswer {
+  return deny(`openclaw-guard hook failed closed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 async function main(): Promise<void> {
@@ -39,8 +45,7 @@ async function main(): Promise<void> {
   try {
     answer = await answerCursorHook(await readStdinCapped(MAX_HOOK_INPUT_BYTES), process.argv.slice(2));
   } catch (error) {
-    const reason = `openclaw-guard hook failed closed: ${error instanceof Error ? error.message : String(error)}`;
-    answer = { stdout: `${JSON.stringify({ permission: "deny", user_message: reason, agent_message: reason })}\n`, stderr: `${reason}\n`, exitCode: 2 };
+    answer = failedClosed(error);
   }
   process.stdout.write(answer.stdout);
   process.stderr.write(answer.stderr);
