@@ -13,7 +13,7 @@ import { installShims } from "../dist/guard/shim.js";
 import { fmt, interleaved, median, percentile } from "./stats.mjs";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-const corpusDir = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));
+const corpusDir = fileURLToPath(new URL("../test/corpus/", import.meta.url));
 const HOOK_RUNS = 30;
 const SHIM_RUNS = 50;
 

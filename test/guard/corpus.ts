@@ -1,4 +1,5 @@
-// The shared corpora live beside the repository (CI clones it with shared/ next to it).
+// The hostile and harmless command corpora, kept in the repository (test/corpus/); they started as
+// the project's original research corpora and grow with every bypass class the guard learns.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +12,7 @@ export interface CorpusEntry {
 }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const corpusDir = path.resolve(repoRoot, "../shared/corpus");
+const corpusDir = path.join(repoRoot, "test/corpus");
 
 export function loadCorpus(name: "raw-cli-attempts" | "benign-commands"): CorpusEntry[] {
   return JSON.parse(readFileSync(path.join(corpusDir, `${name}.json`), "utf8")) as CorpusEntry[];
