@@ -18,7 +18,8 @@ export const NODE24 = join(E2E_DIR, "node24/node_modules/.bin/node");
 export const OPENCLAW = join(E2E_DIR, "openclaw/node_modules/openclaw/openclaw.mjs");
 const STAMP = join(E2E_DIR, "installed");
 
-const READY_TIMEOUT_MS = 60_000;
+// Seen: 6-13 s on an idle 2-core box, 39 s under load; stays under the e2e hookTimeout (120 s).
+const READY_TIMEOUT_MS = 110_000;
 const STOP_GRACE_MS = 5_000;
 const CLI_TIMEOUT_MS = 60_000;
 
