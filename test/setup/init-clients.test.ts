@@ -166,6 +166,18 @@ function backups(home: string): string[] {
   return found.sort();
 }
 
+/** A home where `init` ran from an install at /old/ocg/ (since moved to /opt/ocg/), over the case's existing files. */
+async function initFromOldPath(c: Case) {
+  const { home, cwd } = fixture();
+  writeAll(home, c.existing);
+  await init(home, cwd, [c.client]);
+  for (const rel of Object.keys(c.files)) {
+    const file = path.join(home, rel);
+    writeFileSync(file, read(file).replaceAll("/opt/ocg/", "/old/ocg/"));
+  }
+  return { home, cwd };
+}
+
 describe.each(cases)("init $client", (c) => {
   it("writes fresh files with absolute commands, and a re-run changes nothing", async () => {
     const { home, cwd, config } = fixture();
@@ -217,13 +229,7 @@ describe.each(cases)("init $client", (c) => {
   });
 
   it("replaces its own entries when the install moved, without duplicating them", async () => {
-    const { home, cwd } = fixture();
-    writeAll(home, c.existing);
-    await init(home, cwd, [c.client]);
-    for (const rel of Object.keys(c.files)) {
-      const file = path.join(home, rel);
-      writeFileSync(file, read(file).replaceAll("/opt/ocg/", "/old/ocg/"));
-    }
+    const { home, cwd } = await initFromOldPath(c);
     const moved = await init(home, cwd, [c.client]);
     expect(moved.code).toBe(0);
     expect(summaryOf(moved.stdout)).toMatch(/^ {2}~ /m);
@@ -303,13 +309,7 @@ describe.each(cases)("init $client", (c) => {
   });
 
   it("--remove also takes out entries an install from another path wrote", async () => {
-    const { home, cwd } = fixture();
-    writeAll(home, c.existing);
-    await init(home, cwd, [c.client]);
-    for (const rel of Object.keys(c.files)) {
-      const file = path.join(home, rel);
-      writeFileSync(file, read(file).replaceAll("/opt/ocg/", "/old/ocg/"));
-    }
+    const { home, cwd } = await initFromOldPath(c);
     expect((await init(home, cwd, ["--remove", c.client])).code).toBe(0);
     for (const rel of Object.keys(c.files)) {
       const text = readText(path.join(home, rel)) ?? "";
