@@ -83,8 +83,8 @@ describe("the real gateway's and CLI's answers, recorded", () => {
     expect(error).toBeDefined();
     recorded.gateway.auth = { error: stabilise(error!, { ...vary(), token: "wrong-token-0123456789abcdef" }) };
     if (expected) expect(recorded.gateway.auth).toEqual(expected.gateway.auth);
-    // No CLI case: `openclaw message send` delivers through the channel plugin in its own process
-    // (handledBy "plugin"); a wrong OPENCLAW_GATEWAY_TOKEN did not stop it (recorded once, 2026.9.6).
+    // No CLI case: with the right token in openclaw.json, a wrong OPENCLAW_GATEWAY_TOKEN in the
+    // environment did not make `openclaw message send` fail (tried once on 2026.9.6; not pursued).
   });
 
   it("queued: the channel is down (502s), the gateway keeps the message", async () => {
