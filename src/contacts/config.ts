@@ -1,9 +1,10 @@
 // The vetted address book: where it lives, what it may contain, and refusing anything doubtful.
-import { readFileSync, statSync, type Stats } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import JSON5 from "json5";
 import { z } from "zod";
 import { isValidAlias } from "./alias.js";
+import { configPermissionProblem, type ReadSystemFile } from "./config-permissions.js";
 import { defaultAuditFile, expandHome } from "./config-path.js";
 import { lineOf, scanJson5Keys, type KeyScan } from "./json5-keys.js";
 import { CHANNELS, isChannel, validateTarget, type Channel } from "./targets.js";
@@ -65,8 +66,9 @@ const fileSchema = z.strictObject({
 type Problem = { path: (string | number)[]; message: string; fix: string; line?: number };
 
 /** Reads, checks permissions, parses and validates. Throws ConfigError with file:line and a fix. */
-export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Config {
-  checkNotWritableByOthers(path);
+export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env, readSystemFile: ReadSystemFile = (file) => readFileSync(file, "utf8")): Config {
+  const permissions = configPermissionProblem(path, readSystemFile);
+  if (permissions !== undefined) throw new ConfigError(permissions);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -185,25 +187,4 @@ function describeIssue(issue: z.core.$ZodIssue): Problem[] {
 function formatProblems(path: string, scan: KeyScan, problems: Problem[]): ConfigError {
   const lines = problems.map((p) => `${path}:${p.line ?? lineOf(scan, p.path) ?? 1}: ${p.message}. ${p.fix}`);
   return new ConfigError(lines.join("\n"));
-}
-
-function checkNotWritableByOthers(path: string): void {
-  for (const [what, target] of [["config file", path], ["config directory", dirname(path)]] as const) {
-    let stats: Stats;
-    try {
-      stats = statSync(target);
-    } catch {
-      continue; // a missing file is reported by the read that follows
-    }
-    const uid = process.getuid?.();
-    // A sticky directory (like /tmp) lets others add files but not replace ours.
-    const writableByOthers = (stats.mode & 0o022) !== 0 && !(what === "config directory" && (stats.mode & 0o1000) !== 0);
-    if (writableByOthers) {
-      const mode = (stats.mode & 0o777).toString(8).padStart(3, "0");
-      throw new ConfigError(`${target}: the ${what} is writable by other users (mode ${mode}), so anyone could add a recipient. Fix: chmod go-w ${JSON.stringify(target)}`);
-    }
-    if (uid !== undefined && stats.uid !== uid && stats.uid !== 0) {
-      throw new ConfigError(`${target}: the ${what} belongs to another user (uid ${stats.uid}). Fix: chown it to yourself, or keep the config in a directory you own.`);
-    }
-  }
 }
