@@ -20,7 +20,7 @@ export type Config = {
   path: string;
   openclaw: { transport: TransportName; bin?: string[]; timeoutMs: number; gateway: { url?: string; token?: string } };
   contacts: ReadonlyMap<string, Contact>;
-  audit: { file: string; includeText: boolean };
+  audit: { file: string; includeText: boolean; rotateBytes: number };
   guard: { allowOpenclawCommands?: string[] };
   /** Limits that span all contacts; per-contact ones live on each Contact. */
   globalRateLimit: Window;
@@ -34,6 +34,9 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/** 10 MiB: roughly 20,000 records per file. */
+export const DEFAULT_ROTATE_BYTES = 10 * 1024 * 1024;
 
 const contactSchema = z.strictObject({
   channel: z.string(),
@@ -58,7 +61,14 @@ const fileSchema = z.strictObject({
     })
     .prefault({}),
   contacts: z.record(z.string(), contactSchema).default({}),
-  audit: z.strictObject({ file: z.string().min(1).optional(), includeText: z.boolean().default(false) }).prefault({}),
+  audit: z
+    .strictObject({
+      file: z.string().min(1).optional(),
+      includeText: z.boolean().default(false),
+      // 0 never rotates; below 64 KiB rotation would outpace any reader.
+      rotateBytes: z.union([z.literal(0), z.number().int().min(65_536)]).default(DEFAULT_ROTATE_BYTES),
+    })
+    .prefault({}),
   guard: z.strictObject({ allowOpenclawCommands: z.array(z.string().min(1)).optional() }).prefault({}),
   policy: policySchema,
 });
@@ -141,7 +151,7 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
       gateway: { url: file.openclaw.gateway.url, token: file.openclaw.gateway.token },
     },
     contacts,
-    audit: { file: auditFile, includeText: file.audit.includeText },
+    audit: { file: auditFile, includeText: file.audit.includeText, rotateBytes: file.audit.rotateBytes },
     guard: { allowOpenclawCommands: file.guard.allowOpenclawCommands },
     globalRateLimit: file.policy.rateLimit.global ?? DEFAULTS.global,
   };
