@@ -21,7 +21,12 @@ const MASK_FROM = 6;
 /** The notation escapeInvisible writes: it stands for one invisible character, so it separates like one. */
 const ESCAPE_TOKEN = /^\\u\{[0-9a-fA-F]{1,6}\}/;
 
+function escapeTokenAt(text: string, i: number): string | undefined {
+  return text.charCodeAt(i) === 0x5c ? ESCAPE_TOKEN.exec(text.slice(i, i + 10))?.[0] : undefined;
+}
+
 type CharKind = { digits: number } | "word" | "separator";
+const ONE_DIGIT = { digits: 1 } as const;
 
 /**
  * What a character is once compatibility forms are folded (NFKC): how many digits it writes (any
@@ -29,7 +34,7 @@ type CharKind = { digits: number } | "word" | "separator";
  */
 function kindOf(ch: string): CharKind {
   const code = ch.charCodeAt(0);
-  if (code < 0x80) return code >= 0x30 && code <= 0x39 ? { digits: 1 } : /[A-Za-z]/.test(ch) ? "word" : "separator";
+  if (code < 0x80) return code >= 0x30 && code <= 0x39 ? ONE_DIGIT : (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a ? "word" : "separator";
   const folded = ch.normalize("NFKC");
   const digits = folded.match(/\p{N}/gu)?.length ?? 0;
   if (digits > 0) return { digits };
@@ -48,7 +53,7 @@ export function maskDigitRuns(text: string): string {
   while (i < text.length) {
     const run = digitRunAt(text, i);
     if (run === undefined) {
-      const ch = ESCAPE_TOKEN.exec(text.slice(i, i + 10))?.[0] ?? String.fromCodePoint(text.codePointAt(i)!);
+      const ch = escapeTokenAt(text, i) ?? String.fromCodePoint(text.codePointAt(i)!);
       out += ch;
       i += ch.length;
       continue;
@@ -66,7 +71,7 @@ function digitRunAt(text: string, start: number): { end: number; digits: number;
   let tail: string[] = [];
   let i = start;
   while (i < text.length) {
-    const token = ESCAPE_TOKEN.exec(text.slice(i, i + 10))?.[0];
+    const token = escapeTokenAt(text, i);
     const ch = token ?? String.fromCodePoint(text.codePointAt(i)!);
     const kind = token === undefined ? kindOf(ch) : "separator";
     if (kind === "word") break;

@@ -1,4 +1,5 @@
 import { pino } from "pino";
+import { redactText } from "../audit/redact.js";
 import { parseCommandArgs } from "../cli-args.js";
 import { loadConfig, resolveConfigPath } from "../contacts/config.js";
 import { createSendDeps } from "../send/deps.js";
@@ -27,7 +28,8 @@ export async function run(args: string[]): Promise<number> {
   });
   // One oversized or garbled line costs that call, never the connection.
   const stdio = new BoundedStdioServerTransport(process.stdin, process.stdout, {
-    onDiscarded: ({ bytes, id, request, reason }) => log.warn({ bytes, id, request, reason }, "discarded an incoming line; the server goes on"),
+    // The id is caller input: masked like everything else that reaches a log.
+    onDiscarded: ({ bytes, id, request, reason }) => log.warn({ bytes, id: id === undefined ? undefined : redactText(String(id)), request, reason }, "discarded an incoming line; the server goes on"),
   });
   await server.connect(stdio);
   const stopWatching = watchToolList(deps.config, () => void server.sendToolListChanged().catch(() => {}));

@@ -53,10 +53,11 @@ describe("dist/cli.js serve with oversized and garbage lines", () => {
       child.stdin!.write("not json at all\n{\"jsonrpc\":\"2.0\",\"id\":\"half\n");
       child.stdin!.write(`${"\u00e9garbage".repeat(700_000)}\n`); // over the bound, and not JSON either
       expect(await normalCall("two")).toMatchObject({ status: "sent" });
-      child.stdin!.write('{"jsonrpc":"2.0","id":777,"method":42}\n');
+      child.stdin!.write('{"jsonrpc":"2.0","id":"+27 82 123 4567","method":42}\n');
       expect(await normalCall("three")).toMatchObject({ status: "sent" });
       expect(child.exitCode).toBeNull();
       expect(stderr().match(/discarded an incoming line/g)!.length).toBeGreaterThanOrEqual(5);
+      expect(stderr()).toContain('"id":"+•••••••••67","request":true,"reason":"not JSON-RPC"');
     } finally {
       await client.close();
     }

@@ -73,7 +73,8 @@ export function checkAuditChain(facts: AuditFacts): Check {
   if (result.ok) {
     const files = result.files ? ` across ${result.files} files` : "";
     const acks = result.acknowledged ? `, ${plural(result.acknowledged, "acknowledged reset")}` : "";
-    return check(id, "config", "ok", `audit log ${facts.file}: hash chain intact, ${plural(result.records, "record")}${files}${acks}.`);
+    const start = result.startsAfter ? `; it continues ${result.startsAfter}, which was removed` : "";
+    return check(id, "config", "ok", `audit log ${facts.file}: hash chain intact, ${plural(result.records, "record")}${files}${acks}${start}.`);
   }
   const where = result.file !== undefined && result.file !== facts.file ? `${result.file} (rotated from ${facts.file})` : facts.file;
   const summary = `audit log ${where} is broken at line ${result.line}: it ${result.problem}; ${plural(result.records, "record")} before it verify.`;
