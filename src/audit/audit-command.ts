@@ -6,7 +6,7 @@ import { createInterface } from "node:readline/promises";
 import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { defaultAuditFile, loadConfig, resolveConfigPath } from "../contacts/config.js";
 import { redactText } from "./redact.js";
-import { createStore, ledgerPathFor, readAuditTail, verifyAuditLog, type VerifyResult } from "./store.js";
+import { createStore, ledgerPathFor, readAuditTail, rotatedFiles, verifyAuditLog, type VerifyResult } from "./store.js";
 
 const USAGE = "usage: openclaw-guard audit verify [--file F] | audit tail [-n N] [--json] [--file F] | audit ack [--note TEXT] [--file F]";
 
@@ -105,7 +105,13 @@ async function ack(file: string, note: string, deps: AckDeps): Promise<number> {
 
 function tail(file: string, n: number, json: boolean): number {
   if (!Number.isInteger(n) || n < 1) throw new UsageError("audit tail: -n must be a positive integer");
-  const lines = readLog(file).trim().split("\n").filter(Boolean).slice(-n);
+  // After a rotation the newest records start in the current file and go on in the rotated ones.
+  let lines = readLog(file).trim().split("\n").filter(Boolean);
+  for (const older of rotatedFiles(file).reverse()) {
+    if (lines.length >= n) break;
+    lines = [...readLog(older).trim().split("\n").filter(Boolean), ...lines];
+  }
+  lines = lines.slice(-n);
   for (const line of lines) {
     if (json) {
       process.stdout.write(`${line}\n`);

@@ -98,6 +98,8 @@ describe("rotation by size", () => {
     const total = [...rotated, file].reduce((n, f) => n + readAudit(f).length, 0);
     expect(verify(file)).toEqual({ ok: true, records: total, files: rotated.length + 1 });
     expect((await cli(["verify", "--file", file])).stdout).toBe(`${file}: intact, ${total} records in ${rotated.length + 1} files\n`);
+    const tail = (await cli(["tail", "-n", String(readAudit(file).length + 2), "--json", "--file", file])).stdout.trim().split("\n");
+    expect(tail.map((l) => JSON.parse(l).hash)).toEqual([...readAudit(rotated.at(-1)!).slice(-2), ...readAudit(file)].map((r) => r.hash));
 
     const middle = rotated[1]!;
     const saved = readFileSync(middle, "utf8");
