@@ -6,6 +6,7 @@ import { cpus } from "node:os";
 const sections = [
   ["send path", "./send-path.mjs", "benchSendPath"],
   ["send policy", "./policy.mjs", "benchPolicy"],
+  ["stdio bound and audit masking", "./stdio-and-masking.mjs", "benchStdioAndMasking"],
 ];
 if (existsSync(new URL("./guard.mjs", import.meta.url))) sections.push(["guard", "./guard.mjs", "benchGuard"]);
 

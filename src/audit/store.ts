@@ -3,9 +3,13 @@
 //
 // Audit records are hash-chained JSONL: each line carries `prev` (the previous line's hash) and
 // `hash` (sha256 of the line up to that field). Each append is fsynced before the caller goes on.
+// The chain never restarts silently: when the log is not where the ledger says it ended, the next
+// append starts with a `discontinuity` record chained from the last hash the ledger knows. Size
+// rotation moves the log to a dated sibling and opens the new file with a `rotate` record chained
+// from the old file's last hash, so `audit verify` walks every file as one chain.
 import { createHash } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { LedgerEntry } from "../policy/limits.js";
 
 export type AuditRecord = Record<string, unknown> & { event: string };
@@ -37,7 +41,43 @@ export interface Store {
 export const GENESIS = "0".repeat(64);
 const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"\}$/;
 
-export type StoreOptions = { now?: () => number; retainSeconds?: () => number; onLockCompromised?: (error: Error) => void };
+export type StoreOptions = {
+  now?: () => number;
+  retainSeconds?: () => number;
+  /** A log this large is rotated before the next append; 0 never rotates. */
+  rotateBytes?: () => number;
+  onLockCompromised?: (error: Error) => void;
+};
+
+/** Rotated siblings of `audit.jsonl`: `audit.20261129T221800123Z.jsonl`, oldest first by name. */
+const ROTATED_STAMP = /^\.\d{8}T\d{9}Z(?:-\d+)?\.jsonl$/;
+
+function rotationBase(auditFile: string): string {
+  return basename(auditFile).replace(/\.jsonl$/, "");
+}
+
+/** The rotated files of `auditFile`, oldest first (full paths). */
+export function rotatedFiles(auditFile: string, readDir: (dir: string) => string[] = readdirSync): string[] {
+  const base = rotationBase(auditFile);
+  let names: string[];
+  try {
+    names = readDir(dirname(auditFile));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.startsWith(base) && ROTATED_STAMP.test(name.slice(base.length)))
+    .sort()
+    .map((name) => join(dirname(auditFile), name));
+}
+
+function rotatedName(auditFile: string, at: number): string {
+  const stamp = new Date(at).toISOString().replace(/[-:.]/g, "");
+  const first = join(dirname(auditFile), `${rotationBase(auditFile)}.${stamp}.jsonl`);
+  let name = first;
+  for (let n = 1; existsSync(name); n++) name = first.replace(/\.jsonl$/, `-${n}.jsonl`);
+  return name;
+}
 
 /** The ledger lives beside its audit log and shares its lock. */
 export function ledgerPathFor(auditFile: string): string {
@@ -54,7 +94,7 @@ export function readAuditTail(auditFile: string, read: (path: string) => string 
   }
 }
 
-export function createStore(auditFile: string, { now = Date.now, retainSeconds = () => 86_400, onLockCompromised = () => {} }: StoreOptions = {}): Store {
+export function createStore(auditFile: string, { now = Date.now, retainSeconds = () => 86_400, rotateBytes = () => 0, onLockCompromised = () => {} }: StoreOptions = {}): Store {
   const dir = dirname(auditFile);
   const ledgerFile = ledgerPathFor(auditFile);
 
@@ -82,7 +122,7 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
       const ledger = readLedger(ledgerFile);
       const change = decide(ledger);
       // Intent before effect: the records are on disk before the reservation they describe.
-      const auditTail = appendChained(auditFile, change.records, now) ?? ledger.auditTail;
+      const auditTail = appendChained(auditFile, change.records, { now, expectedTail: ledger.auditTail, rotateBytes: rotateBytes() }) ?? ledger.auditTail;
       const cutoff = now() - retainSeconds() * 1000;
       const entries = ledger.entries.filter((e) => e.at >= cutoff && e.id !== change.release);
       if (change.reserve) entries.push(change.reserve);
@@ -124,13 +164,35 @@ function writeLedger(file: string, ledger: Ledger): void {
   renameSync(temp, file);
 }
 
-/** Appends and fsyncs; returns the hash of the last record written (undefined when none). */
-function appendChained(file: string, records: readonly AuditRecord[], now: () => number): string | undefined {
-  if (records.length === 0) return undefined;
-  const { prev: first, endsWithNewline } = lastHash(file);
-  let prev = first;
+type AppendOptions = { now: () => number; expectedTail: string | undefined; rotateBytes: number };
+
+/**
+ * Appends and fsyncs, first accounting for where the chain went since the ledger last saw it;
+ * returns the hash of the last record written (undefined when none).
+ */
+function appendChained(file: string, records: readonly AuditRecord[], { now, expectedTail, rotateBytes }: AppendOptions): string | undefined {
+  const found = lastHash(file);
+  let { prev, endsWithNewline } = found;
+  const lead: AuditRecord[] = [];
+  if (expectedTail !== undefined && prev !== expectedTail) {
+    const log = found.size === undefined ? "missing" : found.size === 0 ? "empty" : "ends elsewhere";
+    const newest = rotatedFiles(file).at(-1);
+    if (log !== "ends elsewhere" && newest !== undefined && lastHash(newest).prev === expectedTail) {
+      lead.push({ event: "rotate", previous: basename(newest) }); // a rotation interrupted before its first record
+      prev = expectedTail;
+    } else if (log !== "ends elsewhere" || !readFileSync(file, "utf8").includes(`"hash":"${expectedTail}"}`)) {
+      lead.push({ event: "discontinuity", log, expected: expectedTail, found: log === "ends elsewhere" ? prev : null });
+      prev = expectedTail;
+    } // else the ledger lags the log (a crash between the two writes): the log's own end is right
+  } else if (rotateBytes > 0 && found.size !== undefined && found.size >= rotateBytes) {
+    const rotated = rotatedName(file, now());
+    renameSync(file, rotated);
+    lead.push({ event: "rotate", previous: basename(rotated) });
+    endsWithNewline = true;
+  }
+  if (records.length === 0 && lead.length === 0) return undefined;
   let text = endsWithNewline ? "" : "\n"; // keep a torn last line on its own, where verify will name it
-  for (const record of records) {
+  for (const record of [...lead, ...records]) {
     const body = JSON.stringify({ time: new Date(now()).toISOString(), ...record, prev });
     const hash = sha256(body.slice(0, -1));
     text += `${body.slice(0, -1)},"hash":"${hash}"}\n`;
@@ -146,18 +208,18 @@ function appendChained(file: string, records: readonly AuditRecord[], now: () =>
   return prev;
 }
 
-/** The hash of the last complete record, read from the file's tail. */
-function lastHash(file: string): { prev: string; endsWithNewline: boolean } {
+/** The hash of the last complete record, read from the file's tail; `size` undefined: no file. */
+function lastHash(file: string): { prev: string; endsWithNewline: boolean; size?: number } {
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
     return { prev: GENESIS, endsWithNewline: true };
   }
-  if (size === 0) return { prev: GENESIS, endsWithNewline: true };
+  if (size === 0) return { prev: GENESIS, endsWithNewline: true, size };
   // Records are well under 8 KiB; a longer tail is read only when the last line did not fit.
   const short = readTail(file, size, 8 * 1024);
-  return short.prev !== GENESIS || size <= 8 * 1024 ? short : readTail(file, size, 256 * 1024);
+  return { ...(short.prev !== GENESIS || size <= 8 * 1024 ? short : readTail(file, size, 256 * 1024)), size };
 }
 
 function readTail(file: string, size: number, max: number): { prev: string; endsWithNewline: boolean } {
@@ -181,7 +243,12 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-export type VerifyResult = { ok: true; records: number } | { ok: false; records: number; line: number; problem: string };
+export type VerifyResult =
+  | { ok: true; records: number; files?: number; acknowledged?: number; startsAfter?: string }
+  | { ok: false; records: number; line: number; problem: string; file?: string; /** Hashes of every unacknowledged discontinuity record, when that is the problem. */ resets?: string[] };
+
+/** One file of the chain: its path (empty for text given directly) and content. */
+export type LogFile = { name: string; text: string };
 
 /**
  * Walks the chain from the first line and reports the first record that does not fit; with the
@@ -189,29 +256,72 @@ export type VerifyResult = { ok: true; records: number } | { ok: false; records:
  * The ledger may lag the log after a power loss, never lead it, so the tail only has to be present.
  */
 export function verifyAuditText(text: string, auditTail?: string): VerifyResult {
-  const result = verifyChain(text);
-  if (!result.ok || auditTail === undefined || text.includes(`"hash":"${auditTail}"}`)) return result;
-  return { ok: false, records: result.records, line: result.records + 1, problem: "is missing: the ledger saw a later record, so records were cut off the end" };
+  return verifyAuditFiles([{ name: "", text }], auditTail);
 }
 
-function verifyChain(text: string): VerifyResult {
-  const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  let prev = GENESIS;
-  for (const [index, line] of lines.entries()) {
-    const at = { records: index, line: index + 1 };
-    const match = HASH_SUFFIX.exec(line);
-    if (!match) return { ok: false, ...at, problem: "is not a complete chained record (torn write or edited by hand)" };
-    const body = line.slice(0, match.index);
-    if (sha256(body) !== match[1]) return { ok: false, ...at, problem: "does not match its own hash (edited after it was written)" };
-    let record: { prev?: unknown };
-    try {
-      record = JSON.parse(line) as { prev?: unknown };
-    } catch {
-      return { ok: false, ...at, problem: "is not valid JSON" };
-    }
-    if (record.prev !== prev) return { ok: false, ...at, problem: "does not follow the record before it (a record was removed, inserted or reordered)" };
-    prev = match[1]!;
+/** The rotated files and the log itself, as one chain; a log that is missing is checked against the ledger. */
+export function verifyAuditLog(auditFile: string, auditTail: string | undefined, io: { readFile: (path: string) => string; readDir: (dir: string) => string[] }): VerifyResult {
+  const files: LogFile[] = rotatedFiles(auditFile, io.readDir).map((name) => ({ name, text: io.readFile(name) }));
+  try {
+    files.push({ name: auditFile, text: io.readFile(auditFile) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  return { ok: true, records: lines.length };
+  return verifyAuditFiles(files, auditTail);
+}
+
+type OpenReset = { records: number; line: number; file?: string; log: unknown; expected: unknown; found: unknown };
+
+export function verifyAuditFiles(files: readonly LogFile[], auditTail?: string): VerifyResult {
+  let prev = GENESIS;
+  let records = 0;
+  let acknowledged = 0;
+  let startsAfter: string | undefined;
+  const hashes = new Set<string>();
+  const resets = new Map<string, OpenReset>();
+  let lastLine = 0;
+  for (const [k, { name, text }] of files.entries()) {
+    const lines = text.split("\n");
+    if (lines.at(-1) === "") lines.pop();
+    lastLine = lines.length;
+    for (const [index, line] of lines.entries()) {
+      const at = { records, line: index + 1, ...(name ? { file: name } : {}) };
+      const match = HASH_SUFFIX.exec(line);
+      if (!match) return { ok: false, ...at, problem: "is not a complete chained record (torn write or edited by hand)" };
+      const hash = match[1]!;
+      if (sha256(line.slice(0, match.index)) !== hash) return { ok: false, ...at, problem: "does not match its own hash (edited after it was written)" };
+      let record: { prev?: unknown; event?: unknown; expected?: unknown; previous?: unknown; acknowledges?: unknown; log?: unknown; found?: unknown };
+      try {
+        record = JSON.parse(line) as typeof record;
+      } catch {
+        return { ok: false, ...at, problem: "is not valid JSON" };
+      }
+      if (record.prev !== prev) {
+        // A reset names the hash it should have followed; the oldest file left may open with a rotation.
+        const reset = record.event === "discontinuity" && record.prev === record.expected;
+        const rotatedAway = k === 0 && index === 0 && record.event === "rotate";
+        if (!reset && !rotatedAway) {
+          const follow = k > 0 && index === 0 ? `the last record of ${basename(files[k - 1]!.name)} (a rotated file was removed, replaced or edited)` : "the record before it (a record was removed, inserted or reordered)";
+          return { ok: false, ...at, problem: `does not follow ${follow}` };
+        }
+        if (reset) resets.set(hash, { ...at, log: record.log, expected: record.expected, found: record.found });
+        else startsAfter = String(record.previous);
+      }
+      if (record.event === "ack" && Array.isArray(record.acknowledges)) for (const h of record.acknowledges) if (resets.delete(String(h))) acknowledged++;
+      hashes.add(hash);
+      prev = hash;
+      records++;
+    }
+  }
+  if (auditTail !== undefined && !hashes.has(auditTail)) {
+    const problem = records === 0 ? "is missing: the ledger saw records, but there is no audit log" : "is missing: the ledger saw a later record, so records were cut off the end";
+    return { ok: false, records, line: lastLine + 1, ...(files.at(-1)?.name ? { file: files.at(-1)!.name } : {}), problem };
+  }
+  const [reset] = resets.values();
+  if (reset !== undefined) {
+    const found = typeof reset.found === "string" ? ` and found ${String(reset.found).slice(0, 12)}…` : "";
+    const problem = `records a discontinuity: the log was ${String(reset.log)} where the ledger expected it to continue from ${String(reset.expected).slice(0, 12)}…${found}; the records before it were moved, replaced or deleted`;
+    return { ok: false, records: reset.records, line: reset.line, ...(reset.file ? { file: reset.file } : {}), problem, resets: [...resets.keys()] };
+  }
+  return { ok: true, records, ...(files.length > 1 ? { files: files.length } : {}), ...(acknowledged > 0 ? { acknowledged } : {}), ...(startsAfter ? { startsAfter } : {}) };
 }

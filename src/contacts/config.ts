@@ -1,9 +1,10 @@
 // The vetted address book: where it lives, what it may contain, and refusing anything doubtful.
-import { readFileSync, statSync, type Stats } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import JSON5 from "json5";
 import { z } from "zod";
 import { isValidAlias } from "./alias.js";
+import { configPermissionProblem, type ReadSystemFile } from "./config-permissions.js";
 import { defaultAuditFile, expandHome } from "./config-path.js";
 import { lineOf, scanJson5Keys, type KeyScan } from "./json5-keys.js";
 import { CHANNELS, isChannel, validateTarget, type Channel } from "./targets.js";
@@ -19,7 +20,7 @@ export type Config = {
   path: string;
   openclaw: { transport: TransportName; bin?: string[]; timeoutMs: number; gateway: { url?: string; token?: string } };
   contacts: ReadonlyMap<string, Contact>;
-  audit: { file: string; includeText: boolean };
+  audit: { file: string; includeText: boolean; rotateBytes: number };
   guard: { allowOpenclawCommands?: string[] };
   /** Limits that span all contacts; per-contact ones live on each Contact. */
   globalRateLimit: Window;
@@ -33,6 +34,9 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/** 10 MiB: roughly 20,000 records per file. */
+export const DEFAULT_ROTATE_BYTES = 10 * 1024 * 1024;
 
 const contactSchema = z.strictObject({
   channel: z.string(),
@@ -57,7 +61,14 @@ const fileSchema = z.strictObject({
     })
     .prefault({}),
   contacts: z.record(z.string(), contactSchema).default({}),
-  audit: z.strictObject({ file: z.string().min(1).optional(), includeText: z.boolean().default(false) }).prefault({}),
+  audit: z
+    .strictObject({
+      file: z.string().min(1).optional(),
+      includeText: z.boolean().default(false),
+      // 0 never rotates; below 64 KiB rotation would outpace any reader.
+      rotateBytes: z.union([z.literal(0), z.number().int().min(65_536)]).default(DEFAULT_ROTATE_BYTES),
+    })
+    .prefault({}),
   guard: z.strictObject({ allowOpenclawCommands: z.array(z.string().min(1)).optional() }).prefault({}),
   policy: policySchema,
 });
@@ -65,8 +76,9 @@ const fileSchema = z.strictObject({
 type Problem = { path: (string | number)[]; message: string; fix: string; line?: number };
 
 /** Reads, checks permissions, parses and validates. Throws ConfigError with file:line and a fix. */
-export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Config {
-  checkNotWritableByOthers(path);
+export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env, readSystemFile: ReadSystemFile = (file) => readFileSync(file, "utf8")): Config {
+  const permissions = configPermissionProblem(path, readSystemFile);
+  if (permissions !== undefined) throw new ConfigError(permissions);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -139,7 +151,7 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
       gateway: { url: file.openclaw.gateway.url, token: file.openclaw.gateway.token },
     },
     contacts,
-    audit: { file: auditFile, includeText: file.audit.includeText },
+    audit: { file: auditFile, includeText: file.audit.includeText, rotateBytes: file.audit.rotateBytes },
     guard: { allowOpenclawCommands: file.guard.allowOpenclawCommands },
     globalRateLimit: file.policy.rateLimit.global ?? DEFAULTS.global,
   };
@@ -185,25 +197,4 @@ function describeIssue(issue: z.core.$ZodIssue): Problem[] {
 function formatProblems(path: string, scan: KeyScan, problems: Problem[]): ConfigError {
   const lines = problems.map((p) => `${path}:${p.line ?? lineOf(scan, p.path) ?? 1}: ${p.message}. ${p.fix}`);
   return new ConfigError(lines.join("\n"));
-}
-
-function checkNotWritableByOthers(path: string): void {
-  for (const [what, target] of [["config file", path], ["config directory", dirname(path)]] as const) {
-    let stats: Stats;
-    try {
-      stats = statSync(target);
-    } catch {
-      continue; // a missing file is reported by the read that follows
-    }
-    const uid = process.getuid?.();
-    // A sticky directory (like /tmp) lets others add files but not replace ours.
-    const writableByOthers = (stats.mode & 0o022) !== 0 && !(what === "config directory" && (stats.mode & 0o1000) !== 0);
-    if (writableByOthers) {
-      const mode = (stats.mode & 0o777).toString(8).padStart(3, "0");
-      throw new ConfigError(`${target}: the ${what} is writable by other users (mode ${mode}), so anyone could add a recipient. Fix: chmod go-w ${JSON.stringify(target)}`);
-    }
-    if (uid !== undefined && stats.uid !== uid && stats.uid !== 0) {
-      throw new ConfigError(`${target}: the ${what} belongs to another user (uid ${stats.uid}). Fix: chown it to yourself, or keep the config in a directory you own.`);
-    }
-  }
 }

@@ -1,9 +1,10 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { pino } from "pino";
+import { redactText } from "../audit/redact.js";
 import { parseCommandArgs } from "../cli-args.js";
 import { loadConfig, resolveConfigPath } from "../contacts/config.js";
 import { createSendDeps } from "../send/deps.js";
 import { unsupportedPlatform } from "../setup/platform.js";
+import { BoundedStdioServerTransport } from "./bounded-stdio.js";
 import { createServer } from "./server.js";
 import { watchToolList } from "./watch-tools.js";
 
@@ -31,7 +32,12 @@ export async function run(args: string[], platform: NodeJS.Platform = process.pl
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => resolve();
   });
-  await server.connect(new StdioServerTransport());
+  // One oversized or garbled line costs that call, never the connection.
+  const stdio = new BoundedStdioServerTransport(process.stdin, process.stdout, {
+    // The id is caller input: masked like everything else that reaches a log.
+    onDiscarded: ({ bytes, id, request, reason }) => log.warn({ bytes, id: id === undefined ? undefined : redactText(String(id)), request, reason }, "discarded an incoming line; the server goes on"),
+  });
+  await server.connect(stdio);
   const stopWatching = watchToolList(deps.config, () => void server.sendToolListChanged().catch(() => {}));
   // A client that closes stdin right after a call still gets its answer and its audit record.
   process.stdin.on("end", () => void server.drain().then(() => server.close()));

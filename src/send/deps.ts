@@ -1,7 +1,7 @@
 // Wires the pipeline to the real file system, transports and audit store for the CLI entry points.
 import { dirname } from "node:path";
 import { createStore, type Store } from "../audit/store.js";
-import { defaultAuditFile, loadConfig, type Config } from "../contacts/config.js";
+import { DEFAULT_ROTATE_BYTES, defaultAuditFile, loadConfig, type Config } from "../contacts/config.js";
 import { createConfigSource } from "../contacts/config-source.js";
 import { createTransport } from "../gateway/create-transport.js";
 import type { Transport } from "../gateway/transport.js";
@@ -14,6 +14,7 @@ export function createSendDeps(configPath: string, env: NodeJS.ProcessEnv = proc
   const config = createConfigSource(configPath, (path) => loadConfig(path, env));
   // From the config the current send works with, so a transaction needs no second read of the file.
   let retention = MAX_RETENTION_SECONDS;
+  let rotateBytes = DEFAULT_ROTATE_BYTES;
   return {
     config,
     transportFor(current: Config) {
@@ -27,10 +28,11 @@ export function createSendDeps(configPath: string, env: NodeJS.ProcessEnv = proc
     },
     storeFor(current: Config | undefined) {
       retention = current ? retainSecondsOf(current) : MAX_RETENTION_SECONDS;
+      rotateBytes = current?.audit.rotateBytes ?? DEFAULT_ROTATE_BYTES;
       const file = current?.audit.file ?? defaultAuditFile(env);
       let store = stores.get(file);
       if (!store) {
-        store = createStore(file, { retainSeconds: () => retention, onLockCompromised: (error) => warn(`openclaw-guard: audit lock in ${dirname(file)} was compromised: ${error.message}`) });
+        store = createStore(file, { retainSeconds: () => retention, rotateBytes: () => rotateBytes, onLockCompromised: (error) => warn(`openclaw-guard: audit lock in ${dirname(file)} was compromised: ${error.message}`) });
         stores.set(file, store);
       }
       return store;

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { CountryCode } from "libphonenumber-js";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
-import { maskDigitRuns, maskTarget, redactInput } from "../audit/redact.js";
+import { maskTarget, redactInput, redactText } from "../audit/redact.js";
 import { sha256, type AuditRecord, type Store } from "../audit/store.js";
 import type { Config, Contact } from "../contacts/config.js";
 import type { ConfigSource } from "../contacts/config-source.js";
@@ -106,9 +106,10 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
     // The prompt can stay open for minutes: an address book edited meanwhile wins over the answer.
     const changed = answer.answer === "accept" ? contactChangedSince(deps.config.current(), contact) : undefined;
     if (answer.answer !== "accept" || changed) {
-      const reason = changed
+      // The client's cancel detail is caller input.
+      const reason = redactText(changed
         ? `The address book changed while the human was asked (${changed}). Nothing was sent; send again if it is still wanted.`
-        : `${reservation.confirmWhy} ${notConfirmed(answer)} Nothing was sent. To proceed, the human can send it themselves or change the policy in the openclaw-guard config.`;
+        : `${reservation.confirmWhy} ${notConfirmed(answer)} Nothing was sent. To proceed, the human can send it themselves or change the policy in the openclaw-guard config.`);
       await settle(deps, store, id, contact, { status: "refused", to: contact.alias, channel: contact.channel, reason }, true);
       return { status: "refused", to: contact.alias, channel: contact.channel, reason };
     }
@@ -154,6 +155,7 @@ function notConfirmed(answer: ConfirmationAnswer): string {
   }
 }
 
+/** `result.reason` is already redacted: a transport's by scrub, ours where it is built. */
 async function settle(deps: SendDeps, store: Store, id: string, contact: Contact, result: SendResult, release: boolean): Promise<void> {
   const record: AuditRecord = { event: "outcome", id, to: contact.alias, status: result.status, messageId: result.messageId, reason: result.reason, dryRun: result.dryRun };
   // A dry run counts against the limits it simulates, but is not a first message to anyone.
@@ -174,8 +176,9 @@ async function deliverSafely(transport: Transport, contact: Contact, text: strin
   }
 }
 
+/** Reasons can quote caller input (an alias, a config or transport error): masked like it. */
 function refusalRecord(who: Record<string, unknown>, code: string, reason: string): AuditRecord {
-  return { event: "attempt", ...who, decision: "refuse", code, reason, status: "refused" };
+  return { event: "attempt", ...who, decision: "refuse", code, reason: redactText(reason), status: "refused" };
 }
 
 async function refuse(deps: SendDeps, store: Store, who: Record<string, unknown> & { to: string }, code: string, reason: string, contact?: Contact): Promise<SendResult> {
@@ -206,7 +209,8 @@ function regionsOf(config: Config): CountryCode[] {
 
 /** Gateway and CLI error texts may quote the target; nothing downstream may see it. */
 function scrub(reason: string, contact: Contact): string {
-  return maskDigitRuns(reason.split(contact.target).join(maskTarget(contact.target)));
+  // The pieces between, not the masked target: its bullets would join its two ends into one run.
+  return reason.split(contact.target).map(redactText).join(maskTarget(contact.target));
 }
 
 function errorText(error: unknown): string {

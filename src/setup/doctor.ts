@@ -17,7 +17,7 @@ import { checkOpenclawConfig, checkOpenclawVersion, checkOutboundAllowlist, chec
 import { checkCli, checkGateway, classifyGatewayError, cliProblem, describeArgv, type CliFacts, type GatewayFacts } from "./checks/transport-checks.js";
 import { makeReport, scrubChecks, type Check, type DoctorReport } from "./doctor-report.js";
 import type { DoctorIO } from "./doctor-io.js";
-import { readAuditTail } from "../audit/store.js";
+import { readAuditTail, verifyAuditLog } from "../audit/store.js";
 
 export type DoctorOptions = { configFlag?: string; versionTimeoutMs?: number; shellTimeoutMs?: number; gatewayTimeoutMs?: number; hookTimeoutMs?: number };
 
@@ -165,11 +165,10 @@ function gatherAudit(io: DoctorIO, config: Config | undefined): AuditFacts {
     const dirStat = io.stat(dir);
     if (dirStat) facts.dirStat = dirStat;
     const fileStat = io.stat(file);
-    if (fileStat) {
-      facts.fileStat = fileStat;
-      facts.text = io.readFile(file);
-      facts.auditTail = readAuditTail(file, (p) => io.readFile(p));
-    }
+    if (fileStat) facts.fileStat = fileStat;
+    // A missing log is fine only when the ledger never saw one either.
+    const tail = readAuditTail(file, (p) => io.readFile(p));
+    if (fileStat || tail !== undefined) facts.chain = verifyAuditLog(file, tail, io);
   } catch (error) {
     facts.readError = (error as NodeJS.ErrnoException).code ?? String(error);
   }

@@ -4,12 +4,13 @@
 // every file is planned first (a malformed one refuses everything, naming file and line), then
 // each changed file is backed up and replaced atomically, the guard's files before the server
 // registration. Re-running changes nothing.
-import { existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { resolveConfigPath } from "../contacts/config-path.js";
+import { configPermissionProblem, type ReadSystemFile } from "../contacts/config-permissions.js";
 import { claudeVersionWarning } from "./clients/claude-code.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
@@ -36,6 +37,9 @@ export interface InitDeps {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly now: () => Date;
+  /** The text of examples/config.json5, the start of a missing address book. */
+  readonly exampleConfig: () => string;
+  readonly readSystemFile: ReadSystemFile;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -93,14 +97,17 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   if (values.remove) return remove(client, plan, dryRun, scope, deps, display);
   deps.out(`openclaw-guard init ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n`);
   const warnings: string[] = [];
-  if (!existsSync(context.config)) warnings.push(`${context.config} does not exist yet: the server refuses to start without it. Start from examples/config.json5 (chmod 600).`);
+  const addressBook = addressBookPlan(context.config, deps);
+  const files = addressBook === undefined ? plan.files : [addressBook, ...plan.files];
+  const permissions = addressBook === undefined ? configPermissionProblem(context.config, deps.readSystemFile) : undefined;
+  if (permissions !== undefined) warnings.push(`the server refuses to start with this config: ${permissions}`);
   if (client.name === "claude-code") {
     const warning = claudeVersionWarning(await deps.claudeVersion());
     if (warning) warnings.push(warning);
   }
-  const backups = apply(client, dryRun ? [] : plan.files, deps, display);
+  const backups = apply(client, dryRun ? [] : files, deps, display);
   if (backups === undefined) return 1;
-  for (const file of plan.files) {
+  for (const file of files) {
     const state = !changed(file) ? "unchanged" : file.before === undefined ? "new file" : dryRun ? "would change" : "changed";
     const backup = backups.get(file);
     deps.out(`\n${display(file.path)} (${state}${backup ? `, backup: ${display(backup)}` : ""})\n${file.summary.map((line) => `  ${line}`).join("\n")}\n`);
@@ -147,6 +154,15 @@ function remove(client: ClientSetup, plan: ClientPlan, dryRun: boolean, scope: s
   return 0;
 }
 
+/** A missing address book starts as the example, 0600 in a directory created 0700, so `serve` accepts it under any umask. */
+function addressBookPlan(config: string, deps: Pick<InitDeps, "read" | "exampleConfig">): FilePlan | undefined {
+  if (deps.read(config) !== undefined) return undefined;
+  const summary = ["+ address book from examples/config.json5 (transport dry-run: it delivers nothing until you edit its contacts and transport)"];
+  const after = deps.exampleConfig();
+  // The book holds the human's contacts: `init --remove` never takes it away.
+  return { path: config, before: undefined, after, summary, newFileMode: 0o600, removal: { after, deleteFile: false, summary: [] } };
+}
+
 /** `init --print`: each file as it would be written into an empty home (also examples/clients/). */
 export function renderSnippets(client: ClientSetup, context: InitContext): string {
   const plan = client.plan(context, () => undefined);
@@ -180,5 +196,7 @@ function defaultDeps(): InitDeps {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     now: () => new Date(),
+    exampleConfig: () => readFileSync(new URL("../../examples/config.json5", import.meta.url), "utf8"),
+    readSystemFile: (file) => readFileSync(file, "utf8"),
   };
 }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, parseConfig, resolveConfigPath } from "../../src/contacts/config.js";
@@ -155,10 +155,29 @@ describe("loadConfig file checks", () => {
     const path = writeConfig(dir, BOOK);
     chmodSync(path, 0o666);
     expect(() => loadConfig(path)).toThrow(/writable by other users \(mode 666\).*chmod go-w/);
-    chmodSync(path, 0o620);
-    expect(() => loadConfig(path)).toThrow(/writable by other users/);
     chmodSync(path, 0o644);
     expect(loadConfig(path).contacts.size).toBe(2);
+  });
+
+  it("accepts group-write only when the group is the owner's private group (umask 002)", () => {
+    const dir = privateDir();
+    const path = writeConfig(dir, BOOK);
+    chmodSync(path, 0o664);
+    chmodSync(dir, 0o775);
+    const { uid, gid } = statSync(path);
+    const accounts = (members: string) => (file: string) =>
+      file === "/etc/passwd" ? `me:x:${uid}:${gid}::/home/me:/bin/sh\n` : `me:x:${gid}:${members}\n`;
+    expect(loadConfig(path, {}, accounts("")).contacts.size).toBe(2);
+    const error = (() => {
+      try {
+        loadConfig(path, {}, accounts("me,mallory"));
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(error).toMatch(/config file is writable by other users \(its group is not the owner's private group\) \(mode 664\)/);
+    // One command fixes both the file and its directory.
+    expect(error).toContain(`Fix: chmod go-w ${JSON.stringify(path)} ${JSON.stringify(dir)}`);
   });
 
   it("refuses a config whose directory other users can write", () => {

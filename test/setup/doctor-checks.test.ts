@@ -1,5 +1,6 @@
 // The pure parts of doctor: each check from crafted facts, the report format, and the scrubber.
 import { describe, expect, it } from "vitest";
+import { verifyAuditText } from "../../src/audit/store.js";
 import { checkAuditChain, checkStateDir } from "../../src/setup/checks/config-checks.js";
 import { checkExposure } from "../../src/setup/checks/exposure-checks.js";
 import { checkCanary, checkShimOrder, matcherCovers, type GuardHook } from "../../src/setup/checks/guard-checks.js";
@@ -58,7 +59,7 @@ describe("config layer", () => {
   it("audit chain: missing is fine, unreadable and torn fail", () => {
     expect(checkAuditChain({ file: "/a", dir: "/" })).toMatchObject({ status: "ok" });
     expect(checkAuditChain({ file: "/a", dir: "/", readError: "EACCES" })).toMatchObject({ status: "fail" });
-    expect(checkAuditChain({ file: "/a", dir: "/", text: '{"event":"attempt"\n' })).toMatchObject({ status: "fail", summary: expect.stringContaining("line 1") });
+    expect(checkAuditChain({ file: "/a", dir: "/", chain: verifyAuditText('{"event":"attempt"\n') })).toMatchObject({ status: "fail", summary: expect.stringContaining("line 1") });
   });
 });
 

@@ -1,11 +1,11 @@
 // doctor end to end in-process: a fixture HOME per test with crafted openclaw-guard and OpenClaw
 // configs, Claude Code settings, shims and shells; the gateway and (where it matters) the file reader
 // are injected. Process-level runs of the built CLI are in doctor-command.test.ts.
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createStore } from "../../src/audit/store.js";
+import { createStore, verifyAuditLog } from "../../src/audit/store.js";
 import type { Connect } from "../../src/gateway/gateway-transport.js";
 import { DEFAULT_ALLOW_LIST } from "../../src/guard/openclaw-policy.js";
 import { installShims } from "../../src/guard/shim.js";
@@ -201,6 +201,30 @@ describe("doctor: the openclaw-guard config and its state", () => {
     writeFileSync(file, readFileSync(file, "utf8").replace('"sent"', '"failed"'));
     report = await runDoctor(f.io);
     expect(get(report, "config.audit-chain")).toMatchObject({ status: "fail", summary: expect.stringContaining("broken at line 2") });
+  });
+
+  it("fails on a moved-away log, telling the human how to acknowledge it; passes once acknowledged", async () => {
+    const f = fixture();
+    const file = join(f.home, ".local/state/openclaw-guard/audit.jsonl");
+    const store = createStore(file);
+    await store.record({ event: "attempt", to: "alice" }, { event: "outcome", status: "sent" });
+    renameSync(file, `${file}.moved`);
+    let report = await runDoctor(f.io);
+    expect(get(report, "config.audit-chain")).toMatchObject({ status: "fail", summary: expect.stringContaining("there is no audit log") });
+
+    await store.record({ event: "attempt", to: "alice" });
+    report = await runDoctor(f.io);
+    expect(get(report, "config.audit-chain")).toMatchObject({
+      status: "fail",
+      summary: expect.stringContaining("records a discontinuity: the log was missing"),
+      fix: expect.stringContaining(`openclaw-guard audit ack --file ${JSON.stringify(file)}`),
+    });
+    expect(report.ok).toBe(false);
+
+    const open = verifyAuditLog(file, undefined, { readFile: (p) => readFileSync(p, "utf8"), readDir: readdirSync });
+    await store.record({ event: "ack", acknowledges: open.ok ? [] : open.resets });
+    report = await runDoctor(f.io);
+    expect(get(report, "config.audit-chain")).toMatchObject({ status: "ok", summary: expect.stringContaining("1 acknowledged reset") });
   });
 
   it("fails on a state directory others can write, warns on one they can read", async () => {

@@ -1,11 +1,12 @@
 // `openclaw-guard init <client>` against fixture homes (a fresh temp HOME per test), through the
 // real command entry point and the real file I/O: fresh files, files with other settings, re-runs,
 // malformed files, dry runs and --print.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import JSON5 from "json5";
 import { describe, expect, it } from "vitest";
-import { privateDir } from "../helpers.js";
+import { privateDir, REPO_ROOT } from "../helpers.js";
+import { loadConfig } from "../../src/contacts/config.js";
 import { runInit, type InitDeps } from "../../src/setup/init-command.js";
 import { applyPlans, readText } from "../../src/setup/init-files.js";
 
@@ -37,6 +38,8 @@ async function init(home: string, cwd: string, args: string[], claudeVersion: st
     out: (t) => void (stdout += t),
     err: (t) => void (stderr += t),
     now: () => new Date("2026-11-22T10:00:00.000Z"),
+    exampleConfig: () => readFileSync(path.join(REPO_ROOT, "examples", "config.json5"), "utf8"),
+    readSystemFile: (file) => readFileSync(file, "utf8"),
     ...overrides,
   };
   const code = await runInit(args, deps);
@@ -424,12 +427,33 @@ describe("init: scopes, comments and warnings", () => {
     else expect(result.stderr).toBe("");
   });
 
-  it("warns when the config file does not exist yet", async () => {
+  it("starts a missing address book from the example, private whatever the umask, and serve accepts it", async () => {
     const { home, cwd } = fixture();
-    const result = await init(home, cwd, ["cursor", "--config", path.join(home, "missing.json5")]);
+    const config = path.join(home, "new", "dir", "config.json5");
+    const umask = process.umask(0o002);
+    try {
+      const result = await init(home, cwd, ["cursor", "--config", config]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/new\/dir\/config\.json5 \(new file\)\n {2}\+ address book from examples\/config\.json5/);
+    } finally {
+      process.umask(umask);
+    }
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(config)).mode & 0o777).toBe(0o700);
+    expect(loadConfig(config, { HOME: home }).openclaw.transport).toBe("dry-run");
+    expect(read(path.join(home, ".cursor/mcp.json"))).toContain(config);
+    const again = await init(home, cwd, ["cursor", "--config", config]);
+    expect(again.stdout).not.toContain("address book");
+  });
+
+  it("warns, with the one fixing command, when the existing config is writable by a shared group", async () => {
+    const { home, cwd, config } = fixture();
+    chmodSync(config, 0o664);
+    const sharedGroup = (file: string) => (file === "/etc/passwd" ? `me:x:${process.getuid!()}:${statSync(config).gid}::/h:/bin/sh\nyou:x:4242:${statSync(config).gid}::/h:/bin/sh\n` : `me:x:${statSync(config).gid}:\n`);
+    const result = await init(home, cwd, ["cursor"], undefined, { readSystemFile: sharedGroup });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/missing\.json5 does not exist yet/);
-    expect(read(path.join(home, ".cursor/mcp.json"))).toContain(path.join(home, "missing.json5"));
+    expect(result.stderr).toContain(`warning: the server refuses to start with this config: ${config}: the config file is writable by other users`);
+    expect(result.stderr).toContain(`Fix: chmod go-w ${JSON.stringify(config)}`);
   });
 
   it("rejects unknown clients and scopes as usage errors", async () => {

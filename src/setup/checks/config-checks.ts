@@ -1,5 +1,5 @@
 // Layer "config": the address book, the state directory and the audit chain.
-import { verifyAuditText } from "../../audit/store.js";
+import type { VerifyResult } from "../../audit/store.js";
 import type { Config } from "../../contacts/config.js";
 import { check, plural, type Check } from "../doctor-report.js";
 
@@ -12,10 +12,8 @@ export type AuditFacts = {
   dir: string;
   dirStat?: FileStat;
   fileStat?: FileStat;
-  /** The audit log's text when it exists and could be read. */
-  text?: string;
-  /** The ledger's hash of the last record appended, when the ledger could be read. */
-  auditTail?: string;
+  /** The chain across the rotated files and the log, checked against the ledger's tail; undefined when neither log nor ledger exists. */
+  chain?: VerifyResult;
   /** errno code (or message) when it exists but could not be read. */
   readError?: string;
   /** The uid doctor runs as (the agent's user, normally). */
@@ -70,14 +68,18 @@ export function checkStateDir(facts: AuditFacts): Check {
 export function checkAuditChain(facts: AuditFacts): Check {
   const id = "config.audit-chain";
   if (facts.readError !== undefined) return check(id, "config", "fail", `cannot read the audit log ${facts.file} (${facts.readError}).`, `make it readable by this user; every send needs to append to it.`);
-  if (facts.text === undefined) return check(id, "config", "ok", `no audit log yet at ${facts.file}; it starts with the first send.`);
-  const result = verifyAuditText(facts.text, facts.auditTail);
-  if (result.ok) return check(id, "config", "ok", `audit log ${facts.file}: hash chain intact, ${plural(result.records, "record")}.`);
-  return check(
-    id,
-    "config",
-    "fail",
-    `audit log ${facts.file} is broken at line ${result.line}: it ${result.problem}; ${plural(result.records, "record")} before it verify.`,
-    `keep a copy for inspection (openclaw-guard audit verify --file ${JSON.stringify(facts.file)}), then move the file aside; the next send starts a new chain.`,
-  );
+  const result = facts.chain;
+  if (result === undefined) return check(id, "config", "ok", `no audit log yet at ${facts.file}; it starts with the first send.`);
+  if (result.ok) {
+    const files = result.files ? ` across ${result.files} files` : "";
+    const acks = result.acknowledged ? `, ${plural(result.acknowledged, "acknowledged reset")}` : "";
+    const start = result.startsAfter ? `; it continues ${result.startsAfter}, which was removed` : "";
+    return check(id, "config", "ok", `audit log ${facts.file}: hash chain intact, ${plural(result.records, "record")}${files}${acks}${start}.`);
+  }
+  const where = result.file !== undefined && result.file !== facts.file ? `${result.file} (rotated from ${facts.file})` : facts.file;
+  const summary = `audit log ${where} is broken at line ${result.line}: it ${result.problem}; ${plural(result.records, "record")} before it verify.`;
+  if (result.resets !== undefined) {
+    return check(id, "config", "fail", summary, `if you moved, reset or deleted the log yourself, acknowledge it in a terminal: openclaw-guard audit ack --file ${JSON.stringify(facts.file)}; otherwise something else removed audit records: find out what before trusting the log.`);
+  }
+  return check(id, "config", "fail", summary, `keep a copy for inspection (openclaw-guard audit verify --file ${JSON.stringify(facts.file)}), then move the file aside; the next send records the reset, which \`openclaw-guard audit ack\` acknowledges.`);
 }
