@@ -1,9 +1,10 @@
 // The chain never restarts silently (issue 13.7), survives size rotation, and a human can acknowledge
 // a deliberate reset. Real files, the real store, the real `audit` command.
 import { execFile } from "node:child_process";
-import { copyFileSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { run as audit, type AckDeps } from "../../src/audit/audit-command.js";
 import { createStore, GENESIS, ledgerPathFor, readAuditTail, rotatedFiles, verifyAuditLog } from "../../src/audit/store.js";
@@ -164,4 +165,42 @@ describe("audit ack: a human acknowledges a deliberate reset", () => {
     const { file } = await logWith(1);
     expect(await cli(["ack", "--file", file])).toMatchObject({ code: 1, stdout: expect.stringMatching(/must be run by a human at a terminal/) });
   });
+});
+
+describe("whatever a local script does to the log between sends", () => {
+  type Op = { kind: "append"; n: number } | { kind: "move" } | { kind: "empty" } | { kind: "truncate"; keep: number };
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant("append" as const), n: fc.integer({ min: 1, max: 4 }) }),
+    fc.record({ kind: fc.constant("move" as const) }),
+    fc.record({ kind: fc.constant("empty" as const) }),
+    fc.record({ kind: fc.constant("truncate" as const), keep: fc.nat({ max: 6 }) }),
+  );
+
+  it("removing any record the ledger saw fails verify after the next send; otherwise it passes; an ack settles it", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops: Op[]) => {
+        const { dir, file, store } = await logWith(1, { rotateBytes: () => 1200 });
+        let removed = false;
+        let moves = 0;
+        const lineCount = () => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).length : 0);
+        for (const step of ops) {
+          if (step.kind === "append") for (let i = 0; i < step.n; i++) await store.record({ event: "attempt", padding: "x".repeat(100) });
+          else if (lineCount() > 0 && step.kind === "move") (renameSync(file, join(dir, `moved-${moves++}.jsonl`)), (removed = true));
+          else if (lineCount() > 0 && step.kind === "empty") (writeFileSync(file, ""), (removed = true));
+          else if (step.kind === "truncate" && step.keep < lineCount()) {
+            writeFileSync(file, readFileSync(file, "utf8").split("\n").slice(0, step.keep).map((l) => `${l}\n`).join(""));
+            removed = true;
+          }
+        }
+        await store.record({ event: "attempt", last: true });
+        const result = verify(file);
+        expect(result.ok).toBe(!removed);
+        if (!removed) return;
+        expect(result).toMatchObject({ resets: expect.any(Array) });
+        expect(await audit(["ack", "--file", file], human("ack"))).toBe(0);
+        expect(verify(file).ok).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });
