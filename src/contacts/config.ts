@@ -187,8 +187,9 @@ function formatProblems(path: string, scan: KeyScan, problems: Problem[]): Confi
   return new ConfigError(lines.join("\n"));
 }
 
-function checkNotWritableByOthers(path: string): void {
-  for (const [what, target] of [["config file", path], ["config directory", dirname(path)]] as const) {
+/** `consequence` says what a stranger could do with write access, e.g. "add a recipient". */
+export function checkNotWritableByOthers(path: string, kind = "config", consequence = "add a recipient"): void {
+  for (const [what, target] of [[`${kind} file`, path], [`${kind} directory`, dirname(path)]] as const) {
     let stats: Stats;
     try {
       stats = statSync(target);
@@ -197,13 +198,13 @@ function checkNotWritableByOthers(path: string): void {
     }
     const uid = process.getuid?.();
     // A sticky directory (like /tmp) lets others add files but not replace ours.
-    const writableByOthers = (stats.mode & 0o022) !== 0 && !(what === "config directory" && (stats.mode & 0o1000) !== 0);
+    const writableByOthers = (stats.mode & 0o022) !== 0 && !(what === `${kind} directory` && (stats.mode & 0o1000) !== 0);
     if (writableByOthers) {
       const mode = (stats.mode & 0o777).toString(8).padStart(3, "0");
-      throw new ConfigError(`${target}: the ${what} is writable by other users (mode ${mode}), so anyone could add a recipient. Fix: chmod go-w ${JSON.stringify(target)}`);
+      throw new ConfigError(`${target}: the ${what} is writable by other users (mode ${mode}), so anyone could ${consequence}. Fix: chmod go-w ${JSON.stringify(target)}`);
     }
     if (uid !== undefined && stats.uid !== uid && stats.uid !== 0) {
-      throw new ConfigError(`${target}: the ${what} belongs to another user (uid ${stats.uid}). Fix: chown it to yourself, or keep the config in a directory you own.`);
+      throw new ConfigError(`${target}: the ${what} belongs to another user (uid ${stats.uid}). Fix: chown it to yourself, or keep the ${kind} in a directory you own.`);
     }
   }
 }
