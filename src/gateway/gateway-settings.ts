@@ -1,6 +1,7 @@
 // Where the gateway is and how to authenticate, resolved in the order the openclaw CLI uses:
 // our config, then OPENCLAW_GATEWAY_* variables, then gateway.* in OpenClaw's own config.
 import { pick, readOpenclawConfig, substituteEnv } from "./openclaw-config.js";
+import { isLoopbackUrl } from "./loopback.js";
 
 export const DEFAULT_GATEWAY_PORT = 18789;
 
@@ -22,7 +23,7 @@ export function resolveGatewaySettings(ours: { url?: string; token?: string }, e
     (port && { value: `ws://127.0.0.1:${port}`, from: env.OPENCLAW_GATEWAY_PORT ? "OPENCLAW_GATEWAY_PORT" : `${file.path} gateway.port` }) || { value: `ws://127.0.0.1:${DEFAULT_GATEWAY_PORT}`, from: "the default port" };
 
   // The local gateway's own credentials go only to it: not to a URL given elsewhere for another host.
-  const elsewhere = Boolean(ours.url || env.OPENCLAW_GATEWAY_URL) && !remote && !isLoopback(url.value);
+  const elsewhere = Boolean(ours.url || env.OPENCLAW_GATEWAY_URL) && !remote && !isLoopbackUrl(url.value);
   const fileToken = elsewhere ? undefined : text(pick(gateway, remote ? "remote" : "auth", "token"));
   const filePassword = elsewhere ? undefined : text(pick(gateway, remote ? "remote" : "auth", "password"));
   // An empty variable counts as unset, as in a shell.
@@ -30,15 +31,6 @@ export function resolveGatewaySettings(ours: { url?: string; token?: string }, e
   const password = token ? undefined : env.OPENCLAW_GATEWAY_PASSWORD || filePassword;
   const auth = ours.token ? "openclaw.gateway.token" : env.OPENCLAW_GATEWAY_TOKEN ? "OPENCLAW_GATEWAY_TOKEN" : fileToken ? `${file.path} gateway.auth.token` : password ? "a gateway password" : "none";
   return { url: url.value, ...(token ? { token } : {}), ...(password ? { password } : {}), source: { url: url.from, auth } };
-}
-
-function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === "localhost" || host === "[::1]" || host === "::1" || /^127\./.test(host);
-  } catch {
-    return false;
-  }
 }
 
 /** The URL as it may be shown: credentials written into it (`user:pass@`) are masked. */

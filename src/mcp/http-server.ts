@@ -6,8 +6,8 @@ import { randomUUID } from "node:crypto";
 import { lstatSync, unlinkSync } from "node:fs";
 import { createServer as createPlainServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import { isIP } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isLoopbackHost } from "../gateway/loopback.js";
 import type { GuardServer } from "./server.js";
 
 export const MCP_PATH = "/mcp";
@@ -39,15 +39,9 @@ export type HttpGuard = {
 
 type Session = { agent: string; server: GuardServer; transport: StreamableHTTPServerTransport; lastSeen: number };
 
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "");
-  if (bare === "localhost" || bare === "::1") return true;
-  return isIP(bare) === 4 && bare.startsWith("127.");
-}
-
 /** Refuses to expose a bearer token in clear text beyond this machine. */
 export function checkListen(listen: Listen, tls: boolean): void {
-  if ("host" in listen && !isLoopback(listen.host) && !tls) {
+  if ("host" in listen && !isLoopbackHost(listen.host) && !tls) {
     throw new Error(`refusing to listen on ${listen.host} without TLS: agent tokens would cross the network in clear text. Give --tls-cert and --tls-key, or listen on 127.0.0.1 or a unix socket.`);
   }
 }

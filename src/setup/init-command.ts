@@ -13,10 +13,12 @@ import { resolveConfigPath } from "../contacts/config-path.js";
 import { claudeVersionWarning } from "./clients/claude-code.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
-import { InitError, tildePath, type ClientPlan, type ClientSetup, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
+import { isLoopbackHost } from "../gateway/loopback.js";
+import { InitError, tildePath, type ClientPlan, type Remote, type ClientSetup, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
-       openclaw-guard init --print <client> [--scope user|project] [--config PATH]
+       openclaw-guard init <client> --remote URL [--dry-run]   (claude-code, codex, gemini; the token from $OPENCLAW_GUARD_TOKEN)
+       openclaw-guard init --print <client> [--scope user|project] [--config PATH] [--remote URL]
 clients: ${CLIENTS.map((c) => c.name).join(", ")}
 `;
 
@@ -45,6 +47,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     scope: { type: "string" },
     "dry-run": { type: "boolean" },
     print: { type: "boolean" },
+    remote: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -56,6 +59,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   if (client === undefined || extra.length > 0) throw new UsageError(`openclaw-guard init: ${name === undefined ? "which client?" : `unknown client "${[name, ...extra].join(" ")}"`}\n${USAGE}`);
   const scope = values.scope ?? "user";
   if (scope !== "user" && scope !== "project") throw new UsageError(`openclaw-guard init: --scope must be user or project\n${USAGE}`);
+  const remote = values.remote === undefined ? undefined : remoteFrom(client.name, scope, values.remote, deps.env, values.print === true);
   const context: InitContext = {
     home: deps.env.HOME || homedir(),
     cwd: deps.cwd,
@@ -65,6 +69,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     config: resolveConfigPath({ flag: values.config, env: deps.env }),
     platform: deps.platform,
     env: deps.env,
+    ...(remote ? { remote } : {}),
   };
   const display = (file: string) => tildePath(file, context.home);
 
@@ -109,6 +114,31 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   printTail(plan, deps);
   for (const warning of warnings) deps.err(`warning: ${warning}\n`);
   return 0;
+}
+
+const REMOTE_CLIENTS = ["claude-code", "codex", "gemini"];
+const TOKEN_SHAPE = /^ocg_[A-Za-z0-9_-]{43}$/;
+
+/** The guard's URL and this agent's token (from the environment, so it is in no shell history or process list). */
+function remoteFrom(client: string, scope: string, url: string, env: NodeJS.ProcessEnv, print: boolean): Remote {
+  const fail = (why: string): never => {
+    throw new UsageError(`openclaw-guard init ${client} --remote: ${why}\n${USAGE}`);
+  };
+  if (!REMOTE_CLIENTS.includes(client)) fail(`supported for ${REMOTE_CLIENTS.join(", ")} (checked against those programs); not for ${client}`);
+  if (scope !== "user") fail("the token would be written into the repository; use --scope user");
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    fail(`${JSON.stringify(url)} is not a URL`);
+  }
+  if (parsed!.protocol !== "https:" && !(parsed!.protocol === "http:" && isLoopbackHost(parsed!.hostname))) fail("use https:// (plain http:// only to 127.0.0.1, ::1 or localhost): the token must not cross a network in clear text");
+  if (parsed!.username || parsed!.password) fail("put no credentials in the URL; the token goes in a header");
+  // Printed snippets go to terminals and logs: never the token itself.
+  if (print) return { url: parsed!.href, token: "<token from openclaw-guard token add>" };
+  const token = env.OPENCLAW_GUARD_TOKEN?.trim() ?? "";
+  if (!TOKEN_SHAPE.test(token)) fail("set OPENCLAW_GUARD_TOKEN to the token `openclaw-guard token add <agent>` printed (ocg_ and 43 characters)");
+  return { url: parsed!.href, token };
 }
 
 /** `init --print`: each file as it would be written into an empty home (also examples/clients/). */

@@ -3,6 +3,7 @@
 // that forbid `openclaw message ...` outright. $CODEX_HOME is honoured (default ~/.codex).
 import path from "node:path";
 import { mergeHookGroups } from "./hook-groups.js";
+import { remoteNotes } from "./remote.js";
 import { HOOK_TIMEOUT_SECONDS } from "./claude-hooks.js";
 import { changeSummary, hookCommand, planJsonFile, planOwnedFile, serveArgs, SERVER_NAME, type ClientSetup, type FilePlan, type InitContext } from "../init-plan.js";
 import { tomlString, upsertTomlTable } from "../init-toml.js";
@@ -39,8 +40,11 @@ export const codex: ClientSetup = {
     const configFile = context.scope === "user" ? path.join(home, "config.toml") : path.join(context.cwd, ".codex", "config.toml");
     const args = serveArgs(context);
     const before = read(configFile);
-    const table = upsertTomlTable(configFile, before, ["mcp_servers", SERVER_NAME], { command: tomlString(context.node), args: `[${args.map(tomlString).join(", ")}]` });
-    const label = `[mcp_servers.${SERVER_NAME}]: ${context.node} ${args.join(" ")}`;
+    // Codex 0.171 (checked): url + http_headers is a streamable HTTP server; command + args a stdio one.
+    const table = context.remote
+      ? upsertTomlTable(configFile, before, ["mcp_servers", SERVER_NAME], { url: tomlString(context.remote.url), http_headers: `{ Authorization = ${tomlString(`Bearer ${context.remote.token}`)} }` }, ["command", "args", "env", "bearer_token_env_var"])
+      : upsertTomlTable(configFile, before, ["mcp_servers", SERVER_NAME], { command: tomlString(context.node), args: `[${args.map(tomlString).join(", ")}]` }, ["url", "http_headers", "bearer_token_env_var"]);
+    const label = context.remote ? `[mcp_servers.${SERVER_NAME}]: ${context.remote.url} (HTTP, Authorization: Bearer <agent token>)` : `[mcp_servers.${SERVER_NAME}]: ${context.node} ${args.join(" ")}`;
     const configPlan: FilePlan = {
       path: configFile,
       before,
@@ -55,6 +59,7 @@ export const codex: ClientSetup = {
     const rulesFile = path.join(home, "rules", "openclaw-guard.rules");
     const rulesPlan = planOwnedFile(rulesFile, read(rulesFile), codexRules(), RULES_MARKER, "prefix_rule forbidden: openclaw|clawdbot|moltbot message");
     const notes = [
+      ...remoteNotes(context, configFile),
       "Codex asks you to review and trust a new or changed hook (/hooks) before it runs it: until you do, the hook does NOT run. Restart Codex, then trust it.",
       "Hooks must be enabled (they are by default; `[features] hooks = false` turns them off).",
       "Codex has a built-in tool also called send_message; ours is the openclaw-guard MCP server's send_message.",
