@@ -11,6 +11,9 @@ import { CLI_NAMES } from "../guard/openclaw-policy.js";
 import { SHIM_MARKER } from "../guard/shim.js";
 import { checkAuditChain, checkConfig, checkStateDir, type AuditFacts, type ConfigFacts } from "./checks/config-checks.js";
 import { checkExposure, type ExposureFacts } from "./checks/exposure-checks.js";
+import { checkSeparation, type SeparationFacts } from "./checks/separation-checks.js";
+import { SEPARATE_DEFAULTS } from "./separate-recipe.js";
+import { gatherSeparation } from "./separation-facts.js";
 import { canaryInput, checkCanary, checkDenyRules, checkHook, checkShimOrder, hookForCanary, type CanaryFacts, type ClaudeFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
 import { checkOpenclawConfig, checkOpenclawVersion, checkOutboundAllowlist, checkUngatedChannels, checkWhatsapp, normaliseWhatsappEntry, parseOpenclawVersion, type OurContacts, type VersionFacts } from "./checks/openclaw-checks.js";
 import { checkCli, checkGateway, classifyGatewayError, cliProblem, describeArgv, type CliFacts, type GatewayFacts } from "./checks/transport-checks.js";
@@ -18,7 +21,7 @@ import { makeReport, scrubChecks, type Check, type DoctorReport } from "./doctor
 import type { DoctorIO } from "./doctor-io.js";
 import { readAuditTail } from "../audit/store.js";
 
-export type DoctorOptions = { configFlag?: string; versionTimeoutMs?: number; shellTimeoutMs?: number; gatewayTimeoutMs?: number; hookTimeoutMs?: number };
+export type DoctorOptions = { configFlag?: string; serviceUser?: string; versionTimeoutMs?: number; shellTimeoutMs?: number; gatewayTimeoutMs?: number; hookTimeoutMs?: number };
 
 export type DoctorFacts = {
   config: ConfigFacts;
@@ -32,6 +35,7 @@ export type DoctorFacts = {
   claude: ClaudeFacts;
   canary?: CanaryFacts;
   exposure: ExposureFacts;
+  separation: SeparationFacts;
   /** Everything that must never be printed: tokens, passwords, full numbers and ids. */
   secrets: string[];
 };
@@ -58,6 +62,7 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkDenyRules(facts.claude),
     checkCanary(facts.canary),
     checkExposure(facts.exposure),
+    ...checkSeparation(facts.separation),
   ];
   return scrubChecks(
     checks.filter((c): c is Check => c !== undefined),
@@ -114,6 +119,7 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
     claude,
     ...(canary ? { canary } : {}),
     exposure: gatherExposure(io, config),
+    separation: gatherSeparation(io, options.serviceUser, [SEPARATE_DEFAULTS.codeDir]),
     secrets,
   };
 }

@@ -5,6 +5,7 @@
 // each changed file is backed up and replaced atomically, the guard's files before the server
 // registration. Re-running changes nothing.
 import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
@@ -14,10 +15,12 @@ import { claudeVersionWarning } from "./clients/claude-code.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
 import { isLoopbackHost } from "../gateway/loopback.js";
+import { separateRecipe } from "./separate-recipe.js";
 import { InitError, tildePath, type ClientPlan, type Remote, type ClientSetup, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
        openclaw-guard init <client> --remote URL [--dry-run]   (claude-code, codex, gemini; the token from $OPENCLAW_GUARD_TOKEN)
+       openclaw-guard init openclaw --separate   (prints the recipe that puts the gateway and the guard under their own OS user)
        openclaw-guard init --print <client> [--scope user|project] [--config PATH] [--remote URL]
 clients: ${CLIENTS.map((c) => c.name).join(", ")}
 `;
@@ -48,6 +51,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     "dry-run": { type: "boolean" },
     print: { type: "boolean" },
     remote: { type: "string" },
+    separate: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -55,6 +59,10 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     return 0;
   }
   const [name, ...extra] = positionals;
+  if (name === "openclaw" && values.separate && extra.length === 0) {
+    deps.out(separateRecipe({ agentUser: deps.env.USER || deps.env.LOGNAME || "<agent user>", agentHome: deps.env.HOME || homedir(), packageDir: dirname(dirname(deps.cli)), node: deps.node, openclawEntry: findOnPath("openclaw", deps.env) ?? "<path to openclaw>" }));
+    return 0;
+  }
   const client = name === undefined ? undefined : clientNamed(name);
   if (client === undefined || extra.length > 0) throw new UsageError(`openclaw-guard init: ${name === undefined ? "which client?" : `unknown client "${[name, ...extra].join(" ")}"`}\n${USAGE}`);
   const scope = values.scope ?? "user";
@@ -114,6 +122,10 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   printTail(plan, deps);
   for (const warning of warnings) deps.err(`warning: ${warning}\n`);
   return 0;
+}
+
+function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  return (env.PATH ?? "").split(":").filter(Boolean).map((dir) => join(dir, name)).find((file) => existsSync(file));
 }
 
 const REMOTE_CLIENTS = ["claude-code", "codex", "gemini"];
