@@ -6,6 +6,7 @@ import { cpus } from "node:os";
 const sections = [
   ["send path", "./send-path.mjs", "benchSendPath"],
   ["send policy", "./policy.mjs", "benchPolicy"],
+  ["guard as a service (HTTP)", "./http.mjs", "benchHttp"],
 ];
 if (existsSync(new URL("./guard.mjs", import.meta.url))) sections.push(["guard", "./guard.mjs", "benchGuard"]);
 
