@@ -20,12 +20,6 @@ print_paths() {
   echo "OPENCLAW=$openclaw"
 }
 
-if [[ -f $stamp && $(<"$stamp") == "$want" ]]; then
-  print_paths
-  exit 0
-fi
-rm -f "$stamp"
-
 # Each folder gets its own package.json, or npm would walk up and edit the repo's.
 install_into() {
   local folder=$1 spec=$2
@@ -33,6 +27,24 @@ install_into() {
   [[ -f $folder/package.json ]] || echo '{ "private": true }' >"$folder/package.json"
   (cd "$folder" && npm install --save-exact --no-audit --no-fund --loglevel=error "$spec")
 }
+
+# The official MCP conformance suite (needs Node >= 22, so it runs on the pinned Node 24), in its
+# own folder with its own stamp, installed once the Node 24 above exists.
+CONFORMANCE_VERSION=0.1.16
+conformance_stamp="$dir/conformance/installed"
+install_conformance() {
+  [[ -f $conformance_stamp && $(<"$conformance_stamp") == "conformance@$CONFORMANCE_VERSION" ]] && return 0
+  rm -f "$conformance_stamp"
+  PATH="$(dirname "$node24"):$PATH" install_into "$dir/conformance" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION"
+  echo "conformance@$CONFORMANCE_VERSION" >"$conformance_stamp"
+}
+
+if [[ -f $stamp && $(<"$stamp") == "$want" ]]; then
+  install_conformance
+  print_paths
+  exit 0
+fi
+rm -f "$stamp"
 
 install_into "$dir/node24" "node@$NODE_VERSION"
 [[ $("$node24" --version) == "v$NODE_VERSION" ]] || { echo "setup-e2e: $node24 is not v$NODE_VERSION" >&2; exit 1; }
@@ -43,4 +55,5 @@ version=$("$node24" "$openclaw" --version)
 [[ $version == *"$OPENCLAW_VERSION"* ]] || { echo "setup-e2e: openclaw --version said '$version'" >&2; exit 1; }
 
 echo "$want" >"$stamp"
+install_conformance
 print_paths

@@ -51,10 +51,13 @@ export async function listenHttp(options: HttpOptions): Promise<HttpGuard> {
   const sessions = new Map<string, Session>();
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const maxSessions = options.maxSessionsPerAgent ?? MAX_SESSIONS_PER_AGENT;
+  // DNS rebinding: a page on evil.example that resolves to 127.0.0.1 must not reach a loopback server.
+  const checkOrigin = "host" in options.listen && isLoopbackHost(options.listen.host);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const agent = options.authenticate(bearerOf(req.headers.authorization));
     if (agent === undefined) return unauthorized(res);
+    if (checkOrigin && !fromLoopbackPage(req)) return plain(res, 403, "Host or Origin is not this machine");
     if ((req.url ?? "").split("?")[0] !== MCP_PATH) return plain(res, 404, "not found");
     const header = req.headers["mcp-session-id"];
     const id = typeof header === "string" ? header : undefined;
@@ -113,6 +116,25 @@ export async function listenHttp(options: HttpOptions): Promise<HttpGuard> {
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** Host names this machine, and Origin, when sent, too. */
+function fromLoopbackPage(req: IncomingMessage): boolean {
+  const hostOf = (value: string) => {
+    try {
+      return new URL(`http://${value}`).hostname;
+    } catch {
+      return "";
+    }
+  };
+  if (!isLoopbackHost(hostOf(req.headers.host ?? ""))) return false;
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return isLoopbackHost(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
 }
 
 function bearerOf(header: string | undefined): string | undefined {

@@ -258,3 +258,18 @@ describe("openclaw-guard serve --http (the real command)", () => {
     expect(wide.output().stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without TLS/);
   });
 });
+
+describe("serve --http: DNS rebinding", () => {
+  it("a loopback listener refuses a Host or Origin that is not this machine (403), with a valid token", async () => {
+    const { guard, red } = await start();
+    const port = new URL(guard.url).port;
+    const auth = { ...MCP_HEADERS, Authorization: `Bearer ${red}` };
+    for (const headers of [{ Host: "evil.example.com" }, { Host: `127.0.0.1.evil.example:${port}` }, { Origin: "http://evil.example.com" }, { Origin: "null" }]) {
+      expect((await raw(guard.url, { headers: { ...auth, ...headers }, body: INIT })).status).toBe(403);
+    }
+    expect((await raw(guard.url, { headers: { ...MCP_HEADERS, Host: "evil.example.com" }, body: INIT })).status).toBe(401);
+    for (const headers of [{ Host: `localhost:${port}` }, { Host: `127.0.0.1:${port}`, Origin: `http://localhost:${port}` }]) {
+      expect((await raw(guard.url, { headers: { ...auth, ...headers }, body: INIT })).status).toBe(200);
+    }
+  });
+});
