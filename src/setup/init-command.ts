@@ -4,7 +4,7 @@
 // every file is planned first (a malformed one refuses everything, naming file and line), then
 // each changed file is backed up and replaced atomically, the guard's files before the server
 // registration. Re-running changes nothing.
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -97,7 +97,14 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   const dryRun = values["dry-run"] === true;
   deps.out(`openclaw-guard init ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n`);
   const warnings: string[] = [];
-  if (!existsSync(context.config)) warnings.push(`${context.config} does not exist yet: the server refuses to start without it. Start from examples/config.json5 (chmod 600).`);
+  if (remote) {
+    // The token lands in these files: readable by others, it is theirs too.
+    for (const file of plan.files.filter((f) => f.after.includes(remote.token))) {
+      const mode = existingMode(file.path);
+      if (mode !== undefined && (mode & 0o077) !== 0) warnings.push(`${display(file.path)} is readable by other users (mode ${(mode & 0o777).toString(8)}) and now holds the agent token: chmod 600 ${JSON.stringify(file.path)}`);
+    }
+  }
+  if (!remote && !existsSync(context.config)) warnings.push(`${context.config} does not exist yet: the server refuses to start without it. Start from examples/config.json5 (chmod 600).`);
   if (client.name === "claude-code") {
     const warning = claudeVersionWarning(await deps.claudeVersion());
     if (warning) warnings.push(warning);
@@ -122,6 +129,14 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   printTail(plan, deps);
   for (const warning of warnings) deps.err(`warning: ${warning}\n`);
   return 0;
+}
+
+function existingMode(file: string): number | undefined {
+  try {
+    return statSync(file).mode;
+  } catch {
+    return undefined;
+  }
 }
 
 function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {

@@ -264,11 +264,13 @@ describe("serve --http: DNS rebinding", () => {
     const { guard, red } = await start();
     const port = new URL(guard.url).port;
     const auth = { ...MCP_HEADERS, Authorization: `Bearer ${red}` };
-    for (const headers of [{ Host: "evil.example.com" }, { Host: `127.0.0.1.evil.example:${port}` }, { Origin: "http://evil.example.com" }, { Origin: "null" }]) {
+    const hostile: Record<string, string>[] = [{ Host: "evil.example.com" }, { Host: `127.0.0.1.evil.example:${port}` }, { Origin: "http://evil.example.com" }, { Origin: "null" }];
+    for (const headers of hostile) {
       expect((await raw(guard.url, { headers: { ...auth, ...headers }, body: INIT })).status).toBe(403);
     }
     expect((await raw(guard.url, { headers: { ...MCP_HEADERS, Host: "evil.example.com" }, body: INIT })).status).toBe(401);
-    for (const headers of [{ Host: `localhost:${port}` }, { Host: `127.0.0.1:${port}`, Origin: `http://localhost:${port}` }]) {
+    const local: Record<string, string>[] = [{ Host: `localhost:${port}` }, { Host: `127.0.0.1:${port}`, Origin: `http://localhost:${port}` }];
+    for (const headers of local) {
       expect((await raw(guard.url, { headers: { ...auth, ...headers }, body: INIT })).status).toBe(200);
     }
   });

@@ -109,3 +109,17 @@ describe("init <client> --remote", () => {
     expect(r.stdout).toContain('"Authorization": "Bearer <token from openclaw-guard token add>"');
   });
 });
+
+describe("init --remote: the token's file", () => {
+  it("warns when a file that now holds the token is readable by others", async () => {
+    const { chmodSync, writeFileSync } = await import("node:fs");
+    const home = privateDir();
+    mkdirSync(path.join(home, ".codex"));
+    writeFileSync(path.join(home, ".codex", "config.toml"), "# mine\n");
+    chmodSync(path.join(home, ".codex", "config.toml"), 0o644);
+    const r = await init(home, ["codex", "--remote", URL_], mintToken().token);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/config\.toml is readable by other users \(mode 644\) and now holds the agent token: chmod 600/);
+    expect(r.stderr).not.toMatch(/does not exist yet/);
+  });
+});
