@@ -3,13 +3,13 @@
 // adds this run's agent token and passes Host and Origin through unchanged. Scenarios that apply to
 // a tools-only server must pass; test/conformance/expected-failures.yml lists the rest with a reason,
 // and the runner also fails when a listed scenario starts passing.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAuthProxy } from "../support/auth-proxy.js";
+import { startHttpGuard, type HttpGuardProcess } from "../support/http-guard.js";
 import { NODE24 } from "../support/openclaw-gateway.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 
@@ -19,7 +19,7 @@ const EXPECTED = join(REPO_ROOT, "test/conformance/expected-failures.yml");
 
 describe.skipIf(!existsSync(RUNNER) && !process.env.CI)("MCP conformance suite against serve --http", () => {
   let dir: string;
-  let server: ChildProcess;
+  let server: HttpGuardProcess;
   let proxy: Awaited<ReturnType<typeof startAuthProxy>>;
 
   beforeAll(async () => {
@@ -28,22 +28,13 @@ describe.skipIf(!existsSync(RUNNER) && !process.env.CI)("MCP conformance suite a
     writeFileSync(config, `{ openclaw: { transport: "dry-run" }, contacts: { alice: { channel: "whatsapp", target: "+27821234567" } }, audit: { file: "${join(dir, "audit.jsonl")}" } }`, { mode: 0o600 });
     const env = { PATH: "/usr/bin:/bin", HOME: dir };
     const token = (await execa(process.execPath, [CLI, "token", "add", "conformance", "--config", config], { env, extendEnv: false })).stdout.trim();
-    server = spawn(process.execPath, [CLI, "serve", "--http", "--port", "0", "--config", config], { env, stdio: ["ignore", "ignore", "pipe"] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = "";
-      server.stderr!.on("data", (d) => {
-        err += d;
-        const match = /"url":"([^"]+)"/.exec(err);
-        if (match) resolve(match[1]!);
-      });
-      server.on("exit", () => reject(new Error(err)));
-    });
-    proxy = await startAuthProxy(url, token);
+    server = await startHttpGuard(config, env);
+    proxy = await startAuthProxy(server.url, token);
   });
 
   afterAll(async () => {
     await proxy?.close();
-    server?.kill("SIGTERM");
+    server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

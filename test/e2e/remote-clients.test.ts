@@ -4,7 +4,6 @@
 // local hook, an invented number and another agent's alias are refused, the agent's own alias is
 // delivered once, and the audit names the agent. Codex and Gemini (pinned, run offline in a
 // loopback-only namespace) read the entries init wrote as streamable HTTP servers with the header.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +12,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAudit } from "../helpers.js";
 import { REPO_ROOT, runClaude } from "../support/claude-code.js";
+import { startHttpGuard, type HttpGuardProcess } from "../support/http-guard.js";
 
 const CLI = join(REPO_ROOT, "dist/cli.js");
 const CLAUDE_BIN_DIR = join(REPO_ROOT, "node_modules/.bin");
@@ -28,7 +28,7 @@ let root: string;
 let guardDir: string;
 let calls: string;
 let audit: string;
-let server: ChildProcess;
+let server: HttpGuardProcess;
 let url: string;
 let token: string;
 
@@ -53,20 +53,12 @@ beforeAll(async () => {
   const guardEnv = { HOME: guardDir, PATH: "/usr/bin:/bin", OPENCLAW_FAKE_LOG: calls, OPENCLAW_FAKE_MODE: "ok-core" };
   token = (await execa(process.execPath, [CLI, "token", "add", "laptop", "--aliases", "alice", "--config", config], { env: guardEnv, extendEnv: false })).stdout.trim();
   await execa(process.execPath, [CLI, "token", "add", "other", "--aliases", "ops", "--config", config], { env: guardEnv, extendEnv: false });
-  server = spawn(process.execPath, [CLI, "serve", "--http", "--port", "0", "--config", config], { env: guardEnv, stdio: ["ignore", "ignore", "pipe"] });
-  url = await new Promise<string>((resolve, reject) => {
-    let err = "";
-    server.stderr!.on("data", (d) => {
-      err += d;
-      const match = /"url":"([^"]+)"/.exec(err);
-      if (match) resolve(match[1]!);
-    });
-    server.on("exit", () => reject(new Error(`serve --http exited: ${err}`)));
-  });
+  server = await startHttpGuard(config, guardEnv);
+  url = server.url;
 });
 
 afterAll(async () => {
-  server?.kill("SIGTERM");
+  server?.stop();
   await rm(root, { recursive: true, force: true });
 });
 
