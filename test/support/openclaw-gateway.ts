@@ -18,7 +18,8 @@ export const NODE24 = join(E2E_DIR, "node24/node_modules/.bin/node");
 export const OPENCLAW = join(E2E_DIR, "openclaw/node_modules/openclaw/openclaw.mjs");
 const STAMP = join(E2E_DIR, "installed");
 
-const READY_TIMEOUT_MS = 60_000;
+// 6-13 s on an idle 2-core box; well over a minute when several suites share it.
+const READY_TIMEOUT_MS = 150_000;
 const STOP_GRACE_MS = 5_000;
 const CLI_TIMEOUT_MS = 60_000;
 
@@ -198,7 +199,7 @@ export function useGatewayWithFakeTelegram(): { readonly telegram: FakeTelegram;
   beforeAll(async () => {
     telegram = await startFakeTelegram();
     gateway = await startGateway({ fakeTelegramUrl: telegram.url });
-  }, 120_000);
+  }, READY_TIMEOUT_MS + 30_000);
   afterAll(async () => {
     await gateway?.stop();
     await telegram?.close();
