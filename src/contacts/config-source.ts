@@ -33,7 +33,7 @@ export function createConfigSource(path: string, load: (path: string) => Config 
 }
 
 /** The file's identity and content stamps, and its directory's owner and mode (what the permission check reads). */
-function fingerprintOf(path: string): string | undefined {
+export function fingerprintOf(path: string): string | undefined {
   try {
     const file = statSync(path, { bigint: true });
     const dir = statSync(dirname(path), { bigint: true });

@@ -1,6 +1,7 @@
 // Delivery over the gateway's WebSocket RPC: one lazily opened connection per process, shared by
 // concurrent sends and reopened after a drop. Each message keeps one idempotency key across its
 // bounded retries, so a retry after a drop cannot deliver twice (the gateway deduplicates).
+import { GATEWAY_BLOCKED } from "./cli-transport.js";
 import { DEVICE_CLIENT, DEVICE_ROLE, DEVICE_SCOPES, deviceSigning } from "./device-credential.js";
 import { displayUrl, type GatewaySettings, type PairedDevice } from "./gateway-settings.js";
 import type { DeliveryOutcome, DeliveryRequest, Transport } from "./transport.js";
@@ -117,6 +118,8 @@ export function outcomeOfGatewayError(e: GatewayError, redact: (text: string) =>
   if (e.details?.sentBeforeError === true || e.details?.deliveryStatus === "partial_failed") {
     return { status: "unknown", reason: `The gateway reported an error after part of the message was delivered (${message}). Do not resend blindly.` };
   }
+  // `send` answers this when the delivery was suppressed: a message_sending hook cancelled it.
+  if (e.gatewayCode === "UNAVAILABLE" && /\bNo delivery result\b/.test(e.message)) return { status: "refused", reason: GATEWAY_BLOCKED };
   return { status: "failed", reason: `The gateway refused the message (${[e.gatewayCode, detail].filter(Boolean).join(", ")}): ${message}` };
 }
 

@@ -11,8 +11,8 @@ import { CLI_NAMES } from "../guard/openclaw-policy.js";
 import { SHIM_MARKER } from "../guard/shim.js";
 import { checkAuditChain, checkConfig, checkStateDir, type AuditFacts, type ConfigFacts } from "./checks/config-checks.js";
 import { checkExposure, type ExposureFacts } from "./checks/exposure-checks.js";
-import { checkBook, checkCredential, checkGaps, checkPluginActive, checkPluginConfig, pluginConfigPath, PLUGIN_STATUS_METHOD, type BookFacts, type CredentialFacts, type GatewayPluginFacts, type PluginRuntime } from "./checks/gateway-checks.js";
-import { PLUGIN_ID } from "./clients/openclaw.js";
+import { checkBook, checkCredential, checkGaps, checkPluginActive, checkPluginConfig, pluginConfigPath, type BookFacts, type CredentialFacts, type GatewayPluginFacts, type PluginRuntime } from "./checks/gateway-checks.js";
+import { bookFingerprint, PLUGIN_ID, STATUS_METHOD } from "../plugin/index.js";
 import { canaryInput, checkCanary, checkDenyRules, checkHook, checkShimOrder, hookForCanary, type CanaryFacts, type ClaudeFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
 import { checkOpenclawConfig, checkOpenclawVersion, checkOutboundAllowlist, checkUngatedChannels, checkWhatsapp, normaliseWhatsappEntry, parseOpenclawVersion, type OurContacts, type VersionFacts } from "./checks/openclaw-checks.js";
 import { checkCli, checkGateway, classifyGatewayError, cliProblem, describeArgv, type CliFacts, type GatewayFacts } from "./checks/transport-checks.js";
@@ -26,8 +26,6 @@ export type DoctorOptions = {
   shellTimeoutMs?: number;
   gatewayTimeoutMs?: number;
   hookTimeoutMs?: number;
-  /** Names an address book without showing it (the plugin's bookFingerprint); without it the books are not compared. */
-  bookFingerprint?: (contacts: Config["contacts"]) => string;
 };
 
 export type DoctorFacts = {
@@ -39,8 +37,7 @@ export type DoctorFacts = {
   version: VersionFacts;
   gateway: GatewayFacts;
   plugin: GatewayPluginFacts;
-  /** undefined when no fingerprint function was given: the books are not compared. */
-  book?: BookFacts;
+  book: BookFacts;
   /** undefined when the transport does not use the gateway. */
   credential?: CredentialFacts;
   lookups: PathLookup[];
@@ -70,7 +67,7 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkGateway(facts.gateway),
     checkPluginConfig(facts.openclaw.config, facts.config.path),
     checkPluginActive(facts.plugin),
-    facts.book && checkBook(facts.plugin, facts.book),
+    checkBook(facts.plugin, facts.book),
     ...checkGaps(facts.openclaw.config),
     facts.credential && checkCredential(facts.credential),
     checkShimOrder(facts.lookups),
@@ -134,7 +131,7 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
     version: versionFacts(cliFacts),
     gateway: probe.gateway,
     plugin: probe.plugin,
-    ...(options.bookFingerprint ? { book: gatherBook(io, config, openclaw, probe.plugin, options.bookFingerprint) } : {}),
+    book: gatherBook(io, config, openclaw, probe.plugin),
     ...(credential ? { credential } : {}),
     lookups,
     claude,
@@ -283,7 +280,7 @@ async function probeGateway(io: DoctorIO, settings: GatewaySettings, timeoutMs: 
     }
     if (plugin.plugin) {
       try {
-        plugin.status = (await connection.request(PLUGIN_STATUS_METHOD, {}, { timeoutMs })) ?? {};
+        plugin.status = (await connection.request(STATUS_METHOD, {}, { timeoutMs })) ?? {};
       } catch (error) {
         plugin.statusError = errorText(error);
       }
@@ -300,7 +297,8 @@ function errorText(error: unknown): string {
 }
 
 /** Our book's fingerprint; and, when the gateway could not report the plugin's, that of the file its configPath names. */
-function gatherBook(io: DoctorIO, config: Config | undefined, openclaw: OpenclawConfigRead, plugin: GatewayPluginFacts, fingerprint: (contacts: Config["contacts"]) => string): BookFacts {
+function gatherBook(io: DoctorIO, config: Config | undefined, openclaw: OpenclawConfigRead, plugin: GatewayPluginFacts): BookFacts {
+  const fingerprint = (contacts: Config["contacts"]) => bookFingerprint(contacts.values());
   const book: BookFacts = config ? { ours: fingerprint(config.contacts) } : {};
   const path = pluginConfigPath(openclaw.config);
   if ("skipped" in plugin || plugin.status !== undefined || path === undefined) return book;

@@ -4,11 +4,10 @@
 // side holds: a shared token can ask for operator.admin and switch the plugin off, a paired device
 // token cannot.
 import { pick } from "../../gateway/openclaw-config.js";
-import { PLUGIN_ID, UNHOOKED_TELEGRAM_ACTIONS } from "../clients/openclaw.js";
+import { PLUGIN_ID, STATUS_METHOD } from "../../plugin/index.js";
+import { UNHOOKED_TELEGRAM_ACTIONS } from "../clients/openclaw.js";
 import { check, plural, type Check } from "../doctor-report.js";
 
-/** The plugin's own RPC (scope operator.read) answering what it enforces. */
-export const PLUGIN_STATUS_METHOD = "openclaw-guard.status";
 const INIT = "run `openclaw-guard init openclaw` (then let the gateway reload).";
 
 export type PluginRuntime = { enabled?: unknown; state?: unknown; runtime?: { state?: unknown; error?: unknown } };
@@ -101,7 +100,7 @@ export function checkBook(plugin: GatewayPluginFacts, book: BookFacts): Check | 
     return check(id, "gateway", "fail", `the plugin enforces a different address book${contacts} from the MCP server's (fingerprints differ, reported by the gateway): one of them vets recipients the other refuses.`, "point both at the same file (init openclaw sets the plugin's configPath); an edit reaches the plugin within 2 s.");
   }
   const file = book.fromFile;
-  const why = plugin.statusError ? ` (the gateway did not answer ${PLUGIN_STATUS_METHOD}: ${plugin.statusError})` : "";
+  const why = plugin.statusError ? ` (the gateway did not answer ${STATUS_METHOD}: ${plugin.statusError})` : "";
   if (file === undefined) return check(id, "gateway", "warn", `which address book the plugin enforces is unknown${why}.`, "update the plugin, or check that openclaw.json names config.configPath.");
   if (file.fingerprint === undefined) return check(id, "gateway", "fail", `the file the plugin is given (${file.path}) is not a valid address book (${file.error ?? "unreadable"}): the plugin cancels every outbound message.`, "fix that file.");
   return file.fingerprint === book.ours

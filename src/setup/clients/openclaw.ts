@@ -4,10 +4,8 @@
 // openclaw.json stays as it was; the gateway hot-reloads the file.
 import path from "node:path";
 import { openclawConfigPath } from "../../gateway/openclaw-config.js";
-import { arrayAt, changeSummary, ensureStrings, InitError, objectAt, planJsonFile, replaceOurs, SERVER_NAME, type ClientSetup, type InitContext, type JsonObject } from "../init-plan.js";
-
-/** The plugin id (openclaw.plugin.json) is the server name: one name for the whole package. */
-export const PLUGIN_ID = SERVER_NAME;
+import { PLUGIN_ID } from "../../plugin/index.js";
+import { arrayAt, changeSummary, ensureStrings, InitError, objectAt, planJsonFile, replaceOurs, type ClientSetup, type InitContext, type JsonObject } from "../init-plan.js";
 
 /**
  * Telegram actions that reach the Bot API directly (RPC/CLI `message.action` poll, topic creation,
