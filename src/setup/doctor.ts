@@ -314,7 +314,9 @@ function credentialFacts(settings: GatewaySettings | undefined, openclaw: Opencl
   if (settings === undefined) return undefined;
   const reachable: string[] = [];
   const auth = pick(openclaw.config, "gateway", "auth");
-  if (exposure.configReadable && (pick(auth, "token") !== undefined || pick(auth, "password") !== undefined)) reachable.push(openclaw.path);
+  // The state directory holds openclaw.json and the gateway's state database, not only the token.
+  if (exposure.dirExists && exposure.dirReadable) reachable.push(`${exposure.dir} (OpenClaw's config and state)`);
+  else if (exposure.configReadable && (pick(auth, "token") !== undefined || pick(auth, "password") !== undefined)) reachable.push(openclaw.path);
   if (exposure.tokenInOurConfig) reachable.push("the openclaw-guard config (openclaw.gateway.token)");
   if (exposure.tokenInEnv) reachable.push("the environment (OPENCLAW_GATEWAY_TOKEN/PASSWORD)");
   const base = { source: settings.source.auth, sharedReachable: reachable, ...(settings.deviceProblem ? { deviceProblem: settings.deviceProblem } : {}) };
