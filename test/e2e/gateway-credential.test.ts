@@ -3,7 +3,9 @@
 // credential, which is all a program the agent writes could steal from the guard's side, a vetted
 // send is delivered while config.patch and plugins.setEnabled (what disabled the plugin with the
 // shared token) are refused, and asking for operator.admin is not granted. doctor names the
-// credential kind.
+// credential kind. Then `init openclaw` installs the plugin into the running gateway's config: it is
+// loaded and active, doctor's gateway section agrees on the address book, and an unvetted send over
+// the device credential is cancelled by the plugin while a vetted one is delivered.
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,7 +16,9 @@ import { loadConfig } from "../../src/contacts/config.js";
 import { createTransport } from "../../src/gateway/create-transport.js";
 import { defaultDeviceCredentialFile, deviceSigning, readDeviceCredential, type DeviceCredential } from "../../src/gateway/device-credential.js";
 import { openGatewayClient } from "../../src/gateway/gateway-transport.js";
-import type { DoctorReport } from "../../src/setup/doctor-report.js";
+import { realDoctorIO } from "../../src/setup/doctor-io.js";
+import { runDoctor } from "../../src/setup/doctor.js";
+import { REPO_ROOT } from "../support/claude-code.js";
 import { e2eSkipReason, NODE24, openclawCli, useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
 
 const skip = e2eSkipReason();
@@ -31,6 +35,8 @@ describe.skipIf(skip !== undefined)("the guard's paired device on a real gateway
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
     );
+  // In-process, with a gateway timeout a loaded 2-core box can meet (the CLI's is 10 s).
+  const doctor = () => runDoctor(realDoctorIO(env()), { configFlag: guardConfig(), gatewayTimeoutMs: 60_000 });
   const stored = (): DeviceCredential => {
     const read = readDeviceCredential(defaultDeviceCredentialFile(env()));
     if (!read.credential) throw new Error(`no device credential: ${read.error ?? "missing"}`);
@@ -129,13 +135,60 @@ describe.skipIf(skip !== undefined)("the guard's paired device on a real gateway
   });
 
   it("doctor says the agent's side holds a paired device token, and that the shared token is still readable here", async () => {
-    const result = await run(["doctor", "--json"]);
-    const report = JSON.parse(result.stdout) as DoctorReport;
+    const report = await doctor();
+    const text = JSON.stringify(report);
     const line = (id: string) => report.checks.find((c) => c.id === id);
     expect(line("transport.gateway")).toMatchObject({ status: "ok", summary: expect.stringContaining("credentials from the paired device in") });
-    expect(line("gateway.credential")).toMatchObject({ status: "warn", summary: expect.stringMatching(/paired device token \(scopes operator\.write\).*cannot switch the plugin off.*still readable from .*openclaw\.json/) });
-    expect(result.stdout).not.toContain(stored().token!);
-    expect(result.stdout).not.toContain(suite.gateway.token);
+    expect(line("gateway.credential")).toMatchObject({ status: "warn", summary: expect.stringMatching(/paired device token \(scopes operator\.write\).*cannot switch the plugin off.*still readable from .*\/\.openclaw \(OpenClaw's config and state\)/) });
+    expect(text).not.toContain(stored().token!);
+    expect(text).not.toContain(suite.gateway.token);
     expect(readFileSync(defaultDeviceCredentialFile(env()), "utf8")).toContain("PRIVATE KEY"); // untouched by doctor
+  });
+
+  it("init openclaw loads the plugin into the running gateway: active, same book, and it cancels what the device sends to an unvetted chat", async () => {
+    const init = await run(["init", "openclaw"]);
+    expect(init.stderr).toBe("");
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain(`+ plugins.load.paths: ${REPO_ROOT.replace(/\/$/, "")}`);
+    expect(init.stdout).toContain("channels.telegram.actions: poll false, createForumTopic false, sticker false (turned off: poll, createForumTopic, sticker)");
+
+    // The gateway hot-reloads openclaw.json; wait until plugins.list reports the plugin active.
+    const credential = stored();
+    const state = async () => {
+      const { connection } = await openGatewayClient({ url: suite.gateway.url, auth: { device: credential, deviceToken: credential.token! }, connectTimeoutMs: 15_000, onClose: () => {} });
+      try {
+        const list = await connection.request<{ plugins: { id: string; runtime?: { state?: string } }[] }>("plugins.list", {}, { timeoutMs: 60_000 });
+        return list.plugins.find((p) => p.id === "openclaw-guard")?.runtime?.state;
+      } finally {
+        connection.stop();
+      }
+    };
+    const deadline = Date.now() + 90_000;
+    let seen = await state();
+    while (seen !== "active" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      seen = await state();
+    }
+    expect(seen, suite.gateway.output().slice(-3000)).toBe("active");
+
+    const report = await doctor();
+    const line = (id: string) => report.checks.find((c) => c.id === id);
+    expect(line("gateway.plugin-config")).toMatchObject({ status: "ok" });
+    expect(line("gateway.plugin-active")).toMatchObject({ status: "ok", summary: expect.stringContaining("runtime.state active") });
+    expect(line("gateway.book")).toMatchObject({ status: "ok", summary: expect.stringContaining("fingerprints match, reported by the gateway") });
+    expect(line("gateway.telegram-actions")).toMatchObject({ status: "ok" });
+    expect(line("gateway.poll-rpc")).toMatchObject({ status: "warn" });
+    expect(line("gateway.pairing-replies")).toMatchObject({ status: "warn", summary: expect.stringContaining("channels.telegram") });
+
+    const config = loadConfig(guardConfig(), env());
+    const transport = createTransport(config.openclaw, env());
+    const before = suite.telegram.delivered().length;
+    try {
+      expect(await transport.deliver({ channel: "telegram", target: "999000111", text: "not vetted", idempotencyKey: "device-unvetted" })).toMatchObject({ status: "refused" });
+      expect(await transport.deliver({ channel: "telegram", target: VETTED_CHAT, text: "still vetted", idempotencyKey: "device-vetted-2" })).toMatchObject({ status: "sent" });
+    } finally {
+      await transport.close?.();
+    }
+    expect(suite.telegram.delivered().slice(before)).toEqual([{ chat_id: VETTED_CHAT, text: "still vetted" }]);
   });
 });
