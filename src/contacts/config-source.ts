@@ -43,7 +43,7 @@ export function createFileState<S>(path: string, load: (path: string) => S, fail
 }
 
 /** The file's identity and content stamps, and its directory's owner and mode (what the permission check reads). */
-function fingerprintOf(path: string): string | undefined {
+export function fingerprintOf(path: string): string | undefined {
   try {
     const file = statSync(path, { bigint: true });
     const dir = statSync(dirname(path), { bigint: true });

@@ -130,8 +130,8 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
     ...(reason !== undefined ? { reason } : {}),
     ...(outcome.dryRun ? { dryRun: true as const } : {}),
   };
-  // A failed delivery sent nothing, so it gives its quota back; unknown keeps it (it may have gone out).
-  await settle(deps, store, id, contact, result, outcome.status === "failed");
+  // A failed or gateway-refused delivery sent nothing, so it gives its quota back; unknown keeps it (it may have gone out).
+  await settle(deps, store, id, contact, result, outcome.status === "failed" || outcome.status === "refused");
   return result;
 }
 

@@ -16,13 +16,16 @@ import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
 import { isLoopbackHost } from "../gateway/loopback.js";
 import { separateRecipe } from "./separate-recipe.js";
+import type { PairingResult } from "../gateway/device-pairing.js";
 import { InitError, tildePath, type ClientPlan, type Remote, type ClientSetup, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
        openclaw-guard init <client> --remote URL [--dry-run]   (claude-code, codex, gemini; the token from $OPENCLAW_GUARD_TOKEN)
        openclaw-guard init openclaw --separate   (prints the recipe that puts the gateway and the guard under their own OS user)
        openclaw-guard init --print <client> [--scope user|project] [--config PATH] [--remote URL]
+       openclaw-guard init openclaw --pair [--config PATH]
 clients: ${CLIENTS.map((c) => c.name).join(", ")}
+--pair (openclaw only): pair the guard's server with the gateway as its own device (scope operator.write)
 `;
 
 export interface InitDeps {
@@ -36,6 +39,8 @@ export interface InitDeps {
   readonly applyPlans: (plans: readonly FilePlan[], now: Date) => Applied[];
   /** `claude --version` output, undefined when not found. */
   readonly claudeVersion: () => Promise<string | undefined>;
+  /** Pairs the guard's server with the gateway as a device (`init openclaw --pair`). */
+  readonly pair: (config: string, env: NodeJS.ProcessEnv) => Promise<PairingResult>;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly now: () => Date;
@@ -52,6 +57,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     print: { type: "boolean" },
     remote: { type: "string" },
     separate: { type: "boolean" },
+    pair: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -84,6 +90,10 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   if (values.print) {
     deps.out(renderSnippets(client, context));
     return 0;
+  }
+  if (values.pair) {
+    if (client.name !== "openclaw") throw new UsageError(`openclaw-guard init: --pair is for the openclaw target only\n${USAGE}`);
+    return reportPairing(await deps.pair(context.config, deps.env), deps);
   }
 
   let plan: ClientPlan;
@@ -185,6 +195,28 @@ function tail(plan: ClientPlan): string {
   return `${notes}\nwhat this client cannot block:\n${plan.limits.map((l) => `  - ${l}`).join("\n")}\n`;
 }
 
+/** What pairing did, and the one next step when it is not done. Never prints a token. */
+function reportPairing(result: PairingResult, deps: Pick<InitDeps, "out" | "err">): number {
+  switch (result.status) {
+    case "paired":
+      deps.out(
+        `${result.reused ? "=" : "+"} paired device ${result.deviceId.slice(0, 12)}… (scopes ${result.scopes.join(", ")})${result.reused ? ": already paired, and the gateway accepts it" : ""}\n` +
+          "The guard's server now authenticates with this device token, not the shared gateway token. Remove the shared token from where the agent can read it (openclaw.gateway.token in the guard config, OPENCLAW_GATEWAY_TOKEN in the agent's environment) and check with `openclaw-guard doctor`.\n",
+      );
+      return 0;
+    case "pending":
+      deps.out(
+        `~ pairing requested for device ${result.deviceId.slice(0, 12)}…: the gateway wants an approval.\n` +
+          `Approve it on the gateway host: openclaw devices approve ${result.requestId ?? "<requestId from openclaw devices list>"}\n` +
+          "(check that it asks for role operator and scope operator.write only), then run `openclaw-guard init openclaw --pair` again.\n",
+      );
+      return 0;
+    case "failed":
+      deps.err(`openclaw-guard init openclaw --pair: ${result.reason}\n`);
+      return 1;
+  }
+}
+
 function defaultDeps(): InitDeps {
   return {
     env: process.env,
@@ -197,6 +229,22 @@ function defaultDeps(): InitDeps {
     claudeVersion: async () => {
       const result = await execa("claude", ["--version"], { reject: false, timeout: 15_000, stdin: "ignore" });
       return result.failed && result.exitCode === undefined ? undefined : result.stdout;
+    },
+    pair: async (config, env) => {
+      const { loadConfig } = await import("../contacts/config.js");
+      const { resolveGatewaySettings } = await import("../gateway/gateway-settings.js");
+      const { readOpenclawConfig } = await import("../gateway/openclaw-config.js");
+      const { defaultDeviceCredentialFile } = await import("../gateway/device-credential.js");
+      const { pairDevice } = await import("../gateway/device-pairing.js");
+      let ours = {};
+      try {
+        ours = loadConfig(config, env).openclaw.gateway;
+      } catch {
+        // no or invalid guard config: the gateway is found the way the openclaw CLI finds it
+      }
+      // The shared credential admits the pairing request, so an existing device is not used for it.
+      const shared = resolveGatewaySettings(ours, env, readOpenclawConfig, (file) => ({ file }));
+      return pairDevice({ shared, file: defaultDeviceCredentialFile(env) });
     },
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

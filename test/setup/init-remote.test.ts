@@ -4,35 +4,17 @@
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runInit } from "../../src/setup/init-command.js";
-import { applyPlans, readText } from "../../src/setup/init-files.js";
+import { init as runFixtureInit } from "./init-fixture.js";
 import { mintToken } from "../../src/tokens/tokens.js";
 import { privateDir } from "../helpers.js";
 
 const URL_ = "https://guard.example.net:8787/mcp";
 
+/** Through the shared fixture's entry point; a usage error becomes exit 2 with its message. */
 async function init(home: string, args: string[], token?: string) {
-  let stdout = "";
-  let stderr = "";
   const cwd = path.join(home, "project");
   mkdirSync(cwd, { recursive: true });
-  const code = await runInit(args, {
-    env: { HOME: home, ...(token ? { OPENCLAW_GUARD_TOKEN: token } : {}) },
-    cwd,
-    node: "/opt/node/bin/node",
-    cli: "/opt/ocg/dist/cli.js",
-    platform: "linux",
-    read: readText,
-    applyPlans,
-    claudeVersion: async () => "2.1.330 (Claude Code)",
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-    now: () => new Date("2026-11-29T10:00:00.000Z"),
-  }).catch((error: Error) => {
-    stderr += error.message;
-    return 2;
-  });
-  return { code, stdout, stderr };
+  return runFixtureInit(home, cwd, args, "2.1.330 (Claude Code)", { env: { HOME: home, ...(token ? { OPENCLAW_GUARD_TOKEN: token } : {}) } }).catch((error: Error) => ({ code: 2, stdout: "", stderr: error.message }));
 }
 
 const json = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Record<string, any>;
