@@ -50,12 +50,21 @@ function exists(io: Access, path: string): boolean {
   }
 }
 
+/** undefined when absent or when this user may not even look (then it cannot write there either). */
+function statOf(io: Access, path: string): ReturnType<Access["stat"]> {
+  try {
+    return io.stat(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Writable itself, or replaceable through a writable directory above it. */
 function writableBy(io: Access, path: string): boolean {
   if (exists(io, path) && io.canWrite(path)) return true;
   for (let dir = dirname(path); ; dir = dirname(dir)) {
     // A sticky directory (/tmp) lets others add entries but not replace ours.
-    const stat = exists(io, dir) ? io.stat(dir) : undefined;
+    const stat = statOf(io, dir);
     if (stat && io.canWrite(dir) && (stat.mode & 0o1000) === 0) return true;
     if (dir === dirname(dir)) return false;
   }
@@ -71,7 +80,7 @@ function codeFiles(io: Access, dir: string): PathFact[] {
     for (const name of io.readDir(at)) {
       const path = join(at, name);
       files.push({ what: at.includes("plugin") ? "gateway plugin" : "guard code", path });
-      if (io.stat(path)?.isDirectory) walk(path, depth + 1);
+      if (statOf(io, path)?.isDirectory) walk(path, depth + 1);
     }
   };
   walk(join(dir, "dist"), 0);
