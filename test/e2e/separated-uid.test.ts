@@ -101,6 +101,9 @@ describe.skipIf(skip !== undefined)("separated deployment: gateway and guard as 
       `echo x >> ${guardDir}/tokens.json`,
       `touch ${REPO_ROOT}/dist/cli.js`,
       `echo 'export default {}' > ${REPO_ROOT}/dist/evil.js`,
+      // the gateway plugin ships in this package: its manifest and entry are as closed as the rest
+      `echo '{}' > ${REPO_ROOT}/openclaw.plugin.json`,
+      `echo 'export default {}' >> ${REPO_ROOT}/dist/plugin/index.js`,
       `ls ${guardDir}`,
     ];
     for (const command of attempts) {
