@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ["test/e2e/**/*.test.ts"],
     testTimeout: 180_000,
-    hookTimeout: 120_000,
+    hookTimeout: 240_000,
     fileParallelism: false,
   },
 });

@@ -7,6 +7,7 @@ const sections = [
   ["send path", "./send-path.mjs", "benchSendPath"],
   ["send policy", "./policy.mjs", "benchPolicy"],
   ["stdio bound and audit masking", "./stdio-and-masking.mjs", "benchStdioAndMasking"],
+  ["guard as a service (HTTP)", "./http.mjs", "benchHttp"],
 ];
 if (existsSync(new URL("./guard.mjs", import.meta.url))) sections.push(["guard", "./guard.mjs", "benchGuard"]);
 

@@ -41,7 +41,19 @@ if [[ ! -f $stamp20 || $(<"$stamp20") != "node@$NODE20_VERSION" ]]; then
   echo "node@$NODE20_VERSION" >"$stamp20"
 fi
 
+# The official MCP conformance suite (needs Node >= 22, so it runs on the pinned Node 24), in its
+# own folder with its own stamp, installed once the Node 24 above exists.
+CONFORMANCE_VERSION=0.1.16
+conformance_stamp="$dir/conformance/installed"
+install_conformance() {
+  [[ -f $conformance_stamp && $(<"$conformance_stamp") == "conformance@$CONFORMANCE_VERSION" ]] && return 0
+  rm -f "$conformance_stamp"
+  PATH="$(dirname "$node24"):$PATH" install_into "$dir/conformance" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION"
+  echo "conformance@$CONFORMANCE_VERSION" >"$conformance_stamp"
+}
+
 if [[ -f $stamp && $(<"$stamp") == "$want" ]]; then
+  install_conformance
   print_paths
   exit 0
 fi
@@ -56,4 +68,5 @@ version=$("$node24" "$openclaw" --version)
 [[ $version == *"$OPENCLAW_VERSION"* ]] || { echo "setup-e2e: openclaw --version said '$version'" >&2; exit 1; }
 
 echo "$want" >"$stamp"
+install_conformance
 print_paths

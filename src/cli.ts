@@ -6,7 +6,8 @@ import { argv, exit, stderr } from "node:process";
 type CommandModule = { run(args: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  serve: { summary: "run the MCP server on stdio", load: () => import("./mcp/serve-command.js") },
+  serve: { summary: "serve [--http [--host H --port P | --socket PATH] [--tls-cert F --tls-key F] [--tokens FILE]]: run the MCP server on stdio, or over HTTP for agents holding a token", load: () => import("./mcp/serve-command.js") },
+  token: { summary: "token add <agent> [--aliases a,b] [--rate N/window] | token list | token revoke <agent>: agent tokens for serve --http", load: () => import("./tokens/token-command.js") },
   send: { summary: "send <alias> <message> through the same pipeline as the MCP tool", load: () => import("./send/send-command.js") },
   "list-contacts": { summary: "print aliases, channels and descriptions", load: () => import("./contacts/list-command.js") },
   init: { summary: "init <client> [--scope user|project] [--dry-run] | init --remove <client> | init --print <client>: register (or remove) the server and the guard", load: () => import("./setup/init-command.js") },

@@ -98,7 +98,16 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
   const dir = dirname(auditFile);
   const ledgerFile = ledgerPathFor(auditFile);
 
-  async function locked<T>(fn: () => T): Promise<T> {
+  // One transaction at a time per process: concurrent callers (many HTTP sessions) queue here
+  // instead of all polling the file lock, which made 100 concurrent sends take seconds each.
+  let queue: Promise<unknown> = Promise.resolve();
+  function locked<T>(fn: () => T): Promise<T> {
+    const turn = queue.then(() => lockedAcrossProcesses(fn));
+    queue = turn.catch(() => {});
+    return turn;
+  }
+
+  async function lockedAcrossProcesses<T>(fn: () => T): Promise<T> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Imported on first use so the MCP server's start does not pay for it.
     const { default: lockfile } = await import("proper-lockfile");

@@ -16,7 +16,7 @@ export type PermissionDeps = {
   uid: number | undefined;
 };
 
-const systemDeps = (readSystemFile: ReadSystemFile): PermissionDeps => ({
+export const systemDeps = (readSystemFile: ReadSystemFile): PermissionDeps => ({
   stat: (path) => {
     try {
       return statSync(path);
@@ -32,20 +32,25 @@ const systemDeps = (readSystemFile: ReadSystemFile): PermissionDeps => ({
  * The reason the config file or its directory could be changed by someone other than its owner, with
  * the one command that fixes both; undefined when neither can be.
  */
-export function configPermissionProblem(path: string, readSystemFile: ReadSystemFile, deps: PermissionDeps = systemDeps(readSystemFile)): string | undefined {
-  const targets = [["config file", path], ["config directory", dirname(path)]] as const;
+export function configPermissionProblem(
+  path: string,
+  readSystemFile: ReadSystemFile,
+  deps: PermissionDeps = systemDeps(readSystemFile),
+  { kind, consequence }: { kind: string; consequence: string } = { kind: "config", consequence: "add a recipient" },
+): string | undefined {
+  const targets = [[`${kind} file`, path], [`${kind} directory`, dirname(path)]] as const;
   const writable: string[] = [];
   let first: string | undefined;
   for (const [what, target] of targets) {
     const stats = deps.stat(target);
     if (stats === undefined) continue;
     if (deps.uid !== undefined && stats.uid !== deps.uid && stats.uid !== 0) {
-      return `${target}: the ${what} belongs to another user (uid ${stats.uid}). Fix: chown it to yourself, or keep the config in a directory you own.`;
+      return `${target}: the ${what} belongs to another user (uid ${stats.uid}). Fix: chown it to yourself, or keep the ${kind} in a directory you own.`;
     }
-    const who = writableBy(stats, what === "config directory", deps.readSystemFile);
+    const who = writableBy(stats, what === `${kind} directory`, deps.readSystemFile);
     if (who === undefined) continue;
     writable.push(target);
-    first ??= `${target}: the ${what} is writable by ${who} (mode ${(stats.mode & 0o777).toString(8).padStart(3, "0")}), so they could add a recipient`;
+    first ??= `${target}: the ${what} is writable by ${who} (mode ${(stats.mode & 0o777).toString(8).padStart(3, "0")}), so they could ${consequence}`;
   }
   if (first === undefined) return undefined;
   return `${first}. Fix: chmod go-w ${writable.map((t) => JSON.stringify(t)).join(" ")}`;

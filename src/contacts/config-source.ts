@@ -13,27 +13,37 @@ export interface ConfigSource {
 }
 
 export function createConfigSource(path: string, load: (path: string) => Config = loadConfig): ConfigSource {
+  return createFileState<ConfigState>(path, (p) => ({ ok: true, config: load(p) }), (error) => ({ ok: false, error }));
+}
+
+/**
+ * A file read afresh whenever its fingerprint changes (also the address book's agent tokens):
+ * `load` may throw, and its message becomes the state `failed` builds.
+ */
+export function createFileState<S>(path: string, load: (path: string) => S, failed: (error: string) => S): { readonly path: string; current(): S } {
   let fingerprint: string | undefined;
-  let state: ConfigState | undefined;
+  let state: S | undefined;
+  let loaded = false;
   return {
     path,
     current() {
       const now = fingerprintOf(path);
-      if (state === undefined || now === undefined || now !== fingerprint) {
+      if (!loaded || now === undefined || now !== fingerprint) {
         fingerprint = now;
+        loaded = true;
         try {
-          state = { ok: true, config: load(path) };
+          state = load(path);
         } catch (error) {
-          state = { ok: false, error: error instanceof Error ? error.message : String(error) };
+          state = failed(error instanceof Error ? error.message : String(error));
         }
       }
-      return state;
+      return state as S;
     },
   };
 }
 
 /** The file's identity and content stamps, and its directory's owner and mode (what the permission check reads). */
-function fingerprintOf(path: string): string | undefined {
+export function fingerprintOf(path: string): string | undefined {
   try {
     const file = statSync(path, { bigint: true });
     const dir = statSync(dirname(path), { bigint: true });

@@ -68,6 +68,8 @@ export type CliResult = {
   file: string;
 };
 
+export const GATEWAY_BLOCKED = "The gateway blocked it: a gateway plugin hook (such as openclaw-guard's address-book backstop) cancelled the message, so nothing was sent. Do not retry; the recipient is not allowed.";
+
 const DO_NOT_RESEND = "Do not resend blindly: check with the human whether it arrived.";
 
 /** Maps exit code + `--json` output to a status. Pure, so every branch is tested without a process. */
@@ -83,7 +85,8 @@ export function interpretCliResult(r: CliResult): DeliveryOutcome {
     if (json === undefined) return { status: "unknown", reason: `openclaw exited 0 but did not print the expected JSON; delivery is unconfirmed. ${DO_NOT_RESEND}` };
     const partial = partialDelivery(json);
     if (partial) return { status: "unknown", messageId: messageIdOf(json), reason: `${partial} ${DO_NOT_RESEND}` };
-    if (findKey(json, "deliveryStatus") === "suppressed") return { status: "failed", reason: "the gateway suppressed the message (a hook or policy cancelled it); nothing was sent." };
+    // The CLI exits 0 when a hook cancels (its docs promise otherwise): the payload says so.
+    if (findKey(json, "deliveryStatus") === "suppressed" || (json as { payload?: { status?: unknown } }).payload?.status === "suppressed") return { status: "refused", reason: GATEWAY_BLOCKED };
     return { status: "sent", messageId: messageIdOf(json) };
   }
   if (r.exitCode === undefined) {

@@ -1,7 +1,9 @@
 // Delivery over the gateway's WebSocket RPC: one lazily opened connection per process, shared by
 // concurrent sends and reopened after a drop. Each message keeps one idempotency key across its
 // bounded retries, so a retry after a drop cannot deliver twice (the gateway deduplicates).
-import { displayUrl, type GatewaySettings } from "./gateway-settings.js";
+import { GATEWAY_BLOCKED } from "./cli-transport.js";
+import { DEVICE_CLIENT, DEVICE_ROLE, DEVICE_SCOPES, deviceSigning } from "./device-credential.js";
+import { displayUrl, type GatewaySettings, type PairedDevice } from "./gateway-settings.js";
 import type { DeliveryOutcome, DeliveryRequest, Transport } from "./transport.js";
 
 /** The part of @openclaw/gateway-client's GatewayClient this transport uses. */
@@ -44,7 +46,7 @@ export function createGatewayTransport({ settings, timeoutMs, connectTimeoutMs =
   };
   const redact = (text: string): string => {
     let out = text;
-    for (const secret of [settings.token, settings.password]) if (secret) out = out.split(secret).join("***");
+    for (const secret of [settings.token, settings.password, settings.device?.token]) if (secret) out = out.split(secret).join("***");
     return out;
   };
 
@@ -118,6 +120,8 @@ export function outcomeOfGatewayError(e: GatewayError, redact: (text: string) =>
   if (e.details?.partialDelivery !== undefined) {
     return { status: "unknown", reason: `The gateway reported an error after part of the message was delivered (${message}). Do not resend blindly.` };
   }
+  // `send` answers this when the delivery was suppressed: a message_sending hook cancelled it.
+  if (e.gatewayCode === "UNAVAILABLE" && /\bNo delivery result\b/.test(e.message)) return { status: "refused", reason: GATEWAY_BLOCKED };
   return { status: "failed", reason: `The gateway refused the message (${[e.gatewayCode, detail].filter(Boolean).join(", ")}): ${message}` };
 }
 
@@ -129,34 +133,50 @@ function describeConnectError(e: GatewayError, settings: GatewaySettings): strin
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The real connection: @openclaw/gateway-client, operator.write only, loaded on first use. */
-export const connectWithGatewayClient: Connect = async (options) => {
+/** How the client authenticates: the paired device (signed challenge + device token), else the shared credential without a device identity. */
+function authOptions(options: GatewaySettings): ClientAuth {
+  const { device } = options;
+  if (device) return { device, deviceToken: device.token };
+  return { ...(options.token ? { token: options.token } : {}), ...(options.password ? { password: options.password } : {}) };
+}
+
+/** A shared credential and/or a device identity (with its token once paired). */
+export type ClientAuth = { token?: string; password?: string; deviceToken?: string; device?: Pick<PairedDevice, "deviceId" | "publicKeyPem" | "privateKeyPem"> };
+
+/** What hello-ok tells about the credential the gateway granted. */
+export type HelloAuth = { method?: string; scopes?: string[]; deviceToken?: string };
+
+/**
+ * Opens one @openclaw/gateway-client connection and resolves at hello-ok. The library's own
+ * reconnect loop is stopped on failure and after a close: callers decide when to retry.
+ */
+export async function openGatewayClient(options: { url: string; auth: ClientAuth; connectTimeoutMs: number; onClose: () => void }): Promise<{ connection: GatewayConnection; hello: HelloAuth }> {
   const { GatewayClient } = await import("@openclaw/gateway-client");
   const { VERSION } = await import("../version.js");
-  return new Promise<GatewayConnection>((resolve, reject) => {
+  const { device, ...secrets } = options.auth;
+  return new Promise((resolve, reject) => {
     let settled = false;
     const client = new GatewayClient({
       url: options.url,
-      ...(options.token ? { token: options.token } : {}),
-      ...(options.password ? { password: options.password } : {}),
+      ...secrets,
+      // A device identity signs the challenge; without one the shared credential goes alone.
+      ...(device ? { deviceIdentity: device, hostDeps: deviceSigning, clientName: DEVICE_CLIENT.name, mode: DEVICE_CLIENT.mode } : { deviceIdentity: null }),
       minProtocol: 4,
       maxProtocol: 4,
-      role: "operator",
-      scopes: ["operator.write"],
+      role: DEVICE_ROLE,
+      scopes: [...DEVICE_SCOPES],
       clientDisplayName: "openclaw-guard",
       clientVersion: VERSION,
-      deviceIdentity: null,
-      onHelloOk: () => {
+      onHelloOk: (hello) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve(client);
+        resolve({ connection: client, hello: (hello as { auth?: HelloAuth }).auth ?? {} });
       },
       onConnectError: (error: Error) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        // The library would keep reconnecting with backoff; this transport decides when to retry.
         client.stop();
         reject(error);
       },
@@ -175,4 +195,7 @@ export const connectWithGatewayClient: Connect = async (options) => {
     }, options.connectTimeoutMs);
     client.start();
   });
-};
+}
+
+/** The real connection: operator.write only, loaded on first use. */
+export const connectWithGatewayClient: Connect = async (options) => (await openGatewayClient({ url: options.url, auth: authOptions(options), connectTimeoutMs: options.connectTimeoutMs, onClose: options.onClose })).connection;

@@ -10,7 +10,8 @@ export type DeliveryRequest = {
   idempotencyKey: string;
 };
 
-export type DeliveryStatus = "sent" | "queued" | "failed" | "unknown";
+/** `refused`: the gateway itself declined to deliver (a plugin hook such as openclaw-guard's cancelled it); nothing went out. */
+export type DeliveryStatus = "sent" | "queued" | "refused" | "failed" | "unknown";
 
 export type DeliveryOutcome = { status: DeliveryStatus; messageId?: string; reason?: string; dryRun?: true };
 

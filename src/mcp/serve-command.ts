@@ -1,33 +1,63 @@
-import { pino } from "pino";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pino, type Logger } from "pino";
 import { redactText } from "../audit/redact.js";
-import { parseCommandArgs } from "../cli-args.js";
+import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { loadConfig, resolveConfigPath } from "../contacts/config.js";
+import { createFileState } from "../contacts/config-source.js";
 import { createSendDeps } from "../send/deps.js";
 import { unsupportedPlatform } from "../setup/platform.js";
+import { scopeToAgent, type TokenSource } from "../tokens/scope.js";
+import { defaultTokenFile, findAgent, loadTokenFile } from "../tokens/tokens.js";
 import { BoundedStdioServerTransport } from "./bounded-stdio.js";
+import { listenHttp, type Listen } from "./http-server.js";
 import { createServer } from "./server.js";
 import { watchToolList } from "./watch-tools.js";
 
+export const DEFAULT_HTTP_PORT = 8787;
+
+const OPTIONS = {
+  http: { type: "boolean" },
+  host: { type: "string" },
+  port: { type: "string" },
+  socket: { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  tokens: { type: "string" },
+} as const;
+
 export async function run(args: string[], platform: NodeJS.Platform = process.platform): Promise<number> {
-  const { values } = parseCommandArgs("serve", args, {});
+  const { values } = parseCommandArgs("serve", args, OPTIONS);
   const unsupported = unsupportedPlatform(platform);
   if (unsupported) {
     process.stderr.write(`openclaw-guard serve: refusing to start.\n${unsupported}\n`);
     return 1;
   }
-  // stdout carries the MCP protocol; every diagnostic goes to stderr.
+  // stdout carries the MCP protocol on stdio; every diagnostic goes to stderr.
   const log = pino({ name: "openclaw-guard", base: undefined }, pino.destination({ fd: 2, sync: true }));
   const configPath = resolveConfigPath({ flag: values.config });
-  const deps = createSendDeps(configPath, process.env, (message) => log.warn(message));
+  const tokenPath = values.tokens ? resolve(values.tokens) : defaultTokenFile(configPath);
+  const tokens: TokenSource = createFileState<ReturnType<TokenSource["current"]>>(tokenPath, (p) => ({ ok: true, file: loadTokenFile(p) }), (error) => ({ ok: false, error }));
+  const longestAgentWindow = () => {
+    const state = tokens.current();
+    return state.ok ? Math.max(0, ...Object.values(state.file.tokens).map((t) => t.rate?.windowSeconds ?? 0)) : 0;
+  };
+  const deps = createSendDeps(configPath, process.env, (message) => log.warn(message), longestAgentWindow);
   try {
     // Refuse to start on a bad config or transport; later edits are re-checked on every call.
     const config = loadConfig(configPath);
     const transport = deps.transportFor(config);
-    log.info({ config: configPath, transport: transport.name, contacts: config.contacts.size }, "openclaw-guard MCP server starting on stdio");
+    log.info({ config: configPath, transport: transport.name, contacts: config.contacts.size }, `openclaw-guard MCP server starting on ${values.http ? "HTTP" : "stdio"}`);
+    if (values.http) {
+      const file = loadTokenFile(tokenPath);
+      if (Object.keys(file.tokens).length === 0) throw new Error(`${tokenPath}: no agent tokens, so no agent could connect. Add one with: openclaw-guard token add <agent-name>`);
+    }
   } catch (error) {
     process.stderr.write(`openclaw-guard serve: refusing to start.\n${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+  if (values.http) return serveHttp(values, deps, tokens, log);
+
   const server = createServer({ send: deps });
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => resolve();
@@ -43,6 +73,53 @@ export async function run(args: string[], platform: NodeJS.Platform = process.pl
   process.stdin.on("end", () => void server.drain().then(() => server.close()));
   await closed;
   stopWatching();
+  await deps.close();
+  return 0;
+}
+
+type Values = { host?: string; port?: string; socket?: string; "tls-cert"?: string; "tls-key"?: string };
+
+export function listenFrom(values: Values): Listen {
+  if (values.socket !== undefined) {
+    if (values.host !== undefined || values.port !== undefined) throw new UsageError("openclaw-guard serve: --socket excludes --host and --port");
+    return { socket: resolve(values.socket) };
+  }
+  const port = values.port === undefined ? DEFAULT_HTTP_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`openclaw-guard serve: --port ${values.port} is not a TCP port`);
+  return { host: values.host ?? "127.0.0.1", port };
+}
+
+async function serveHttp(values: Values, deps: ReturnType<typeof createSendDeps>, tokens: TokenSource, log: Logger): Promise<number> {
+  if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) throw new UsageError("openclaw-guard serve: --tls-cert and --tls-key go together");
+  const tls = values["tls-cert"] && values["tls-key"] ? { cert: readFileSync(values["tls-cert"]), key: readFileSync(values["tls-key"]) } : undefined;
+  let http;
+  try {
+    http = await listenHttp({
+      listen: listenFrom(values),
+      tls,
+      authenticate: (token) => {
+        const state = tokens.current();
+        return token !== undefined && state.ok ? findAgent(state.file, token)?.name : undefined;
+      },
+      openSession: (agent) => createServer({ send: scopeToAgent(deps, tokens, agent) }),
+      warn: (message) => log.warn(message),
+    });
+  } catch (error) {
+    process.stderr.write(`openclaw-guard serve: refusing to start.\n${error instanceof Error ? error.message : String(error)}\n`);
+    await deps.close();
+    return 1;
+  }
+  log.info({ url: http.url }, "openclaw-guard MCP server listening");
+  const stopWatching = watchToolList(deps.config, () => {
+    for (const server of http.servers()) void server.sendToolListChanged().catch(() => {});
+  });
+  // `on`, not `once`: proper-lockfile's signal-exit re-raises a signal when it is the last listener left.
+  await new Promise<void>((resolve) => {
+    process.on("SIGTERM", () => resolve());
+    process.on("SIGINT", () => resolve());
+  });
+  stopWatching();
+  await http.close();
   await deps.close();
   return 0;
 }

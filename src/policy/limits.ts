@@ -2,9 +2,12 @@
 import type { ConfirmMode, Window } from "./settings.js";
 
 /** A delivery that counts: pending (in flight or interrupted), sent, queued or unknown. */
-export type LedgerEntry = { id: string; alias: string; textSha256: string; at: number };
+export type LedgerEntry = { id: string; alias: string; textSha256: string; at: number; /** the agent token that sent it, over HTTP */ agent?: string };
 
-export type LimitDecision = { ok: true } | { ok: false; code: "duplicate" | "rate-limit-contact" | "rate-limit-global"; reason: string };
+export type LimitDecision = { ok: true } | { ok: false; code: "duplicate" | "rate-limit-contact" | "rate-limit-agent" | "rate-limit-global"; reason: string };
+
+/** An agent token's own limit, counted over its sends to every contact. */
+export type AgentLimit = { name: string; window: Window };
 
 const inWindow = (entry: LedgerEntry, now: number, seconds: number) => now - entry.at < seconds * 1000;
 
@@ -18,10 +21,16 @@ export function decideDuplicate(entries: readonly LedgerEntry[], alias: string, 
   };
 }
 
-export function decideRateLimit(entries: readonly LedgerEntry[], alias: string, now: number, perContact: Window, global: Window): LimitDecision {
+export function decideRateLimit(entries: readonly LedgerEntry[], alias: string, now: number, perContact: Window, global: Window, agent?: AgentLimit): LimitDecision {
   const contactRecent = entries.filter((e) => e.alias === alias && inWindow(e, now, perContact.windowSeconds));
   if (contactRecent.length >= perContact.count) {
     return { ok: false, code: "rate-limit-contact", reason: `${alias} has reached its limit of ${perContact.count} messages per ${perContact.windowSeconds} s; the next is possible ${retryIn(contactRecent, now, perContact)}. Nothing was sent; do not queue or retry in a loop.` };
+  }
+  if (agent) {
+    const agentRecent = entries.filter((e) => e.agent === agent.name && inWindow(e, now, agent.window.windowSeconds));
+    if (agentRecent.length >= agent.window.count) {
+      return { ok: false, code: "rate-limit-agent", reason: `This agent's token (${agent.name}) has reached its limit of ${agent.window.count} messages per ${agent.window.windowSeconds} s; the next is possible ${retryIn(agentRecent, now, agent.window)}. Nothing was sent; do not queue or retry in a loop.` };
+    }
   }
   const allRecent = entries.filter((e) => inWindow(e, now, global.windowSeconds));
   if (allRecent.length >= global.count) {

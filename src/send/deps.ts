@@ -8,7 +8,13 @@ import type { Transport } from "../gateway/transport.js";
 import type { SendDeps } from "./pipeline.js";
 
 /** One transport per distinct `openclaw` section and one store per audit file, reused across sends. */
-export function createSendDeps(configPath: string, env: NodeJS.ProcessEnv = process.env, warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): SendDeps & { close(): Promise<void> } {
+export function createSendDeps(
+  configPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+  /** Windows the book does not know about (agent tokens' limits) that the ledger must also cover. */
+  retainAtLeastSeconds: () => number = () => 0,
+): SendDeps & { close(): Promise<void> } {
   const transports = new Map<string, Transport>();
   const stores = new Map<string, Store>();
   const config = createConfigSource(configPath, (path) => loadConfig(path, env));
@@ -27,7 +33,7 @@ export function createSendDeps(configPath: string, env: NodeJS.ProcessEnv = proc
       return transport;
     },
     storeFor(current: Config | undefined) {
-      retention = current ? retainSecondsOf(current) : MAX_RETENTION_SECONDS;
+      retention = current ? Math.max(retainSecondsOf(current), retainAtLeastSeconds()) : MAX_RETENTION_SECONDS;
       rotateBytes = current?.audit.rotateBytes ?? DEFAULT_ROTATE_BYTES;
       const file = current?.audit.file ?? defaultAuditFile(env);
       let store = stores.get(file);

@@ -12,6 +12,7 @@ import type { Channel } from "../contacts/targets.js";
 import type { DeliveryOutcome, Transport } from "../gateway/transport.js";
 import { decideContent, findContent } from "../policy/content.js";
 import { decideConfirmation, decideDuplicate, decideRateLimit } from "../policy/limits.js";
+import type { Window } from "../policy/settings.js";
 import { checkMessage } from "../policy/message.js";
 import { decideRecipient } from "../policy/recipient.js";
 
@@ -36,6 +37,8 @@ export type SendDeps = {
   newId?: () => string;
   /** Diagnostics that must not be lost when the audit log itself fails; never stdout. */
   warn?: (message: string) => void;
+  /** The agent token a request came with (HTTP): named in every record, its own limit read per send. */
+  agent?: { name: string; rate(): Window | undefined };
 };
 
 /** National-format numbers in a message are looked for in these regions besides the address book's own. */
@@ -45,7 +48,8 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
   const id = (deps.newId ?? randomUUID)();
   const now = deps.now ?? Date.now;
   const text = typeof request.message === "string" ? request.message : "";
-  const base = { id, origin: request.origin, textSha256: sha256(text), textLength: text.length };
+  const agent = deps.agent?.name;
+  const base = { id, origin: request.origin, ...(agent !== undefined ? { agent } : {}), textSha256: sha256(text), textLength: text.length };
   const state = deps.config.current();
 
   if (!state.ok) {
@@ -85,13 +89,15 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
   try {
     reservation = await store.transact<Reservation>((ledger) => {
       const limit = decideDuplicate(ledger.entries, contact.alias, base.textSha256, at, contact.policy.duplicateWindowSeconds);
-      const rate = limit.ok ? decideRateLimit(ledger.entries, contact.alias, at, contact.policy.perContact, config.globalRateLimit) : limit;
+      const agentWindow = deps.agent?.rate();
+      const agentLimit = agent !== undefined && agentWindow ? { name: agent, window: agentWindow } : undefined;
+      const rate = limit.ok ? decideRateLimit(ledger.entries, contact.alias, at, contact.policy.perContact, config.globalRateLimit, agentLimit) : limit;
       if (!rate.ok) return { result: rate, records: [refusalRecord(who, rate.code, rate.reason)] };
       const need = decideConfirmation(contact.policy.confirm, ledger.delivered[deliveryKey(contact)] !== undefined, contact.alias, content.action === "confirm" ? content.reason : undefined);
       const confirmWhy = need.required ? need.why : undefined;
       return {
         result: { ok: true, confirmWhy },
-        reserve: { id, alias: contact.alias, textSha256: base.textSha256, at },
+        reserve: { id, alias: contact.alias, textSha256: base.textSha256, at, ...(agent !== undefined ? { agent } : {}) },
         records: [{ event: "attempt", ...who, decision: "allow", confirmation: confirmWhy ? "required" : "not-required", transport: transport.name, idempotencyKey }],
       };
     });
@@ -125,8 +131,8 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
     ...(reason !== undefined ? { reason } : {}),
     ...(outcome.dryRun ? { dryRun: true as const } : {}),
   };
-  // A failed delivery sent nothing, so it gives its quota back; unknown keeps it (it may have gone out).
-  await settle(deps, store, id, contact, result, outcome.status === "failed");
+  // A failed or gateway-refused delivery sent nothing, so it gives its quota back; unknown keeps it (it may have gone out).
+  await settle(deps, store, id, contact, result, outcome.status === "failed" || outcome.status === "refused");
   return result;
 }
 
@@ -157,7 +163,7 @@ function notConfirmed(answer: ConfirmationAnswer): string {
 
 /** `result.reason` is already redacted: a transport's by scrub, ours where it is built. */
 async function settle(deps: SendDeps, store: Store, id: string, contact: Contact, result: SendResult, release: boolean): Promise<void> {
-  const record: AuditRecord = { event: "outcome", id, to: contact.alias, status: result.status, messageId: result.messageId, reason: result.reason, dryRun: result.dryRun };
+  const record: AuditRecord = { event: "outcome", id, ...(deps.agent ? { agent: deps.agent.name } : {}), to: contact.alias, status: result.status, messageId: result.messageId, reason: result.reason, dryRun: result.dryRun };
   // A dry run counts against the limits it simulates, but is not a first message to anyone.
   const reachedContact = !release && !result.dryRun;
   try {

@@ -7,9 +7,13 @@ import { exitCodeOf, formatHuman } from "./doctor-report.js";
 import { runDoctor } from "./doctor.js";
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("doctor", args, { json: { type: "boolean" } });
-  if (positionals.length > 0) throw new UsageError("usage: openclaw-guard doctor [--json] [--config PATH]");
-  const report = await runDoctor(realDoctorIO(process.env), values.config !== undefined ? { configFlag: values.config } : {});
+  const { values, positionals } = parseCommandArgs("doctor", args, { json: { type: "boolean" }, "service-user": { type: "string" } });
+  if (positionals.length > 0) throw new UsageError("usage: openclaw-guard doctor [--json] [--config PATH] [--service-user NAME]");
+  const report = await runDoctor(realDoctorIO(process.env), {
+    ...(values.config !== undefined ? { configFlag: values.config } : {}),
+    // The separated deployment's owner: doctor then fails on anything of it this user can reach.
+    ...(values["service-user"] !== undefined ? { serviceUser: values["service-user"] } : {}),
+  });
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatHuman(report));
   return exitCodeOf(report);
 }

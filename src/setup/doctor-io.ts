@@ -29,6 +29,7 @@ export interface DoctorIO {
   stat(path: string): FileStat | undefined;
   readDir(path: string): string[];
   canRead(path: string): boolean;
+  canWrite(path: string): boolean;
   isExecutable(path: string): boolean;
   run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult>;
   connect: Connect;
@@ -120,6 +121,7 @@ export function realDoctorIO(env: NodeJS.ProcessEnv = process.env): DoctorIO {
       }
     },
     canRead: (path) => can(path, constants.R_OK),
+    canWrite: (path) => can(path, constants.W_OK),
     isExecutable: (path) => can(path, constants.X_OK),
     run: runProcess,
     connect: connectWithGatewayClient,

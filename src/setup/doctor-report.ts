@@ -2,7 +2,7 @@
 // Kept free of I/O so every check can be tested from crafted facts.
 
 export type Status = "ok" | "warn" | "fail";
-export type Layer = "config" | "openclaw" | "transport" | "guard" | "exposure";
+export type Layer = "config" | "openclaw" | "transport" | "gateway" | "guard" | "exposure";
 
 export type Check = {
   /** Stable identifier, e.g. "openclaw.whatsapp" (tests and scripts key on it). */
@@ -15,7 +15,7 @@ export type Check = {
 
 export type DoctorReport = { checks: Check[]; ok: boolean };
 
-export const LAYERS: readonly Layer[] = ["config", "openclaw", "transport", "guard", "exposure"];
+export const LAYERS: readonly Layer[] = ["config", "openclaw", "transport", "gateway", "guard", "exposure"];
 
 export function makeReport(checks: readonly Check[]): DoctorReport {
   return { checks: [...checks], ok: checks.every((c) => c.status !== "fail") };

@@ -7,11 +7,16 @@ import { defaultAuditFile, resolveConfigPath, type Config } from "../contacts/co
 import { cliEnvironment } from "../gateway/cli-transport.js";
 import { resolveGatewaySettings, type GatewaySettings } from "../gateway/gateway-settings.js";
 import type { GatewayConnection } from "../gateway/gateway-transport.js";
-import { openclawConfigPath, readOpenclawConfig, type OpenclawConfigRead } from "../gateway/openclaw-config.js";
+import { openclawConfigPath, pick, readOpenclawConfig, type OpenclawConfigRead } from "../gateway/openclaw-config.js";
 import { CLI_NAMES } from "../guard/openclaw-policy.js";
 import { SHIM_MARKER } from "../guard/shim.js";
 import { checkAuditChain, checkConfig, checkStateDir, type AuditFacts, type ConfigFacts } from "./checks/config-checks.js";
 import { checkExposure, type ExposureFacts } from "./checks/exposure-checks.js";
+import { checkSeparation, type SeparationFacts } from "./checks/separation-checks.js";
+import { SEPARATE_DEFAULTS } from "./separate-recipe.js";
+import { gatherSeparation } from "./separation-facts.js";
+import { checkBook, checkCredential, checkGaps, checkPluginActive, checkPluginConfig, pluginConfigPath, type BookFacts, type CredentialFacts, type GatewayPluginFacts, type PluginRuntime } from "./checks/gateway-checks.js";
+import { bookFingerprint, PLUGIN_ID, STATUS_METHOD } from "../plugin/index.js";
 import { canaryInput, checkCanary, checkDenyRules, checkHook, checkShimOrder, hookForCanary, type CanaryFacts, type ClaudeFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
 import { checkOpenclawConfig, checkOpenclawVersion, checkOutboundAllowlist, checkUngatedChannels, checkWhatsapp, normaliseWhatsappEntry, parseOpenclawVersion, type OurContacts, type VersionFacts } from "./checks/openclaw-checks.js";
 import { checkCli, checkGateway, classifyGatewayError, cliProblem, describeArgv, type CliFacts, type GatewayFacts } from "./checks/transport-checks.js";
@@ -19,7 +24,14 @@ import { makeReport, scrubChecks, type Check, type DoctorReport } from "./doctor
 import type { DoctorIO } from "./doctor-io.js";
 import { readAuditTail, verifyAuditLog } from "../audit/store.js";
 
-export type DoctorOptions = { configFlag?: string; versionTimeoutMs?: number; shellTimeoutMs?: number; gatewayTimeoutMs?: number; hookTimeoutMs?: number };
+export type DoctorOptions = {
+  configFlag?: string;
+  serviceUser?: string;
+  versionTimeoutMs?: number;
+  shellTimeoutMs?: number;
+  gatewayTimeoutMs?: number;
+  hookTimeoutMs?: number;
+};
 
 export type DoctorFacts = {
   config: ConfigFacts;
@@ -29,10 +41,15 @@ export type DoctorFacts = {
   cli: CliFacts;
   version: VersionFacts;
   gateway: GatewayFacts;
+  plugin: GatewayPluginFacts;
+  book: BookFacts;
+  /** undefined when the transport does not use the gateway. */
+  credential?: CredentialFacts;
   lookups: PathLookup[];
   claude: ClaudeFacts;
   canary?: CanaryFacts;
   exposure: ExposureFacts;
+  separation: SeparationFacts;
   /** Everything that must never be printed: tokens, passwords, full numbers and ids. */
   secrets: string[];
 };
@@ -54,11 +71,17 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkUngatedChannels(facts.openclaw.config, facts.contacts, facts.version.version),
     checkCli(facts.cli),
     checkGateway(facts.gateway),
+    checkPluginConfig(facts.openclaw.config, facts.config.path),
+    checkPluginActive(facts.plugin),
+    checkBook(facts.plugin, facts.book),
+    ...checkGaps(facts.openclaw.config),
+    facts.credential && checkCredential(facts.credential),
     checkShimOrder(facts.lookups),
     checkHook(facts.claude),
     checkDenyRules(facts.claude),
     checkCanary(facts.canary),
     checkExposure(facts.exposure),
+    ...checkSeparation(facts.separation),
   ];
   return scrubChecks(
     checks.filter((c): c is Check => c !== undefined),
@@ -90,18 +113,21 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
 
   const cli = probeCliLocation(io, config);
   const gatewaySettings = config?.openclaw.transport === "dry-run" ? undefined : resolveGatewaySettings(config?.openclaw.gateway ?? {}, env, () => openclaw);
-  for (const s of [gatewaySettings?.token, gatewaySettings?.password, env.OPENCLAW_GATEWAY_TOKEN, env.OPENCLAW_GATEWAY_PASSWORD]) if (s) secrets.push(s);
+  for (const s of [gatewaySettings?.token, gatewaySettings?.password, gatewaySettings?.device?.token, env.OPENCLAW_GATEWAY_TOKEN, env.OPENCLAW_GATEWAY_PASSWORD]) if (s) secrets.push(s);
 
   const claude = readClaudeSettings(io);
   const hook = hookForCanary(claude);
 
-  const [cliResult, gateway, lookups, canary] = await Promise.all([
+  const skipped = "transport is dry-run: nothing is delivered, and the gateway is not checked.";
+  const [cliResult, probe, lookups, canary] = await Promise.all([
     cli.runnable && cli.facts.argv ? io.run(cli.facts.argv[0]!, [...cli.facts.argv.slice(1), "--version"], { env: cliEnvironment(env), timeoutMs: options.versionTimeoutMs ?? 15_000, cwd: io.home }) : Promise.resolve(undefined),
-    gatewaySettings ? probeGateway(io, gatewaySettings, options.gatewayTimeoutMs ?? 10_000) : Promise.resolve<GatewayFacts>({ skipped: "transport is dry-run: nothing is delivered, and the gateway is not checked." }),
+    gatewaySettings ? probeGateway(io, gatewaySettings, options.gatewayTimeoutMs ?? 10_000) : Promise.resolve({ gateway: { skipped }, plugin: { skipped } }),
     lookupPaths(io, options.shellTimeoutMs ?? 5_000),
     hook ? runCanary(io, hook, options.hookTimeoutMs) : Promise.resolve(undefined),
   ]);
   const cliFacts: CliFacts = { ...cli.facts, ...(cliResult ? { result: cliResult } : {}) };
+  const exposure = gatherExposure(io, config);
+  const credential = credentialFacts(gatewaySettings, openclaw, exposure);
 
   return {
     config: { path: configPath, ...(config ? { config } : {}), ...(configError !== undefined ? { error: configError } : {}) },
@@ -110,11 +136,15 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
     contacts,
     cli: cliFacts,
     version: versionFacts(cliFacts),
-    gateway,
+    gateway: probe.gateway,
+    plugin: probe.plugin,
+    book: gatherBook(io, config, openclaw, probe.plugin),
+    ...(credential ? { credential } : {}),
     lookups,
     claude,
     ...(canary ? { canary } : {}),
-    exposure: gatherExposure(io, config),
+    exposure,
+    separation: gatherSeparation(io, options.serviceUser, [SEPARATE_DEFAULTS.codeDir]),
     secrets,
   };
 }
@@ -235,23 +265,76 @@ function versionFacts(cli: CliFacts): VersionFacts {
   return version ? { label, version } : { label, problem: `no version in its output (${cli.result.stdout.trim().slice(0, 80)})` };
 }
 
-async function probeGateway(io: DoctorIO, settings: GatewaySettings, timeoutMs: number): Promise<GatewayFacts> {
+/** One connection: `health` (transport), then `plugins.list` and the plugin's status RPC (gateway). Nothing is sent. */
+async function probeGateway(io: DoctorIO, settings: GatewaySettings, timeoutMs: number): Promise<{ gateway: GatewayFacts; plugin: GatewayPluginFacts }> {
   const base = { url: settings.url, urlSource: settings.source.url, authSource: settings.source.auth };
+  const unanswered = { skipped: "the gateway did not answer (see the transport line)." };
   const started = io.now();
   let connection: GatewayConnection;
   try {
     connection = await io.connect({ ...settings, connectTimeoutMs: timeoutMs, onClose: () => {} });
   } catch (error) {
-    return { ...base, outcome: classifyGatewayError(error, "connect") };
+    return { gateway: { ...base, outcome: classifyGatewayError(error, "connect") }, plugin: unanswered };
   }
   try {
-    await connection.request("health", {}, { timeoutMs });
-    return { ...base, outcome: { ok: true, ms: Math.round(io.now() - started) } };
-  } catch (error) {
-    return { ...base, outcome: classifyGatewayError(error, "health") };
+    try {
+      await connection.request("health", {}, { timeoutMs });
+    } catch (error) {
+      return { gateway: { ...base, outcome: classifyGatewayError(error, "health") }, plugin: unanswered };
+    }
+    const gateway: GatewayFacts = { ...base, outcome: { ok: true, ms: Math.round(io.now() - started) } };
+    const plugin: Exclude<GatewayPluginFacts, { skipped: string }> = {};
+    try {
+      const list = await connection.request<{ plugins?: ({ id?: unknown } & PluginRuntime)[] }>("plugins.list", {}, { timeoutMs });
+      const ours = list?.plugins?.find((p) => p.id === PLUGIN_ID);
+      if (ours) plugin.plugin = ours;
+    } catch (error) {
+      plugin.listError = errorText(error);
+    }
+    if (plugin.plugin) {
+      try {
+        plugin.status = (await connection.request(STATUS_METHOD, {}, { timeoutMs })) ?? {};
+      } catch (error) {
+        plugin.statusError = errorText(error);
+      }
+    }
+    return { gateway, plugin };
   } finally {
     connection.stop();
   }
+}
+
+function errorText(error: unknown): string {
+  const e = error as { message?: unknown; gatewayCode?: unknown };
+  return [typeof e?.gatewayCode === "string" ? e.gatewayCode : "", typeof e?.message === "string" ? e.message : String(error)].filter(Boolean).join(" ");
+}
+
+/** Our book's fingerprint; and, when the gateway could not report the plugin's, that of the file its configPath names. */
+function gatherBook(io: DoctorIO, config: Config | undefined, openclaw: OpenclawConfigRead, plugin: GatewayPluginFacts): BookFacts {
+  const fingerprint = (contacts: Config["contacts"]) => bookFingerprint(contacts.values());
+  const book: BookFacts = config ? { ours: fingerprint(config.contacts) } : {};
+  const path = pluginConfigPath(openclaw.config);
+  if ("skipped" in plugin || plugin.status !== undefined || path === undefined) return book;
+  try {
+    return { ...book, fromFile: { path, fingerprint: fingerprint(io.loadConfig(path, io.env).contacts) } };
+  } catch (error) {
+    return { ...book, fromFile: { path, error: error instanceof Error ? error.message.split("\n")[0]! : String(error) } };
+  }
+}
+
+/** The credential the guard's server (the agent's side) uses, and where else the shared token lies within the agent's reach. */
+function credentialFacts(settings: GatewaySettings | undefined, openclaw: OpenclawConfigRead, exposure: ExposureFacts): CredentialFacts | undefined {
+  if (settings === undefined) return undefined;
+  const reachable: string[] = [];
+  const auth = pick(openclaw.config, "gateway", "auth");
+  // The state directory holds openclaw.json and the gateway's state database, not only the token.
+  if (exposure.dirExists && exposure.dirReadable) reachable.push(`${exposure.dir} (OpenClaw's config and state)`);
+  else if (exposure.configReadable && (pick(auth, "token") !== undefined || pick(auth, "password") !== undefined)) reachable.push(openclaw.path);
+  if (exposure.tokenInOurConfig) reachable.push("the openclaw-guard config (openclaw.gateway.token)");
+  if (exposure.tokenInEnv) reachable.push("the environment (OPENCLAW_GATEWAY_TOKEN/PASSWORD)");
+  const base = { source: settings.source.auth, sharedReachable: reachable, ...(settings.deviceProblem ? { deviceProblem: settings.deviceProblem } : {}) };
+  if (settings.device) return { ...base, kind: "device", scopes: settings.device.scopes };
+  return { ...base, kind: settings.token ? "token" : settings.password ? "password" : "none" };
 }
 
 const PATH_START = "__OCG_PATH__";

@@ -4,7 +4,8 @@
 // every file is planned first (a malformed one refuses everything, naming file and line), then
 // each changed file is backed up and replaced atomically, the guard's files before the server
 // registration. Re-running changes nothing.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
@@ -14,13 +15,20 @@ import { configPermissionProblem, type ReadSystemFile } from "../contacts/config
 import { claudeVersionWarning } from "./clients/claude-code.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
-import { InitError, removalChange, tildePath, type ClientPlan, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
+import { isLoopbackHost } from "../gateway/loopback.js";
+import { separateRecipe } from "./separate-recipe.js";
+import type { PairingResult } from "../gateway/device-pairing.js";
+import { InitError, removalChange, tildePath, type ClientPlan, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Remote, type Scope } from "./init-plan.js";
 import { unsupportedPlatform } from "./platform.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
+       openclaw-guard init <client> --remote URL [--dry-run]   (claude-code, codex, gemini; the token from $OPENCLAW_GUARD_TOKEN)
        openclaw-guard init --remove <client> [--scope user|project] [--dry-run] [--config PATH]
-       openclaw-guard init --print <client> [--scope user|project] [--config PATH]
+       openclaw-guard init openclaw --separate   (prints the recipe that puts the gateway and the guard under their own OS user)
+       openclaw-guard init --print <client> [--scope user|project] [--config PATH] [--remote URL]
+       openclaw-guard init openclaw --pair [--config PATH]
 clients: ${CLIENTS.map((c) => c.name).join(", ")}
+--pair (openclaw only): pair the guard's server with the gateway as its own device (scope operator.write)
 `;
 
 export interface InitDeps {
@@ -34,6 +42,8 @@ export interface InitDeps {
   readonly applyPlans: (plans: readonly FileChange[], now: Date) => Applied[];
   /** `claude --version` output, undefined when not found. */
   readonly claudeVersion: () => Promise<string | undefined>;
+  /** Pairs the guard's server with the gateway as a device (`init openclaw --pair`). */
+  readonly pair: (config: string, env: NodeJS.ProcessEnv) => Promise<PairingResult>;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly now: () => Date;
@@ -52,6 +62,9 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     "dry-run": { type: "boolean" },
     print: { type: "boolean" },
     remove: { type: "boolean" },
+    remote: { type: "string" },
+    separate: { type: "boolean" },
+    pair: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -64,10 +77,15 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     return 1;
   }
   const [name, ...extra] = positionals;
+  if (name === "openclaw" && values.separate && extra.length === 0) {
+    deps.out(separateRecipe({ agentUser: deps.env.USER || deps.env.LOGNAME || "<agent user>", agentHome: deps.env.HOME || homedir(), packageDir: dirname(dirname(deps.cli)), node: deps.node, openclawEntry: findOnPath("openclaw", deps.env) ?? "<path to openclaw>" }));
+    return 0;
+  }
   const client = name === undefined ? undefined : clientNamed(name);
   if (client === undefined || extra.length > 0) throw new UsageError(`openclaw-guard init: ${name === undefined ? "which client?" : `unknown client "${[name, ...extra].join(" ")}"`}\n${USAGE}`);
   const scope = values.scope ?? "user";
   if (scope !== "user" && scope !== "project") throw new UsageError(`openclaw-guard init: --scope must be user or project\n${USAGE}`);
+  const remote = values.remote === undefined ? undefined : remoteFrom(client.name, scope, values.remote, deps.env, values.print === true);
   const context: InitContext = {
     home: deps.env.HOME || homedir(),
     cwd: deps.cwd,
@@ -77,12 +95,17 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     config: resolveConfigPath({ flag: values.config, env: deps.env }),
     platform: deps.platform,
     env: deps.env,
+    ...(remote ? { remote } : {}),
   };
   const display = (file: string) => tildePath(file, context.home);
 
   if (values.print) {
     deps.out(renderSnippets(client, context));
     return 0;
+  }
+  if (values.pair) {
+    if (client.name !== "openclaw") throw new UsageError(`openclaw-guard init: --pair is for the openclaw target only\n${USAGE}`);
+    return reportPairing(await deps.pair(context.config, deps.env), deps);
   }
 
   let plan: ClientPlan;
@@ -97,9 +120,17 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   if (values.remove) return remove(client, plan, dryRun, scope, deps, display);
   deps.out(`openclaw-guard init ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n`);
   const warnings: string[] = [];
-  const addressBook = addressBookPlan(context.config, deps);
+  if (remote) {
+    // The token lands in these files: readable by others, it is theirs too.
+    for (const file of plan.files.filter((f) => f.after.includes(remote.token))) {
+      const mode = existingMode(file.path);
+      if (mode !== undefined && (mode & 0o077) !== 0) warnings.push(`${display(file.path)} is readable by other users (mode ${(mode & 0o777).toString(8)}) and now holds the agent token: chmod 600 ${JSON.stringify(file.path)}`);
+    }
+  }
+  // With --remote the book lives beside the guard's service, not here.
+  const addressBook = remote ? undefined : addressBookPlan(context.config, deps);
   const files = addressBook === undefined ? plan.files : [addressBook, ...plan.files];
-  const permissions = addressBook === undefined ? configPermissionProblem(context.config, deps.readSystemFile) : undefined;
+  const permissions = addressBook === undefined && !remote ? configPermissionProblem(context.config, deps.readSystemFile) : undefined;
   if (permissions !== undefined) warnings.push(`the server refuses to start with this config: ${permissions}`);
   if (client.name === "claude-code") {
     const warning = claudeVersionWarning(await deps.claudeVersion());
@@ -134,6 +165,14 @@ function apply<T extends FileChange>(client: ClientSetup, files: readonly T[], d
   }
 }
 
+function existingMode(file: string): number | undefined {
+  try {
+    return statSync(file).mode;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `init --remove`: the same plan, reversed. Each file loses exactly the entries init writes (as
  * this install writes them; stale copies from a moved install are normalised first), backed up
@@ -163,6 +202,35 @@ function addressBookPlan(config: string, deps: Pick<InitDeps, "read" | "exampleC
   return { path: config, before: undefined, after, summary, newFileMode: 0o600, removal: { after, deleteFile: false, summary: [] } };
 }
 
+function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  return (env.PATH ?? "").split(":").filter(Boolean).map((dir) => join(dir, name)).find((file) => existsSync(file));
+}
+
+const REMOTE_CLIENTS = ["claude-code", "codex", "gemini"];
+const TOKEN_SHAPE = /^ocg_[A-Za-z0-9_-]{43}$/;
+
+/** The guard's URL and this agent's token (from the environment, so it is in no shell history or process list). */
+function remoteFrom(client: string, scope: string, url: string, env: NodeJS.ProcessEnv, print: boolean): Remote {
+  const fail = (why: string): never => {
+    throw new UsageError(`openclaw-guard init ${client} --remote: ${why}\n${USAGE}`);
+  };
+  if (!REMOTE_CLIENTS.includes(client)) fail(`supported for ${REMOTE_CLIENTS.join(", ")} (checked against those programs); not for ${client}`);
+  if (scope !== "user") fail("the token would be written into the repository; use --scope user");
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    fail(`${JSON.stringify(url)} is not a URL`);
+  }
+  if (parsed!.protocol !== "https:" && !(parsed!.protocol === "http:" && isLoopbackHost(parsed!.hostname))) fail("use https:// (plain http:// only to 127.0.0.1, ::1 or localhost): the token must not cross a network in clear text");
+  if (parsed!.username || parsed!.password) fail("put no credentials in the URL; the token goes in a header");
+  // Printed snippets go to terminals and logs: never the token itself.
+  if (print) return { url: parsed!.href, token: "<token from openclaw-guard token add>" };
+  const token = env.OPENCLAW_GUARD_TOKEN?.trim() ?? "";
+  if (!TOKEN_SHAPE.test(token)) fail("set OPENCLAW_GUARD_TOKEN to the token `openclaw-guard token add <agent>` printed (ocg_ and 43 characters)");
+  return { url: parsed!.href, token };
+}
+
 /** `init --print`: each file as it would be written into an empty home (also examples/clients/). */
 export function renderSnippets(client: ClientSetup, context: InitContext): string {
   const plan = client.plan(context, () => undefined);
@@ -180,6 +248,28 @@ function tail(plan: ClientPlan): string {
   return `${notes}\nwhat this client cannot block:\n${plan.limits.map((l) => `  - ${l}`).join("\n")}\n`;
 }
 
+/** What pairing did, and the one next step when it is not done. Never prints a token. */
+function reportPairing(result: PairingResult, deps: Pick<InitDeps, "out" | "err">): number {
+  switch (result.status) {
+    case "paired":
+      deps.out(
+        `${result.reused ? "=" : "+"} paired device ${result.deviceId.slice(0, 12)}… (scopes ${result.scopes.join(", ")})${result.reused ? ": already paired, and the gateway accepts it" : ""}\n` +
+          "The guard's server now authenticates with this device token, not the shared gateway token. Remove the shared token from where the agent can read it (openclaw.gateway.token in the guard config, OPENCLAW_GATEWAY_TOKEN in the agent's environment) and check with `openclaw-guard doctor`.\n",
+      );
+      return 0;
+    case "pending":
+      deps.out(
+        `~ pairing requested for device ${result.deviceId.slice(0, 12)}…: the gateway wants an approval.\n` +
+          `Approve it on the gateway host: openclaw devices approve ${result.requestId ?? "<requestId from openclaw devices list>"}\n` +
+          "(check that it asks for role operator and scope operator.write only), then run `openclaw-guard init openclaw --pair` again.\n",
+      );
+      return 0;
+    case "failed":
+      deps.err(`openclaw-guard init openclaw --pair: ${result.reason}\n`);
+      return 1;
+  }
+}
+
 function defaultDeps(): InitDeps {
   return {
     env: process.env,
@@ -192,6 +282,22 @@ function defaultDeps(): InitDeps {
     claudeVersion: async () => {
       const result = await execa("claude", ["--version"], { reject: false, timeout: 15_000, stdin: "ignore" });
       return result.failed && result.exitCode === undefined ? undefined : result.stdout;
+    },
+    pair: async (config, env) => {
+      const { loadConfig } = await import("../contacts/config.js");
+      const { resolveGatewaySettings } = await import("../gateway/gateway-settings.js");
+      const { readOpenclawConfig } = await import("../gateway/openclaw-config.js");
+      const { defaultDeviceCredentialFile } = await import("../gateway/device-credential.js");
+      const { pairDevice } = await import("../gateway/device-pairing.js");
+      let ours = {};
+      try {
+        ours = loadConfig(config, env).openclaw.gateway;
+      } catch {
+        // no or invalid guard config: the gateway is found the way the openclaw CLI finds it
+      }
+      // The shared credential admits the pairing request, so an existing device is not used for it.
+      const shared = resolveGatewaySettings(ours, env, readOpenclawConfig, (file) => ({ file }));
+      return pairDevice({ shared, file: defaultDeviceCredentialFile(env) });
     },
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

@@ -20,7 +20,11 @@ export interface InitContext {
   readonly config: string;
   readonly platform: NodeJS.Platform;
   readonly env: NodeJS.ProcessEnv;
+  /** `--remote`: the guard's HTTP endpoint and this agent's token, instead of a local stdio server. */
+  readonly remote?: Remote;
 }
+
+export type Remote = { readonly url: string; readonly token: string };
 
 /** A change to one file, as init-files.ts applies it. `before` undefined: the file does not exist. */
 export interface FileChange {
@@ -88,6 +92,22 @@ export const SERVER_NAME = "openclaw-guard";
 
 export function serveArgs(context: InitContext): string[] {
   return [context.cli, "serve", "--config", context.config];
+}
+
+/** What a JSON client's server entry holds, the keys of the other kind to remove, and a summary label (never the token). */
+export function jsonServerEntry(context: InitContext, object: string, typed: boolean): { owned: JsonObject; drop: string[]; label: string } {
+  if (context.remote) {
+    return {
+      owned: { type: "http", url: context.remote.url, headers: { Authorization: `Bearer ${context.remote.token}` } },
+      drop: ["command", "args", "env", "cwd", "httpUrl"],
+      label: `${object}.${SERVER_NAME}: ${context.remote.url} (HTTP, Authorization: Bearer <agent token>)`,
+    };
+  }
+  return {
+    owned: { ...(typed ? { type: "stdio" } : {}), command: context.node, args: serveArgs(context) },
+    drop: ["url", "headers", "httpUrl", ...(typed ? [] : ["type"])],
+    label: `${object}.${SERVER_NAME}: ${context.node} ${serveArgs(context).join(" ")}`,
+  };
 }
 
 /** The Claude Code style hook (also used by Codex, Gemini and VS Code: they all send tool_input.command). */
@@ -334,7 +354,7 @@ export function arrayAt(file: string, root: JsonObject, keys: readonly string[])
  * Our server entry `object[key]`: set the keys we own, add each of `defaults` that is missing,
  * and keep every other key (a user's `env`, timeouts) where it was. Reports `+`, `~` or `=`.
  */
-export function mergeEntry(object: JsonObject, key: string, owned: JsonObject, defaults: JsonObject, label: string): string {
+export function mergeEntry(object: JsonObject, key: string, owned: JsonObject, defaults: JsonObject, label: string, drop: readonly string[] = []): string {
   const old = object[key];
   if (typeof old !== "object" || old === null || Array.isArray(old)) {
     object[key] = { ...owned, ...defaults };
@@ -342,6 +362,10 @@ export function mergeEntry(object: JsonObject, key: string, owned: JsonObject, d
   }
   const entry = old as JsonObject;
   const changed = Object.keys(owned).filter((k) => !deepEqual(entry[k], owned[k]));
+  for (const k of drop.filter((k) => Object.hasOwn(entry, k))) {
+    delete entry[k]; // the other kind of server's keys (switching between stdio and --remote)
+    changed.push(`-${k}`);
+  }
   Object.assign(entry, owned); // existing keys keep their position
   for (const [k, v] of Object.entries(defaults)) {
     if (entry[k] === undefined) {

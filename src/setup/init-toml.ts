@@ -140,7 +140,7 @@ export interface TomlUpsert {
  * ending. Refuses when the table is also defined some other way (dotted keys, an inline table, an
  * array of tables, a parent set as a value) or twice.
  */
-export function upsertTomlTable(file: string, text: string | undefined, keys: readonly string[], values: Readonly<Record<string, string>>): TomlUpsert {
+export function upsertTomlTable(file: string, text: string | undefined, keys: readonly string[], values: Readonly<Record<string, string>>, remove: readonly string[] = []): TomlUpsert {
   const source = text ?? "";
   const eol = detectEol(source);
   const { headers, pairs } = scanToml(file, source);
@@ -168,7 +168,7 @@ export function upsertTomlTable(file: string, text: string | undefined, keys: re
   const body = pairs.filter((p) => p.line > header.line && p.line < next);
   const changed: string[] = [];
   const missing: string[] = [];
-  const replacements: { start: number; end: number; text: string }[] = [];
+  const replacements: { start: number; end: number; text?: string }[] = [];
   for (const key of Object.keys(values)) {
     const found = body.filter((p) => sameKeys(p.keys, [key]));
     if (found.length > 1) fail(found[1]!.line, `${key} is set twice in [${name}] (invalid TOML)`);
@@ -178,11 +178,18 @@ export function upsertTomlTable(file: string, text: string | undefined, keys: re
     if (pair) replacements.push({ start: pair.line, end: pair.end + 1, text: entry(key) + cr });
     else missing.push(entry(key) + cr);
   }
+  for (const key of remove) {
+    // The other kind of server's keys (switching between stdio and --remote).
+    for (const pair of body.filter((p) => sameKeys(p.keys, [key]))) {
+      changed.push(`-${key}`);
+      replacements.push({ start: pair.line, end: pair.end + 1 });
+    }
+  }
   // Missing keys go after the table's last key; then replace from the bottom up so line numbers hold.
   lines.splice(Math.max(header.line, ...body.map((p) => p.end)) + 1, 0, ...missing);
-  for (const r of replacements.sort((a, b) => b.start - a.start)) lines.splice(r.start, r.end - r.start, r.text);
+  for (const r of replacements.sort((a, b) => b.start - a.start)) lines.splice(r.start, r.end - r.start, ...(r.text === undefined ? [] : [r.text]));
   const after = changed.length === 0 ? source : unterminated ? lines.join("\n").slice(0, -eol.length) : lines.join("\n");
-  const kept = [...new Set(body.map((p) => p.keys[0]!).filter((k) => !Object.hasOwn(values, k)))];
+  const kept = [...new Set(body.map((p) => p.keys[0]!).filter((k) => !Object.hasOwn(values, k) && !remove.includes(k)))];
   return { after, added: false, changed, kept };
 }
 
@@ -209,8 +216,8 @@ export function removeTomlTable(file: string, text: string, keys: readonly strin
 }
 
 /** A FilePlan for our table in a TOML file (Codex's config.toml), with its removal. */
-export function planTomlTable(file: string, before: string | undefined, keys: readonly string[], values: Readonly<Record<string, string>>, label: string): FilePlan {
-  const table = upsertTomlTable(file, before, keys, values);
+export function planTomlTable(file: string, before: string | undefined, keys: readonly string[], values: Readonly<Record<string, string>>, label: string, remove: readonly string[] = []): FilePlan {
+  const table = upsertTomlTable(file, before, keys, values, remove);
   const kept = removeTomlTable(file, table.after, keys);
   return {
     path: file,

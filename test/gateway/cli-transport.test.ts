@@ -61,8 +61,14 @@ describe("cli transport against a fake openclaw executable", () => {
     expect(outcome.reason).toMatch(/part of the message was delivered.*Do not resend/);
   });
 
-  it("maps a suppressed delivery to failed", async () => {
-    expect(await fakeTransport("suppressed").transport.deliver(request)).toMatchObject({ status: "failed", reason: expect.stringMatching(/suppressed/) });
+  it("maps a suppressed delivery to refused: the gateway blocked it", async () => {
+    expect(await fakeTransport("suppressed").transport.deliver(request)).toMatchObject({ status: "refused", reason: expect.stringMatching(/^The gateway blocked it/) });
+  });
+
+  it("maps a hook cancel (exit 0, payload.status suppressed) to refused, never sent", async () => {
+    const outcome = await fakeTransport("hook-cancelled").transport.deliver(request);
+    expect(outcome).toMatchObject({ status: "refused", reason: expect.stringMatching(/^The gateway blocked it.*nothing was sent/) });
+    expect(outcome.messageId).toBeUndefined();
   });
 
   it("maps exit 0 with garbage output to unknown", async () => {

@@ -82,6 +82,17 @@ describe("gateway transport", () => {
     expect(gateway.sends).toHaveLength(1);
   });
 
+  it("maps UNAVAILABLE \"No delivery result\" (a hook cancelled the send) to refused: the gateway blocked it", async () => {
+    const gateway = fakeGateway([() => Promise.reject(requestError("UNAVAILABLE", "Error: No delivery result"))]);
+    expect(await transportWith(gateway).deliver(request)).toMatchObject({ status: "refused", reason: expect.stringMatching(/^The gateway blocked it/) });
+    expect(gateway.sends).toHaveLength(1);
+  });
+
+  it("keeps other UNAVAILABLE errors failed", async () => {
+    const gateway = fakeGateway([() => Promise.reject(requestError("UNAVAILABLE", "Telegram send failed: 403 Forbidden"))]);
+    expect(await transportWith(gateway).deliver(request)).toMatchObject({ status: "failed" });
+  });
+
   it("maps a gateway refusal (unknown target, allowFrom) to failed with its reason", async () => {
     const gateway = fakeGateway([() => Promise.reject(requestError("INVALID_REQUEST", 'Target "+27821234567" is not listed in the configured WhatsApp allowFrom policy.'))]);
     expect(await transportWith(gateway).deliver(request)).toMatchObject({ status: "failed", reason: expect.stringMatching(/INVALID_REQUEST.*allowFrom/) });

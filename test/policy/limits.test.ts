@@ -69,3 +69,22 @@ describe("decideConfirmation", () => {
     expect(decideConfirmation("never", true, "ops", "The message contains a phone number")).toEqual({ required: true, why: "The message contains a phone number" });
   });
 });
+
+describe("decideRateLimit with an agent token's own limit", () => {
+  const loose = { count: 100, windowSeconds: 3600 };
+  const byAgent = (alias: string, at: number, agent: string): LedgerEntry => ({ ...entry(alias, at), agent });
+
+  it("counts only that agent's sends, across contacts, inside its window", () => {
+    const entries = [byAgent("ops", T0, "red"), byAgent("alice", T0 + 1000, "red"), byAgent("ops", T0 + 2000, "blue"), entry("ops", T0 + 3000)];
+    const red = { name: "red", window: { count: 2, windowSeconds: 60 } };
+    expect(decideRateLimit(entries, "bob", T0 + 5000, loose, loose, red)).toMatchObject({ ok: false, code: "rate-limit-agent", reason: expect.stringMatching(/token \(red\).*limit of 2 messages per 60 s; the next is possible in 55 s/) });
+    expect(decideRateLimit(entries, "bob", T0 + 60_000, loose, loose, red)).toEqual({ ok: true });
+    expect(decideRateLimit(entries, "bob", T0 + 5000, loose, loose, { name: "blue", window: { count: 2, windowSeconds: 60 } })).toEqual({ ok: true });
+  });
+
+  it("never loosens the book's limits", () => {
+    const entries = [byAgent("ops", T0, "red")];
+    expect(decideRateLimit(entries, "ops", T0 + 1, { count: 1, windowSeconds: 60 }, loose, { name: "red", window: loose })).toMatchObject({ code: "rate-limit-contact" });
+    expect(decideRateLimit(entries, "alice", T0 + 1, loose, { count: 1, windowSeconds: 60 }, { name: "red", window: loose })).toMatchObject({ code: "rate-limit-global" });
+  });
+});

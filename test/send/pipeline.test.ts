@@ -68,6 +68,13 @@ describe("sendMessage", () => {
     expect(JSON.stringify([result, audit.records])).not.toMatch(/27821234567|82 123 4567/);
   });
 
+  it("passes a gateway block through as refused (never sent) and audits it", async () => {
+    const transport = recordingTransport(() => ({ status: "refused", reason: "The gateway blocked it: a gateway plugin hook cancelled the message" }));
+    const { deps, audit } = memoryDeps(BOOK, transport);
+    expect(await sendMessage(deps, { to: "alice", message: "hi", origin: "mcp" })).toMatchObject({ status: "refused", reason: expect.stringMatching(/^The gateway blocked it/) });
+    expect(audit.records.filter((r) => r.event === "outcome").map((r) => r.status)).toEqual(["refused"]);
+  });
+
   it("reports a throwing transport as unknown (it may have sent)", async () => {
     const { deps } = memoryDeps(BOOK, recordingTransport(() => Promise.reject(new Error("socket hang up"))));
     expect(await sendMessage(deps, { to: "alice", message: "hi", origin: "mcp" })).toMatchObject({ status: "unknown", reason: expect.stringMatching(/socket hang up/) });
@@ -87,17 +94,19 @@ describe("sendMessage policy order and quotas", () => {
   });
 
   it("refused and failed attempts do not consume quota; sent and unknown ones do", async () => {
-    let next: "sent" | "failed" | "unknown" = "failed";
+    let next: "sent" | "refused" | "failed" | "unknown" = "refused";
     const transport = recordingTransport(() => ({ status: next }));
     const { deps } = memoryDeps(LIMITED, transport);
     expect((await sendMessage(deps, { to: "ops", message: "AKIA" + "ABCDEFGHIJKLMNOP" + " leaked", origin: "mcp" })).status).toBe("refused");
+    expect((await sendMessage(deps, { to: "ops", message: "blocked at the gateway", origin: "mcp" })).status).toBe("refused");
+    next = "failed";
     expect((await sendMessage(deps, { to: "ops", message: "a", origin: "mcp" })).status).toBe("failed");
     next = "unknown";
     expect((await sendMessage(deps, { to: "ops", message: "b", origin: "mcp" })).status).toBe("unknown");
     next = "sent";
     expect((await sendMessage(deps, { to: "ops", message: "c", origin: "mcp" })).status).toBe("sent");
     expect(await sendMessage(deps, { to: "ops", message: "d", origin: "mcp" })).toMatchObject({ status: "refused", reason: expect.stringMatching(/limit of 2 messages per 100 s/) });
-    expect(transport.requests.map((r) => r.text)).toEqual(["a", "b", "c"]);
+    expect(transport.requests.map((r) => r.text)).toEqual(["blocked at the gateway", "a", "b", "c"]);
   });
 
   it("checks content before limits: a blocked secret never reaches the ledger", async () => {

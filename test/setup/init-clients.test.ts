@@ -5,46 +5,9 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import path from "node:path";
 import JSON5 from "json5";
 import { describe, expect, it } from "vitest";
-import { privateDir, REPO_ROOT } from "../helpers.js";
 import { loadConfig } from "../../src/contacts/config.js";
-import { runInit, type InitDeps } from "../../src/setup/init-command.js";
 import { applyPlans, readText } from "../../src/setup/init-files.js";
-
-const CLI = "/opt/ocg/dist/cli.js";
-const NODE = "/opt/node/bin/node";
-
-function fixture() {
-  const home = privateDir();
-  const cwd = path.join(home, "project");
-  mkdirSync(cwd);
-  const config = path.join(home, ".config", "openclaw-guard", "config.json5");
-  mkdirSync(path.dirname(config), { recursive: true });
-  writeFileSync(config, "{ contacts: {} }\n", { mode: 0o600 });
-  return { home, cwd, config };
-}
-
-async function init(home: string, cwd: string, args: string[], claudeVersion: string | null = "2.1.330 (Claude Code)", overrides: Partial<InitDeps> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const deps: InitDeps = {
-    env: { HOME: home },
-    cwd,
-    node: NODE,
-    cli: CLI,
-    platform: "linux",
-    read: readText,
-    applyPlans,
-    claudeVersion: async () => claudeVersion ?? undefined,
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-    now: () => new Date("2026-11-22T10:00:00.000Z"),
-    exampleConfig: () => readFileSync(path.join(REPO_ROOT, "examples", "config.json5"), "utf8"),
-    readSystemFile: (file) => readFileSync(file, "utf8"),
-    ...overrides,
-  };
-  const code = await runInit(args, deps);
-  return { code, stdout, stderr };
-}
+import { CLI, fixture, init, NODE } from "./init-fixture.js";
 
 const read = (file: string) => readFileSync(file, "utf8");
 /** The per-file summary lines, without the notes and limits that follow them. */

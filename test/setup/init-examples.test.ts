@@ -27,7 +27,7 @@ describe.each(CLIENTS.map((c) => [c.name, c] as const))("examples/clients/%s.txt
     if (process.env.UPDATE_EXAMPLES) writeFileSync(file, expected);
     expect(existsSync(file), `${file} is missing: run UPDATE_EXAMPLES=1 npx vitest run test/setup/init-examples.test.ts`).toBe(true);
     expect(readFileSync(file, "utf8")).toBe(expected);
-    expect(expected).toContain("/path/to/node");
+    expect(expected).toContain("/path/to/openclaw-guard");
     expect(expected).not.toMatch(/\/work\/|\/tmp\//);
   });
 });

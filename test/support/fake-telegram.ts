@@ -17,6 +17,10 @@ export interface FakeTelegram {
   unknownMethods: Set<string>;
   /** sendMessage calls that were answered with success. */
   delivered(): { chat_id: string; text: string }[];
+  /** Calls that put something in `chatId` (any send*, poll, topic, sticker...; not lookups or typing). */
+  callsTo(chatId: string): TelegramCall[];
+  /** Queues an inbound private message from `chatId` for the gateway's next getUpdates. */
+  receive(message: { chatId: number; text: string; firstName?: string; username?: string }): void;
   /** Answer the next sendMessage with 403 "bot was blocked by the user". */
   failNextSendMessage(): void;
   /** From now on, answer the next sendMessage calls in this order (then normally): success, an HTTP error, or no answer at all. */
@@ -30,6 +34,8 @@ const BLOCKED: SendAnswer = { status: 403, description: "Forbidden: bot was bloc
 
 export const BOT_TOKEN = "123456:TEST";
 const BOT = { id: 123456, is_bot: true, first_name: "Test Bot", username: "test_bot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+// Lookups and typing indicators: they reach the API but put no message in a chat.
+const QUIET_METHODS = new Set(["getChat", "getChatMember", "sendChatAction", "getMe"]);
 // Long polls are held this long so an idle gateway does not spin.
 const GET_UPDATES_HOLD_MS = 500;
 
@@ -41,6 +47,8 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   const script: SendAnswer[] = [];
   const hanging = new Set<ServerResponse>();
   let nextMessageId = 1000;
+  const inbound: Record<string, unknown>[] = [];
+  let nextUpdateId = 1;
 
   function answer(method: string, body: Record<string, unknown>, res: ServerResponse): void {
     const ok = (result: unknown) => sendJson(res, 200, { ok: true, result });
@@ -52,6 +60,9 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       case "getMyCommands":
         return ok([]);
       case "getUpdates": {
+        const offset = Number(body.offset ?? 0);
+        const pending = inbound.filter((u) => Number(u.update_id) >= offset);
+        if (pending.length > 0) return ok(pending);
         const timer = setTimeout(() => {
           held.delete(timer);
           ok([]);
@@ -68,6 +79,12 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
         delivered.push({ chat_id: chatId, text });
         return ok({ message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(chatId), type: "private" }, from: BOT, text });
       }
+      case "sendPoll":
+      case "sendSticker":
+      case "sendPhoto":
+      case "sendDocument":
+      case "createForumTopic":
+        return ok({ message_id: nextMessageId++, message_thread_id: 77, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: "private" }, from: BOT });
       case "deleteWebhook":
       case "setWebhook":
       case "setMyCommands":
@@ -101,6 +118,12 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     delivered: () => delivered,
     failNextSendMessage: () => void script.push(BLOCKED),
     scriptSendMessage: (answers) => void script.splice(0, script.length, ...answers),
+    callsTo: (chatId) => calls.filter((c) => String(c.body.chat_id) === chatId && !QUIET_METHODS.has(c.method)),
+    receive: ({ chatId, text, firstName = "Test", username }) => {
+      const updateId = nextUpdateId++;
+      const from = { id: chatId, is_bot: false, first_name: firstName, ...(username ? { username } : {}) };
+      inbound.push({ update_id: updateId, message: { message_id: 50 + updateId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private", first_name: firstName }, from, text } });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of held) clearTimeout(timer);

@@ -5,8 +5,9 @@
 // With $CLAUDE_CONFIG_DIR set, Claude Code (2.1.330, checked) keeps both files in that directory:
 // $CLAUDE_CONFIG_DIR/settings.json and $CLAUDE_CONFIG_DIR/.claude.json.
 import path from "node:path";
+import { remoteNotes } from "./remote.js";
 import { hookCommand, mergeHookGroupsFor } from "./claude-hooks.js";
-import { arrayAt, ensureStrings, mergeEntry, objectAt, planJsonFile, serveArgs, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type ReadText } from "../init-plan.js";
+import { arrayAt, ensureStrings, jsonServerEntry, mergeEntry, objectAt, planJsonFile, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type ReadText } from "../init-plan.js";
 
 /** First release that honours `onFailure: "block"`; older ones let the command run when the hook crashes. */
 export const MIN_CLAUDE_CODE_VERSION = "2.1.295";
@@ -59,13 +60,14 @@ export const claudeCode: ClientSetup = {
   name: "claude-code",
   title: "Claude Code",
   plan(context, read) {
-    const server = { type: "stdio", command: context.node, args: serveArgs(context) };
+    const server = jsonServerEntry(context, "mcpServers", true);
     const serverFile = context.scope === "user" ? claudeUserMcpPath(context) : path.join(context.cwd, ".mcp.json");
     const serverPlan = planJsonFile(serverFile, read(serverFile), { allowsComments: false, newFileMode: context.scope === "user" ? 0o600 : 0o644 }, (json) => [
-      mergeEntry(objectAt(serverFile, json, ["mcpServers"]), SERVER_NAME, server, { env: {} }, `mcpServers.${SERVER_NAME}: ${context.node} ${serveArgs(context).join(" ")}`),
+      mergeEntry(objectAt(serverFile, json, ["mcpServers"]), SERVER_NAME, server.owned, context.remote ? {} : { env: {} }, server.label, server.drop),
     ]);
     const notes = [
       "The model sees the tools as mcp__openclaw-guard__send_message and mcp__openclaw-guard__list_contacts.",
+      ...remoteNotes(context, serverFile),
       "The hook and deny rules are in your user settings: restart running Claude Code sessions to load them.",
     ];
     if (context.scope === "project") {

@@ -3,6 +3,7 @@
 // that forbid `openclaw message ...` outright. $CODEX_HOME is honoured (default ~/.codex).
 import path from "node:path";
 import { mergeHookGroups } from "./hook-groups.js";
+import { remoteNotes } from "./remote.js";
 import { HOOK_TIMEOUT_SECONDS } from "./claude-hooks.js";
 import { hookCommand, planJsonFile, planOwnedFile, serveArgs, SERVER_NAME, type ClientSetup, type InitContext } from "../init-plan.js";
 import { planTomlTable, tomlString } from "../init-toml.js";
@@ -38,8 +39,10 @@ export const codex: ClientSetup = {
     const home = codexHome(context);
     const configFile = context.scope === "user" ? path.join(home, "config.toml") : path.join(context.cwd, ".codex", "config.toml");
     const args = serveArgs(context);
-    const label = `[mcp_servers.${SERVER_NAME}]: ${context.node} ${args.join(" ")}`;
-    const configPlan = planTomlTable(configFile, read(configFile), ["mcp_servers", SERVER_NAME], { command: tomlString(context.node), args: `[${args.map(tomlString).join(", ")}]` }, label);
+    // Codex 0.171 (checked): url + http_headers is a streamable HTTP server; command + args a stdio one.
+    const configPlan = context.remote
+      ? planTomlTable(configFile, read(configFile), ["mcp_servers", SERVER_NAME], { url: tomlString(context.remote.url), http_headers: `{ Authorization = ${tomlString(`Bearer ${context.remote.token}`)} }` }, `[mcp_servers.${SERVER_NAME}]: ${context.remote.url} (HTTP, Authorization: Bearer <agent token>)`, ["command", "args", "env", "bearer_token_env_var"])
+      : planTomlTable(configFile, read(configFile), ["mcp_servers", SERVER_NAME], { command: tomlString(context.node), args: `[${args.map(tomlString).join(", ")}]` }, `[mcp_servers.${SERVER_NAME}]: ${context.node} ${args.join(" ")}`, ["url", "http_headers", "bearer_token_env_var"]);
     const hooksFile = path.join(home, "hooks.json");
     const hooksPlan = planJsonFile(hooksFile, read(hooksFile), { allowsComments: false }, (json) =>
       mergeHookGroups(hooksFile, json, ["hooks", "PreToolUse"], [{ matcher: "Bash", hooks: [{ type: "command", command: hookCommand(context), timeout: HOOK_TIMEOUT_SECONDS }] }]),
@@ -47,6 +50,7 @@ export const codex: ClientSetup = {
     const rulesFile = path.join(home, "rules", "openclaw-guard.rules");
     const rulesPlan = planOwnedFile(rulesFile, read(rulesFile), codexRules(), RULES_MARKER, "prefix_rule forbidden: openclaw|clawdbot|moltbot message");
     const notes = [
+      ...remoteNotes(context, configFile),
       "Codex asks you to review and trust a new or changed hook (/hooks) before it runs it: until you do, the hook does NOT run. Restart Codex, then trust it.",
       "Hooks must be enabled (they are by default; `[features] hooks = false` turns them off).",
       "Codex has a built-in tool also called send_message; ours is the openclaw-guard MCP server's send_message.",

@@ -1,0 +1,245 @@
+// The OpenClaw gateway plugin: the backstop. It cancels every outbound message whose recipient is
+// not in the vetted address book, whatever path it came by (RPC, CLI, cron, webhooks, the
+// assistant's message tool and replies). OpenClaw delivers a message when a hook throws or runs
+// past 15 s, so every decision is synchronous, in memory, and any internal error cancels.
+import { dirname, join } from "node:path";
+import { z } from "zod";
+import { defaultAuditFile, expandHome } from "../contacts/config-path.js";
+import { canonicalDestination, destinationKey, isChannel } from "../contacts/targets.js";
+import { createAdmissions, type Admissions } from "./admissions.js";
+import { decideReply, decideSend, decideToolCall, type BookState, type Policy, type Verdict } from "./decide.js";
+import { alertText, attemptRecord, createAlertBudget, createAuditQueue, type AlertSettings, type Attempt, type AuditQueue, type HookPath } from "./gateway-log.js";
+import { watchBook, type LiveBook } from "./live-book.js";
+
+export { bookFingerprint } from "./book.js";
+
+export const PLUGIN_ID = "openclaw-guard";
+/** The gateway RPC (scope operator.read) that reports what the plugin enforces, for `doctor`. */
+export const STATUS_METHOD = "openclaw-guard.status";
+/** Runs before other plugins' handlers, so no one else's cancel or rewrite is what decides. */
+const PRIORITY = 10_000;
+
+export const pluginConfigSchema = z.strictObject({
+  configPath: z.string().min(1),
+  internalChannels: z.array(z.string().min(1)).default(["webchat"]),
+  auditFile: z.string().min(1).optional(),
+  alert: z.strictObject({ to: z.string().min(1), maxPerHour: z.number().int().min(1).max(3600) }).optional(),
+});
+export type PluginConfig = z.infer<typeof pluginConfigSchema>;
+
+/** The parts of OpenClaw's plugin API this plugin uses (OpenClaw is not a dependency of this package). */
+export type PluginApi = {
+  pluginConfig?: unknown;
+  logger?: { info?: (message: string) => void; warn?: (message: string) => void; error?: (message: string) => void };
+  on(hook: string, handler: (event: any, ctx: any) => unknown, options?: { priority?: number }): void;
+  registerGatewayMethod?(method: string, handler: (options: { respond: (ok: boolean, payload?: unknown) => void }) => void, options?: { scope?: string }): void;
+  config?: unknown;
+  runtime?: { channel?: { outbound?: { loadAdapter?: (channel: string) => Promise<{ sendText?: (context: Record<string, unknown>) => Promise<unknown> } | undefined> } } };
+};
+
+type Guard = {
+  book: LiveBook | undefined;
+  configError?: string;
+  policy: Policy;
+  admissions: Admissions;
+  audit: AuditQueue;
+  alert?: AlertSettings;
+  alertAllowed: (now: number) => boolean;
+  send?: (message: { channel: string; to: string; text: string }) => Promise<unknown>;
+  log: Log;
+};
+
+type Log = { info: (message: string) => void; warn: (message: string) => void; error: (message: string) => void };
+
+// One guard per plugin configuration per process: register() runs more than once (OpenClaw
+// registers twice at start and again on a config reload), and watchers must not multiply.
+const guards = new Map<string, Guard>();
+const registeredApis = new WeakSet<object>();
+
+function guardFor(api: PluginApi): Guard {
+  const log: Log = { info: (m: string) => api.logger?.info?.(m), warn: (m: string) => api.logger?.warn?.(m), error: (m: string) => api.logger?.error?.(m) };
+  const parsed = pluginConfigSchema.safeParse(api.pluginConfig ?? {});
+  const key = JSON.stringify(api.pluginConfig ?? null);
+  const existing = guards.get(key);
+  if (existing) {
+    existing.send = gatewaySend(api) ?? existing.send;
+    return existing;
+  }
+  const config = parsed.success ? parsed.data : undefined;
+  const configError = parsed.success ? undefined : `invalid plugin config: ${parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ")}`;
+  let book: LiveBook | undefined;
+  const auditFile = () => (config?.auditFile ? expandHome(config.auditFile) : join(dirname(book?.auditFile() ?? defaultAuditFile()), "gateway-audit.jsonl"));
+  const guard: Guard = {
+    book: undefined,
+    configError,
+    policy: { internalChannels: new Set(config?.internalChannels ?? ["webchat"]) },
+    admissions: createAdmissions(),
+    audit: createAuditQueue(auditFile, (m) => log.error(m)),
+    alert: config?.alert,
+    alertAllowed: createAlertBudget(config?.alert?.maxPerHour ?? 1),
+    send: gatewaySend(api),
+    log,
+  };
+  if (config) {
+    book = watchBook(expandHome(config.configPath), { onChange: (state) => reportBook(guard, state) });
+    guard.book = book;
+  } else {
+    log.error(`openclaw-guard: ${configError}; every outbound message is cancelled until the plugin config is fixed.`);
+  }
+  guards.set(key, guard);
+  return guard;
+}
+
+/**
+ * The channel's own outbound adapter. `api.runtime.gateway.request("send")` would be the obvious
+ * way, but OpenClaw 2026.9.6 offers it only to bundled or official plugins (seen).
+ */
+function gatewaySend(api: PluginApi): Guard["send"] {
+  const load = api.runtime?.channel?.outbound?.loadAdapter;
+  if (!load) return undefined;
+  return async ({ channel, to, text }) => {
+    const adapter = await load(channel);
+    if (!adapter?.sendText) throw new Error(`the ${channel} channel offers no text sending to plugins`);
+    return adapter.sendText({ cfg: api.config, to, text });
+  };
+}
+
+function bookState(guard: Guard): BookState {
+  if (guard.configError) return { ok: false, error: guard.configError };
+  return guard.book?.current() ?? { ok: false, error: "no address book" };
+}
+
+/**
+ * The gateway log carries the fingerprint at every (re)load, and the STATUS_METHOD RPC answers it:
+ * `doctor` compares it with bookFingerprint() of the MCP server's config, never seeing a number.
+ */
+function reportBook(guard: Guard, state: BookState): void {
+  if (state.ok) guard.log.info(`openclaw-guard: enforcing address book ${state.book.fingerprint} (${state.book.size} contacts)`);
+  else guard.log.error(`openclaw-guard: the address book is not usable, every outbound message is cancelled: ${state.error}`);
+}
+
+function statusOf(guard: Guard): Record<string, unknown> {
+  const state = bookState(guard);
+  return state.ok
+    ? { ok: true, enforcing: true, fingerprint: state.book.fingerprint, contacts: state.book.size, internalChannels: [...guard.policy.internalChannels] }
+    : { ok: false, enforcing: true, error: state.error, internalChannels: [...guard.policy.internalChannels] };
+}
+
+/** Audits every attempt and alerts on cancels; errors here are reported, never thrown into a hook. */
+function report(guard: Guard, attempt: Attempt): void {
+  try {
+    guard.audit.append(attemptRecord(attempt));
+    if (!attempt.verdict.deliver) notify(guard, attempt);
+  } catch (error) {
+    guard.log.error(`openclaw-guard: could not record an attempt (${String(error)})`);
+  }
+}
+
+function notify(guard: Guard, attempt: Attempt): void {
+  const alert = guard.alert;
+  if (!alert) return;
+  const state = bookState(guard);
+  const entry = state.ok ? [...state.book.entries.values()].find((e) => e.alias === alert.to) : undefined;
+  const record = (status: string, detail?: string) => guard.audit.append({ event: "gateway-alert", to: alert.to, status, ...(detail ? { detail } : {}) });
+  if (!entry) return record("no-contact", `alert.to "${alert.to}" is not a usable contact in the address book`);
+  if (!guard.alertAllowed(Date.now())) return record("rate-limited", `more than ${alert.maxPerHour} alerts this hour`);
+  if (!guard.send) return record("unavailable", "this gateway offers plugins no send");
+  const message = { to: destinationKey(entry.destination), channel: entry.destination.channel, text: alertText(attempt, new Date()) };
+  // Deferred: the hook answers first.
+  setImmediate(() => {
+    guard.send!(message).then(
+      () => record("sent"),
+      (error: unknown) => record("failed", error instanceof Error ? error.message : String(error)),
+    );
+  });
+}
+
+const str = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+
+/**
+ * Runs a decision; any exception, in the decision or in reading the event, becomes a cancel (the
+ * gateway's own handling of a throwing hook would deliver the message).
+ */
+function decided(guard: Guard, path: HookPath, decide: () => { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> }): Verdict {
+  try {
+    const { verdict, attempt } = decide();
+    // Other tools, and reading actions of the message tool, send nothing: not an outbound attempt.
+    if (verdict.code !== "not-a-send" && verdict.code !== "read-only-action") report(guard, { path, ...attempt, verdict });
+    return verdict;
+  } catch (error) {
+    const verdict: Verdict = { deliver: false, code: "internal-error", reason: "openclaw-guard blocked this message at the gateway: the guard hit an internal error, and fails closed.", to: "?" };
+    guard.log.error(`openclaw-guard: internal error in ${path}, cancelled: ${error instanceof Error ? error.message : String(error)}`);
+    report(guard, { path, channel: "?", verdict });
+    return verdict;
+  }
+}
+
+function register(api: PluginApi): void {
+  if (registeredApis.has(api)) return;
+  registeredApis.add(api);
+  const guard = guardFor(api);
+
+  api.on(
+    "message_sending",
+    (event, ctx) => {
+      const verdict = decided(guard, "message_sending", () => {
+        const channel = ctx?.channelId;
+        const claimed = event?.metadata?.channel;
+        // The channel the context and the event name must agree, or it is unclear who would receive it.
+        const agreed = claimed === undefined || claimed === channel ? channel : undefined;
+        const verdict = decideSend(bookState(guard), guard.policy, guard.admissions, { channel: agreed, to: event.to, threadId: event.threadId, content: event.content }, Date.now());
+        return { verdict, attempt: { channel: str(channel) ?? "?", account: str(ctx?.accountId), text: event.content, sessionKey: str(ctx?.sessionKey) } };
+      });
+      return verdict.deliver ? undefined : { cancel: true, cancelReason: verdict.reason };
+    },
+    { priority: PRIORITY },
+  );
+
+  api.on(
+    "reply_payload_sending",
+    (event, ctx) => {
+      const verdict = decided(guard, "reply_payload_sending", () => {
+        const attempt = { channel: ctx?.channelId, accountId: ctx?.accountId, conversationId: ctx?.conversationId, senderId: ctx?.senderId, text: event?.payload?.text };
+        const verdict = decideReply(bookState(guard), guard.policy, guard.admissions, attempt, Date.now());
+        return { verdict, attempt: { channel: str(attempt.channel) ?? "?", account: str(ctx?.accountId), text: event?.payload?.text, sessionKey: str(ctx?.sessionKey) } };
+      });
+      return verdict.deliver ? undefined : { cancel: true, reason: verdict.reason };
+    },
+    { priority: PRIORITY },
+  );
+
+  api.on(
+    "before_tool_call",
+    (event, ctx) => {
+      const verdict = decided(guard, "before_tool_call", () => {
+        const params = event.params;
+        const verdict = decideToolCall(bookState(guard), guard.policy, { toolName: event.toolName, params, channelId: ctx?.channelId });
+        return { verdict, attempt: { channel: str(params?.channel) ?? str(ctx?.channelId) ?? "?", action: str(params?.action), sessionKey: str(ctx?.sessionKey) } };
+      });
+      return verdict.deliver ? undefined : { block: true, blockReason: verdict.reason };
+    },
+    { priority: PRIORITY },
+  );
+
+  // Inbound messages the channel admitted: the conversations replies may go back to.
+  api.on("message_received", (event, ctx) => {
+    try {
+      const channel = ctx?.channelId;
+      const conversation = ctx?.conversationId ?? event?.from;
+      if (!isChannel(channel) || typeof conversation !== "string") return;
+      const destination = canonicalDestination(channel, conversation);
+      if (destination) guard.admissions.admit({ channel, accountId: ctx?.accountId, destination, senderId: event?.senderId ?? ctx?.senderId }, Date.now());
+    } catch (error) {
+      guard.log.error(`openclaw-guard: could not note an inbound message (${String(error)})`);
+    }
+  });
+
+  api.registerGatewayMethod?.(STATUS_METHOD, ({ respond }) => respond(true, statusOf(guard)), { scope: "operator.read" });
+}
+
+export default {
+  id: PLUGIN_ID,
+  name: "openclaw-guard",
+  description: "Cancels outbound messages to anyone not in the openclaw-guard address book.",
+  register,
+};

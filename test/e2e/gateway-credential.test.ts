@@ -1,0 +1,193 @@
+// Who can switch the backstop off, on the real gateway 2026.9.6: `init openclaw --pair` (the built
+// CLI) pairs the guard's server as a device whose token carries operator.write only. With that
+// credential, which is all a program the agent writes could steal from the guard's side, a vetted
+// send is delivered while config.patch and plugins.setEnabled (what disabled the plugin with the
+// shared token) are refused, and asking for operator.admin is not granted. doctor names the
+// credential kind. Then `init openclaw` installs the plugin into the running gateway's config: it is
+// loaded and active, doctor's gateway section agrees on the address book, and an unvetted send over
+// the device credential is cancelled by the plugin while a vetted one is delivered.
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { GatewayClient } from "@openclaw/gateway-client";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/contacts/config.js";
+import { createTransport } from "../../src/gateway/create-transport.js";
+import { defaultDeviceCredentialFile, deviceSigning, readDeviceCredential, type DeviceCredential } from "../../src/gateway/device-credential.js";
+import { openGatewayClient } from "../../src/gateway/gateway-transport.js";
+import { realDoctorIO } from "../../src/setup/doctor-io.js";
+import { runDoctor } from "../../src/setup/doctor.js";
+import { REPO_ROOT } from "../support/claude-code.js";
+import { NODE24, openclawCli, useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
+
+const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.js");
+const VETTED_CHAT = "700100200";
+
+describe("the guard's paired device on a real gateway", () => {
+  const suite = useGatewayWithFakeTelegram();
+
+  const env = (): Record<string, string> => ({ ...suite.gateway.env, PATH: `${dirname(NODE24)}:/usr/local/bin:/usr/bin:/bin` });
+  const guardConfig = () => join(suite.gateway.home, ".config", "openclaw-guard", "config.json5");
+  const run = async (args: string[]) =>
+    promisify(execFile)(process.execPath, [CLI, ...args], { env: env(), timeout: 90_000 }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
+    );
+  // In-process, with a gateway timeout a loaded 2-core box can meet (the CLI's is 10 s).
+  const doctor = () => runDoctor(realDoctorIO(env()), { configFlag: guardConfig(), gatewayTimeoutMs: 60_000 });
+  const stored = (): DeviceCredential => {
+    const read = readDeviceCredential(defaultDeviceCredentialFile(env()));
+    if (!read.credential) throw new Error(`no device credential: ${read.error ?? "missing"}`);
+    return read.credential;
+  };
+  /** A raw client holding only the stolen device file: what a program the agent writes could do. */
+  const connectAsDevice = (credential: DeviceCredential, scopes: string[]) =>
+    new Promise<GatewayClient>((resolve, reject) => {
+      let settled = false;
+      const client = new GatewayClient({
+        url: suite.gateway.url,
+        deviceIdentity: credential,
+        deviceToken: credential.token,
+        hostDeps: deviceSigning,
+        clientName: "gateway-client",
+        mode: "cli",
+        role: "operator",
+        scopes,
+        minProtocol: 4,
+        maxProtocol: 4,
+        onHelloOk: () => {
+          settled = true;
+          resolve(client);
+        },
+        onConnectError: (error) => {
+          if (settled) return;
+          settled = true;
+          client.stop();
+          reject(error);
+        },
+      });
+      client.start();
+    });
+
+  it("pairs with operator.write only, stores the token privately, and never prints it", async () => {
+    mkdirSync(dirname(guardConfig()), { recursive: true, mode: 0o700 });
+    writeFileSync(guardConfig(), JSON.stringify({ openclaw: { transport: "gateway" }, contacts: { ops: { channel: "telegram", target: VETTED_CHAT } } }), { mode: 0o600 });
+
+    const first = await run(["init", "openclaw", "--pair"]);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^\+ paired device [0-9a-f]{12}… \(scopes operator\.write\)$/m);
+    const credential = stored();
+    expect(credential.token).toBeDefined();
+    expect(credential.scopes).toEqual(["operator.write"]);
+    const file = defaultDeviceCredentialFile(env());
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
+    expect(first.stdout + first.stderr).not.toContain(credential.token);
+    expect(first.stdout).not.toContain(suite.gateway.token);
+
+    const again = await run(["init", "openclaw", "--pair"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^= paired device .*already paired, and the gateway accepts it/m);
+    expect(stored().token).toBe(credential.token);
+
+    const devices = JSON.parse((await openclawCli(["devices", "list", "--json"], suite.gateway.env)).stdout) as { paired: { deviceId: string; scopes: string[] }[] };
+    expect(devices.paired.find((d) => d.deviceId === credential.deviceId)?.scopes).toEqual(["operator.write"]);
+  });
+
+  it("with the device credential alone, a vetted send is delivered; config.patch and plugins.setEnabled are refused", async () => {
+    const config = loadConfig(guardConfig(), env());
+    const transport = createTransport(config.openclaw, env());
+    const before = suite.telegram.delivered().length;
+    try {
+      const outcome = await transport.deliver({ channel: "telegram", target: VETTED_CHAT, text: "device path", idempotencyKey: "device-send-1" });
+      expect(outcome).toMatchObject({ status: "sent" });
+    } finally {
+      await transport.close?.();
+    }
+    expect(suite.telegram.delivered().slice(before)).toEqual([{ chat_id: VETTED_CHAT, text: "device path" }]);
+
+    const credential = stored();
+    const { connection, hello } = await openGatewayClient({ url: suite.gateway.url, auth: { device: credential, deviceToken: credential.token! }, connectTimeoutMs: 15_000, onClose: () => {} });
+    try {
+      expect(hello).toMatchObject({ method: "device-token", scopes: ["operator.write"] });
+      for (const [method, params] of [
+        ["config.patch", { raw: JSON.stringify({ plugins: { entries: { "openclaw-guard": { enabled: false } } } }) }],
+        ["plugins.setEnabled", { id: "openclaw-guard", enabled: false }],
+        ["config.apply", { raw: "{}" }],
+      ] as const) {
+        await expect(connection.request(method, params), method).rejects.toMatchObject({ gatewayCode: "FORBIDDEN", details: { code: "MISSING_SCOPE", missingScope: "operator.admin" } });
+      }
+    } finally {
+      connection.stop();
+    }
+  });
+
+  it("asking for operator.admin with the device token is not granted (no silent scope upgrade)", async () => {
+    const credential = stored();
+    await expect(connectAsDevice(credential, ["operator.admin"])).rejects.toMatchObject({ details: { code: expect.stringMatching(/PAIRING_REQUIRED|SCOPE/) } });
+    await expect(connectAsDevice(credential, ["operator.write", "operator.pairing"])).rejects.toBeDefined();
+    // The device still works for what it was approved for.
+    const client = await connectAsDevice(credential, ["operator.write"]);
+    client.stop();
+  });
+
+  it("doctor says the agent's side holds a paired device token, and that the shared token is still readable here", async () => {
+    const report = await doctor();
+    const text = JSON.stringify(report);
+    const line = (id: string) => report.checks.find((c) => c.id === id);
+    expect(line("transport.gateway")).toMatchObject({ status: "ok", summary: expect.stringContaining("credentials from the paired device in") });
+    expect(line("gateway.credential")).toMatchObject({ status: "warn", summary: expect.stringMatching(/paired device token \(scopes operator\.write\).*cannot switch the plugin off.*still readable from .*\/\.openclaw \(OpenClaw's config and state\)/) });
+    expect(text).not.toContain(stored().token!);
+    expect(text).not.toContain(suite.gateway.token);
+    expect(readFileSync(defaultDeviceCredentialFile(env()), "utf8")).toContain("PRIVATE KEY"); // untouched by doctor
+  });
+
+  it("init openclaw loads the plugin into the running gateway: active, same book, and it cancels what the device sends to an unvetted chat", async () => {
+    const init = await run(["init", "openclaw"]);
+    expect(init.stderr).toBe("");
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain(`+ plugins.load.paths: ${REPO_ROOT.replace(/\/$/, "")}`);
+    expect(init.stdout).toContain("channels.telegram.actions: poll false, createForumTopic false, sticker false (turned off: poll, createForumTopic, sticker)");
+
+    // The gateway hot-reloads openclaw.json; wait until plugins.list reports the plugin active.
+    const credential = stored();
+    const state = async () => {
+      const { connection } = await openGatewayClient({ url: suite.gateway.url, auth: { device: credential, deviceToken: credential.token! }, connectTimeoutMs: 15_000, onClose: () => {} });
+      try {
+        const list = await connection.request<{ plugins: { id: string; runtime?: { state?: string } }[] }>("plugins.list", {}, { timeoutMs: 60_000 });
+        return list.plugins.find((p) => p.id === "openclaw-guard")?.runtime?.state;
+      } finally {
+        connection.stop();
+      }
+    };
+    const deadline = Date.now() + 90_000;
+    let seen = await state();
+    while (seen !== "active" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      seen = await state();
+    }
+    expect(seen, suite.gateway.output().slice(-3000)).toBe("active");
+
+    const report = await doctor();
+    const line = (id: string) => report.checks.find((c) => c.id === id);
+    expect(line("gateway.plugin-config")).toMatchObject({ status: "ok" });
+    expect(line("gateway.plugin-active")).toMatchObject({ status: "ok", summary: expect.stringContaining("runtime.state active") });
+    expect(line("gateway.book")).toMatchObject({ status: "ok", summary: expect.stringContaining("fingerprints match, reported by the gateway") });
+    expect(line("gateway.telegram-actions")).toMatchObject({ status: "ok" });
+    expect(line("gateway.poll-rpc")).toMatchObject({ status: "warn" });
+    expect(line("gateway.pairing-replies")).toMatchObject({ status: "warn", summary: expect.stringContaining("channels.telegram") });
+
+    const config = loadConfig(guardConfig(), env());
+    const transport = createTransport(config.openclaw, env());
+    const before = suite.telegram.delivered().length;
+    try {
+      expect(await transport.deliver({ channel: "telegram", target: "999000111", text: "not vetted", idempotencyKey: "device-unvetted" })).toMatchObject({ status: "refused" });
+      expect(await transport.deliver({ channel: "telegram", target: VETTED_CHAT, text: "still vetted", idempotencyKey: "device-vetted-2" })).toMatchObject({ status: "sent" });
+    } finally {
+      await transport.close?.();
+    }
+    expect(suite.telegram.delivered().slice(before)).toEqual([{ chat_id: VETTED_CHAT, text: "still vetted" }]);
+  });
+});

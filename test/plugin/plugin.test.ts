@@ -1,0 +1,134 @@
+// The plugin entry against a stand-in for OpenClaw's plugin API: registration, fail-closed
+// handling of errors and bad config, the audit log and the alert.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readAuditTail, verifyAuditText } from "../../src/audit/store.js";
+import plugin, { STATUS_METHOD, type PluginApi } from "../../src/plugin/index.js";
+import { privateDir, writeConfig } from "../helpers.js";
+
+type Handler = (event: any, ctx: any) => any;
+
+function fakeApi(pluginConfig: unknown) {
+  const hooks = new Map<string, Handler[]>();
+  const methods = new Map<string, any>();
+  const sent: { channel: string; to: string; text: string }[] = [];
+  const logs: string[] = [];
+  const api: PluginApi = {
+    pluginConfig,
+    logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
+    on: (hook, handler) => void hooks.set(hook, [...(hooks.get(hook) ?? []), handler]),
+    registerGatewayMethod: (method, handler) => void methods.set(method, handler),
+    runtime: { channel: { outbound: { loadAdapter: async (channel) => ({ sendText: async (c: any) => void sent.push({ channel, to: c.to, text: c.text }) }) } } },
+  };
+  const run = (hook: string, event: unknown, ctx: unknown) => hooks.get(hook)!.map((h) => h(event, ctx))[0];
+  const status = () => {
+    let answer: unknown;
+    methods.get(STATUS_METHOD)({ respond: (_ok: boolean, payload: unknown) => (answer = payload) });
+    return answer as Record<string, unknown>;
+  };
+  return { api, hooks, run, status, sent, logs };
+}
+
+function setup(extra: Record<string, unknown> = {}) {
+  const dir = privateDir();
+  const configPath = writeConfig(dir, JSON.stringify({ contacts: { alice: { channel: "telegram", target: "555111" }, human: { channel: "telegram", target: "555999" } }, audit: { file: join(dir, "audit.jsonl") } }));
+  const fake = fakeApi({ configPath, ...extra });
+  plugin.register(fake.api);
+  return { ...fake, dir, auditFile: join(dir, "gateway-audit.jsonl") };
+}
+
+const ctx = { channelId: "telegram", accountId: "default", sessionKey: "agent:main:main" };
+/** Side effects run after the hook answers; waits (bounded) for them on a loaded machine. */
+async function eventually(check: () => void, ms = 10_000): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() - start > ms) throw error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+const lines = (file: string) => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe("the openclaw-guard plugin", () => {
+  it("registers once per api however often register() runs, and answers synchronously", () => {
+    const { api, hooks, run } = setup();
+    plugin.register(api);
+    expect([...hooks.keys()].sort()).toEqual(["before_tool_call", "message_received", "message_sending", "reply_payload_sending"]);
+    for (const handlers of hooks.values()) expect(handlers).toHaveLength(1);
+    const result = run("message_sending", { to: "777", content: "x", metadata: { channel: "telegram" } }, ctx);
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result).toMatchObject({ cancel: true, cancelReason: expect.stringMatching(/blocked this message at the gateway/) });
+    expect(run("message_sending", { to: "tg:555111", content: "x", metadata: { channel: "telegram" } }, ctx)).toBeUndefined();
+  });
+
+  it("cancels when its own code fails: hostile events, getters that throw, mismatched channels", () => {
+    const { run } = setup();
+    const hostile = Object.defineProperty({ content: "x" }, "to", { get: () => { throw new Error("boom"); } });
+    expect(run("message_sending", hostile, ctx)).toMatchObject({ cancel: true });
+    expect(run("message_sending", undefined, ctx)).toMatchObject({ cancel: true });
+    expect(run("message_sending", { to: "555111", content: "x", metadata: { channel: "whatsapp" } }, ctx)).toMatchObject({ cancel: true });
+    expect(run("message_sending", { to: "555111", content: "x" }, new Proxy({}, { get: () => { throw new Error("ctx"); } }))).toMatchObject({ cancel: true });
+    expect(run("reply_payload_sending", { payload: { text: "hi" } }, undefined)).toMatchObject({ cancel: true });
+    expect(run("before_tool_call", { toolName: "message", params: { action: "poll", target: "777" } }, ctx)).toMatchObject({ block: true });
+    expect(run("before_tool_call", { toolName: "message", get params() { throw new Error("x"); } }, ctx)).toMatchObject({ block: true });
+    expect(() => run("message_received", null, null)).not.toThrow();
+  });
+
+  it("with an invalid plugin config, registers anyway and cancels every external message", () => {
+    const fake = fakeApi({ configPath: 42 });
+    plugin.register(fake.api);
+    expect(fake.run("message_sending", { to: "555111", content: "x" }, ctx)).toMatchObject({ cancel: true });
+    expect(fake.run("reply_payload_sending", { payload: { text: "x" } }, { channelId: "webchat", conversationId: "agent:main:main" })).toBeUndefined();
+    expect(fake.status()).toMatchObject({ ok: false, error: expect.stringMatching(/invalid plugin config/) });
+    expect(fake.logs.join("\n")).toMatch(/every outbound message is cancelled/);
+  });
+
+  it("reports the book's fingerprint, never its numbers", () => {
+    const { status, logs } = setup();
+    expect(status()).toMatchObject({ ok: true, contacts: 2, fingerprint: expect.stringMatching(/^sha256:/) });
+    expect(JSON.stringify(status()) + logs.join("\n")).not.toMatch(/555111|555999/);
+    expect(logs.join("\n")).toContain(String(status().fingerprint));
+  });
+
+  it("audits every attempt in a chain `audit verify` accepts, numbers masked, text hashed", async () => {
+    const { run, auditFile } = setup();
+    run("message_sending", { to: "555111", content: "secret plans", metadata: { channel: "telegram" } }, ctx);
+    run("message_sending", { to: "+1 555 000 1234", content: "secret plans", metadata: { channel: "telegram" } }, ctx);
+    run("before_tool_call", { toolName: "message", params: { action: "poll", target: "777" } }, ctx);
+    await eventually(() => expect(lines(auditFile)).toHaveLength(3));
+    const text = readFileSync(auditFile, "utf8");
+    expect(verifyAuditText(text, readAuditTail(auditFile))).toEqual({ ok: true, records: 3 });
+    expect(text).not.toMatch(/555111|5550001234|555 000 1234|secret plans/);
+    const records = lines(auditFile);
+    expect(records.map((r) => [r.path, r.decision, r.code])).toEqual([
+      ["message_sending", "deliver", "vetted"],
+      ["message_sending", "cancel", "unrecognised-recipient"],
+      ["before_tool_call", "cancel", "not-in-address-book"],
+    ]);
+  });
+
+  it("alerts the human's vetted contact about a cancel, at most maxPerHour times, without the number or text", async () => {
+    const { run, sent, auditFile } = setup({ alert: { to: "human", maxPerHour: 2 } });
+    for (let i = 0; i < 3; i++) run("message_sending", { to: "5557770000", content: "the numbers", metadata: { channel: "telegram" } }, ctx);
+    await eventually(() => expect(lines(auditFile).filter((r) => r.event === "gateway-alert")).toHaveLength(3));
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatchObject({ channel: "telegram", to: "555999", text: expect.stringMatching(/openclaw-guard blocked a send through the gateway on telegram/) });
+    expect(JSON.stringify(sent)).not.toMatch(/5557770000|the numbers/);
+    const alerts = lines(auditFile).filter((r) => r.event === "gateway-alert");
+    expect(alerts.map((a) => String(a.status)).sort()).toEqual(["rate-limited", "sent", "sent"]);
+  });
+
+  it("lets a reply to a sender the channel admitted through, and nothing else to that chat", () => {
+    const { run } = setup();
+    run("message_received", { from: "telegram:4242", senderId: "4242", content: "hi" }, { ...ctx, conversationId: "telegram:4242" });
+    const replyCtx = { ...ctx, conversationId: "telegram:4242", senderId: "4242" };
+    expect(run("reply_payload_sending", { payload: { text: "Hello!" } }, replyCtx)).toBeUndefined();
+    expect(run("message_sending", { to: "4242", content: "Hello!", metadata: { channel: "telegram" } }, ctx)).toBeUndefined();
+    expect(run("message_sending", { to: "4242", content: "and also this", metadata: { channel: "telegram" } }, ctx)).toMatchObject({ cancel: true });
+    expect(run("reply_payload_sending", { payload: { text: "x" } }, { ...replyCtx, conversationId: "telegram:4243", senderId: "4243" })).toMatchObject({ cancel: true });
+  });
+});

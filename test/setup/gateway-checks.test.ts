@@ -1,0 +1,67 @@
+// The gateway layer of doctor from crafted facts: plugin configured, active, same book, gaps, credential.
+import { describe, expect, it } from "vitest";
+import { checkBook, checkCredential, checkGaps, checkPluginActive, checkPluginConfig } from "../../src/setup/checks/gateway-checks.js";
+
+const OURS = "/h/.config/openclaw-guard/config.json5";
+const entry = (over: Record<string, unknown> = {}) => ({ plugins: { entries: { "openclaw-guard": { enabled: true, config: { configPath: OURS }, ...over } } } });
+
+describe("gateway layer: the plugin", () => {
+  it("fails unless openclaw.json enables it for the MCP server's config, and says nothing when openclaw.json is not readable", () => {
+    expect(checkPluginConfig(entry(), OURS)).toMatchObject({ status: "ok" });
+    expect(checkPluginConfig({}, OURS)).toMatchObject({ status: "fail", fix: expect.stringContaining("init openclaw") });
+    expect(checkPluginConfig(entry({ enabled: false }), OURS)).toMatchObject({ status: "fail", summary: expect.stringContaining("disabled") });
+    expect(checkPluginConfig({ ...entry(), plugins: { ...entry().plugins, enabled: false } }, OURS)).toMatchObject({ status: "fail" });
+    expect(checkPluginConfig({ plugins: { ...entry().plugins, deny: ["openclaw-guard"] } }, OURS)).toMatchObject({ status: "fail", summary: expect.stringContaining("plugins.deny") });
+    expect(checkPluginConfig(entry({ config: { configPath: "/elsewhere.json5" } }), OURS)).toMatchObject({ status: "fail", summary: expect.stringContaining("/elsewhere.json5, but the MCP server uses") });
+    expect(checkPluginConfig(entry({ config: {} }), OURS)).toMatchObject({ status: "fail", summary: expect.stringContaining("no address book") });
+    expect(checkPluginConfig(undefined, OURS)).toBeUndefined();
+  });
+
+  it("is active only with runtime.state active (a plugin that failed to register leaves the gateway unguarded)", () => {
+    expect(checkPluginActive({ plugin: { enabled: true, state: "enabled", runtime: { state: "active" } } })).toMatchObject({ status: "ok" });
+    expect(checkPluginActive({})).toMatchObject({ status: "fail", summary: expect.stringContaining("has not loaded") });
+    expect(checkPluginActive({ plugin: { enabled: true, runtime: { state: "error", error: "register threw" } } })).toMatchObject({ status: "fail", summary: expect.stringContaining("error, not active: register threw") });
+    expect(checkPluginActive({ plugin: { enabled: false, runtime: { state: "unloaded" } } })).toMatchObject({ status: "fail", summary: expect.stringContaining("disabled") });
+    expect(checkPluginActive({ listError: "FORBIDDEN missing scope" })).toMatchObject({ status: "fail" });
+    expect(checkPluginActive({ skipped: "transport is dry-run" })).toMatchObject({ status: "warn" });
+  });
+
+  it("compares address books by fingerprint, from the gateway or else from the file, and never prints a number", () => {
+    const running = { plugin: { runtime: { state: "active" } } };
+    expect(checkBook({ ...running, status: { ok: true, fingerprint: "sha256:a", contacts: 3 } }, { ours: "sha256:a" })).toMatchObject({ status: "ok", summary: expect.stringContaining("3 contacts") });
+    expect(checkBook({ ...running, status: { ok: true, fingerprint: "sha256:b" } }, { ours: "sha256:a" })).toMatchObject({ status: "fail", summary: expect.stringContaining("different address book") });
+    expect(checkBook({ ...running, status: { ok: false, error: "invalid config" } }, { ours: "sha256:a" })).toMatchObject({ status: "fail", summary: expect.stringContaining("cancels every outbound message") });
+    const fromFile = checkBook({ ...running, statusError: "unknown method" }, { ours: "sha256:a", fromFile: { path: OURS, fingerprint: "sha256:a" } });
+    expect(fromFile).toMatchObject({ status: "ok", summary: expect.stringContaining("computed here from the file") });
+    expect(checkBook({ ...running, statusError: "x" }, { ours: "sha256:a", fromFile: { path: OURS, fingerprint: "sha256:c" } })).toMatchObject({ status: "fail" });
+    expect(checkBook({ ...running, statusError: "x" }, { ours: "sha256:a", fromFile: { path: OURS, error: "bad" } })).toMatchObject({ status: "fail" });
+    expect(checkBook({}, { ours: "sha256:a" })).toBeUndefined();
+  });
+});
+
+describe("gateway layer: what still gets through", () => {
+  it("flags unhooked Telegram actions per account (inheriting the channel's), the poll RPC, and pairing-code replies", () => {
+    const off = { poll: false, createForumTopic: false, sticker: false };
+    const checks = checkGaps({ channels: { telegram: { actions: off, accounts: { a: { dmPolicy: "allowlist" }, b: { actions: { poll: true } } } } } });
+    expect(checks.find((c) => c.id === "gateway.telegram-actions")).toMatchObject({ status: "fail", summary: expect.stringMatching(/^channels\.telegram\.accounts\.b\.actions\.poll is on/) });
+    expect(checks.find((c) => c.id === "gateway.poll-rpc")).toMatchObject({ status: "warn" });
+    expect(checks.find((c) => c.id === "gateway.pairing-replies")).toMatchObject({ summary: expect.stringContaining("on channels.telegram, channels.telegram.accounts.b:") });
+    const clean = checkGaps({ channels: { telegram: { dmPolicy: "allowlist", actions: off } } });
+    expect(clean.map((c) => [c.id, c.status])).toEqual([["gateway.telegram-actions", "ok"], ["gateway.poll-rpc", "warn"]]);
+    expect(checkGaps({ channels: { whatsapp: { allowFrom: ["+1"] } } }).map((c) => c.id)).toEqual(["gateway.pairing-replies"]);
+    expect(checkGaps({ channels: { whatsapp: { dmPolicy: "allowlist" }, signal: { dmPolicy: "pairing", enabled: false } } })).toEqual([]);
+    expect(checkGaps(undefined)).toEqual([]);
+  });
+});
+
+describe("gateway layer: the agent's credential", () => {
+  const device = { kind: "device" as const, source: "the paired device in /h/x.json (scopes operator.write)", scopes: ["operator.write"], sharedReachable: [] };
+  it("is ok only for a device token without admin while the shared token is out of reach", () => {
+    expect(checkCredential(device)).toMatchObject({ status: "ok", summary: expect.stringContaining("cannot switch the plugin off") });
+    expect(checkCredential({ ...device, sharedReachable: ["/h/.openclaw/openclaw.json"] })).toMatchObject({ status: "warn", summary: expect.stringContaining("still readable from /h/.openclaw/openclaw.json") });
+    expect(checkCredential({ ...device, scopes: ["operator.admin"] })).toMatchObject({ status: "fail" });
+    expect(checkCredential({ kind: "token", source: "OPENCLAW_GATEWAY_TOKEN", sharedReachable: [] })).toMatchObject({ status: "warn", summary: expect.stringContaining("shared gateway token"), fix: expect.stringContaining("init openclaw --pair") });
+    expect(checkCredential({ kind: "token", source: "x", sharedReachable: [], deviceProblem: "the device in /f is not approved yet" }).summary).toContain("not approved yet");
+    expect(checkCredential({ kind: "none", source: "none", sharedReachable: [] })).toMatchObject({ status: "warn" });
+  });
+});
