@@ -4,7 +4,8 @@
 // --json prints { "decision": "allow"|"deny", "reasons": [...] } on stdout as well.
 import { homedir } from "node:os";
 import { analyseCommand, initCommandAnalyser, MAX_COMMAND_LENGTH, plainCommandVerdict, type Verdict } from "./analyse.js";
-import { guardConfigPath, readGuardAllowList, withoutConfigOption } from "./guard-config.js";
+import { readGuardSettings, withoutConfigOption } from "./guard-config.js";
+import { isGuardEntry } from "./guard-entry.js";
 import { readScriptFile, readStdinCapped } from "./guard-io.js";
 import { formatDenial } from "./openclaw-policy.js";
 import { protectedAreaOf } from "./protected-paths.js";
@@ -35,12 +36,21 @@ export async function run(args: string[]): Promise<number> {
       json = true;
     }
     const words = rest.slice(start);
-    const allowList = readGuardAllowList(args);
+    const settings = readGuardSettings(args);
     const command = words.length > 0 ? words.join(" ") : await readStdinCapped(MAX_COMMAND_LENGTH * 4);
-    const plain = plainCommandVerdict(command);
+    const context = { guardConfigFile: settings.configFile, auditFile: settings.auditFile, homeDir: homedir(), env: process.env };
+    const plain = plainCommandVerdict(command, context);
     if (plain === undefined) await initCommandAnalyser();
-    const context = { guardConfigFile: guardConfigPath(args), homeDir: homedir(), env: process.env };
-    verdict = plain ?? analyseCommand(command, { allowList, cwd: process.cwd(), homeDir: context.homeDir, readFile: readScriptFile, protectedArea: (target) => protectedAreaOf(target, context) });
+    verdict =
+      plain ??
+      analyseCommand(command, {
+        allowList: settings.allowList,
+        cwd: process.cwd(),
+        homeDir: context.homeDir,
+        readFile: readScriptFile,
+        protectedArea: (target, below) => protectedAreaOf(target, context, below),
+        isGuardEntry,
+      });
   } catch (error) {
     verdict = { decision: "deny", reasons: [`The guard could not check the command (${(error as Error).message}).`] };
   }

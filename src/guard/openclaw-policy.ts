@@ -35,8 +35,42 @@ export const DEFAULT_ALLOWED_OPENCLAW_COMMANDS: readonly string[] = [
   "models list",
   "skills list",
   "plugins list",
-  "doctor !--fix !--repair",
+  "doctor !--fix !--repair !--force !--yes !--non-interactive !--generate-gateway-token !--allow-exec !--state-sqlite !--session-sqlite !--github-issue",
 ];
+
+/** The CLI's top-level commands (openclaw 2026.9.6 docs/cli); text naming one of them may be a call. */
+const KNOWN_SUBCOMMANDS = new Set(
+  ("acp agent agents approvals attach audit backup browser channels clawbot claws completion config configure connect cron " +
+    "daemon dashboard devices directory dns docs doctor file-transfer fleet gateway health help hooks infer logs mcp memory " +
+    "message migrate models node nodes onboard pairing path plugins policy promos proxy qr reset resume sandbox secrets " +
+    "security send sessions setup skills status system tasks transcripts triage tui uninstall update voicecall webhooks wiki " +
+    "workboard worker").split(" "),
+);
+
+export function isKnownSubcommand(word: string): boolean {
+  return KNOWN_SUBCOMMANDS.has(word);
+}
+
+/**
+ * Environment variables that load code into the real binary (node is a script interpreter,
+ * the dynamic loader preloads libraries): set with an allowed subcommand they run anything.
+ * The hook refuses them next to an OpenClaw call; the shim clears them before exec.
+ */
+export const PRELOAD_VARIABLES: readonly string[] = [
+  "NODE_OPTIONS", "NODE_PATH", "NODE_REPL_EXTERNAL_MODULE", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH",
+  "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH", "DYLD_FRAMEWORK_PATH", "BASH_ENV", "ENV",
+];
+
+/** `config get` keys that may hold a secret or a whole section holding one: the redaction is OpenClaw's, not ours. */
+const SECRET_KEY = /token|secret|password|passwd|credential|auth|cookie|apikey|api_key|private|(^|\.)key(\.|$)|(^|\.)env(\.|$)/i;
+
+/** Why `config get` with these arguments may print a secret, or undefined. */
+function secretRead(rest: readonly string[]): string | undefined {
+  const keys = rest.slice(2).filter((arg) => !arg.startsWith("-"));
+  if (keys.length === 0) return "config get without a key";
+  const risky = keys.find((key) => SECRET_KEY.test(key) || !key.includes("."));
+  return risky === undefined ? undefined : `config get ${risky}`;
+}
 
 /** What the model should do instead; every deny reason ends with it. */
 export const SEND_MESSAGE_ADVICE =
@@ -117,6 +151,10 @@ export function decideOpenclawArgv(args: readonly string[], allowList: AllowList
   if (rest.length === 0) {
     const allowed = allowList.some((entry) => entry.infoFlag !== undefined && infoFlags.has(entry.infoFlag));
     return allowed ? { allowed } : { allowed, refused: infoFlags.size > 0 ? [...infoFlags].join(" ") : "without a subcommand" };
+  }
+  if (rest[0] === "config" && rest[1] === "get") {
+    const secret = secretRead(rest);
+    if (secret !== undefined) return { allowed: false, refused: secret };
   }
   const allowed = allowList.some(
     (entry) =>

@@ -1,0 +1,49 @@
+// The flipped default's exceptions: programs and positions whose words are only data, never
+// run. Everywhere else an argument, environment value or stdin that holds a refused OpenClaw
+// call is denied, because a list of programs that run strings can never be complete.
+import type { ShellWord } from "../shell-words.js";
+import { SED_EXECUTES } from "./writers.js";
+import { AWK_RUNS_COMMANDS } from "./interpreters.js";
+
+/** Programs that print, search, compare or describe their arguments and input. */
+const DATA_ONLY_PROGRAMS = new Set([
+  "echo", "printf", "grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack", "cat", "tac", "head", "tail", "wc", "ls", "which",
+  "type", "whereis", "whatis", "apropos", "man", "info", "diff", "cmp", "sort", "uniq", "cut", "tr", "test", "[", "[[",
+  "true", "false", ":", "jq", "yq", "file", "stat", "basename", "dirname", "realpath", "readlink", "column", "fold", "fmt",
+  "nl", "paste", "comm", "mkdir", "md5sum", "sha1sum", "sha256sum", "sha512sum", "printenv", "logger", "notify-send",
+  "read", "help", "strings", "od", "hexdump", "xxd", "base64", "rev", "less", "more", "bat", "tee", "wl-copy", "xclip", "pbcopy",
+]);
+
+/** git subcommands and the options whose value is a message or search pattern. */
+const GIT_MESSAGE_OPTIONS = new Set(["-m", "--message", "--grep", "-S", "-G", "--author", "--committer"]);
+/** git words after which a string is run: `rebase --exec`, `bisect run`, `submodule foreach`, `difftool -x`, filters, remote helpers. */
+const GIT_RUNS_STRING = /^(-x|--exec|run|foreach|--extcmd|-u|--upload-pack|--receive-pack|--to-cmd|--cc-cmd|--[a-z-]*filter|-c|config)$|^--(exec|extcmd|upload-pack|receive-pack|to-cmd|cc-cmd|[a-z-]*filter)=|^-c./;
+/** gh's options whose value is prose (titles, bodies, notes, comments). */
+const GH_TEXT_OPTIONS = new Set(["-t", "--title", "-b", "--body", "-n", "--notes", "-m", "--message", "--subject"]);
+
+/**
+ * The argument positions of this command that are data only, or "all". sed and awk are data
+ * unless their program runs commands (`e`, system(), pipes), in which case their handlers judge it.
+ */
+export function dataOnlyPositions(program: string, args: readonly ShellWord[]): "all" | Set<number> {
+  // openclaw-guard's own arguments are never run (its handler refuses what would switch it off).
+  if (DATA_ONLY_PROGRAMS.has(program) || program === "openclaw-guard") return "all";
+  if (program === "sed" && !args.some((x) => SED_EXECUTES.test(x.text))) return "all";
+  if (/^[gmn]?awk$/.test(program) && !args.some((x) => AWK_RUNS_COMMANDS.test(x.text))) return "all";
+  const positions = new Set<number>();
+  if (program === "git") {
+    // git runs a string only in a few places; elsewhere its words are revisions, paths and messages.
+    if (!args.some((x) => GIT_RUNS_STRING.test(x.text))) return "all";
+    args.forEach((x, k) => {
+      if (GIT_MESSAGE_OPTIONS.has(x.text) || /^-[A-Za-z]*m$/.test(x.text)) positions.add(k + 1);
+      if (/^(-m|--message=|--grep=|-S|-G)./.test(x.text)) positions.add(k);
+    });
+  } else if (program === "gh" || program === "glab") {
+    if (args.some((x) => x.text === "alias" || x.text === "extension")) return positions;
+    args.forEach((x, k) => {
+      if (GH_TEXT_OPTIONS.has(x.text)) positions.add(k + 1);
+      if (/^--(title|body|notes|message)=/.test(x.text)) positions.add(k);
+    });
+  }
+  return positions;
+}
