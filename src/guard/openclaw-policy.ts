@@ -61,8 +61,14 @@ export const PRELOAD_VARIABLES: readonly string[] = [
   "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH", "DYLD_FRAMEWORK_PATH", "BASH_ENV", "ENV",
 ];
 
-/** `config get` keys that may hold a secret or a whole section holding one: the redaction is OpenClaw's, not ours. */
-const SECRET_KEY = /token|secret|password|passwd|credential|auth|cookie|apikey|api_key|private|(^|\.)key(\.|$)|(^|\.)env(\.|$)/i;
+/**
+ * `config get` keys that may hold a secret (any of these words, case-insensitive, or a `key`/`env`
+ * path segment) or a whole section holding one (no dot): OpenClaw redacts, but that is its promise, not ours.
+ * The shim embeds the same lists.
+ */
+export const SECRET_KEY_WORDS: readonly string[] = ["token", "secret", "password", "passwd", "credential", "auth", "cookie", "apikey", "api_key", "private"];
+export const SECRET_KEY_SEGMENTS: readonly string[] = ["key", "env"];
+const SECRET_KEY = new RegExp(`${SECRET_KEY_WORDS.join("|")}|${SECRET_KEY_SEGMENTS.map((segment) => `(^|\\.)${segment}(\\.|$)`).join("|")}`, "i");
 
 /** Why `config get` with these arguments may print a secret, or undefined. */
 function secretRead(rest: readonly string[]): string | undefined {
