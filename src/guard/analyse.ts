@@ -388,8 +388,9 @@ class Analysis implements Analyser {
     const cli = cliNameOf(base) ?? (name.glob ? CLI_NAMES.find((cliName) => globToRegExp(base).test(cliName)) : undefined);
     if (cli !== undefined) return this.decideCli(cli, args, site);
     const program = normaliseCommandName(base);
-    // Shells and eval get their payload parsed; for everything else the flipped default applies.
-    if (unwraps === 0 && !SHELLS.has(program) && program !== "eval" && (site.scope.mentionsOpenclaw || args.some((x) => x.content !== undefined))) this.checkArguments(program, args, site);
+    // Shells and eval get their payload parsed, the guard's own CLI its subcommand; for everything else the flipped default applies.
+    const runsGuard = program === "node" && this.isGuardEntry(args.find((x) => !x.text.startsWith("-"))?.text ?? "");
+    if (unwraps === 0 && !runsGuard && !SHELLS.has(program) && program !== "eval" && (site.scope.mentionsOpenclaw || args.some((x) => x.content !== undefined))) this.checkArguments(program, args, site);
     if (name.text.includes("/") && this.isGuardEntry(name.text)) return guardCli(this, args, site, unwraps);
     const handler = commandHandlers[program];
     if (handler !== undefined) return handler(this, args, site, unwraps);
@@ -627,7 +628,9 @@ class Analysis implements Analyser {
         return contents.every((c) => c !== undefined) ? contents.join("") : undefined;
       }
       default: {
-        const data = input();
+        // Decoders and filters read stdin, or the file they are given (`base64 -d f.b64 | sh`).
+        const file = args.filter((a) => !a.startsWith("-")).at(-1);
+        const data = input() ?? (file !== undefined && args.length <= 3 ? this.fileText(file) : undefined);
         if (data === undefined) return undefined;
         return decodeOutput(name?.text ?? "", args, data) ?? filterOutput(name?.text ?? "", args, data);
       }
@@ -635,7 +638,7 @@ class Analysis implements Analyser {
   }
 
   /** A file written earlier in this command, an fd opened with `exec N<f`, else the file on disk. */
-  private fileText(file: string): string | undefined {
+  fileText(file: string): string | undefined {
     if (!isStatic(file)) return undefined;
     const descriptor = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(file)?.[1];
     const resolved = descriptor !== undefined ? this.descriptors.get(descriptor) : file;

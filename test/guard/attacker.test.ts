@@ -20,6 +20,7 @@ const guardEntry = path.join(project, "dist", "cli.js");
 /** Files an attacker prepared in an earlier, harmless-looking step. */
 const files: Record<string, string> = {
   "f.txt": `${SEND}\n`,
+  "f.b64": Buffer.from(SEND).toString("base64"),
   "tools/package.json": JSON.stringify({ scripts: { send: SEND, build: "tsc" } }),
   "package.json": JSON.stringify({ scripts: { send: "echo fine", prepack: SEND, start: "node dist/cli.js serve" } }),
   "mk.txt": `all:\n\t${SEND}\n`,
@@ -74,6 +75,9 @@ describe("script text from files already on disk", () => {
     "xargs -I{} sh -c '{}' < f.txt",
     "at now -f f.txt",
     "BASH_ENV=env.sh bash -c true",
+    "cp f.txt run.sh && ./run.sh",
+    "mv f.txt run && bash run",
+    "base64 -d f.b64 | sh",
   ])("denies %j", (command) => {
     expect(decide(command)).toBe("deny");
   });
@@ -98,6 +102,8 @@ describe("runners read the package.json, Makefile or justfile they will really u
     "npm test --script-shell=./editor.sh",
     "git -c core.editor=./editor.sh commit",
     "git -c core.hooksPath=hooks commit -m wip",
+    "make SHELL=./editor.sh",
+    "npm config set script-shell ./editor.sh && npm test",
   ])("denies %j", (command) => {
     expect(decide(command)).toBe("deny");
   });
@@ -108,7 +114,7 @@ describe("runners read the package.json, Makefile or justfile they will really u
 });
 
 describe("the guard's own entry point, by its resolved path", () => {
-  it.each(["node dist/cli.js doctor", "node dist/cli.js serve --config examples/config.json5", "npm start", "./dist/cli.js check-command -- ls"])("allows %j", (command) => {
+  it.each(["node dist/cli.js doctor", "node dist/cli.js check-command -- 'openclaw message send'", "node dist/cli.js serve --config examples/config.json5", "npm start", "./dist/cli.js check-command -- ls"])("allows %j", (command) => {
     expect(decide(command)).toBe("allow");
   });
 

@@ -12,7 +12,13 @@ const DATA_ONLY_PROGRAMS = new Set([
   "true", "false", ":", "jq", "yq", "file", "stat", "basename", "dirname", "realpath", "readlink", "column", "fold", "fmt",
   "nl", "paste", "comm", "mkdir", "md5sum", "sha1sum", "sha256sum", "sha512sum", "printenv", "logger", "notify-send",
   "read", "help", "strings", "od", "hexdump", "xxd", "base64", "rev", "less", "more", "bat", "tee", "wl-copy", "xclip", "pbcopy",
+  // HTTP clients send their arguments to a server; none runs them here (nc -e and socat EXEC: do, so they are not listed).
+  "curl", "wget", "http", "https", "xh", "httpie",
 ]);
+
+/** Test runners and the package tools that start them: the value of a test-name filter is a pattern. */
+const TEST_FILTER_PROGRAMS = new Set(["vitest", "jest", "mocha", "pytest", "py.test", "ava", "tap", "playwright", "cypress", "npm", "npx", "pnpm", "yarn", "bun", "bunx", "node", "deno", "python"]);
+const TEST_FILTER_OPTIONS = new Set(["-t", "--testNamePattern", "-k", "--grep", "-g", "--fgrep", "--test-name-pattern"]);
 
 /** git subcommands and the options whose value is a message or search pattern. */
 const GIT_MESSAGE_OPTIONS = new Set(["-m", "--message", "--grep", "-S", "-G", "--author", "--committer"]);
@@ -31,6 +37,12 @@ export function dataOnlyPositions(program: string, args: readonly ShellWord[]): 
   if (program === "sed" && !args.some((x) => SED_EXECUTES.test(x.text))) return "all";
   if (/^[gmn]?awk$/.test(program) && !args.some((x) => AWK_RUNS_COMMANDS.test(x.text))) return "all";
   const positions = new Set<number>();
+  if (TEST_FILTER_PROGRAMS.has(program)) {
+    args.forEach((x, k) => {
+      if (TEST_FILTER_OPTIONS.has(x.text)) positions.add(k + 1);
+      if (/^--(testNamePattern|grep|fgrep|test-name-pattern)=/.test(x.text)) positions.add(k);
+    });
+  }
   if (program === "git") {
     // git runs a string only in a few places; elsewhere its words are revisions, paths and messages.
     if (!args.some((x) => GIT_RUNS_STRING.test(x.text))) return "all";

@@ -80,6 +80,10 @@ function npm(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: numbe
       if (match?.[2] !== undefined) a.analysePayload(match[2], site.scope, `The package.json script "${match[1] ?? ""}"`);
     }
   }
+  if (sub === "config" && positionals[1]?.text === "set" && /^script-shell(=|$)/.test(positionals[2]?.text ?? "")) {
+    const value = positionals[2]?.text.includes("=") ? positionals[2].text.slice(13) : positionals[3]?.text;
+    if (value !== undefined) a.peekScript(value, site, "shell");
+  }
   if (sub === "set-script" && positionals[2] !== undefined) a.analysePayload(positionals[2].text, site.scope, "The package.json script");
 }
 
@@ -111,6 +115,7 @@ function make(a: Analyser, args: readonly ShellWord[], site: Site): void {
     else if (arg === "-C" || arg === "--directory") directory = args[++i]?.text ?? "";
     else if (arg.startsWith("--directory=")) directory = arg.slice(12);
     else if (arg === "-E" || arg === "--eval") a.analyseMakefile(args[++i]?.text ?? "", site);
+    else if (arg.startsWith("SHELL=")) a.peekScript(arg.slice(6), site, "shell"); // make runs every recipe with it
     else if (arg.startsWith("--eval=")) a.analyseMakefile(arg.slice(7), site);
   }
   const candidates = files.length > 0 ? files : ["GNUmakefile", "makefile", "Makefile"];

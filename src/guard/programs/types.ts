@@ -54,6 +54,8 @@ export interface Analyser {
   /** package.json scripts found for this command (in `directory`, else every place the command may be). */
   packageScripts(directory?: string): Record<string, unknown>[];
   readRelative(file: string): string | undefined;
+  /** A file written earlier in this command, an fd from `exec N<f`, else the file on disk. */
+  fileText(file: string): string | undefined;
   /** The path (relative or absolute) is openclaw-guard's own cli.js. */
   isGuardEntry(file: string): boolean;
 }

@@ -45,6 +45,9 @@ function copier(program: string) {
     const sources = targetDirectory !== undefined ? positionals : positionals.slice(0, -1);
     if (program === "mv") for (const source of sources) a.checkWrite(source, "remove");
     if (destination !== undefined) a.checkWrite(destination, RECURSIVE(options) || program === "mv" ? "remove" : "into", sources);
+    // `cp f.txt run.sh && ./run.sh`: the copy holds what the source holds.
+    const content = sources.length === 1 && sources[0] !== undefined ? a.fileText(sources[0]) : undefined;
+    if (content !== undefined && destination !== undefined) a.recordWrite(destination, content);
   };
 }
 
