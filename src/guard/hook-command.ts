@@ -18,9 +18,8 @@ import { homedir } from "node:os";
 import path from "node:path";
 import type { Verdict } from "./analyse.js";
 import { readGuardSettings, withoutConfigOption } from "./guard-config.js";
-import { readScriptFile, readStdinCapped } from "./guard-io.js";
+import { analyserOptions, readStdinCapped } from "./guard-io.js";
 import { formatDenial, type AllowList } from "./openclaw-policy.js";
-import { isGuardEntry } from "./guard-entry.js";
 import { disablesHooks, isContentCheckedSettings, protectedAreaOf } from "./protected-paths.js";
 
 export const MAX_HOOK_INPUT_BYTES = 1024 * 1024;
@@ -102,18 +101,12 @@ export async function decideHookInput(raw: string, context: HookContext): Promis
   const writes = patch ?? (filePath !== undefined ? contents.map((content) => ({ file: filePath, content })) : []);
   if (command === undefined && writes.length === 0) return { decision: "allow", reasons: [] };
 
-  const { analyseCommand, analyseFileContent, initCommandAnalyser, plainCommandVerdict } = await import("./analyse.js");
-  const options = {
-    allowList: context.allowList,
-    cwd,
-    homeDir: context.homeDir,
-    readFile: readScriptFile,
-    protectedArea: (target: string | RegExp, below: boolean) => protectedAreaOf(target, context, below),
-    isGuardEntry,
-  };
-  const reasons: string[] = [];
+  const { plainCommandVerdict } = await import("./plain-command.js");
   const plain = command !== undefined && writes.length === 0 ? plainCommandVerdict(command, context) : undefined;
-  if (plain !== undefined) return plain; // no grammar to load: the cold start matters before every command
+  if (plain !== undefined) return plain; // no grammar or handlers to load: the cold start matters before every command
+  const { analyseCommand, analyseFileContent, initCommandAnalyser } = await import("./analyse.js");
+  const options = analyserOptions(context.allowList, cwd, context);
+  const reasons: string[] = [];
   await initCommandAnalyser();
   if (command !== undefined) reasons.push(...analyseCommand(command, options).reasons);
   for (const { file, content } of writes) {

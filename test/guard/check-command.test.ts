@@ -71,7 +71,7 @@ describe("the hook, check-command and the shim decide alike", () => {
       expect(result.status, entry.id).toBe(entry.expect === "deny" ? 2 : 0);
       expect(JSON.parse(result.stdout).decision, entry.id).toBe(await hookDecision(entry.command));
     }
-  });
+  }, 120_000);
 
   it("the shim answers as the hook does for every corpus command that is a plain OpenClaw call", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "guard-agree-"));
@@ -87,5 +87,5 @@ describe("the hook, check-command and the shim decide alike", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });

@@ -16,6 +16,3 @@ export const commandHandlers: HandlerTable = {
   ...writerHandlers,
   ...openclawHandlers,
 };
-
-/** Handlers that can only deny when the text names OpenClaw or a protected place, so plain text without either skips them. */
-export const MARKER_ONLY_HANDLERS = new Set(["git", "alias", "hash", "sed", "awk", "gawk", "mawk", "nawk", ...Object.keys(writerHandlers)]);

@@ -135,11 +135,16 @@ function patch(a: Analyser, args: readonly ShellWord[], site: Site): void {
   }
 }
 
+/** A program find -exec may run to change what it finds: a writer here, or a shell or perl given code. */
+const writes = (program: string): boolean => writerHandlers[program] !== undefined || ["sh", "bash", "perl"].includes(program);
+
 /** find's -delete/-exec act on everything below its starting points; -fprint writes a file. */
 export function removalsOfFind(a: Analyser, args: readonly ShellWord[]): void {
   const firstExpression = args.findIndex((x) => /^[-(!]/.test(x.text));
   const starts = args.slice(0, firstExpression < 0 ? args.length : firstExpression).map((x) => x.text);
-  if (args.some((x) => /^-(delete|exec|execdir|ok|okdir)$/.test(x.text))) for (const start of starts) a.checkWrite(start, "remove");
+  // -delete removes what it finds; -exec removes it only when the command it runs is a writer (rm, mv, sed -i, ...).
+  const removes = args.some((x, k) => x.text === "-delete" || (/^-(exec|execdir|ok|okdir)$/.test(x.text) && writes(path.basename(args[k + 1]?.text ?? ""))));
+  if (removes) for (const start of starts) a.checkWrite(start, "remove");
   args.forEach((x, k) => {
     if (/^-(fprint|fprint0|fprintf|fls)$/.test(x.text)) a.checkWrite(args[k + 1]?.text ?? "", "write");
   });
