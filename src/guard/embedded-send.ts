@@ -5,7 +5,7 @@
 // so `subprocess.run(['openclaw','--version'])` is an allowed call, not a mention.
 import { posix as path } from "node:path";
 import { cliNameOf, isOpenclawEntryScript, packageBinName } from "./command-specs.js";
-import { decideOpenclawArgv, isKnownSubcommand, type AllowList } from "./openclaw-policy.js";
+import { decideOpenclawArgv, isKnownSubcommand, subcommandCandidates, type AllowList } from "./openclaw-policy.js";
 
 export interface Invocation {
   /** Offsets of the invocation (name and the arguments read) in the scanned text. */
@@ -22,6 +22,9 @@ const CLI_NAME = /openclaw|clawdbot|moltbot/g;
 const TOKEN_BOUNDARY = /[\s"'`;|&(){}<>=!,[\]]/;
 /** Where the arguments of an embedded invocation end: a quote, a shell operator, a line end. */
 const ARGS_END = /["'`;|&)}<>\n#]|\\n|\\"/;
+/** How far after the name arguments are read: a call is one line, and long text must stay linear. */
+const MAX_ARGS_TEXT = 4096;
+const MAX_CALLS = 256;
 /** A list literal after the name: `['openclaw', 'message', 'send']`. */
 const LIST_ITEM = /\s*,\s*\[?\s*(["'])((?:(?!\1)[^\\\n]|\\.)*)\1/y;
 
@@ -34,12 +37,18 @@ function joinAdjacentLiterals(text: string): string {
 export function scanInvocations(raw: string, allowList: AllowList): Invocation[] {
   const text = joinAdjacentLiterals(raw);
   const found: Invocation[] = [];
+  let lastEnd = 0;
   for (const match of text.matchAll(CLI_NAME)) {
+    if (found.length >= MAX_CALLS) {
+      // Fail closed rather than slow: nobody hands a program hundreds of OpenClaw calls in earnest.
+      found.push({ start: match.index, end: text.length, refused: "openclaw (too many calls in one text to check)", allowed: false });
+      break;
+    }
     let start = match.index;
     while (start > 0 && !TOKEN_BOUNDARY.test(text[start - 1] ?? "")) start--;
     let end = match.index + match[0].length;
     while (end < text.length && !TOKEN_BOUNDARY.test(text[end] ?? "")) end++;
-    if (found.some((invocation) => start < invocation.end)) continue;
+    if (start < lastEnd) continue;
     const token = text.slice(start, end);
     const cli = cliNameOf(path.basename(packageBinName(token))) ?? (isOpenclawEntryScript(token) ? "openclaw" : undefined);
     if (cli === undefined) continue;
@@ -53,12 +62,13 @@ export function scanInvocations(raw: string, allowList: AllowList): Invocation[]
         argsEnd = LIST_ITEM.lastIndex;
       }
     } else {
-      const rest = text.slice(end);
+      const rest = text.slice(end, end + MAX_ARGS_TEXT);
       const stop = ARGS_END.exec(rest);
       const words = rest.slice(0, stop ? stop.index : rest.length);
       args.push(...words.split(/\s+/).filter((word) => word !== ""));
       argsEnd = end + words.length;
     }
+    lastEnd = end; // a later name inside these arguments is judged as its own call too
     const refused = refusedCall(cli, args, allowList);
     found.push({ start, end: argsEnd, refused, allowed: refused === undefined && args.length > 0 && decideOpenclawArgv(args, allowList).allowed });
   }
@@ -70,10 +80,9 @@ export function scanInvocations(raw: string, allowList: AllowList): Invocation[]
  * `openclaw` in prose ("install openclaw first") or "openclaw and more" runs nothing that sends.
  */
 function refusedCall(cli: string, args: readonly string[], allowList: AllowList): string | undefined {
-  const subcommand = args.find((arg) => !arg.startsWith("-"));
-  if (subcommand === undefined || !isKnownSubcommand(subcommand)) return undefined;
   const decision = decideOpenclawArgv(args, allowList);
-  return decision.allowed ? undefined : `${cli} ${decision.refused ?? ""}`.trim();
+  if (decision.allowed) return undefined;
+  return subcommandCandidates(args).some(isKnownSubcommand) ? `${cli} ${decision.refused ?? ""}`.trim() : undefined;
 }
 
 /** The first refused invocation in `text`, e.g. "openclaw message send", or undefined. */

@@ -129,12 +129,8 @@ function hasFlag(args: readonly string[], flag: string): boolean {
   return args.some((arg) => arg === flag || arg.startsWith(`${flag}=`));
 }
 
-/**
- * Decide on the arguments after the CLI name, scanning them the way the CLI does:
- * root options first (with their values), then the first positional is the subcommand.
- * Unknown root options are refused: one that takes a value would shift the subcommand.
- */
-export function decideOpenclawArgv(args: readonly string[], allowList: AllowList): OpenclawDecision {
+/** The CLI's root-option scan: where the subcommand starts, the info flags seen, or the unknown option that stopped it. */
+function scanRootOptions(args: readonly string[]): { index: number; infoFlags: Set<string>; unknownOption?: string } {
   const infoFlags = new Set<string>();
   let i = 0;
   for (; i < args.length; i++) {
@@ -150,10 +146,32 @@ export function decideOpenclawArgv(args: readonly string[], allowList: AllowList
       infoFlags.add(info);
       continue;
     }
-    if (arg.startsWith("-")) return { allowed: false, refused: `an unknown root option ${arg}` };
+    if (arg.startsWith("-")) return { index: i, infoFlags, unknownOption: arg };
     break;
   }
-  const rest = args.slice(i);
+  return { index: i, infoFlags };
+}
+
+/**
+ * The words that may be the subcommand: the one after the root options, or, after an unknown
+ * root option (which may take a value), every later word.
+ */
+export function subcommandCandidates(args: readonly string[]): readonly string[] {
+  const scan = scanRootOptions(args);
+  if (scan.unknownOption !== undefined) return args.slice(scan.index + 1);
+  const subcommand = args[scan.index];
+  return subcommand === undefined ? [] : [subcommand];
+}
+
+/**
+ * Decide on the arguments after the CLI name, scanning them the way the CLI does:
+ * root options first (with their values), then the first positional is the subcommand.
+ * Unknown root options are refused: one that takes a value would shift the subcommand.
+ */
+export function decideOpenclawArgv(args: readonly string[], allowList: AllowList): OpenclawDecision {
+  const { index, infoFlags, unknownOption } = scanRootOptions(args);
+  if (unknownOption !== undefined) return { allowed: false, refused: `an unknown root option ${unknownOption}` };
+  const rest = args.slice(index);
   if (rest.length === 0) {
     const allowed = allowList.some((entry) => entry.infoFlag !== undefined && infoFlags.has(entry.infoFlag));
     return allowed ? { allowed } : { allowed, refused: infoFlags.size > 0 ? [...infoFlags].join(" ") : "without a subcommand" };

@@ -3,11 +3,13 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyseCommand, analyseFileContent, initCommandAnalyser, plainCommandVerdict } from "../../src/guard/analyse.js";
 import { decideHookInput, type HookContext } from "../../src/guard/hook-command.js";
 import { DEFAULT_ALLOW_LIST } from "../../src/guard/openclaw-policy.js";
 import { protectedAreaOf, type ProtectedContext } from "../../src/guard/protected-paths.js";
+import { HANDLED_PROGRAMS } from "../../src/guard/programs/names.js";
 import { installShims } from "../../src/guard/shim.js";
 
 const SEND = "openclaw message send -t +15551234567 -m hi";
@@ -187,3 +189,34 @@ describe("file tools: written text is judged like the same text in Bash", () => 
     expect(analyseFileContent("n.ipynb", cell("import subprocess\nsubprocess.run(['openclaw','message','send'])"), options()).decision).toBe("deny");
   });
 });
+
+describe("properties of the flipped default", () => {
+  const unknownProgram = fc.stringMatching(/^[a-z][a-z0-9-]{2,10}$/).filter((name) => !HANDLED_PROGRAMS.has(name) && !/claw|moltbot/.test(name) && !DATA_ONLY_SAMPLE.has(name));
+  const junk = fc.array(fc.constantFrom("-v", "--on-done", "x", "--", "-o", "ProxyCommand=", "a.txt", "'q'"), { maxLength: 3 });
+  const refused = fc.constantFrom("message send -t x -m hi", "gateway call send", "agent --deliver", "cron add", "config set a b", "--profile w message send");
+  const allowed = fc.constantFrom("--version", "status", "health", "channels list", "config get gateway.port", "doctor --json");
+
+  it("denies any unknown program handed a refused call, however placed among its arguments", () => {
+    fc.assert(
+      fc.property(unknownProgram, junk, refused, junk, fc.constantFrom("'", '"'), fc.constantFrom("", "!", "exec=", "|"), (program, before, call, after, quote, prefix) => {
+        const command = [program, ...before, `${quote}${prefix}openclaw ${call}${quote}`, ...after].join(" ");
+        expect(decide(command), command).toBe("deny");
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("lets the same programs be handed an allowed call, and judges spawned argv lists by their words", () => {
+    fc.assert(
+      fc.property(unknownProgram, allowed, refused, (program, call, bad) => {
+        expect(decide(`${program} --cmd 'openclaw ${call}'`)).toBe("allow");
+        const list = (words: string) => words.split(" ").map((w) => `'${w}'`).join(",");
+        expect(decide(`python3 -c "import subprocess; subprocess.run(['openclaw',${list(call)}])"`)).toBe("allow");
+        expect(decide(`python3 -c "import subprocess; subprocess.run(['openclaw',${list(bad)}])"`)).toBe("deny");
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+const DATA_ONLY_SAMPLE = new Set(["echo", "printf", "grep", "cat", "jq", "curl", "wget", "less", "more", "head", "tail", "tee", "test", "true", "false", "xh", "http", "https", "rev", "bat", "sort", "uniq", "cut", "tr", "file", "stat", "mkdir", "diff", "cmp", "info", "man", "read", "help", "look", "nl", "fmt", "fold", "paste", "comm", "column", "od", "xxd", "strings", "base64", "realpath", "readlink", "basename", "dirname", "printenv", "logger", "which", "type", "whereis", "whatis", "apropos", "ls", "wc", "rg", "ag", "ack", "tac", "egrep", "fgrep", "zgrep", "yq", "md5sum", "sha1sum", "sha256sum", "sha512sum", "hexdump", "xclip", "pbcopy", "wl-copy", "notify-send", "httpie", "vitest", "jest", "mocha", "pytest", "ava", "tap", "playwright", "cypress", "gh", "glab"]);
