@@ -1,7 +1,7 @@
 // `openclaw-guard hook claude-code`: a Claude Code PreToolUse hook.
 //
 // Register it in user or managed settings (not a repository's .claude/settings.json):
-//   {"hooks":{"PreToolUse":[{"matcher":"Bash|Write|Edit|MultiEdit","hooks":[{"type":"command",
+//   {"hooks":{"PreToolUse":[{"matcher":"Bash|Write|Edit|MultiEdit|NotebookEdit","hooks":[{"type":"command",
 //     "command":"node /abs/path/dist/cli.js hook claude-code","timeout":10,"onFailure":"block"}]}]}}
 //
 // stdin: the hook JSON, at most 1 MiB:
