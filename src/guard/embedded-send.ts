@@ -85,10 +85,20 @@ function refusedCall(cli: string, args: readonly string[], allowList: AllowList)
   return subcommandCandidates(args).some(isKnownSubcommand) ? `${cli} ${decision.refused ?? ""}`.trim() : undefined;
 }
 
+/**
+ * The text as a shell would read it if a program hands it to one: quotes and backslashes removed
+ * (`op"en"claw`, `open\claw`), `$IFS` as a space (`openclaw${IFS}message${IFS}send`).
+ */
+function asShellWouldJoin(text: string): string {
+  return text.replace(/\$\{?IFS\}?/g, " ").replace(/\\\n/g, "").replace(/["'\\]/g, "");
+}
+
 /** The first refused invocation in `text`, e.g. "openclaw message send", or undefined. */
 export function embeddedSend(text: string, allowList: AllowList): string | undefined {
-  if (!/openclaw|clawdbot|moltbot/.test(text)) return undefined;
-  return scanInvocations(text, allowList).find((invocation) => invocation.refused !== undefined)?.refused;
+  const joined = asShellWouldJoin(text);
+  if (!/openclaw|clawdbot|moltbot/.test(joined)) return undefined;
+  const refused = (candidate: string) => scanInvocations(candidate, allowList).find((invocation) => invocation.refused !== undefined)?.refused;
+  return refused(text) ?? (joined !== text ? refused(joined) : undefined);
 }
 
 /** `text` with every allowed invocation blanked out, so what remains can be judged for mentions. */

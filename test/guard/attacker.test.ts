@@ -190,6 +190,18 @@ describe("file tools: written text is judged like the same text in Bash", () => 
   });
 });
 
+describe("calls spelled the way a shell joins them", () => {
+  it.each([
+    "tool 'openclaw${IFS}message${IFS}send'",
+    'tool "op\\"en\\"claw message send"',
+    "tool 'open\\claw message send'",
+    "awk 'BEGIN{system(\"open\" \"claw message send\")}'",
+    "python3 -c \"import os; os.system('open' + 'claw message send')\"",
+  ])("denies %j", (command) => {
+    expect(decide(command)).toBe("deny");
+  });
+});
+
 describe("properties of the flipped default", () => {
   const unknownProgram = fc.stringMatching(/^[a-z][a-z0-9-]{2,10}$/).filter((name) => !HANDLED_PROGRAMS.has(name) && !/claw|moltbot/.test(name) && !DATA_ONLY_SAMPLE.has(name));
   const junk = fc.array(fc.constantFrom("-v", "--on-done", "x", "--", "-o", "ProxyCommand=", "a.txt", "'q'"), { maxLength: 3 });
