@@ -10,7 +10,7 @@ import { posix as path } from "node:path";
 import { mentionsOpenclaw, riskyCode } from "./code-signals.js";
 import { CLI_NAMES, DEFAULT_ALLOW_LIST, PRELOAD_VARIABLES, decideOpenclawArgv, type AllowList } from "./openclaw-policy.js";
 import { initShellParser, parseShell, type Node } from "./shell-parser.js";
-import { CODE_FILE_NAME, MAKEFILE_NAME, SHELLS, SHELL_FILE_NAME, cliNameOf, normaliseCommandName } from "./command-specs.js";
+import { CODE_FILE_NAME, LANGUAGES, MAKEFILE_NAME, SHELLS, SHELL_FILE_NAME, cliNameOf, normaliseCommandName } from "./command-specs.js";
 import { embeddedSend } from "./embedded-send.js";
 import { expandHome } from "../contacts/config-path.js";
 import { PROTECTED_HINT, disablesHooks, isContentCheckedSettings, isProseFile } from "./protected-paths.js";
@@ -401,7 +401,8 @@ class Analysis implements Analyser {
     if (data === "all") return;
     const judged = args.filter((_, k) => !data.has(k));
     this.checkEmbedded(judged.map((x) => (x.content !== undefined ? `\n${x.content}\n` : x.text)).join(" "), `An argument of ${program}`);
-    if (!SHELLS.has(program)) {
+    // Shells and interpreters judge their stdin as a script or as code.
+    if (!SHELLS.has(program) && !(LANGUAGES as readonly string[]).includes(program)) {
       const input = this.stdinOf(site);
       if (input !== undefined) this.checkEmbedded(input.replaceAll(UNKNOWN, " "), `The input of ${program}`);
     }

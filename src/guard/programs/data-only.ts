@@ -1,6 +1,7 @@
 // The flipped default's exceptions: programs and positions whose words are only data, never
 // run. Everywhere else an argument, environment value or stdin that holds a refused OpenClaw
 // call is denied, because a list of programs that run strings can never be complete.
+import { CLUSTERED_CODE_OPTION, INLINE_CODE_OPTIONS, LANGUAGES, type Language } from "../command-specs.js";
 import type { ShellWord } from "../shell-words.js";
 import { SED_EXECUTES } from "./writers.js";
 import { AWK_RUNS_COMMANDS } from "./interpreters.js";
@@ -37,6 +38,15 @@ export function dataOnlyPositions(program: string, args: readonly ShellWord[]): 
   if (program === "sed" && !args.some((x) => SED_EXECUTES.test(x.text))) return "all";
   if (/^[gmn]?awk$/.test(program) && !args.some((x) => AWK_RUNS_COMMANDS.test(x.text))) return "all";
   const positions = new Set<number>();
+  if ((LANGUAGES as readonly string[]).includes(program)) {
+    // Inline code is judged as code (interpreters.ts: does it start a process running a refused call?),
+    // so `python3 -c "print('openclaw message send')"` passes; module and script arguments are not code.
+    const language = program as Language;
+    args.forEach((x, k) => {
+      if (INLINE_CODE_OPTIONS[language].includes(x.text) || CLUSTERED_CODE_OPTION[language]?.test(x.text) || (language === "node" && /^-[A-Za-z]{2,}$/.test(x.text) && /[ep]$/.test(x.text))) positions.add(k + 1);
+      if (/^--(eval|print)=/.test(x.text)) positions.add(k);
+    });
+  }
   if (TEST_FILTER_PROGRAMS.has(program)) {
     args.forEach((x, k) => {
       if (TEST_FILTER_OPTIONS.has(x.text)) positions.add(k + 1);
