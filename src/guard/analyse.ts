@@ -166,7 +166,8 @@ class Analysis implements Analyser {
       const variables = new Map<string, string | null>();
       const words: WordContext = {
         source,
-        lookupVariable: (name) => variables.get(name) ?? undefined,
+        // A variable assigned twice with different values is known to be set, not what to.
+        lookupVariable: (name) => (variables.get(name) === null ? UNKNOWN : variables.get(name) ?? undefined),
         commandOutput: (substitution) => this.substitutionOutput(substitution, scope),
       };
       const scope: Scope = {

@@ -138,6 +138,7 @@ describe("protected places follow the configuration and where init and shim inst
     ["$CLAUDE_CONFIG_DIR/.claude.json", `echo '{}' > ${root}/claude-config/.claude.json`],
     ["$CLAUDE_CONFIG_DIR/settings.json", `sed -i s/block/allow/ ${root}/claude-config/settings.json`],
     ["the custom config file", "cp evil.json5 ~/custom/guard.json5"],
+    ["the Claude settings, moved away by rsync", `rsync -a --remove-source-files ${root}/claude-config/ /tmp/x/`],
   ])("denies writing %s", (_what, command) => {
     expect(decide(command)).toBe("deny");
   });
@@ -187,6 +188,14 @@ describe("file tools: written text is judged like the same text in Bash", () => 
     const cell = (source: string) => JSON.stringify({ cells: [{ cell_type: "code", source }] });
     expect(analyseFileContent("n.ipynb", cell("import subprocess\nsubprocess.run(['openclaw','--version'])"), options()).decision).toBe("allow");
     expect(analyseFileContent("n.ipynb", cell("import subprocess\nsubprocess.run(['openclaw','message','send'])"), options()).decision).toBe("deny");
+  });
+});
+
+describe("preloads", () => {
+  it("counts a preload variable assigned twice with different values as set", () => {
+    expect(decide("export NODE_OPTIONS=a; NODE_OPTIONS='--require ./x.cjs'; openclaw status")).toBe("deny");
+    expect(decide("NODE_OPTIONS=a; openclaw status")).toBe("deny");
+    expect(decide("X=a; X=b; openclaw status")).toBe("allow");
   });
 });
 

@@ -43,7 +43,7 @@ function copier(program: string) {
     const targetDirectory = options.get("-t") ?? options.get("--target-directory");
     const destination = targetDirectory ?? (positionals.length > 1 || program !== "ln" ? positionals.at(-1) : ".");
     const sources = targetDirectory !== undefined ? positionals : positionals.slice(0, -1);
-    if (program === "mv") for (const source of sources) a.checkWrite(source, "remove");
+    if (program === "mv" || options.has("--remove-source-files")) for (const source of sources) a.checkWrite(source, "remove");
     if (destination !== undefined) a.checkWrite(destination, RECURSIVE(options) || program === "mv" ? "remove" : "into", sources);
     // `cp f.txt run.sh && ./run.sh`: the copy holds what the source holds.
     const content = sources.length === 1 && sources[0] !== undefined ? a.fileText(sources[0]) : undefined;
