@@ -15,6 +15,8 @@ const DATA_ONLY_PROGRAMS = new Set([
   "read", "help", "strings", "od", "hexdump", "xxd", "base64", "rev", "less", "more", "bat", "tee", "wl-copy", "xclip", "pbcopy",
   // HTTP clients send their arguments to a server; none runs them here (nc -e and socat EXEC: do, so they are not listed).
   "curl", "wget", "http", "https", "xh", "httpie",
+  // Process tools match their arguments against running commands (`pkill -f "openclaw gateway"`).
+  "ps", "pgrep", "pkill", "pidof", "killall", "kill", "lsof", "fuser",
 ]);
 
 /** Test runners and the package tools that start them: the value of a test-name filter is a pattern. */
