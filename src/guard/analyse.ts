@@ -1,53 +1,26 @@
 // Decide whether a shell command would run an OpenClaw send path.
 // Parses with tree-sitter-bash, walks every command node (also inside $(...), <(...),
-// heredoc-fed shells, functions, loops), unwraps launchers and re-parses payloads
-// (sh -c, eval, env -S, watch, written-then-run scripts), and decides on the CLI's
-// argv with the same policy as the PATH shim. Pure: file access only via options.readFile.
+// heredoc-fed shells, functions, loops), hands each to its program family's handler
+// (programs/: shells, interpreters, launchers, runners, writers), re-parses payloads,
+// and decides on the CLI's argv with the same policy as the PATH shim. By default any
+// argument, environment value, stdin or file written here that holds a refused OpenClaw
+// call is denied, except in data-only positions (programs/data-only.ts).
+// Pure: file access only via options.readFile, options.protectedArea and options.isGuardEntry.
 import { posix as path } from "node:path";
-import { mentionsGateway, mentionsOpenclaw, riskyCode } from "./code-signals.js";
-import { CLI_NAMES, DEFAULT_ALLOW_LIST, decideOpenclawArgv, type AllowList } from "./openclaw-policy.js";
+import { mentionsOpenclaw, riskyCode } from "./code-signals.js";
+import { CLI_NAMES, DEFAULT_ALLOW_LIST, PRELOAD_VARIABLES, decideOpenclawArgv, type AllowList } from "./openclaw-policy.js";
 import { initShellParser, parseShell, type Node } from "./shell-parser.js";
-import {
-  CLI_NAME_WORD,
-  CLUSTERED_CODE_OPTION,
-  CODE_FILE_NAME,
-  CONTAINER_EXEC,
-  COPIERS,
-  WRITERS,
-  INLINE_CODE_OPTIONS,
-  INTERPRETER_VALUE_OPTIONS,
-  LANGUAGES,
-  LAUNCHERS,
-  LIFECYCLE_SCRIPTS,
-  MAKEFILE_NAME,
-  MAKES,
-  NETWORK_CLIENTS,
-  PACKAGE_RUNNERS,
-  SCRIPT_RUNNING_NPM,
-  SHELL_FILE_NAME,
-  SHELLS,
-  STDIN_COMMAND_RUNNERS,
-  XARGS,
-  cliNameOf,
-  isOpenclawEntryScript,
-  normaliseCommandName,
-  packageBinName,
-  splitOption,
-  type Language,
-  type LauncherSpec,
-} from "./command-specs.js";
+import { CODE_FILE_NAME, LANGUAGES, MAKEFILE_NAME, SHELLS, SHELL_FILE_NAME, cliNameOf, normaliseCommandName } from "./command-specs.js";
+import { embeddedSend } from "./embedded-send.js";
 import { expandHome } from "../contacts/config-path.js";
-import { PROTECTED_HINT } from "./protected-paths.js";
-import { decodeOutput, echoOutput, printfOutput } from "./static-output.js";
-import {
-  UNKNOWN,
-  evaluateNode,
-  evaluateWord,
-  globToRegExp,
-  isStatic,
-  type ShellWord,
-  type WordContext,
-} from "./shell-words.js";
+import { PROTECTED_HINT, disablesHooks, isContentCheckedSettings, isProseFile } from "./protected-paths.js";
+import { decodeOutput, echoOutput, filterOutput, printfOutput } from "./static-output.js";
+import { UNKNOWN, evaluateNode, evaluateWord, globToRegExp, isStatic, type ShellWord, type WordContext } from "./shell-words.js";
+import { commandHandlers } from "./programs/index.js";
+import { MAX_COMMAND_LENGTH, type Verdict } from "./plain-command.js";
+import { dataOnlyPositions } from "./programs/data-only.js";
+import { guardCli } from "./programs/openclaw.js";
+import type { Analyser, FileRunner, Origin, Scope, Site, WriteKind } from "./programs/types.js";
 
 export interface AnalyseOptions {
   readonly allowList?: AllowList;
@@ -57,16 +30,18 @@ export interface AnalyseOptions {
   readonly homeDir?: string;
   /** Capped reader for scripts about to run; undefined for missing, binary or oversized files. */
   readonly readFile?: (absolutePath: string) => string | undefined;
-  /** The label of a place the agent must not write (see protected-paths.ts), or undefined. */
-  readonly protectedArea?: (absolutePath: string) => string | undefined;
+  /**
+   * The label of a place the agent must not write (see protected-paths.ts), or undefined. `target`
+   * is an absolute path or a glob pattern's RegExp; with `below`, a place inside `target` counts too.
+   */
+  readonly protectedArea?: (target: string | RegExp, below: boolean) => string | undefined;
+  /** True when the absolute path is openclaw-guard's own entry point (its cli.js, symlinks resolved). */
+  readonly isGuardEntry?: (absolutePath: string) => boolean;
 }
 
-export interface Verdict {
-  readonly decision: "allow" | "deny";
-  readonly reasons: string[];
-}
+export type { Verdict } from "./plain-command.js";
 
-export const MAX_COMMAND_LENGTH = 256 * 1024;
+export { MAX_COMMAND_LENGTH, plainCommandVerdict } from "./plain-command.js";
 const MAX_PARSES = 64;
 const MAX_NESTING = 12;
 
@@ -92,7 +67,7 @@ export function analyseCommand(command: string, options: AnalyseOptions = {}): V
   return analysis.verdict();
 }
 
-/** Analyse file content as the kind of file its name says (script, Makefile, package.json, code). */
+/** Analyse file content as the kind of file its name says (script, Makefile, package.json, notebook, code). */
 export function analyseFileContent(filePath: string, content: string, options: AnalyseOptions = {}): Verdict {
   if (parser === undefined) throw new Error("initCommandAnalyser() has not completed");
   if (content.length > MAX_COMMAND_LENGTH * 4) {
@@ -100,38 +75,46 @@ export function analyseFileContent(filePath: string, content: string, options: A
   }
   const analysis = new Analysis(parser, options);
   analysis.analyseFile(filePath, content, { inheritedMention: false, nesting: 0 }, "written");
+  analysis.checkWrittenContent(filePath, content);
   return analysis.verdict();
 }
 
-interface Scope {
-  /** The text this tree was parsed from. */
-  readonly source: string;
-  readonly words: WordContext;
-  /** This text or one it came from mentions OpenClaw (see code-signals). */
-  readonly mentionsOpenclaw: boolean;
-  readonly nesting: number;
+/** `#!/bin/sh`, `#!/usr/bin/env python3`, `#!/usr/bin/env -S bash -e`: the interpreter's name. */
+function shebangInterpreter(content: string): string {
+  const line = /^#!\s*([^\n]*)/.exec(content)?.[1] ?? "";
+  const words = line.split(/\s+/).filter((w) => w !== "");
+  let k = 0;
+  if (/(^|\/)env$/.test(words[0] ?? "")) for (k = 1; k < words.length && (words[k]?.startsWith("-") || /=/.test(words[k] ?? "")); k++);
+  return path.basename(words[k] ?? "");
 }
 
-interface Origin {
-  readonly inheritedMention: boolean;
-  readonly nesting: number;
+/** A notebook's cells as shell text: `!cmd` lines, `%%bash`/`%%sh`/`%%script` cells, `%system`; the rest as code. */
+function notebookCells(content: string): { shell: string; code: string } {
+  let sources: string[];
+  try {
+    const cells = (JSON.parse(content) as { cells?: { source?: unknown }[] }).cells ?? [];
+    sources = cells.map((cell) => (Array.isArray(cell.source) ? cell.source.join("") : typeof cell.source === "string" ? cell.source : ""));
+  } catch {
+    sources = [content]; // a NotebookEdit cell's source, or a fragment
+  }
+  const shell: string[] = [];
+  for (const source of sources) {
+    if (/^%%(bash|sh|script|system)\b/.test(source)) shell.push(source.replace(/^[^\n]*\n?/, ""));
+    for (const match of source.matchAll(/^\s*(?:!!?|%system\s+|%sx\s+)(.*)$/gm)) shell.push(match[1] ?? "");
+  }
+  return { shell: shell.join("\n"), code: sources.join("\n") };
 }
 
-/** Where a command was found: its node (for stdin feeds) and its scope. */
-interface Site {
-  readonly node: Node;
-  readonly scope: Scope;
-}
-
-
-class Analysis {
+class Analysis implements Analyser {
   private readonly reasons = new Set<string>();
-  private readonly allowList: AllowList;
+  readonly allowList: AllowList;
   private parses = 0;
   /** Files written earlier in the same command (`printf ... > t.sh && ./t.sh`): path -> content. */
   private readonly written = new Map<string, string>();
   /** Directories a static `cd` moves to; scripts may be relative to them. */
   private readonly directories: string[];
+  /** `exec 3<f`: file descriptors opened on files, for `/dev/fd/3`. */
+  private readonly descriptors = new Map<string, string>();
 
   constructor(
     private readonly parser: Parser,
@@ -141,11 +124,20 @@ class Analysis {
     this.directories = options.cwd !== undefined ? [options.cwd] : [];
   }
 
-  /** Files the command writes that would send when run later (a script, Makefile, package.json). */
+  /** Files the command writes that would send when run later (a script, Makefile, package.json, a unit file). */
   analyseWrittenFiles(): void {
     for (const [file, content] of this.written) {
-      this.analyseFile(file, content.replaceAll(UNKNOWN, ""), { inheritedMention: false, nesting: 1 }, "written");
+      const known = content.replaceAll(UNKNOWN, "");
+      this.analyseFile(file, known, { inheritedMention: false, nesting: 1 }, "written");
+      this.checkWrittenContent(file, content);
     }
+  }
+
+  /** Any file but prose that holds a refused call may be run later by something; settings may switch hooks off. */
+  checkWrittenContent(file: string, content: string): void {
+    if (!isProseFile(file)) this.checkEmbedded(content.replaceAll(UNKNOWN, " "), `The file ${display(file)} written here`);
+    const disabled = disablesHooks(file, content);
+    if (disabled !== undefined) this.deny(`The file ${display(file)} ${disabled}; that switches the guard off.`);
   }
 
   verdict(): Verdict {
@@ -153,8 +145,13 @@ class Analysis {
     return { decision: reasons.length > 0 ? "deny" : "allow", reasons };
   }
 
-  private deny(reason: string): void {
+  deny(reason: string): void {
     this.reasons.add(reason);
+  }
+
+  checkEmbedded(text: string, what: string): void {
+    const call = embeddedSend(text, this.allowList);
+    if (call !== undefined) this.deny(`${what} holds \`${display(call)}\`, which sends when something runs it.`);
   }
 
   // ---- scripts and payloads -------------------------------------------------
@@ -169,7 +166,8 @@ class Analysis {
       const variables = new Map<string, string | null>();
       const words: WordContext = {
         source,
-        lookupVariable: (name) => variables.get(name) ?? undefined,
+        // A variable assigned twice with different values is known to be set, not what to.
+        lookupVariable: (name) => (variables.get(name) === null ? UNKNOWN : variables.get(name) ?? undefined),
         commandOutput: (substitution) => this.substitutionOutput(substitution, scope),
       };
       const scope: Scope = {
@@ -189,8 +187,7 @@ class Analysis {
     }
   }
 
-  /** A command string (sh -c, eval, env -S, watch, a package.json script) about to be run by a shell. */
-  private analysePayload(text: string, from: Scope, what: string): void {
+  analysePayload(text: string, from: Scope, what: string): void {
     if (!isStatic(text) && from.mentionsOpenclaw) {
       this.deny(`${what} is built at run time in a command that mentions OpenClaw.`);
     }
@@ -198,35 +195,50 @@ class Analysis {
   }
 
   /** Content of a file about to run, or being written (kind "written"), by what its name and first line say. */
-  analyseFile(filePath: string, content: string, origin: Origin, runner: "shell" | "code" | "make" | "written"): void {
+  analyseFile(filePath: string, content: string, origin: Origin, runner: FileRunner): void {
     const name = path.basename(filePath);
-    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(content);
-    const interpreter = shebang ? path.basename(shebang[1] === "/usr/bin/env" || shebang[1] === "/bin/env" ? (shebang[2] ?? "") : (shebang[1] ?? "")) : "";
-    if (runner === "make" || MAKEFILE_NAME.test(name)) return this.analyseMakefile(content, origin);
+    const interpreter = shebangInterpreter(content);
+    if (runner === "make" || MAKEFILE_NAME.test(name)) return this.analyseMakefileText(content, origin);
     if (name === "package.json") return this.analysePackageJsonText(content, origin);
+    if (name.endsWith(".ipynb")) {
+      const cells = notebookCells(content);
+      if (cells.shell !== "") this.analyseScript(cells.shell, { ...origin, nesting: origin.nesting + 1 });
+      const risk = riskyCode(cells.code, this.allowList);
+      if (risk !== undefined) this.deny(`The notebook ${name} ${risk}.`);
+      return;
+    }
     const isShell = SHELLS.has(interpreter) || SHELL_FILE_NAME.test(name) || (runner === "shell" && interpreter === "");
     if (isShell) return this.analyseScript(content, { ...origin, nesting: origin.nesting + 1 });
     if (runner === "code" || interpreter !== "" || CODE_FILE_NAME.test(name)) {
-      const risk = riskyCode(content);
+      const risk = riskyCode(content, this.allowList);
       if (risk !== undefined) this.deny(`The script ${name} ${risk}.`);
     }
   }
 
-  private analyseMakefile(content: string, origin: Origin): void {
+  analyseMakefile(content: string, site: Site): void {
+    this.analyseMakefileText(content, { inheritedMention: site.scope.mentionsOpenclaw, nesting: site.scope.nesting });
+  }
+
+  /** Recipes (tab-indented lines), `$(shell ...)` anywhere, and `include`d makefiles. */
+  private analyseMakefileText(content: string, origin: Origin): void {
     const definitions = new Map<string, string>();
     for (const match of content.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)\s*[:+?]?=\s*(.*)$/gm)) {
       if (match[1] !== undefined) definitions.set(match[1], match[2] ?? "");
     }
+    const expand = (text: string): string =>
+      text.replace(/\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/g, (whole, name: string) => definitions.get(name) ?? whole).replaceAll("$$", "$");
     const recipes = content
       .split("\n")
-      .filter((line) => line.startsWith("\t"))
-      .map((line) =>
-        line
-          .replace(/^\t[@+\-\s]*/, "")
-          .replace(/\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/g, (whole, name: string) => definitions.get(name) ?? whole)
-          .replaceAll("$$", "$"),
-      );
+      .filter((line) => line.startsWith("\t") || /^[^#\t]*:[^=].*;/.test(line))
+      .map((line) => expand(line.startsWith("\t") ? line.replace(/^\t[@+\-\s]*/, "") : line.slice(line.indexOf(";") + 1)));
+    for (const match of content.matchAll(/\$[({]shell\s+([^)}]*)[)}]/g)) recipes.push(expand(match[1] ?? ""));
     if (recipes.length > 0) this.analyseScript(recipes.join("\n"), { ...origin, nesting: origin.nesting + 1 });
+    for (const match of content.matchAll(/^-?s?include\s+(.+)$/gm)) {
+      for (const file of (match[1] ?? "").split(/\s+/)) {
+        const text = file === "" || origin.nesting > MAX_NESTING ? undefined : this.fileText(file);
+        if (text !== undefined) this.analyseMakefileText(text, { ...origin, nesting: origin.nesting + 1 });
+      }
+    }
   }
 
   /** package.json: its scripts; for a fragment (an Edit), every `"key": "value"` value. */
@@ -249,7 +261,7 @@ class Analysis {
 
   // ---- facts gathered before walking ---------------------------------------
 
-  /** Variables assigned exactly once with a static value, files written by redirection, `cd` targets. */
+  /** Variables assigned exactly once with a static value, files written by redirection, `cd` targets, `exec N<f`. */
   private collectFacts(root: Node, scope: Scope, variables: Map<string, string | null>): void {
     const assign = (name: string, value: string): void => {
       variables.set(name, variables.has(name) && variables.get(name) !== value ? null : value);
@@ -285,11 +297,15 @@ class Analysis {
       if (redirect?.type !== "file_redirect") continue;
       const operator = redirect.children.find((c) => c !== null && !c.isNamed)?.text ?? "";
       const destination = redirect.childForFieldName("destination");
-      if (!/^(>|>>|>\||&>|&>>)$/.test(operator) || !destination) continue;
+      if (!destination) continue;
       const target = evaluateNode(destination, scope.words);
-      this.checkWrite({ text: target, raw: destination.text });
-      if (!isStatic(target)) continue;
+      const descriptor = redirect.childForFieldName("descriptor")?.text;
+      if (/^(<|<>)$/.test(operator) && descriptor !== undefined && body?.firstNamedChild?.text === "exec") this.descriptors.set(descriptor, target);
+      if (!/^(>|>>|>\||&>|&>>)$/.test(operator)) continue;
       const content = (body ? this.staticOutput(body, scope) : undefined) ?? UNKNOWN;
+      // Agent settings a repository may hold are judged by what is written (checkWrittenContent).
+      if (!(isStatic(content) && isContentCheckedSettings(target))) this.checkWriteWord(target, destination.text, "write");
+      if (!isStatic(target)) continue;
       const key = path.normalize(target);
       this.written.set(key, operator.startsWith(">>") || operator === "&>>" ? (this.written.get(key) ?? "") + content : content);
     }
@@ -300,7 +316,18 @@ class Analysis {
   private visit(node: Node, scope: Scope): void {
     if (node.type === "command") this.analyseCommandNode(node, scope);
     else if (node.type === "heredoc_redirect") this.checkIndentedHeredoc(node, scope);
+    else if (node.type === "variable_assignment") this.checkAssignment(node, scope);
     for (const child of node.namedChildren) if (child) this.visit(child, scope);
+  }
+
+  /** `X=value`: a value a program may run (PROMPT_COMMAND, GIT_PAGER, PS4, ...); BASH_ENV and ENV name a script a shell runs. */
+  private checkAssignment(node: Node, scope: Scope): void {
+    const name = node.childForFieldName("name")?.text ?? "";
+    const valueNode = node.childForFieldName("value");
+    if (!valueNode) return;
+    const value = evaluateNode(valueNode, scope.words);
+    if (scope.mentionsOpenclaw) this.checkEmbedded(valueNode.type === "raw_string" ? valueNode.text.slice(1, -1) : value, `The variable ${name}`);
+    if (/^(BASH_ENV|ENV|npm_config_script_shell)$/.test(name)) this.peekScript(value, { node, scope }, "shell");
   }
 
   /**
@@ -323,355 +350,142 @@ class Analysis {
       const field = command.fieldNameForChild(i);
       if (child === null || !child.isNamed) continue;
       if (field === "name") argv.push(...evaluateWord(child.firstNamedChild ?? child, scope.words));
-      else if (field === "argument") argv.push(...evaluateWord(child, scope.words));
+      else if (field === "argument") argv.push(...this.argumentWords(child, scope));
     }
     return argv;
   }
 
+  /** `<(cat f)` is a file whose content is the inner command's output; known output is kept for the flipped default. */
+  private argumentWords(node: Node, scope: Scope): ShellWord[] {
+    if (node.type === "process_substitution" && node.text.startsWith("<")) {
+      const inner = node.namedChildren.filter((c) => c !== null);
+      const output = inner.length === 1 && inner[0] ? this.staticOutput(inner[0], scope) : undefined;
+      if (output !== undefined) return [{ text: UNKNOWN, glob: false, content: output }];
+    }
+    return evaluateWord(node, scope.words);
+  }
+
   private analyseCommandNode(command: Node, scope: Scope): void {
-    this.analyseArgv(this.argvOf(command, scope), { node: command, scope }, 0);
+    const preload = command.namedChildren
+      .filter((c): c is Node => c?.type === "variable_assignment")
+      .map((c) => c.childForFieldName("name")?.text ?? "")
+      .find((name) => PRELOAD_VARIABLES.includes(name));
+    this.analyseArgv(this.argvOf(command, scope), { node: command, scope, ...(preload ? { preload } : {}) }, 0);
   }
 
   /** Decide on one simple command after expansion; launchers recurse with the wrapped argv. */
-  private analyseArgv(argv: readonly ShellWord[], site: Site, unwraps: number): void {
+  analyseArgv(argv: readonly ShellWord[], site: Site, unwraps: number): void {
     const [name, ...args] = argv;
     if (name === undefined) return;
     if (unwraps > MAX_NESTING) return this.deny("The command nests launchers too deeply to check.");
+    if (name.content !== undefined) this.analysePayload(name.content, site.scope, "The script run from a process substitution");
     const base = path.basename(name.text);
     if (!isStatic(base)) {
       if (site.scope.mentionsOpenclaw) this.deny(`The command name ${display(name.text)} is computed at run time in a command that mentions OpenClaw.`);
       return;
     }
     const cli = cliNameOf(base) ?? (name.glob ? CLI_NAMES.find((cliName) => globToRegExp(base).test(cliName)) : undefined);
-    if (cli !== undefined) return this.decideCli(cli, args);
-    const handler = commandHandlers[normaliseCommandName(base)];
-    if (handler !== undefined) return handler.call(this, args, site, unwraps);
+    if (cli !== undefined) return this.decideCli(cli, args, site);
+    const program = normaliseCommandName(base);
+    // Shells and eval get their payload parsed, the guard's own CLI its subcommand; for everything else the flipped default applies.
+    const runsGuard = program === "node" && this.isGuardEntry(args.find((x) => !x.text.startsWith("-"))?.text ?? "");
+    if (unwraps === 0 && !runsGuard && !SHELLS.has(program) && program !== "eval" && (site.scope.mentionsOpenclaw || args.some((x) => x.content !== undefined))) this.checkArguments(program, args, site);
+    if (name.text.includes("/") && this.isGuardEntry(name.text)) return guardCli(this, args, site, unwraps);
+    const handler = commandHandlers[program];
+    if (handler !== undefined) return handler(this, args, site, unwraps);
     if (name.text.includes("/")) this.peekScript(name.text, site, "shell");
   }
 
-  private decideCli(cli: string, args: readonly ShellWord[]): void {
+  /** The flipped default: arguments and stdin of any program but data-only ones must not hold a refused call. */
+  private checkArguments(program: string, args: readonly ShellWord[], site: Site): void {
+    const data = dataOnlyPositions(program, args);
+    if (data === "all") return;
+    const judged = args.filter((_, k) => !data.has(k));
+    this.checkEmbedded(judged.map((x) => (x.content !== undefined ? `\n${x.content}\n` : x.text)).join(" "), `An argument of ${program}`);
+    // Shells and interpreters judge their stdin as a script or as code.
+    if (!SHELLS.has(program) && !(LANGUAGES as readonly string[]).includes(program)) {
+      const input = this.stdinOf(site);
+      if (input !== undefined) this.checkEmbedded(input.replaceAll(UNKNOWN, " "), `The input of ${program}`);
+    }
+  }
+
+  decideCli(cli: string, args: readonly ShellWord[], site: Site): void {
     const decision = decideOpenclawArgv(
       args.map((a) => a.text),
       this.allowList,
     );
-    if (!decision.allowed) this.deny(`Raw \`${cli} ${display(decision.refused ?? "")}\` is disabled here.`);
+    if (!decision.allowed) return this.deny(`Raw \`${cli} ${display(decision.refused ?? "")}\` is disabled here.`);
+    const preload = site.preload ?? PRELOAD_VARIABLES.find((name) => site.scope.words.lookupVariable(name) !== undefined);
+    if (preload !== undefined) this.deny(`${preload} is set for \`${cli}\`: it loads code into the CLI, which can then send.`);
   }
 
-  // ---- command handlers (called with `this` bound) ---------------------------
-
-  launch(spec: LauncherSpec, args: readonly ShellWord[], site: Site, unwraps: number, launcher: string): void {
-    let positionals = spec.positionalsBefore ?? 0;
-    let optionsEnded = false;
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i]?.text ?? "";
-      if (!optionsEnded && arg === "--") {
-        optionsEnded = true;
-        continue;
-      }
-      if (!optionsEnded && arg.startsWith("-") && arg.length > 1) {
-        const [option, attached] = splitOption(arg, spec.commandOptions ?? []);
-        // A flag cluster ending in the command option (`script -qc CMD`) takes the next word.
-        const clustered = /^-[A-Za-z]+$/.test(arg) && spec.commandOptions?.includes(`-${arg.slice(-1)}`) === true;
-        if (spec.commandOptions?.includes(option) || clustered) {
-          const payload = clustered ? args[++i]?.text : (attached ?? args[++i]?.text);
-          // `env -S 'cmd args' more` splits the string and appends the rest.
-          const rest = launcher === "env" ? args.slice(i + 1).map((a) => a.text) : [];
-          if (payload !== undefined) this.analysePayload([payload, ...rest].join(" "), site.scope, `The command given to ${launcher}`);
-          return;
-        }
-        if (spec.lookupOptions?.includes(arg)) return;
-        const [valueOption, value] = splitOption(arg, spec.valueOptions ?? []);
-        if (spec.valueOptions?.includes(valueOption) && value === undefined) i++;
-        continue;
-      }
-      if (spec.skipAssignments && /^[A-Za-z_][A-Za-z0-9_]*=/.test(arg)) continue;
-      if (positionals > 0) {
-        positionals--;
-        continue;
-      }
-      const wrapped = args.slice(i);
-      if (spec.joinsCommand) return this.analysePayload(wrapped.map((a) => a.text).join(" "), site.scope, `The command given to ${launcher}`);
-      this.analyseArgv(spec.appendsArguments ? [...wrapped, { text: UNKNOWN, glob: false }] : wrapped, site, unwraps + 1);
-      return;
-    }
+  isGuardEntry(file: string): boolean {
+    if (!isStatic(file) || this.options.isGuardEntry === undefined) return false;
+    const expanded = this.expandHome(file);
+    return this.candidates(expanded).some((candidate) => this.options.isGuardEntry?.(candidate) === true);
   }
 
-  shell(args: readonly ShellWord[], site: Site): void {
-    let commandMode = false;
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i]?.text ?? "";
-      if (arg === "-" || arg === "--") break;
-      if (/^[-+]o$|^-O$|^--(rcfile|init-file)$/.test(arg)) {
-        i++;
-        continue;
-      }
-      if (/^-[A-Za-z]+$/.test(arg)) {
-        if (arg.includes("c")) commandMode = true;
-        continue;
-      }
-      if (arg.startsWith("--") || arg.startsWith("+")) continue;
-      if (commandMode) return this.analysePayload(arg, site.scope, "The command given to the shell");
-      this.peekScript(arg, site, "shell");
-      return;
-    }
-    if (!commandMode) this.analyseStdin(site, "shell");
-  }
-
-  interpreter(language: Language, args: readonly ShellWord[], site: Site, unwraps: number): void {
-    const codeOptions = INLINE_CODE_OPTIONS[language];
-    let ranCode = false;
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i]?.text ?? "";
-      if (codeOptions.includes(arg) || CLUSTERED_CODE_OPTION[language]?.test(arg)) {
-        this.checkCode(args[++i]?.text ?? "", site.scope, `${language} inline code`);
-        ranCode = true;
-        continue;
-      }
-      if (language !== "node" && !arg.startsWith("--") && arg.length > 2 && codeOptions.includes(arg.slice(0, 2))) {
-        this.checkCode(arg.slice(2), site.scope, `${language} inline code`);
-        ranCode = true;
-        continue;
-      }
-      if (INTERPRETER_VALUE_OPTIONS[language].includes(arg)) {
-        const value = args[++i]?.text ?? "";
-        if (CLI_NAME_WORD.test(value)) this.deny(`${language} loads ${display(value)}, which is OpenClaw.`);
-        if (language === "python" && arg === "-m") return; // the rest are the module's arguments
-        continue;
-      }
-      if (arg.startsWith("-") && arg !== "-") continue;
-      if (ranCode) return; // the rest are arguments to the inline code
-      if ((language === "deno" || language === "bun") && arg === "eval") {
-        return this.checkCode(args.slice(i + 1).map((a) => a.text).join(" "), site.scope, `${language} inline code`);
-      }
-      if (language === "bun" && arg === "x") return this.packageRunner(args.slice(i + 1), site, unwraps);
-      if (language === "bun" && arg === "run" && this.packageScript("bun", args.slice(i + 1), site)) return;
-      if ((language === "deno" || language === "bun") && arg === "run") continue;
-      if (arg === "-") return this.analyseStdin(site, "code");
-      if (isOpenclawEntryScript(arg)) return this.decideCli("openclaw", args.slice(i + 1));
-      this.peekScript(arg, site, "code");
-      return;
-    }
-    if (!ranCode) this.analyseStdin(site, "code");
-  }
-
-  private checkCode(code: string, scope: Scope, what: string): void {
-    const risk = riskyCode(code);
+  checkCode(code: string, scope: Scope, what: string): void {
+    const risk = riskyCode(code, this.allowList);
     if (risk !== undefined) this.deny(`The ${what} ${risk}.`);
     else if (!isStatic(code) && scope.mentionsOpenclaw) this.deny(`The ${what} is built at run time in a command that mentions OpenClaw.`);
   }
 
-  /** `npx [opts] pkg[@version] args`, `npm exec -- ...`, `pnpm dlx`, `yarn dlx`, `bunx`. */
-  packageRunner(args: readonly ShellWord[], site: Site, unwraps: number): void {
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i]?.text ?? "";
-      if (arg === "--") continue;
-      if (arg === "-c" || arg === "--call") return this.analysePayload(args[i + 1]?.text ?? "", site.scope, "The command given to the package runner");
-      if (arg.startsWith("--call=")) return this.analysePayload(arg.slice(7), site.scope, "The command given to the package runner");
-      if (["-p", "--package", "-w", "--workspace", "--cache", "--userconfig", "--registry"].includes(arg)) {
-        i++;
-        continue;
+  // ---- writes -----------------------------------------------------------------
+
+  checkWrite(target: string, kind: WriteKind, sources: readonly string[] = []): void {
+    this.checkWriteWord(target, target, kind, sources);
+  }
+
+  recordWrite(file: string, content: string): void {
+    if (isStatic(file)) this.written.set(path.normalize(file), content);
+  }
+
+  /** A write to a protected place (a static path or glob) or to something that may name one (computed). */
+  private checkWriteWord(target: string, raw: string, kind: WriteKind, sources: readonly string[] = []): void {
+    const protectedArea = this.options.protectedArea;
+    if (protectedArea === undefined || target === "") return;
+    if (!isStatic(target)) {
+      if (PROTECTED_HINT.test(raw) || PROTECTED_HINT.test(target)) {
+        this.deny(`The command writes to ${display(raw)}, which may be a file the agent must not change (OpenClaw's or the guard's state, agent settings, shell start-up files).`);
       }
-      if (arg.startsWith("-")) continue;
-      const bin = packageBinName(arg);
-      this.analyseArgv([{ text: bin, glob: false }, ...args.slice(i + 1)], site, unwraps + 1);
       return;
     }
-  }
-
-  /** `npm run x`, `pnpm x`, `yarn x`, `bun run x`, `npm test`: peek at package.json's scripts. */
-  packageScript(manager: string, args: readonly ShellWord[], site: Site): boolean {
-    const script = args.find((a) => !a.text.startsWith("-"))?.text;
-    const scripts = script === undefined ? undefined : this.readPackageScripts();
-    if (script === undefined || scripts?.[script] === undefined) return false;
-    for (const name of [`pre${script}`, script, `post${script}`]) {
-      const body = scripts[name];
-      if (typeof body === "string") this.analysePayload(body, site.scope, `The ${manager} script "${name}"`);
-    }
-    return true;
-  }
-
-  npm(args: readonly ShellWord[], site: Site, unwraps: number): void {
-    const positionals = args.filter((a) => !a.text.startsWith("-") || a.text === "--");
-    const sub = positionals[0]?.text ?? "";
-    if (sub === "exec" || sub === "x") return this.packageRunner(args.slice(args.findIndex((a) => a.text === sub) + 1), site, unwraps);
-    if (SCRIPT_RUNNING_NPM.has(sub)) {
-      this.packageScript("npm", positionals.slice(1), site);
-      return;
-    }
-    const lifecycle = LIFECYCLE_SCRIPTS[sub];
-    // `npm install <pkg>` runs that package's scripts, not ours; bare install/ci runs ours.
-    if (lifecycle !== undefined && (positionals.length === 1 || !["install", "i", "ci"].includes(sub))) {
-      for (const script of lifecycle) this.packageScript("npm", [{ text: script, glob: false }], site);
-      return;
-    }
-    if (sub === "pkg" && positionals[1]?.text === "set") {
-      for (const assignment of positionals.slice(2)) {
-        const match = /^scripts\.([^=]+)=([\s\S]*)$/.exec(assignment.text);
-        if (match?.[2] !== undefined) this.analysePayload(match[2], site.scope, `The package.json script "${match[1] ?? ""}"`);
-      }
-    }
-    if (sub === "set-script" && positionals[2] !== undefined) this.analysePayload(positionals[2].text, site.scope, "The package.json script");
-  }
-
-  /** pnpm, yarn: `dlx`/`exec` run a bin, `run x` or a bare `x` runs a script. */
-  packageManager(manager: string, args: readonly ShellWord[], site: Site, unwraps: number): void {
-    const positionals = args.filter((a) => !a.text.startsWith("-"));
-    const sub = positionals[0]?.text ?? "";
-    if (sub === "dlx" || sub === "exec") return this.packageRunner(args.slice(args.findIndex((a) => a.text === sub) + 1), site, unwraps);
-    // `run x`, or a bare `x`: runs the script of that name; packageScript() ignores names package.json lacks.
-    this.packageScript(manager, sub === "run" || sub === "run-script" ? positionals.slice(1) : positionals, site);
-  }
-
-  make(args: readonly ShellWord[], site: Site): void {
-    let directory = "";
-    const files: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i]?.text ?? "";
-      if (arg === "-f" || arg === "--file" || arg === "--makefile") files.push(args[++i]?.text ?? "");
-      else if (/^--(file|makefile)=/.test(arg)) files.push(arg.slice(arg.indexOf("=") + 1));
-      else if (arg.startsWith("-f") && arg.length > 2) files.push(arg.slice(2));
-      else if (arg === "-C" || arg === "--directory") directory = args[++i]?.text ?? "";
-      else if (arg.startsWith("--directory=")) directory = arg.slice(12);
-    }
-    const candidates = files.length > 0 ? files : ["GNUmakefile", "makefile", "Makefile"];
-    for (const file of candidates) {
-      if (this.peekScript(path.join(directory, file), site, "make")) return;
-    }
-  }
-
-  /** `git -c alias.x='!cmd'`, `-c core.pager=cmd`, `git config alias.x '!cmd'`: values git runs in a shell. */
-  git(args: readonly ShellWord[], site: Site): void {
-    const values: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i]?.text ?? "";
-      const setting = arg === "-c" ? args[++i]?.text : arg.startsWith("-c") ? arg.slice(2) : undefined;
-      if (setting !== undefined) values.push(setting.slice(setting.indexOf("=") + 1));
-      if (arg === "config") {
-        values.push(...args.slice(i + 1).filter((a) => !a.text.startsWith("-")).slice(1).map((a) => a.text));
-        break;
-      }
-      if (!arg.startsWith("-")) break;
-    }
-    for (const value of values) {
-      if (CLI_NAME_WORD.test(value) || (!isStatic(value) && site.scope.mentionsOpenclaw)) {
-        this.analysePayload(value.replace(/^!/, ""), site.scope, "The git setting");
+    const expanded = this.expandHome(target);
+    const below = kind === "remove";
+    for (const resolved of this.candidates(expanded)) {
+      const glob = /(^|[^\\])[*?[]/.test(resolved) ? globToRegExp(resolved) : undefined;
+      const targets: (string | RegExp)[] = [glob ?? resolved];
+      if (kind === "into") targets.push(...sources.filter(isStatic).map((source) => path.join(resolved, path.basename(source))));
+      for (const candidate of targets) {
+        const area = protectedArea(candidate, below);
+        if (area !== undefined) return this.deny(`Writing to, deleting or copying over ${area} is disabled here.`);
       }
     }
   }
 
-  find(args: readonly ShellWord[], site: Site, unwraps: number): void {
-    for (let i = 0; i < args.length; i++) {
-      if (!/^-(exec|execdir|ok|okdir)$/.test(args[i]?.text ?? "")) continue;
-      const end = args.findIndex((a, k) => k > i && (a.text === ";" || a.text === "+"));
-      // find substitutes each found path for {}: `find -name openclaw -exec {} message send \;`.
-      const command = args.slice(i + 1, end < 0 ? undefined : end).map((a) => (a.text.includes("{}") ? { text: UNKNOWN, glob: false } : a));
-      this.analyseArgv(args[end]?.text === "+" ? [...command, { text: UNKNOWN, glob: false }] : command, site, unwraps + 1);
-      if (end < 0) return;
-      i = end;
-    }
-  }
-
-  /** xargs -I R: words containing R are filled from input at run time. */
-  xargs(args: readonly ShellWord[], site: Site, unwraps: number): void {
-    const option = args.findIndex((a) => /^(-I|--replace)/.test(a.text));
-    const text = args[option]?.text ?? "";
-    const replacement = text === "-I" ? args[option + 1]?.text : text.startsWith("--replace") ? (text.split("=")[1] ?? "{}") : text.slice(2);
-    const valueEnd = text === "-I" ? option + 1 : option;
-    const words = replacement
-      ? args.map((a, k) => (k > valueEnd && a.text.includes(replacement) ? { text: UNKNOWN, glob: false } : a))
-      : args;
-    this.launch(XARGS, words, site, unwraps, "xargs");
-  }
-
-  trap(args: readonly ShellWord[], site: Site): void {
-    const handler = args[0]?.text;
-    if (handler !== undefined && !handler.startsWith("-")) this.analysePayload(handler, site.scope, "The trap handler");
-  }
-
-  /** `docker exec CONTAINER cmd`, `podman exec`, `kubectl exec POD -- cmd`: the CLI runs inside. */
-  containerExec(args: readonly ShellWord[], site: Site, unwraps: number): void {
-    if (args[0]?.text === "exec") this.launch(CONTAINER_EXEC, args.slice(1), site, unwraps, "exec");
-  }
-
-  evalBuiltin(args: readonly ShellWord[], site: Site): void {
-    this.analysePayload(args.map((a) => a.text).join(" "), site.scope, "The string given to eval");
-  }
-
-  source(args: readonly ShellWord[], site: Site): void {
-    const file = args[0]?.text;
-    if (file !== undefined) this.peekScript(file, site, "shell");
-  }
-
-  network(args: readonly ShellWord[], site: Site): void {
-    if (args.some((a) => mentionsGateway(a.text)) || mentionsGateway(site.scope.source)) {
-      this.deny("The command talks to the OpenClaw gateway directly.");
-    }
-  }
-
-  copier(args: readonly ShellWord[]): void {
-    const target = args.find((a) => cliNameOf(path.basename(a.text)) !== undefined || isOpenclawEntryScript(a.text));
-    if (target !== undefined) this.deny(`The command copies or links ${display(target.text)}, which is the OpenClaw CLI.`);
-    this.writer(args);
-  }
-
-  /** Commands that write, replace or delete the files named in their arguments. */
-  writer(args: readonly ShellWord[]): void {
-    for (const arg of args) {
-      if (arg.text.startsWith("-")) continue;
-      this.checkWrite({ text: arg.text.replace(/^of=/, ""), raw: arg.text });
-    }
-  }
-
-  /** `sed` writes only with -i / --in-place. */
-  sed(args: readonly ShellWord[]): void {
-    if (args.some((a) => /^-[a-zA-Z]*i|^--in-place/.test(a.text))) this.writer(args);
-  }
-
-  /** A write to a protected place (a static path) or to something that may name one (computed). */
-  private checkWrite(target: { text: string; raw: string }): void {
-    if (isStatic(target.text)) {
-      const expanded = this.expandHome(target.text);
-      // Relative to where the command starts, and to every directory it `cd`s into.
-      for (const directory of [this.options.cwd ?? "/", ...this.directories]) {
-        const area = this.options.protectedArea?.(path.resolve(directory, expanded));
-        if (area !== undefined) return this.deny(`Writing to, deleting or copying ${area} is disabled here.`);
-      }
-    } else if ((PROTECTED_HINT.test(target.raw) || PROTECTED_HINT.test(target.text)) && this.options.protectedArea !== undefined) {
-      this.deny(`The command writes to ${display(target.raw)}, which may be a file the agent must not change (OpenClaw's or the guard's state, or Claude Code settings).`);
-    }
-  }
-
-  alias(args: readonly ShellWord[]): void {
-    if (args.some((a) => CLI_NAME_WORD.test(a.text))) this.deny("The alias points at the OpenClaw CLI.");
-  }
-
-  hash(args: readonly ShellWord[], site: Site): void {
-    if (args.some((a) => a.text === "-p") && (args.some((a) => CLI_NAME_WORD.test(a.text)) || site.scope.mentionsOpenclaw)) {
-      this.deny("hash -p binds a name to the OpenClaw CLI.");
-    }
+  /** An absolute path as the command may mean it: relative to where it starts and to every directory it `cd`s into. */
+  private candidates(file: string): string[] {
+    if (path.isAbsolute(file)) return [path.normalize(file)];
+    return [...new Set([this.options.cwd ?? "/", ...this.directories].map((directory) => path.resolve(directory, file)))];
   }
 
   // ---- stdin feeds, scripts, substitutions ----------------------------------
 
-  /** A shell or interpreter reading its program from stdin: a heredoc, here-string, `< file` or a pipe. */
-  private analyseStdin(site: Site, kind: "shell" | "code"): void {
-    const program = this.stdinOf(site.node, site.scope);
+  analyseStdin(site: Site, kind: "shell" | "code"): void {
+    const program = this.stdinOf(site);
     if (program === undefined) return;
     if (kind === "shell") this.analysePayload(program, site.scope, "The script fed to the shell");
     else this.checkCode(program, site.scope, "code fed to the interpreter");
   }
 
-  /**
-   * What a command reads on stdin, when that is knowable: UNKNOWN where it is produced
-   * at run time, undefined when nothing is redirected or piped in.
-   */
-  private stdinOf(command: Node, scope: Scope): string | undefined {
-    const redirected = this.redirectedInput(command, scope);
+  stdinOf(site: Site): string | undefined {
+    const redirected = this.redirectedInput(site.node, site.scope);
     if (redirected !== undefined) return redirected;
-    const producers = pipelineProducers(command);
+    const producers = pipelineProducers(site.node);
     if (producers.length === 0) return undefined;
     let data: string | undefined;
-    for (const producer of producers) data = this.staticOutput(producer, scope, data) ?? UNKNOWN;
+    for (const producer of producers) data = this.staticOutput(producer, site.scope, data) ?? UNKNOWN;
     return data;
   }
 
@@ -701,7 +515,8 @@ class Analysis {
       if (ancestor.type !== "redirected_statement") continue;
       const redirects = ancestor.childrenForFieldName("redirect").filter((r): r is Node => r !== null && r.startIndex >= command.endIndex);
       const first = redirects[0];
-      if (first && /^\s*$/.test(scope.source.slice(command.endIndex, first.startIndex))) return redirects;
+      // Words tree-sitter leaves out of the command (`crontab - <<EOF` drops the `-`) may sit between.
+      if (first && /^[^;&|()\n]*$/.test(scope.source.slice(command.endIndex, first.startIndex))) return redirects;
     }
     return [];
   }
@@ -720,47 +535,51 @@ class Analysis {
     return scope.source.slice(lineEnd + 1, end ? end.startIndex : scope.source.length);
   }
 
-  /** Peek at a script about to run. Returns true when its content was found. */
-  private peekScript(file: string, site: Site, runner: "shell" | "code" | "make"): boolean {
+  peekScript(file: string, site: Site, runner: FileRunner): boolean {
     if (!isStatic(file)) {
       // `. <(echo ...)`, `bash "$f"`: the script only exists at run time.
       if (site.scope.mentionsOpenclaw) this.deny("A script produced at run time is run in a command that mentions OpenClaw.");
       return false;
     }
     const origin = { inheritedMention: false, nesting: site.scope.nesting + 1 };
-    const writtenNow = this.written.get(path.normalize(file));
-    if (writtenNow !== undefined) {
-      if (!isStatic(writtenNow) && site.scope.mentionsOpenclaw) this.deny(`${display(file)} is written at run time in a command that mentions OpenClaw.`);
-      this.analyseFile(file, writtenNow.replaceAll(UNKNOWN, ""), origin, runner);
-      return true;
-    }
-    const content = this.readRelative(file);
+    const content = this.fileText(file);
     if (content === undefined) return false;
-    this.analyseFile(file, content, origin, runner);
+    if (!isStatic(content) && site.scope.mentionsOpenclaw) this.deny(`${display(file)} is written at run time in a command that mentions OpenClaw.`);
+    this.analyseFile(file, content.replaceAll(UNKNOWN, ""), origin, runner);
     return true;
   }
 
-  private readRelative(file: string): string | undefined {
+  readRelative(file: string): string | undefined {
     const { readFile } = this.options;
     if (readFile === undefined) return undefined;
-    const expanded = this.expandHome(file);
-    if (path.isAbsolute(expanded)) return readFile(expanded);
-    for (const directory of this.directories) {
-      const content = readFile(path.resolve(directory, expanded));
+    // The last directory the command `cd`s into is the likeliest place; the start directory the least.
+    for (const candidate of this.candidates(this.expandHome(file)).reverse()) {
+      const content = readFile(candidate);
       if (content !== undefined) return content;
     }
     return undefined;
   }
 
-  private readPackageScripts(): Record<string, unknown> | undefined {
-    const text = this.written.get("package.json") ?? this.readRelative("package.json");
-    if (text === undefined) return undefined;
-    try {
-      const parsed = JSON.parse(text) as { scripts?: unknown };
-      return typeof parsed.scripts === "object" && parsed.scripts !== null ? (parsed.scripts as Record<string, unknown>) : undefined;
-    } catch {
-      return undefined;
+  packageScripts(directory?: string): Record<string, unknown>[] {
+    const texts: string[] = [];
+    const file = directory === undefined ? "package.json" : path.join(directory, "package.json");
+    const written = this.written.get(path.normalize(file));
+    if (written !== undefined) texts.push(written);
+    const { readFile } = this.options;
+    if (readFile !== undefined) {
+      for (const candidate of this.candidates(this.expandHome(file))) {
+        const content = readFile(candidate);
+        if (content !== undefined) texts.push(content);
+      }
     }
+    return texts.flatMap((text) => {
+      try {
+        const parsed = JSON.parse(text) as { scripts?: unknown };
+        return typeof parsed.scripts === "object" && parsed.scripts !== null ? [parsed.scripts as Record<string, unknown>] : [];
+      } catch {
+        return [];
+      }
+    });
   }
 
   private expandHome(file: string): string {
@@ -768,14 +587,18 @@ class Analysis {
     return home === undefined ? file : expandHome(file, { HOME: home });
   }
 
-  /** What `$(...)` prints when that is knowable without running anything. */
+  /** What `$(...)` prints when that is knowable without running anything; `$(< f)` is the file. */
   private substitutionOutput(substitution: Node, scope: Scope): string | undefined {
     const inner = substitution.namedChildren.filter((c) => c !== null);
     if (inner.length !== 1 || !inner[0]) return undefined;
+    if (inner[0].type === "file_redirect") {
+      const target = inner[0].childForFieldName("destination");
+      return target ? this.fileText(evaluateNode(target, scope.words))?.replace(/\n+$/, "") : undefined;
+    }
     return this.staticOutput(inner[0], scope)?.replace(/\n+$/, "");
   }
 
-  /** What a command or pipeline prints when knowable without running anything (echo, printf, cat, decoders). */
+  /** What a command or pipeline prints when knowable without running anything (echo, printf, cat, decoders, filters). */
   private staticOutput(node: Node, scope: Scope, stdin?: string): string | undefined {
     if (node.type === "pipeline") {
       let data = stdin;
@@ -805,150 +628,23 @@ class Analysis {
         return contents.every((c) => c !== undefined) ? contents.join("") : undefined;
       }
       default: {
-        const data = input();
-        return data === undefined ? undefined : decodeOutput(name?.text ?? "", args, data);
+        // Decoders and filters read stdin, or the file they are given (`base64 -d f.b64 | sh`).
+        const file = args.filter((a) => !a.startsWith("-")).at(-1);
+        const data = input() ?? (file !== undefined && args.length <= 3 ? this.fileText(file) : undefined);
+        if (data === undefined) return undefined;
+        return decodeOutput(name?.text ?? "", args, data) ?? filterOutput(name?.text ?? "", args, data);
       }
     }
   }
 
-  /** A file written earlier in this command, else the file on disk. */
-  private fileText(file: string): string | undefined {
+  /** A file written earlier in this command, an fd opened with `exec N<f`, else the file on disk. */
+  fileText(file: string): string | undefined {
     if (!isStatic(file)) return undefined;
-    return this.written.get(path.normalize(file)) ?? this.readRelative(file);
+    const descriptor = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(file)?.[1];
+    const resolved = descriptor !== undefined ? this.descriptors.get(descriptor) : file;
+    if (resolved === undefined || !isStatic(resolved)) return undefined;
+    return this.written.get(path.normalize(resolved)) ?? this.readRelative(resolved);
   }
-}
-
-type Handler = (this: Analysis, args: readonly ShellWord[], site: Site, unwraps: number) => void;
-
-const commandHandlers: Readonly<Record<string, Handler>> = {
-  ...Object.fromEntries(
-    Object.entries(LAUNCHERS).map(([launcher, spec]): [string, Handler] => [
-      launcher,
-      function (this: Analysis, args, site, unwraps) {
-        this.launch(spec, args, site, unwraps, launcher);
-      },
-    ]),
-  ),
-  ...Object.fromEntries([...SHELLS].map((shell): [string, Handler] => [shell, Analysis.prototype.shell])),
-  ...Object.fromEntries([...STDIN_COMMAND_RUNNERS].map((runner): [string, Handler] => [runner, function (this: Analysis, args, site) {
-    this.shell([], site);
-  }])),
-  ...Object.fromEntries(
-    LANGUAGES.map((language): [string, Handler] => [
-      language,
-      function (this: Analysis, args, site, unwraps) {
-        this.interpreter(language, args, site, unwraps);
-      },
-    ]),
-  ),
-  ...Object.fromEntries([...PACKAGE_RUNNERS].map((runner): [string, Handler] => [runner, Analysis.prototype.packageRunner])),
-  ...Object.fromEntries([...MAKES].map((make): [string, Handler] => [make, Analysis.prototype.make])),
-  ...Object.fromEntries([...NETWORK_CLIENTS].map((client): [string, Handler] => [client, Analysis.prototype.network])),
-  ...Object.fromEntries([...COPIERS].map((copier): [string, Handler] => [copier, Analysis.prototype.copier])),
-  ...Object.fromEntries([...WRITERS].map((writer): [string, Handler] => [writer, Analysis.prototype.writer])),
-  sed: Analysis.prototype.sed,
-  npm: Analysis.prototype.npm,
-  pnpm: function (this: Analysis, args, site, unwraps) {
-    this.packageManager("pnpm", args, site, unwraps);
-  },
-  yarn: function (this: Analysis, args, site, unwraps) {
-    this.packageManager("yarn", args, site, unwraps);
-  },
-  git: Analysis.prototype.git,
-  find: Analysis.prototype.find,
-  xargs: Analysis.prototype.xargs,
-  trap: Analysis.prototype.trap,
-  docker: Analysis.prototype.containerExec,
-  podman: Analysis.prototype.containerExec,
-  kubectl: Analysis.prototype.containerExec,
-  eval: Analysis.prototype.evalBuiltin,
-  source: Analysis.prototype.source,
-  ".": Analysis.prototype.source,
-  alias: Analysis.prototype.alias,
-  // tree-sitter reads a misplaced keyword (`env for ...; do cmd; done`) as a command named `do`.
-  ...Object.fromEntries(["do", "then", "else", "elif", "if", "while", "until", "!", "{"].map((keyword): [string, Handler] => [keyword, function (this: Analysis, args, site, unwraps) {
-    this.launch({}, args, site, unwraps, keyword);
-  }])),
-  hash: Analysis.prototype.hash,
-};
-
-/** Handlers that can only deny when the text names OpenClaw or a protected place, so plain text without either skips them. */
-const MARKER_ONLY_HANDLERS = new Set(["git", "alias", "hash", "sed", ...COPIERS, ...WRITERS]);
-const SHELL_KEYWORDS = new Set(["if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do", "done", "in", "function", "time", "coproc", "!", "{", "}", "[[", "]]"]);
-const PLAIN_CHAR = /[A-Za-z0-9_./:,=+@%\- \t]/;
-
-/**
- * Splits a command in which bash expands nothing into its simple commands' words: plain
- * characters, 'single-quoted' text, "double-quoted" text without $, ` or \, joined by
- * ; && || |, and a trailing # comment. Undefined for anything else (expansions, globs,
- * redirections, newlines, subshells), which only the parser may judge.
- */
-function plainSegments(command: string): { name: string; nameQuoted: boolean }[] | undefined {
-  const segments: { name: string; nameQuoted: boolean }[] = [];
-  let name = "";
-  let nameQuoted = false;
-  let inName = true; // still reading the first word of the current segment
-  let wordStarted = false;
-  const endWord = () => {
-    if (wordStarted && inName) inName = false;
-    wordStarted = false;
-  };
-  const endSegment = () => {
-    segments.push({ name, nameQuoted });
-    name = "";
-    nameQuoted = false;
-    inName = true;
-    wordStarted = false;
-  };
-  for (let i = 0; i < command.length; i++) {
-    const ch = command[i]!;
-    if (ch === "'" || ch === '"') {
-      const close = command.indexOf(ch, i + 1);
-      if (close < 0) return undefined;
-      const body = command.slice(i + 1, close);
-      if (ch === '"' && /[$`\\!]/.test(body)) return undefined;
-      if (inName) {
-        name += body;
-        nameQuoted = true;
-      }
-      wordStarted = true;
-      i = close;
-    } else if (ch === "#" && !wordStarted) {
-      break; // a comment runs to the end of the line, and there is only one line
-    } else if (ch === "&" || ch === "|" || ch === ";") {
-      const pair = command.slice(i, i + 2);
-      if (pair === "&&" || pair === "||") i++;
-      else if (ch === "&") return undefined; // background job
-      endSegment();
-    } else if (ch === " " || ch === "\t") {
-      endWord();
-    } else if (PLAIN_CHAR.test(ch)) {
-      if (inName) name += ch;
-      wordStarted = true;
-    } else {
-      return undefined;
-    }
-  }
-  endSegment();
-  return segments;
-}
-
-/**
- * The verdict for a command in which bash expands nothing (see plainSegments) and whose commands
- * are neither OpenClaw nor anything the analyser looks into; undefined otherwise. analyseCommand()
- * gives the same answer for these; this one needs no parser, so the hook can skip loading the
- * grammar for most everyday commands (`git status`, `grep -rn "TODO" src`).
- */
-export function plainCommandVerdict(command: string): Verdict | undefined {
-  if (command.length > MAX_COMMAND_LENGTH || mentionsOpenclaw(command) || PROTECTED_HINT.test(command)) return undefined;
-  const segments = plainSegments(command);
-  if (segments === undefined) return undefined;
-  for (const { name, nameQuoted } of segments) {
-    const handled = commandHandlers[normaliseCommandName(name)] !== undefined && !MARKER_ONLY_HANDLERS.has(name);
-    const looksInto = nameQuoted || name.includes("/") || name.includes("=") || SHELL_KEYWORDS.has(name) || cliNameOf(name) !== undefined || handled;
-    if (looksInto) return undefined;
-  }
-  return { decision: "allow", reasons: [] };
 }
 
 /** Earlier stages of the pipeline feeding this command (also `cat <<EOF | sh`, where tree-sitter nests the pipe in the heredoc). */

@@ -3,11 +3,18 @@
 // Exit 0: allow. Exit 2: deny, with the reason on stderr (also on any error: fail closed).
 // --json prints { "decision": "allow"|"deny", "reasons": [...] } on stdout as well.
 import { homedir } from "node:os";
-import { analyseCommand, initCommandAnalyser, MAX_COMMAND_LENGTH, plainCommandVerdict, type Verdict } from "./analyse.js";
-import { guardConfigPath, readGuardAllowList, withoutConfigOption } from "./guard-config.js";
-import { readScriptFile, readStdinCapped } from "./guard-io.js";
-import { formatDenial } from "./openclaw-policy.js";
-import { protectedAreaOf } from "./protected-paths.js";
+import { MAX_COMMAND_LENGTH, plainCommandVerdict, type Verdict } from "./plain-command.js";
+import { readGuardSettings, withoutConfigOption } from "./guard-config.js";
+import { analyserOptions, readStdinCapped } from "./guard-io.js";
+import { formatDenial, type AllowList } from "./openclaw-policy.js";
+import type { ProtectedContext } from "./protected-paths.js";
+
+/** The parsing analyser, loaded only when the fast path cannot answer. */
+async function analyseFully(command: string, allowList: AllowList, context: ProtectedContext): Promise<Verdict> {
+  const { analyseCommand, initCommandAnalyser } = await import("./analyse.js");
+  await initCommandAnalyser();
+  return analyseCommand(command, analyserOptions(allowList, process.cwd(), context));
+}
 
 const USAGE = "usage: openclaw-guard check-command [--config PATH] [--json] [--] [COMMAND]\n";
 
@@ -35,12 +42,10 @@ export async function run(args: string[]): Promise<number> {
       json = true;
     }
     const words = rest.slice(start);
-    const allowList = readGuardAllowList(args);
+    const settings = readGuardSettings(args);
     const command = words.length > 0 ? words.join(" ") : await readStdinCapped(MAX_COMMAND_LENGTH * 4);
-    const plain = plainCommandVerdict(command);
-    if (plain === undefined) await initCommandAnalyser();
-    const context = { guardConfigFile: guardConfigPath(args), homeDir: homedir(), env: process.env };
-    verdict = plain ?? analyseCommand(command, { allowList, cwd: process.cwd(), homeDir: context.homeDir, readFile: readScriptFile, protectedArea: (target) => protectedAreaOf(target, context) });
+    const context = { guardConfigFile: settings.configFile, auditFile: settings.auditFile, homeDir: homedir(), env: process.env };
+    verdict = plainCommandVerdict(command, context) ?? (await analyseFully(command, settings.allowList, context));
   } catch (error) {
     verdict = { decision: "deny", reasons: [`The guard could not check the command (${(error as Error).message}).`] };
   }

@@ -1,6 +1,8 @@
 // Text signals for what a parser cannot resolve: names computed at run time,
 // inline interpreter code, traffic to the gateway. A signal alone is ordinary
 // programming; it only counts together with a marker that points at OpenClaw.
+import { embeddedSend, withoutAllowedCalls } from "./embedded-send.js";
+import { DEFAULT_ALLOW_LIST, type AllowList } from "./openclaw-policy.js";
 
 // Our own command name mentions "claw" too; it must not count as a marker.
 const OWN_NAME = /openclaw-guard/gi;
@@ -30,8 +32,13 @@ const IMPORTS_OPENCLAW =
  * OpenClaw, or undefined. Spawning processes or opening connections is ordinary;
  * doing so in code that also mentions OpenClaw is not.
  */
-export function riskyCode(code: string): string | undefined {
+export function riskyCode(code: string, allowList: AllowList = DEFAULT_ALLOW_LIST): string | undefined {
   if (IMPORTS_OPENCLAW.test(code)) return "loads the OpenClaw package as a library";
+  if (!mentionsOpenclaw(code)) return undefined;
+  const call = embeddedSend(code, allowList);
+  if (call !== undefined && (SPAWNS_PROCESS.test(code) || /\bexec\b|\bspawn\b|os\.execute|shell-command|\.shell\b/.test(code))) return `starts a process that runs \`${call}\``;
+  // Judge the argv, not the mention: `subprocess.run(['openclaw','--version'])` is an allowed call.
+  code = withoutAllowedCalls(code, allowList);
   if (!mentionsOpenclaw(code)) return undefined;
   if (SPAWNS_PROCESS.test(code)) return "starts a process and mentions OpenClaw";
   if (OPENS_CONNECTION.test(code)) return "opens a network connection and mentions OpenClaw";

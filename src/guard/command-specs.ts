@@ -13,9 +13,11 @@ export const PACKAGE_RUNNERS = new Set(["npx", "bunx", "pnpx"]);
 export const MAKES = new Set(["make", "gmake"]);
 export const SCRIPT_RUNNING_NPM = new Set(["run", "run-script", "rum", "urn"]);
 export const LIFECYCLE_SCRIPTS: Readonly<Record<string, readonly string[]>> = {
-  test: ["test"], t: ["test"], tst: ["test"], start: ["start"], stop: ["stop"], restart: ["restart"],
+  test: ["test"], t: ["test"], tst: ["test"], start: ["start"], stop: ["stop"], restart: ["restart", "stop", "start"],
   install: ["preinstall", "install", "postinstall", "prepare"], i: ["preinstall", "install", "postinstall", "prepare"],
-  ci: ["preinstall", "install", "postinstall", "prepare"],
+  ci: ["preinstall", "install", "postinstall", "prepare"], rebuild: ["preinstall", "install", "postinstall", "prepare"],
+  pack: ["prepack", "prepare", "postpack"], publish: ["prepublishOnly", "prepack", "prepare", "postpack", "publish", "postpublish"],
+  version: ["preversion", "version", "postversion"], link: ["preinstall", "install", "postinstall", "prepare"],
 };
 
 export const LANGUAGES = ["python", "node", "perl", "ruby", "php", "deno", "bun"] as const;
@@ -78,6 +80,17 @@ export const LAUNCHERS: Readonly<Record<string, LauncherSpec>> = {
   eatmydata: {},
   fakeroot: {},
   caffeinate: {},
+  unshare: { valueOptions: ["-R", "--root", "-w", "--wd", "-S", "--setuid", "-G", "--setgid", "--map-user", "--map-group", "--propagation"] },
+  prlimit: { lookupOptions: ["-p", "--pid"] },
+  nsenter: { valueOptions: ["-t", "--target", "-S", "--setuid", "-G", "--setgid", "-r", "--root", "-w", "--wd"] },
+  chroot: { valueOptions: ["--userspec", "--groups"], positionalsBefore: 1 },
+  setpriv: {},
+  "flatpak-spawn": {},
+  "cross-env": { skipAssignments: true },
+  "cross-env-shell": { skipAssignments: true, joinsCommand: true },
+  screen: { valueOptions: ["-S", "-c", "-e", "-h", "-L", "-Logfile", "-p", "-s", "-T", "-t", "-X"] },
+  "nix-shell": { commandOptions: ["--run", "--command"], valueOptions: ["-p", "--packages", "-I", "--arg", "--argstr", "-A", "--attr"] },
+  tsp: {},
 };
 
 /** xargs, used through Analysis.xargs (which first marks `-I` replacement words as unknown). */
@@ -87,7 +100,7 @@ export const XARGS: LauncherSpec = {
 };
 /** `docker|podman exec [opts] CONTAINER cmd`, `kubectl exec [opts] POD -- cmd`. */
 export const CONTAINER_EXEC: LauncherSpec = {
-  valueOptions: ["-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir", "--detach-keys", "-c", "--container", "-n", "--namespace", "--context"],
+  valueOptions: ["-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir", "--detach-keys", "-c", "--container", "-n", "--namespace", "--context", "-v", "--volume", "--name", "--network", "-p", "--publish", "--entrypoint", "--mount", "-l", "--label"],
   positionalsBefore: 1,
 };
 

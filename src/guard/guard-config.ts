@@ -3,7 +3,8 @@
 // cold start; the file is found exactly as everywhere else.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { resolveConfigPath } from "../contacts/config-path.js";
+import { dirname, resolve } from "node:path";
+import { defaultAuditFile, expandHome, resolveConfigPath } from "../contacts/config-path.js";
 import { DEFAULT_ALLOW_LIST, parseAllowList, type AllowList } from "./openclaw-policy.js";
 
 /** The config file, from `--config PATH` among the args or the usual resolution. */
@@ -29,21 +30,35 @@ export function withoutConfigOption(args: readonly string[]): string[] {
  * an agent can set environment variables too, so none of them loosens it.
  */
 export function readGuardAllowList(args: readonly string[], env: NodeJS.ProcessEnv = process.env): AllowList {
-  const file = guardConfigPath(args, env);
+  return readGuardSettings(args, env).allowList;
+}
+
+export interface GuardSettings {
+  readonly configFile: string;
+  readonly allowList: AllowList;
+  /** audit.file resolved as the server resolves it (relative to the config file), or the default. */
+  readonly auditFile: string;
+}
+
+/** The allowlist and the audit log's location, from one read of the config file. */
+export function readGuardSettings(args: readonly string[], env: NodeJS.ProcessEnv = process.env): GuardSettings {
+  const configFile = guardConfigPath(args, env);
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readFileSync(configFile, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return DEFAULT_ALLOW_LIST;
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { configFile, allowList: DEFAULT_ALLOW_LIST, auditFile: defaultAuditFile(env) };
+    throw new Error(`cannot read ${configFile}: ${(error as Error).message}`);
   }
   // Loaded only when a config file exists: the hook's cold start pays for every module.
   const JSON5 = createRequire(import.meta.url)("json5") as typeof import("json5");
-  const config: unknown = JSON5.parse(text);
-  const list = (config as { guard?: { allowOpenclawCommands?: unknown } } | null)?.guard?.allowOpenclawCommands;
-  if (list === undefined) return DEFAULT_ALLOW_LIST;
+  const config = JSON5.parse(text) as { guard?: { allowOpenclawCommands?: unknown }; audit?: { file?: unknown } } | null;
+  const auditSetting = config?.audit?.file;
+  const auditFile = typeof auditSetting === "string" && auditSetting !== "" ? resolve(dirname(configFile), expandHome(auditSetting, env)) : defaultAuditFile(env);
+  const list = config?.guard?.allowOpenclawCommands;
+  if (list === undefined) return { configFile, allowList: DEFAULT_ALLOW_LIST, auditFile };
   if (!Array.isArray(list) || !list.every((entry): entry is string => typeof entry === "string")) {
-    throw new Error(`${file}: guard.allowOpenclawCommands must be an array of strings`);
+    throw new Error(`${configFile}: guard.allowOpenclawCommands must be an array of strings`);
   }
-  return parseAllowList(list);
+  return { configFile, allowList: parseAllowList(list), auditFile };
 }

@@ -1,5 +1,8 @@
 // The little I/O the guard's commands need: capped stdin, capped script peeking.
 import { readFileSync, statSync } from "node:fs";
+import type { AllowList } from "./openclaw-policy.js";
+import { isGuardEntry } from "./guard-entry.js";
+import { protectedAreaOf, type ProtectedContext } from "./protected-paths.js";
 
 export const MAX_SCRIPT_BYTES = 256 * 1024;
 
@@ -25,4 +28,16 @@ export function readScriptFile(absolutePath: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The analyser's file access for the hook and check-command: script peeking, protected places, the guard's own entry. */
+export function analyserOptions(allowList: AllowList, cwd: string, context: ProtectedContext) {
+  return {
+    allowList,
+    cwd,
+    homeDir: context.homeDir,
+    readFile: readScriptFile,
+    protectedArea: (target: string | RegExp, below: boolean) => protectedAreaOf(target, context, below),
+    isGuardEntry,
+  };
 }

@@ -1,7 +1,7 @@
 // `openclaw-guard hook claude-code`: a Claude Code PreToolUse hook.
 //
 // Register it in user or managed settings (not a repository's .claude/settings.json):
-//   {"hooks":{"PreToolUse":[{"matcher":"Bash|Write|Edit|MultiEdit","hooks":[{"type":"command",
+//   {"hooks":{"PreToolUse":[{"matcher":"Bash|Write|Edit|MultiEdit|NotebookEdit","hooks":[{"type":"command",
 //     "command":"node /abs/path/dist/cli.js hook claude-code","timeout":10,"onFailure":"block"}]}]}}
 //
 // stdin: the hook JSON, at most 1 MiB:
@@ -17,10 +17,10 @@
 import { homedir } from "node:os";
 import path from "node:path";
 import type { Verdict } from "./analyse.js";
-import { guardConfigPath, readGuardAllowList, withoutConfigOption } from "./guard-config.js";
-import { readScriptFile, readStdinCapped } from "./guard-io.js";
+import { readGuardSettings, withoutConfigOption } from "./guard-config.js";
+import { analyserOptions, readStdinCapped } from "./guard-io.js";
 import { formatDenial, type AllowList } from "./openclaw-policy.js";
-import { protectedAreaOf } from "./protected-paths.js";
+import { disablesHooks, isContentCheckedSettings, protectedAreaOf } from "./protected-paths.js";
 
 export const MAX_HOOK_INPUT_BYTES = 1024 * 1024;
 
@@ -35,9 +35,11 @@ export async function run(args: string[]): Promise<number> {
       return DENY;
     }
     const input = await readStdinCapped(MAX_HOOK_INPUT_BYTES);
+    const settings = readGuardSettings(args);
     const verdict = await decideHookInput(input, {
-      allowList: readGuardAllowList(args),
-      guardConfigFile: guardConfigPath(args),
+      allowList: settings.allowList,
+      guardConfigFile: settings.configFile,
+      auditFile: settings.auditFile,
       homeDir: homedir(),
       env: process.env,
     });
@@ -53,6 +55,7 @@ export async function run(args: string[]): Promise<number> {
 export interface HookContext {
   readonly allowList: AllowList;
   readonly guardConfigFile: string;
+  readonly auditFile?: string;
   readonly homeDir: string;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -63,8 +66,22 @@ interface HookInput {
   tool_input?: unknown;
 }
 
-const FILE_PATH_KEYS = ["file_path", "notebook_path", "path"] as const;
-const CONTENT_KEYS = ["content", "new_string", "new_source"] as const;
+const FILE_PATH_KEYS = ["file_path", "notebook_path", "path", "absolute_path"] as const;
+const CONTENT_KEYS = ["content", "new_string", "new_source", "new_content"] as const;
+
+/** A Codex apply_patch body: the files it adds, updates, deletes or moves to, and each file's added lines. */
+function patchFiles(patch: string): { file: string; content: string }[] {
+  const files: { file: string; content: string }[] = [];
+  for (const line of patch.split("\n")) {
+    const header = /^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$/.exec(line);
+    if (header) files.push({ file: (header[1] ?? header[2] ?? "").trim(), content: "" });
+    else if (line.startsWith("+") && files.length > 0) {
+      const last = files[files.length - 1];
+      if (last) last.content += `${line.slice(1)}\n`;
+    }
+  }
+  return files;
+}
 
 /** The decision for one hook payload (JSON text). Throws on malformed input; run() turns that into a deny. */
 export async function decideHookInput(raw: string, context: HookContext): Promise<Verdict> {
@@ -72,28 +89,34 @@ export async function decideHookInput(raw: string, context: HookContext): Promis
   if (typeof input !== "object" || input === null) throw new Error("hook input is not a JSON object");
   const toolInput = (typeof input.tool_input === "object" && input.tool_input !== null ? input.tool_input : {}) as Record<string, unknown>;
   const cwd = typeof input.cwd === "string" && path.isAbsolute(input.cwd) ? input.cwd : process.cwd();
-  const command = toolInput.command;
+  const rawCommand = toolInput.command ?? toolInput.patch ?? toolInput.input;
+  // Codex's apply_patch reaches the hook as a patch, not a shell command.
+  const patch = typeof rawCommand === "string" && /^\s*\*\*\* Begin Patch/.test(rawCommand) ? patchFiles(rawCommand) : undefined;
+  const command = patch === undefined && typeof toolInput.command === "string" ? toolInput.command : undefined;
   const filePath = FILE_PATH_KEYS.map((key) => toolInput[key]).find((value): value is string => typeof value === "string");
   const contents = [
     ...CONTENT_KEYS.map((key) => toolInput[key]),
     ...(Array.isArray(toolInput.edits) ? toolInput.edits.map((edit: unknown) => (edit as { new_string?: unknown } | null)?.new_string) : []),
   ].filter((value): value is string => typeof value === "string");
-  if (typeof command !== "string" && (filePath === undefined || contents.length === 0)) {
-    return { decision: "allow", reasons: [] };
-  }
+  const writes = patch ?? (filePath !== undefined ? contents.map((content) => ({ file: filePath, content })) : []);
+  if (command === undefined && writes.length === 0) return { decision: "allow", reasons: [] };
 
-  const { analyseCommand, analyseFileContent, initCommandAnalyser, plainCommandVerdict } = await import("./analyse.js");
-  const options = { allowList: context.allowList, cwd, homeDir: context.homeDir, readFile: readScriptFile, protectedArea: (target: string) => protectedAreaOf(target, context) };
+  const { plainCommandVerdict } = await import("./plain-command.js");
+  const plain = command !== undefined && writes.length === 0 ? plainCommandVerdict(command, context) : undefined;
+  if (plain !== undefined) return plain; // no grammar or handlers to load: the cold start matters before every command
+  const { analyseCommand, analyseFileContent, initCommandAnalyser } = await import("./analyse.js");
+  const options = analyserOptions(context.allowList, cwd, context);
   const reasons: string[] = [];
-  const plain = typeof command === "string" && contents.length === 0 ? plainCommandVerdict(command) : undefined;
-  if (plain !== undefined) return plain; // no grammar to load: the cold start matters before every command
   await initCommandAnalyser();
-  if (typeof command === "string") reasons.push(...analyseCommand(command, options).reasons);
-  if (filePath !== undefined) {
-    const target = path.resolve(cwd, filePath);
-    const protectedArea = protectedAreaOf(target, context);
+  if (command !== undefined) reasons.push(...analyseCommand(command, options).reasons);
+  for (const { file, content } of writes) {
+    const target = path.resolve(cwd, file);
+    // A workspace's Gemini settings are judged by what is written; other protected files by their place.
+    const protectedArea = isContentCheckedSettings(target) ? undefined : protectedAreaOf(target, context);
     if (protectedArea !== undefined) reasons.push(`Writing to ${protectedArea} is disabled here.`);
-    for (const content of contents) reasons.push(...analyseFileContent(target, content, options).reasons);
+    const disabled = disablesHooks(target, content);
+    if (disabled !== undefined) reasons.push(`The write to ${file} ${disabled}; that switches the guard's hook off.`);
+    if (content !== "") reasons.push(...analyseFileContent(target, content, options).reasons);
   }
   const unique = [...new Set(reasons)];
   return { decision: unique.length > 0 ? "deny" : "allow", reasons: unique };

@@ -35,8 +35,48 @@ export const DEFAULT_ALLOWED_OPENCLAW_COMMANDS: readonly string[] = [
   "models list",
   "skills list",
   "plugins list",
-  "doctor !--fix !--repair",
+  "doctor !--fix !--repair !--force !--yes !--non-interactive !--generate-gateway-token !--allow-exec !--state-sqlite !--session-sqlite !--github-issue",
 ];
+
+/** The CLI's top-level commands (openclaw 2026.9.6 docs/cli); text naming one of them may be a call. */
+const KNOWN_SUBCOMMANDS = new Set(
+  ("acp agent agents approvals attach audit backup browser channels clawbot claws completion config configure connect cron " +
+    "daemon dashboard devices directory dns docs doctor file-transfer fleet gateway health help hooks infer logs mcp memory " +
+    "message migrate models node nodes onboard pairing path plugins policy promos proxy qr reset resume sandbox secrets " +
+    "security send sessions setup skills status system tasks transcripts triage tui uninstall update voicecall webhooks wiki " +
+    "workboard worker").split(" "),
+);
+
+export function isKnownSubcommand(word: string): boolean {
+  return KNOWN_SUBCOMMANDS.has(word);
+}
+
+/**
+ * Environment variables that load code into the real binary (node is a script interpreter,
+ * the dynamic loader preloads libraries): set with an allowed subcommand they run anything.
+ * The hook refuses them next to an OpenClaw call; the shim clears them before exec.
+ */
+export const PRELOAD_VARIABLES: readonly string[] = [
+  "NODE_OPTIONS", "NODE_PATH", "NODE_REPL_EXTERNAL_MODULE", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH",
+  "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH", "DYLD_FRAMEWORK_PATH", "BASH_ENV", "ENV",
+];
+
+/**
+ * `config get` keys that may hold a secret (any of these words, case-insensitive, or a `key`/`env`
+ * path segment) or a whole section holding one (no dot): OpenClaw redacts, but that is its promise, not ours.
+ * The shim embeds the same lists.
+ */
+export const SECRET_KEY_WORDS: readonly string[] = ["token", "secret", "password", "passwd", "credential", "auth", "cookie", "apikey", "api_key", "private"];
+export const SECRET_KEY_SEGMENTS: readonly string[] = ["key", "env"];
+const SECRET_KEY = new RegExp(`${SECRET_KEY_WORDS.join("|")}|${SECRET_KEY_SEGMENTS.map((segment) => `(^|\\.)${segment}(\\.|$)`).join("|")}`, "i");
+
+/** Why `config get` with these arguments may print a secret, or undefined. */
+function secretRead(rest: readonly string[]): string | undefined {
+  const keys = rest.slice(2).filter((arg) => !arg.startsWith("-"));
+  if (keys.length === 0) return "config get without a key";
+  const risky = keys.find((key) => SECRET_KEY.test(key) || !key.includes("."));
+  return risky === undefined ? undefined : `config get ${risky}`;
+}
 
 /** What the model should do instead; every deny reason ends with it. */
 export const SEND_MESSAGE_ADVICE =
@@ -89,12 +129,8 @@ function hasFlag(args: readonly string[], flag: string): boolean {
   return args.some((arg) => arg === flag || arg.startsWith(`${flag}=`));
 }
 
-/**
- * Decide on the arguments after the CLI name, scanning them the way the CLI does:
- * root options first (with their values), then the first positional is the subcommand.
- * Unknown root options are refused: one that takes a value would shift the subcommand.
- */
-export function decideOpenclawArgv(args: readonly string[], allowList: AllowList): OpenclawDecision {
+/** The CLI's root-option scan: where the subcommand starts, the info flags seen, or the unknown option that stopped it. */
+function scanRootOptions(args: readonly string[]): { index: number; infoFlags: Set<string>; unknownOption?: string } {
   const infoFlags = new Set<string>();
   let i = 0;
   for (; i < args.length; i++) {
@@ -110,13 +146,39 @@ export function decideOpenclawArgv(args: readonly string[], allowList: AllowList
       infoFlags.add(info);
       continue;
     }
-    if (arg.startsWith("-")) return { allowed: false, refused: `an unknown root option ${arg}` };
+    if (arg.startsWith("-")) return { index: i, infoFlags, unknownOption: arg };
     break;
   }
-  const rest = args.slice(i);
+  return { index: i, infoFlags };
+}
+
+/**
+ * The words that may be the subcommand: the one after the root options, or, after an unknown
+ * root option (which may take a value), every later word.
+ */
+export function subcommandCandidates(args: readonly string[]): readonly string[] {
+  const scan = scanRootOptions(args);
+  if (scan.unknownOption !== undefined) return args.slice(scan.index + 1);
+  const subcommand = args[scan.index];
+  return subcommand === undefined ? [] : [subcommand];
+}
+
+/**
+ * Decide on the arguments after the CLI name, scanning them the way the CLI does:
+ * root options first (with their values), then the first positional is the subcommand.
+ * Unknown root options are refused: one that takes a value would shift the subcommand.
+ */
+export function decideOpenclawArgv(args: readonly string[], allowList: AllowList): OpenclawDecision {
+  const { index, infoFlags, unknownOption } = scanRootOptions(args);
+  if (unknownOption !== undefined) return { allowed: false, refused: `an unknown root option ${unknownOption}` };
+  const rest = args.slice(index);
   if (rest.length === 0) {
     const allowed = allowList.some((entry) => entry.infoFlag !== undefined && infoFlags.has(entry.infoFlag));
     return allowed ? { allowed } : { allowed, refused: infoFlags.size > 0 ? [...infoFlags].join(" ") : "without a subcommand" };
+  }
+  if (rest[0] === "config" && rest[1] === "get") {
+    const secret = secretRead(rest);
+    if (secret !== undefined) return { allowed: false, refused: secret };
   }
   const allowed = allowList.some(
     (entry) =>

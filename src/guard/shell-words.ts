@@ -11,6 +11,8 @@ export interface ShellWord {
   readonly text: string;
   /** Unquoted glob characters: the shell may replace the word with file names. */
   readonly glob: boolean;
+  /** For `<(cmd)`: what the file it names holds, when the command's output is known. */
+  readonly content?: string;
 }
 
 export interface WordContext {

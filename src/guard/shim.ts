@@ -5,6 +5,9 @@ import path from "node:path";
 import {
   CLI_NAMES,
   INFO_FLAGS,
+  PRELOAD_VARIABLES,
+  SECRET_KEY_SEGMENTS,
+  SECRET_KEY_WORDS,
   ROOT_PLAIN_FLAGS,
   ROOT_VALUE_OPTIONS,
   SEND_MESSAGE_ADVICE,
@@ -42,10 +45,22 @@ function block(lines: readonly string[], indent: string): string {
   return lines.length > 0 ? lines.join("\n") : `${indent}:`;
 }
 
+/** A case-insensitive sh glob for `word`: `key` -> `[kK][eE][yY]`. */
+function anyCase(word: string): string {
+  return [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join("");
+}
+
+/** sh `case` patterns of config keys that may hold a secret (same lists as decideOpenclawArgv). */
+function secretKeyPatterns(): string {
+  const words = SECRET_KEY_WORDS.map((w) => `*${anyCase(w)}*`);
+  const segments = SECRET_KEY_SEGMENTS.flatMap((w) => [anyCase(w), `${anyCase(w)}.*`, `*.${anyCase(w)}`, `*.${anyCase(w)}.*`]);
+  return [...words, ...segments].join("|");
+}
+
 /** The sh text of one shim. `realPath` is tried before the PATH search. */
 export function generateShim(name: string, allowList: AllowList, realPath?: string): string {
   const commandEntries = allowList.filter((entry) => entry.words.length > 0);
-  const maxWords = Math.max(1, ...commandEntries.map((entry) => entry.words.length));
+  const maxWords = Math.max(2, ...commandEntries.map((entry) => entry.words.length)); // sub_2 is always known: `config get` has its own rule
   const forbiddenFlags = [...new Set(commandEntries.flatMap((entry) => entry.forbiddenFlags))];
   const flagVariable = (flag: string): string => `forbidden_${forbiddenFlags.indexOf(flag) + 1}`;
   const infoFlags = Object.entries(INFO_FLAGS);
@@ -70,7 +85,7 @@ refuse() {
 
 # The CLI's root-option scan: skip root options (and their values); the first positional
 # is the subcommand. Unknown root options are refused: one taking a value would shift it.
-position=0 want_value= ${subVariables} ${forbiddenVariables} ${infoVariables}
+position=0 want_value= config_keys=0 secret_key= ${subVariables} ${forbiddenVariables} ${infoVariables}
 for arg do
   if [ -n "$want_value" ]; then want_value=; continue; fi
   if [ "$position" -eq 0 ]; then
@@ -84,6 +99,14 @@ ${infoFlags.map(([flag, canonical]) => `      ${shQuote(flag)}) ${infoVariable(c
     esac
   else
     position=$((position + 1))
+    if [ "$position" -ge 3 ]; then
+      case $arg in
+        -*) ;;
+        ${secretKeyPatterns()}) config_keys=$((config_keys + 1)); secret_key=1 ;;
+        *.*) config_keys=$((config_keys + 1)) ;;
+        *) config_keys=$((config_keys + 1)); secret_key=1 ;;
+      esac
+    fi
 ${block([
   ...Array.from({ length: maxWords - 1 }, (_, k) => `    [ "$position" -eq ${k + 2} ] && sub_${k + 2}=$arg`),
   ...forbiddenFlags.map((flag) => `    case $arg in ${shQuote(flag)}|${shQuote(`${flag}=`)}*) ${flagVariable(flag)}=1 ;; esac`),
@@ -98,6 +121,11 @@ else
 ${block(commandEntries.map((entry) => entryTest(entry.words, entry.forbiddenFlags.map(flagVariable))), "  ")}
 fi
 [ -n "$allowed" ] || refuse "$sub_1${maxWords > 1 ? " $sub_2" : ""}"
+# config get prints config values: not secret-looking keys, nor whole sections (OpenClaw's redaction is its promise, not ours).
+if [ "$sub_1" = config ] && [ "$sub_2" = get ] && { [ "$config_keys" -eq 0 ] || [ -n "$secret_key" ]; }; then refuse "config get"; fi
+
+# Variables that load code into the real binary (node options, preloaded libraries, shell start files).
+unset ${PRELOAD_VARIABLES.join(" ")}
 
 # Find the real binary without finding a shim (this one or another copy).
 depth=\${OPENCLAW_GUARD_SHIM_DEPTH:-0}

@@ -37,8 +37,23 @@ export function printfOutput(args: readonly string[]): string {
 /** Decoders agents pipe into a shell to hide a command. */
 export function decodeOutput(name: string, args: readonly string[], input: string): string | undefined {
   const flags = args.join(" ");
-  if (name === "base64" && /(^|\s)(-d|--decode|-D)\b/.test(flags)) return Buffer.from(input, "base64").toString("utf8");
+  if (name === "base64" && /(^|\s)(-[A-Za-z]*d[A-Za-z]*|--decode|-D)\b/.test(flags)) return Buffer.from(input, "base64").toString("utf8");
   if (name === "rev") return input.split("\n").map((line) => [...line].reverse().join("")).join("\n");
   if (name === "xxd" && /-r/.test(flags) && /-p/.test(flags)) return Buffer.from(input.replace(/\s+/g, ""), "hex").toString("utf8");
   return undefined;
+}
+
+/** `tr -d SET` removes characters: `cat f | tr -d '\r' | bash`. */
+function deleteCharacters(set: string, input: string): string {
+  const characters = decodeAnsiC(set);
+  return [...input].filter((c) => !characters.includes(c)).join("");
+}
+
+/**
+ * Filters between a file and a shell (tr, sort, head, grep, ...): their output is taken to be
+ * their input, which over-approximates what reaches the shell; only used to find a refused call.
+ */
+export function filterOutput(name: string, args: readonly string[], input: string): string | undefined {
+  if (name === "tr" && args[0] === "-d" && args[1] !== undefined) return deleteCharacters(args[1], input);
+  return /^(tr|sort|uniq|head|tail|grep|egrep|fgrep|cut|sed|awk|tee|dos2unix|iconv|fold|expand|unexpand|cat)$/.test(name) ? input : undefined;
 }

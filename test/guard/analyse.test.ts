@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyseCommand, analyseFileContent, initCommandAnalyser, MAX_COMMAND_LENGTH, plainCommandVerdict } from "../../src/guard/analyse.js";
 import { parseAllowList } from "../../src/guard/openclaw-policy.js";
+import { protectedAreaOf } from "../../src/guard/protected-paths.js";
 import { shQuote } from "../../src/guard/shim.js";
 import { loadCorpus } from "./corpus.js";
 
@@ -11,29 +12,34 @@ beforeAll(async () => {
 
 const decision = (command: string, options = {}) => analyseCommand(command, { cwd: "/nonexistent", ...options }).decision;
 
+// The corpora's protected-file forms name ~/.claude, ~/.openclaw, ~/.config/openclaw-guard: judged for a fixed home.
+const corpusHome = "/home/agent";
+const corpusContext = { guardConfigFile: `${corpusHome}/.config/openclaw-guard/config.json5`, homeDir: corpusHome, env: { PATH: "/usr/bin:/bin" } };
+const corpusOptions = { homeDir: corpusHome, protectedArea: (target: string | RegExp, below: boolean) => protectedAreaOf(target, corpusContext, below) };
+
 describe("shared corpora", () => {
   const hostile = loadCorpus("raw-cli-attempts");
   const benign = loadCorpus("benign-commands");
 
   it("has the expected sizes (guards against a truncated corpus)", () => {
-    expect(hostile.length).toBeGreaterThanOrEqual(197);
-    expect(benign.length).toBeGreaterThanOrEqual(596);
+    expect(hostile.length).toBeGreaterThanOrEqual(356);
+    expect(benign.length).toBeGreaterThanOrEqual(678);
     // The cases the tests below run (a renamed `expect` value would silently drop them all).
-    expect(hostile.filter((entry) => entry.expect === "deny").length).toBeGreaterThanOrEqual(194);
-    expect(benign.filter((entry) => entry.expect === "allow").length).toBeGreaterThanOrEqual(588);
+    expect(hostile.filter((entry) => entry.expect === "deny").length).toBeGreaterThanOrEqual(353);
+    expect(benign.filter((entry) => entry.expect === "allow").length).toBeGreaterThanOrEqual(670);
   });
 
   it.each(hostile.filter((entry) => entry.expect === "deny").map((entry) => [entry.id, entry.command] as const))(
     "denies hostile %s",
     (_id, command) => {
-      expect(decision(command)).toBe("deny");
+      expect(decision(command, corpusOptions)).toBe("deny");
     },
   );
 
   it.each(benign.filter((entry) => entry.expect === "allow").map((entry) => [entry.id, entry.command] as const))(
     "allows benign %s",
     (_id, command) => {
-      expect(decision(command)).toBe("allow");
+      expect(decision(command, corpusOptions)).toBe("allow");
     },
   );
 });

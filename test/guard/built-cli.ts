@@ -8,7 +8,7 @@ export const cliPath = path.join(repoRoot, "dist", "cli.js");
 /** Fail loudly (not skip) when dist/guard is missing or older than src/guard. */
 export function requireBuiltCli(): void {
   const sourceDir = path.join(repoRoot, "src", "guard");
-  for (const file of readdirSync(sourceDir).filter((f) => f.endsWith(".ts"))) {
+  for (const file of readdirSync(sourceDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"))) {
     const built = path.join(repoRoot, "dist", "guard", file.replace(/\.ts$/, ".js"));
     let builtTime: number;
     try {

@@ -1,6 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decideHookInput } from "../../src/guard/hook-command.js";
+import { DEFAULT_ALLOW_LIST } from "../../src/guard/openclaw-policy.js";
+import { installShims } from "../../src/guard/shim.js";
 import { cliPath, requireBuiltCli } from "./built-cli.js";
+import { loadCorpus } from "./corpus.js";
 
 beforeAll(requireBuiltCli);
 
@@ -36,4 +43,49 @@ describe("openclaw-guard check-command", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/unknown option --jsno/);
   });
+});
+
+describe("the hook, check-command and the shim decide alike", () => {
+  const home = "/home/agent"; // need not exist: protected places are judged by path
+  const corpus = [...loadCorpus("raw-cli-attempts"), ...loadCorpus("benign-commands")].filter((entry) => entry.expect !== "either");
+  const hookDecision = async (command: string) =>
+    (
+      await decideHookInput(JSON.stringify({ tool_name: "Bash", tool_input: { command }, cwd: "/nonexistent" }), {
+        allowList: DEFAULT_ALLOW_LIST,
+        guardConfigFile: `${home}/.config/openclaw-guard/config.json5`,
+        homeDir: home,
+        env: { PATH: "/usr/bin:/bin" },
+      })
+    ).decision;
+
+  it("check-command (the built process) answers as the hook does, on a sample of both corpora", async () => {
+    const sample = corpus.filter((_, k) => k % 29 === 0);
+    expect(sample.length).toBeGreaterThan(25);
+    for (const entry of sample) {
+      const result = spawnSync(process.execPath, [cliPath, "check-command", "--json"], {
+        input: entry.command,
+        encoding: "utf8",
+        cwd: "/",
+        env: { PATH: "/usr/bin:/bin", HOME: home, OPENCLAW_GUARD_CONFIG: `${home}/.config/openclaw-guard/config.json5` },
+      });
+      expect(result.status, entry.id).toBe(entry.expect === "deny" ? 2 : 0);
+      expect(JSON.parse(result.stdout).decision, entry.id).toBe(await hookDecision(entry.command));
+    }
+  }, 120_000);
+
+  it("the shim answers as the hook does for every corpus command that is a plain OpenClaw call", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "guard-agree-"));
+    try {
+      installShims(dir, DEFAULT_ALLOW_LIST, "/bin/true");
+      const plain = corpus.filter((entry) => /^(openclaw|clawdbot|moltbot)( [A-Za-z0-9._:=+@/-]+)*$/.test(entry.command));
+      expect(plain.length).toBeGreaterThan(12);
+      for (const entry of plain) {
+        const [name = "", ...argv] = entry.command.split(" ");
+        const shim = spawnSync("dash", [path.join(dir, name), ...argv], { env: { PATH: "/usr/bin:/bin" }, encoding: "utf8" });
+        expect(shim.status === 0 ? "allow" : "deny", entry.command).toBe(await hookDecision(entry.command));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -223,6 +223,7 @@ describe("the shim applies the same policy as decideOpenclawArgv", () => {
       "--profile", "--profile=x", "--log-level", "--container", "--dev", "--no-color", "--version", "-V", "--help", "-h", "--",
       "--json", "-x", "message", "send", "status", "health", "channels", "list", "add", "config", "get", "set", "doctor",
       "--fix", "--fix=1", "--repair", "help", "logs", "", "*", "a b", "sessions",
+      "gateway.port", "gateway.auth.token", "gateway", "channels.telegram.botToken", "x.KEY.y", "env.X", "--yes", "--force", "--generate-gateway-token",
     ),
     fc.string({ maxLength: 6 }).filter((s) => !s.includes("\0")),
   );
@@ -241,5 +242,35 @@ describe("the shim applies the same policy as decideOpenclawArgv", () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("the shim clears variables that load code into the real binary", () => {
+  it.each(SHELLS)("unsets NODE_OPTIONS, LD_PRELOAD and the like before exec (%s)", (shell) => {
+    const dir = path.join(root, `preload-${shell}`);
+    const real = path.join(dir, "real", "openclaw");
+    writeExecutable(real, '#!/bin/sh\nprintf "%s|%s|%s|%s\\n" "${NODE_OPTIONS-unset}" "${LD_PRELOAD-unset}" "${BASH_ENV-unset}" "${KEEP-unset}"\n');
+    writeExecutable(path.join(dir, "shims", "openclaw"), generateShim("openclaw", DEFAULT_ALLOW_LIST, real));
+    const result = spawnSync(shell, [path.join(dir, "shims", "openclaw"), "status"], {
+      env: { PATH: "/usr/bin:/bin", NODE_OPTIONS: "--require ./x.cjs", LD_PRELOAD: "./x.so", BASH_ENV: "./x.sh", KEEP: "kept" },
+      encoding: "utf8",
+    });
+    expect(result.stdout.trim()).toBe("unset|unset|unset|kept");
+  });
+});
+
+describe("config get and doctor in the shim", () => {
+  it.each([
+    [["config", "get", "gateway.port"], true],
+    [["config", "get", "gateway.auth.token"], false],
+    [["config", "get", "gateway"], false],
+    [["config", "get"], false],
+    [["config", "get", "--json", "channels.whatsapp.allowFrom"], true],
+    [["doctor"], true],
+    [["doctor", "--generate-gateway-token", "--yes"], false],
+    [["doctor", "--force", "--yes"], false],
+  ] as const)("%j reaches the real binary: %s (as decideOpenclawArgv says)", (argv, allowed) => {
+    expect(decideOpenclawArgv(argv, DEFAULT_ALLOW_LIST).allowed).toBe(allowed);
+    for (const shell of SHELLS) expect(runIn(shell, `openclaw ${argv.join(" ")}`).reached !== undefined, shell).toBe(allowed);
   });
 });

@@ -148,7 +148,7 @@ describe("commands and rules", () => {
     const handler = { type: "command", command: "/usr/bin/node '/opt/my tools/openclaw-guard/dist/cli.js' hook claude-code --config /home/u/.config/openclaw-guard/config.json5", timeout: 10, onFailure: "block" };
     expect(settings.hooks.PreToolUse).toEqual([
       { matcher: "Bash", hooks: [handler] },
-      { matcher: "Write|Edit|MultiEdit", hooks: [handler] },
+      { matcher: "Write|Edit|MultiEdit|NotebookEdit", hooks: [handler] },
     ]);
     expect(JSON.parse(plan.files[1]!.after)).toEqual({
       mcpServers: { "openclaw-guard": { type: "stdio", command: "/usr/bin/node", args: [context.cli, "serve", "--config", context.config], env: {} } },

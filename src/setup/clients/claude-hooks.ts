@@ -11,7 +11,7 @@ export function claudeHookGroups(command: string): HookGroup[] {
   const handler = { type: "command", command, timeout: HOOK_TIMEOUT_SECONDS, onFailure: "block" };
   return [
     { matcher: "Bash", hooks: [handler] },
-    { matcher: "Write|Edit|MultiEdit", hooks: [handler] },
+    { matcher: "Write|Edit|MultiEdit|NotebookEdit", hooks: [handler] },
   ];
 }
 

@@ -5,7 +5,7 @@ import { realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { decideHookInput, MAX_HOOK_INPUT_BYTES } from "../../guard/hook-command.js";
-import { guardConfigPath, readGuardAllowList } from "../../guard/guard-config.js";
+import { readGuardSettings } from "../../guard/guard-config.js";
 import { readStdinCapped } from "../../guard/guard-io.js";
 import { formatDenial } from "../../guard/openclaw-policy.js";
 
@@ -19,9 +19,11 @@ export async function answerCursorHook(raw: string, args: readonly string[], env
   try {
     const input = JSON.parse(raw) as { command?: unknown; cwd?: unknown } | null;
     if (typeof input?.command !== "string") throw new Error("no command in the hook input");
+    const settings = readGuardSettings(args, env);
     const verdict = await decideHookInput(JSON.stringify({ cwd: input.cwd, tool_name: "Shell", tool_input: { command: input.command } }), {
-      allowList: readGuardAllowList(args, env),
-      guardConfigFile: guardConfigPath(args, env),
+      allowList: settings.allowList,
+      guardConfigFile: settings.configFile,
+      auditFile: settings.auditFile,
       homeDir: home,
       env,
     });

@@ -1,0 +1,97 @@
+// Language interpreters: inline code (`python -c`, `node -e`, `perl -e`), scripts they run,
+// programs fed on stdin, and `node .../openclaw.mjs`. awk counts as one: it runs commands
+// only through system(), pipes and getline.
+import {
+  CLI_NAME_WORD,
+  CLUSTERED_CODE_OPTION,
+  INLINE_CODE_OPTIONS,
+  INTERPRETER_VALUE_OPTIONS,
+  LANGUAGES,
+  isOpenclawEntryScript,
+  type Language,
+} from "../command-specs.js";
+import { UNKNOWN, type ShellWord } from "../shell-words.js";
+import { guardCli } from "./openclaw.js";
+import { packageRunner, packageScript } from "./runners.js";
+import type { Analyser, Handler, HandlerTable, Site } from "./types.js";
+
+/** Options that load code before the program: with the CLI as the program they run anything. */
+const NODE_PRELOAD_OPTIONS = ["-r", "--require", "--import", "--loader", "--experimental-loader"];
+
+function display(text: string): string {
+  return text.replaceAll(UNKNOWN, "…").slice(0, 60);
+}
+
+function interpreter(language: Language): Handler {
+  return (a, args, site, unwraps) => {
+    const codeOptions = INLINE_CODE_OPTIONS[language];
+    let ranCode = false;
+    let preload: string | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]?.text ?? "";
+      const [option, attached] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+      // node -pe CODE: a cluster of flags ending in a code option takes the next word.
+      const nodeCluster = language === "node" && /^-[A-Za-z]{2,}$/.test(arg) && /[ep]$/.test(arg);
+      if (codeOptions.includes(option) || CLUSTERED_CODE_OPTION[language]?.test(arg) || nodeCluster) {
+        a.checkCode(attached ?? args[++i]?.text ?? "", site.scope, `${language} inline code`);
+        ranCode = true;
+        continue;
+      }
+      if (language !== "node" && !arg.startsWith("--") && arg.length > 2 && codeOptions.includes(arg.slice(0, 2))) {
+        a.checkCode(arg.slice(2), site.scope, `${language} inline code`);
+        ranCode = true;
+        continue;
+      }
+      if (INTERPRETER_VALUE_OPTIONS[language].includes(option)) {
+        const value = attached ?? args[++i]?.text ?? "";
+        if (CLI_NAME_WORD.test(value)) a.deny(`${language} loads ${display(value)}, which is OpenClaw.`);
+        if (NODE_PRELOAD_OPTIONS.includes(option)) preload = `${option} ${value}`;
+        if (language === "python" && option === "-m") return; // the rest are the module's arguments
+        continue;
+      }
+      if (arg.startsWith("-") && arg !== "-") continue;
+      if (ranCode) return; // the rest are arguments to the inline code
+      if ((language === "deno" || language === "bun") && arg === "eval") {
+        return a.checkCode(args.slice(i + 1).map((x) => x.text).join(" "), site.scope, `${language} inline code`);
+      }
+      if (language === "bun" && arg === "x") return packageRunner(a, args.slice(i + 1), site, unwraps);
+      if (language === "bun" && arg === "run" && packageScript(a, "bun", args.slice(i + 1), site)) return;
+      if ((language === "deno" || language === "bun") && arg === "run") continue;
+      if (arg === "-") return a.analyseStdin(site, "code");
+      if (isOpenclawEntryScript(arg)) {
+        if (preload !== undefined) a.deny(`node ${display(preload)} loads code into the OpenClaw CLI.`);
+        return a.decideCli("openclaw", args.slice(i + 1), site);
+      }
+      if (a.isGuardEntry(arg)) return guardCli(a, args.slice(i + 1), site, unwraps);
+      a.peekScript(arg, site, "code");
+      return;
+    }
+    if (!ranCode) a.analyseStdin(site, "code");
+  };
+}
+
+/** awk runs commands through system(), `cmd | getline` and `print | cmd`; otherwise it only reads data. */
+export const AWK_RUNS_COMMANDS = /\bsystem\s*\(|\|\s*getline|\|&|\bprint[f]?\b[^;}]*\|/;
+
+function awk(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    if (arg === "-f" || arg === "--file") {
+      a.peekScript(args[++i]?.text ?? "", site, "code");
+      return;
+    }
+    if (/^-[vFW]$/.test(arg)) i++;
+    else if (!arg.startsWith("-")) {
+      if (AWK_RUNS_COMMANDS.test(arg)) a.checkCode(arg, site.scope, "awk program");
+      return;
+    }
+  }
+}
+
+export const interpreterHandlers: HandlerTable = {
+  ...Object.fromEntries(LANGUAGES.map((language): [string, Handler] => [language, interpreter(language)])),
+  awk,
+  gawk: awk,
+  mawk: awk,
+  nawk: awk,
+};

@@ -1,0 +1,112 @@
+// Programs that run another command given as their arguments: env, sudo, timeout, xargs,
+// find -exec, container exec, and the like. Each unwraps to the command it runs.
+import { CONTAINER_EXEC, LAUNCHERS, XARGS, splitOption, type LauncherSpec } from "../command-specs.js";
+import { PRELOAD_VARIABLES } from "../openclaw-policy.js";
+import { UNKNOWN, type ShellWord } from "../shell-words.js";
+import { removalsOfFind } from "./writers.js";
+import { word, type Analyser, type Handler, type HandlerTable, type Site } from "./types.js";
+
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
+
+export function launch(a: Analyser, spec: LauncherSpec, args: readonly ShellWord[], site: Site, unwraps: number, launcher: string): void {
+  let positionals = spec.positionalsBefore ?? 0;
+  let optionsEnded = false;
+  let preload = site.preload;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    if (!optionsEnded && arg === "--") {
+      optionsEnded = true;
+      continue;
+    }
+    if (!optionsEnded && arg.startsWith("-") && arg.length > 1) {
+      const [option, attached] = splitOption(arg, spec.commandOptions ?? []);
+      // A flag cluster ending in the command option (`script -qc CMD`) takes the next word.
+      const clustered = /^-[A-Za-z]+$/.test(arg) && spec.commandOptions?.includes(`-${arg.slice(-1)}`) === true;
+      if (spec.commandOptions?.includes(option) || clustered) {
+        const payload = clustered ? args[++i]?.text : (attached ?? args[++i]?.text);
+        // `env -S 'cmd args' more` splits the string and appends the rest.
+        const rest = launcher === "env" ? args.slice(i + 1).map((x) => x.text) : [];
+        if (payload !== undefined) a.analysePayload([payload, ...rest].join(" "), site.scope, `The command given to ${launcher}`);
+        return;
+      }
+      if (spec.lookupOptions?.includes(arg)) return;
+      const [valueOption, value] = splitOption(arg, spec.valueOptions ?? []);
+      const clusteredValue = /^-[A-Za-z]{2,}$/.test(arg) && spec.valueOptions?.includes(`-${arg.slice(-1)}`) === true;
+      if ((spec.valueOptions?.includes(valueOption) && value === undefined) || clusteredValue) i++;
+      continue;
+    }
+    const assignment = spec.skipAssignments ? ASSIGNMENT.exec(arg) : null;
+    if (assignment) {
+      if (PRELOAD_VARIABLES.includes(assignment[1] ?? "")) preload = assignment[1];
+      continue;
+    }
+    if (positionals > 0) {
+      positionals--;
+      continue;
+    }
+    const wrapped = args.slice(i);
+    if (spec.joinsCommand) return a.analysePayload(wrapped.map((x) => x.text).join(" "), site.scope, `The command given to ${launcher}`);
+    a.analyseArgv(spec.appendsArguments ? [...wrapped, word(UNKNOWN)] : wrapped, preload === site.preload ? site : { ...site, preload }, unwraps + 1);
+    return;
+  }
+}
+
+/** find -exec/-execdir/-ok run a command per found path; -delete and friends are writes (writers.ts). */
+function find(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: number): void {
+  removalsOfFind(a, args);
+  for (let i = 0; i < args.length; i++) {
+    if (!/^-(exec|execdir|ok|okdir)$/.test(args[i]?.text ?? "")) continue;
+    const end = args.findIndex((x, k) => k > i && (x.text === ";" || x.text === "+"));
+    // find substitutes each found path for {}: `find -name openclaw -exec {} message send \;`.
+    const command = args.slice(i + 1, end < 0 ? undefined : end).map((x) => (x.text.includes("{}") ? word(UNKNOWN) : x));
+    a.analyseArgv(args[end]?.text === "+" ? [...command, word(UNKNOWN)] : command, site, unwraps + 1);
+    if (end < 0) return;
+    i = end;
+  }
+}
+
+/** xargs -I R: words containing R are filled from input; with known input (`xargs sh -c '{}' < f`) the input is used. */
+function xargs(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: number): void {
+  const option = args.findIndex((x) => /^(-I|--replace)/.test(x.text));
+  const text = args[option]?.text ?? "";
+  const replacement = text === "-I" ? args[option + 1]?.text : text.startsWith("--replace") ? (text.split("=")[1] ?? "{}") : text.slice(2);
+  const valueEnd = text === "-I" ? option + 1 : option;
+  const input = a.stdinOf(site);
+  const known = input !== undefined && !input.includes(UNKNOWN);
+  if (!replacement) {
+    const appended = known ? input.split(/\s+/).filter((x) => x !== "").map(word) : [];
+    return launch(a, known ? { ...XARGS, appendsArguments: false } : XARGS, [...args, ...appended], site, unwraps, "xargs");
+  }
+  const lines = known ? input.split("\n").filter((line) => line.trim() !== "").slice(0, 16) : [UNKNOWN];
+  for (const line of lines) {
+    const words = args.map((x, k) => (k > valueEnd && x.text.includes(replacement) ? word(x.text.replaceAll(replacement, line)) : x));
+    launch(a, XARGS, words, site, unwraps, "xargs");
+  }
+}
+
+/** `docker|podman exec CONTAINER cmd`, `kubectl exec POD -- cmd`, `docker run IMAGE cmd`: the CLI runs inside. */
+function containerExec(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: number): void {
+  if (args[0]?.text === "exec" || args[0]?.text === "run") launch(a, CONTAINER_EXEC, args.slice(1), site, unwraps, args[0].text);
+}
+
+/** `direnv exec DIR cmd`, `corepack pnpm ...`: a subcommand, then a command. */
+function subcommandLauncher(subcommand: string | undefined, positionalsBefore: number): Handler {
+  return (a, args, site, unwraps) => {
+    if (subcommand === undefined) return launch(a, {}, args, site, unwraps, "corepack");
+    if (args[0]?.text === subcommand) launch(a, { positionalsBefore }, args.slice(1), site, unwraps, subcommand);
+  };
+}
+
+export const launcherHandlers: HandlerTable = {
+  ...Object.fromEntries(Object.entries(LAUNCHERS).map(([name, spec]): [string, Handler] => [name, (a, args, site, unwraps) => launch(a, spec, args, site, unwraps, name)])),
+  find,
+  xargs,
+  docker: containerExec,
+  podman: containerExec,
+  kubectl: containerExec,
+  nerdctl: containerExec,
+  direnv: subcommandLauncher("exec", 1),
+  corepack: subcommandLauncher(undefined, 0),
+  // tree-sitter reads a misplaced keyword (`env for ...; do cmd; done`) as a command named `do`.
+  ...Object.fromEntries(["do", "then", "else", "elif", "if", "while", "until", "!", "{"].map((keyword): [string, Handler] => [keyword, (a, args, site, unwraps) => launch(a, {}, args, site, unwraps, keyword)])),
+};

@@ -1,0 +1,43 @@
+// Programs about OpenClaw and the guard itself: network clients aimed at the gateway, aliases
+// and `hash -p` bound to the CLI, and openclaw-guard's own commands that would switch it off.
+import { CLI_NAME_WORD } from "../command-specs.js";
+import { mentionsGateway } from "../code-signals.js";
+import type { ShellWord } from "../shell-words.js";
+import type { Analyser, Handler, HandlerTable, Site } from "./types.js";
+import { NETWORK_CLIENTS } from "../command-specs.js";
+
+function network(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  if (args.some((x) => mentionsGateway(x.text)) || mentionsGateway(site.scope.source)) {
+    a.deny("The command talks to the OpenClaw gateway directly.");
+  }
+}
+
+function alias(a: Analyser, args: readonly ShellWord[]): void {
+  if (args.some((x) => CLI_NAME_WORD.test(x.text))) a.deny("The alias points at the OpenClaw CLI.");
+}
+
+function hash(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  if (args.some((x) => x.text === "-p") && (args.some((x) => CLI_NAME_WORD.test(x.text)) || site.scope.mentionsOpenclaw)) {
+    a.deny("hash -p binds a name to the OpenClaw CLI.");
+  }
+}
+
+/**
+ * openclaw-guard's own commands (by name, or `node <its resolved cli.js>`): everything passes
+ * except what removes the guard (`shim uninstall`, `init --remove`).
+ */
+export const guardCli: Handler = (a, args) => {
+  const words = args.map((x) => x.text);
+  const positionals = words.filter((w) => !w.startsWith("-"));
+  if (positionals[0] === "shim" && positionals[1] === "uninstall") a.deny("Removing the openclaw-guard shims is disabled here; a human runs `openclaw-guard shim uninstall`.");
+  if (positionals[0] === "init" && words.some((w) => /^--?(remove|uninstall)$/.test(w) || w === "remove")) {
+    a.deny("Removing openclaw-guard's registration is disabled here; a human runs `openclaw-guard init --remove`.");
+  }
+};
+
+export const openclawHandlers: HandlerTable = {
+  ...Object.fromEntries([...NETWORK_CLIENTS].map((name): [string, Handler] => [name, network])),
+  alias,
+  hash,
+  "openclaw-guard": guardCli,
+};

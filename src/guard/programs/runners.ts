@@ -1,0 +1,178 @@
+// Programs that run commands written somewhere else: package scripts (npm, pnpm, yarn, bun),
+// package runners (npx, pnpm dlx), make and just recipes, git's configured commands and hooks.
+import { posix as path } from "node:path";
+import { CLI_NAME_WORD, LIFECYCLE_SCRIPTS, MAKES, PACKAGE_RUNNERS, SCRIPT_RUNNING_NPM, packageBinName } from "../command-specs.js";
+import { isStatic, type ShellWord } from "../shell-words.js";
+import { word, type Analyser, type Handler, type HandlerTable, type Site } from "./types.js";
+
+/** `npx [opts] pkg[@version] args`, `npm exec -- ...`, `pnpm dlx`, `yarn dlx`, `bunx`. */
+export function packageRunner(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: number): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    if (arg === "--") continue;
+    if (arg === "-c" || arg === "--call") return a.analysePayload(args[i + 1]?.text ?? "", site.scope, "The command given to the package runner");
+    if (arg.startsWith("--call=")) return a.analysePayload(arg.slice(7), site.scope, "The command given to the package runner");
+    if (["-p", "--package", "-w", "--workspace", "--cache", "--userconfig", "--registry"].includes(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith("-")) continue;
+    a.analyseArgv([word(packageBinName(arg)), ...args.slice(i + 1)], site, unwraps + 1);
+    return;
+  }
+}
+
+/** `npm run x`, `pnpm x`, `yarn x`, `bun run x`, `npm test`: the package.json scripts, with pre/post. */
+export function packageScript(a: Analyser, manager: string, args: readonly ShellWord[], site: Site, directory?: string): boolean {
+  const script = args.find((x) => !x.text.startsWith("-"))?.text;
+  if (script === undefined) return false;
+  let found = false;
+  for (const scripts of a.packageScripts(directory)) {
+    if (scripts[script] === undefined) continue;
+    found = true;
+    for (const name of [`pre${script}`, script, `post${script}`]) {
+      const body = scripts[name];
+      if (typeof body === "string") a.analysePayload(body, site.scope, `The ${manager} script "${name}"`);
+    }
+  }
+  return found;
+}
+
+/** The value of `--name VALUE`, `--name=VALUE` or a short alias, among a package manager's options. */
+function optionValue(args: readonly ShellWord[], names: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    if (names.includes(arg)) return args[i + 1]?.text;
+    const long = names.find((name) => name.startsWith("--") && arg.startsWith(`${name}=`));
+    if (long !== undefined) return arg.slice(long.length + 1);
+  }
+  return undefined;
+}
+
+/** Positionals, skipping the values of the directory options (`--prefix dir`). */
+function positionalsOf(args: readonly ShellWord[], valueOptions: readonly string[]): ShellWord[] {
+  return args.filter((x, k) => (!x.text.startsWith("-") || x.text === "--") && !valueOptions.includes(args[k - 1]?.text ?? ""));
+}
+
+const NPM_DIRECTORY = ["--prefix", "-C"];
+
+function npm(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: number): void {
+  const directory = optionValue(args, NPM_DIRECTORY);
+  // --script-shell runs every script: the shell itself is a script about to run.
+  const scriptShell = optionValue(args, ["--script-shell"]);
+  if (scriptShell !== undefined) a.peekScript(scriptShell, site, "shell");
+  const positionals = positionalsOf(args, [...NPM_DIRECTORY, "--script-shell"]);
+  const sub = positionals[0]?.text ?? "";
+  if (sub === "exec" || sub === "x") return packageRunner(a, args.slice(args.findIndex((x) => x.text === sub) + 1), site, unwraps);
+  if (SCRIPT_RUNNING_NPM.has(sub)) {
+    packageScript(a, "npm", positionals.slice(1), site, directory);
+    return;
+  }
+  const lifecycle = LIFECYCLE_SCRIPTS[sub];
+  // `npm install <pkg>` runs that package's scripts, not ours; bare install/ci runs ours.
+  if (lifecycle !== undefined && (positionals.length === 1 || !["install", "i", "ci"].includes(sub))) {
+    for (const script of lifecycle) packageScript(a, "npm", [word(script)], site, directory);
+    return;
+  }
+  if (sub === "pkg" && positionals[1]?.text === "set") {
+    for (const assignment of positionals.slice(2)) {
+      const match = /^scripts\.([^=]+)=([\s\S]*)$/.exec(assignment.text);
+      if (match?.[2] !== undefined) a.analysePayload(match[2], site.scope, `The package.json script "${match[1] ?? ""}"`);
+    }
+  }
+  if (sub === "config" && positionals[1]?.text === "set" && /^script-shell(=|$)/.test(positionals[2]?.text ?? "")) {
+    const value = positionals[2]?.text.includes("=") ? positionals[2].text.slice(13) : positionals[3]?.text;
+    if (value !== undefined) a.peekScript(value, site, "shell");
+  }
+  if (sub === "set-script" && positionals[2] !== undefined) a.analysePayload(positionals[2].text, site.scope, "The package.json script");
+}
+
+/** pnpm, yarn: `dlx`/`exec` run a bin, `run x` or a bare `x` runs a script (in `-C dir`, `--cwd dir`). */
+function packageManager(manager: string, directoryOptions: readonly string[]): Handler {
+  return (a, args, site, unwraps) => {
+    const directory = optionValue(args, directoryOptions);
+    const positionals = positionalsOf(args, directoryOptions);
+    const sub = positionals[0]?.text ?? "";
+    if (sub === "dlx" || sub === "exec") return packageRunner(a, args.slice(args.findIndex((x) => x.text === sub) + 1), site, unwraps);
+    const lifecycle = LIFECYCLE_SCRIPTS[sub];
+    if (lifecycle !== undefined && positionals.length === 1) {
+      for (const script of lifecycle) packageScript(a, manager, [word(script)], site, directory);
+      return;
+    }
+    // packageScript() ignores names package.json lacks.
+    packageScript(a, manager, sub === "run" || sub === "run-script" ? positionals.slice(1) : positionals, site, directory);
+  };
+}
+
+function make(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  let directory = "";
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    if (arg === "-f" || arg === "--file" || arg === "--makefile") files.push(args[++i]?.text ?? "");
+    else if (/^--(file|makefile)=/.test(arg)) files.push(arg.slice(arg.indexOf("=") + 1));
+    else if (arg.startsWith("-f") && arg.length > 2) files.push(arg.slice(2));
+    else if (arg === "-C" || arg === "--directory") directory = args[++i]?.text ?? "";
+    else if (arg.startsWith("--directory=")) directory = arg.slice(12);
+    else if (arg === "-E" || arg === "--eval") a.analyseMakefile(args[++i]?.text ?? "", site);
+    else if (arg.startsWith("SHELL=")) a.peekScript(arg.slice(6), site, "shell"); // make runs every recipe with it
+    else if (arg.startsWith("--eval=")) a.analyseMakefile(arg.slice(7), site);
+  }
+  const candidates = files.length > 0 ? files : ["GNUmakefile", "makefile", "Makefile"];
+  for (const file of candidates) {
+    if (a.peekScript(path.join(directory, file), site, "make")) return;
+  }
+}
+
+/** just: recipes are the indented lines of the justfile. */
+function just(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  const at = args.findIndex((x) => x.text === "-f" || x.text === "--justfile");
+  const files = at >= 0 ? [args[at + 1]?.text ?? ""] : ["justfile", "Justfile", ".justfile"];
+  for (const file of files) {
+    const text = file === "/dev/stdin" ? a.stdinOf(site) : a.readRelative(file);
+    if (text === undefined) continue;
+    const recipes = text.split("\n").filter((line) => /^[ \t]+\S/.test(line)).map((line) => line.trim().replace(/^[@-]+/, ""));
+    a.analysePayload(recipes.join("\n"), site.scope, `The just recipe in ${file}`);
+    return;
+  }
+}
+
+/** git settings whose value is a command git runs (or a path to one). */
+const GIT_COMMAND_SETTINGS = /^(alias\..*|core\.(editor|pager|sshcommand|fsmonitor|askpass|hookspath)|sequence\.editor|diff\..*\.(command|textconv)|diff\.external|merge\..*\.driver|filter\..*\.(clean|smudge|process)|credential\.helper|gpg\.program|gpg\..*\.program|pager\..*|interactive\.difffilter|uploadpack\.packobjectshook)$/i;
+const GIT_HOOKS = ["pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "pre-push", "post-checkout", "post-merge", "pre-rebase", "post-rewrite", "reference-transaction", "pre-auto-gc"];
+
+/** `git -c key=value`, `git config key value`: values git runs in a shell, or hooks it runs from a directory. */
+function git(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  const settings: [string, string][] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    const setting = arg === "-c" ? args[++i]?.text : arg.startsWith("-c") ? arg.slice(2) : undefined;
+    if (setting !== undefined) settings.push([setting.slice(0, Math.max(0, setting.indexOf("="))), setting.slice(setting.indexOf("=") + 1)]);
+    if (arg === "config") {
+      const rest = args.slice(i + 1).filter((x) => !x.text.startsWith("-"));
+      if (rest[0] !== undefined && rest[1] !== undefined) settings.push([rest[0].text, rest[1].text]);
+      break;
+    }
+    if (!arg.startsWith("-")) break;
+  }
+  for (const [key, value] of settings) {
+    const runs = GIT_COMMAND_SETTINGS.test(key);
+    if (/^core\.hookspath$/i.test(key)) {
+      for (const hook of GIT_HOOKS) a.peekScript(path.join(value, hook), site, "shell");
+    } else if (runs && isStatic(value) && /^(\.{0,2}\/|~\/)\S*$/.test(value)) {
+      a.peekScript(value, site, "shell");
+    } else if (runs || CLI_NAME_WORD.test(value) || (!isStatic(value) && site.scope.mentionsOpenclaw)) {
+      a.analysePayload(value.replace(/^!/, ""), site.scope, "The git setting");
+    }
+  }
+}
+
+export const runnerHandlers: HandlerTable = {
+  ...Object.fromEntries([...PACKAGE_RUNNERS].map((name): [string, Handler] => [name, packageRunner])),
+  ...Object.fromEntries([...MAKES].map((name): [string, Handler] => [name, make])),
+  npm,
+  pnpm: packageManager("pnpm", ["-C", "--dir", "--prefix"]),
+  yarn: packageManager("yarn", ["--cwd"]),
+  just,
+  git,
+};

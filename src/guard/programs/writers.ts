@@ -1,0 +1,177 @@
+// Programs that write, replace, move or delete files: the guard refuses them on the places the
+// agent must not change (protected-paths.ts). Copying *from* such a place is a read and passes.
+import { posix as path } from "node:path";
+import { cliNameOf, isOpenclawEntryScript } from "../command-specs.js";
+import { UNKNOWN, type ShellWord } from "../shell-words.js";
+import type { Analyser, HandlerTable, Site } from "./types.js";
+
+/** Options (per program) that take the next word as their value. */
+const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  cp: ["-t", "--target-directory", "-S", "--suffix"],
+  mv: ["-t", "--target-directory", "-S", "--suffix"],
+  ln: ["-t", "--target-directory", "-S", "--suffix"],
+  install: ["-t", "--target-directory", "-m", "--mode", "-o", "--owner", "-g", "--group", "-S", "--suffix"],
+  rsync: ["-e", "--rsh", "--exclude", "--include", "-f", "--filter", "--files-from", "--password-file", "--chmod", "--partial-dir", "--temp-dir", "-T", "--port", "--log-file-format"],
+};
+
+function splitArgs(program: string, args: readonly ShellWord[]): { positionals: string[]; options: Map<string, string> } {
+  const known = VALUE_OPTIONS[program] ?? [];
+  const positionals: string[] = [];
+  const options = new Map<string, string>();
+  let ended = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    if (ended || !arg.startsWith("-") || arg === "-") positionals.push(arg);
+    else if (arg === "--") ended = true;
+    else if (arg.startsWith("--") && arg.includes("=")) options.set(arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1));
+    else if (known.includes(arg)) options.set(arg, args[++i]?.text ?? "");
+    else options.set(arg, "");
+  }
+  return { positionals, options };
+}
+
+const RECURSIVE = (options: Map<string, string>): boolean =>
+  [...options.keys()].some((option) => /^-[A-Za-z]*[rRa]|^--(recursive|archive)$/.test(option));
+
+/** cp, mv, ln, install, rsync: the destination is written; mv also removes its sources. */
+function copier(program: string) {
+  return (a: Analyser, args: readonly ShellWord[]): void => {
+    const cli = args.find((x) => cliNameOf(path.basename(x.text)) !== undefined || isOpenclawEntryScript(x.text));
+    if (cli !== undefined) a.deny(`The command copies or links ${cli.text.replaceAll(UNKNOWN, "…")}, which is the OpenClaw CLI.`);
+    const { positionals, options } = splitArgs(program, args);
+    if (program === "install" && options.has("-d")) return positionals.forEach((dir) => a.checkWrite(dir, "write"));
+    const targetDirectory = options.get("-t") ?? options.get("--target-directory");
+    const destination = targetDirectory ?? (positionals.length > 1 || program !== "ln" ? positionals.at(-1) : ".");
+    const sources = targetDirectory !== undefined ? positionals : positionals.slice(0, -1);
+    if (program === "mv" || options.has("--remove-source-files")) for (const source of sources) a.checkWrite(source, "remove");
+    if (destination !== undefined) a.checkWrite(destination, RECURSIVE(options) || program === "mv" ? "remove" : "into", sources);
+    // `cp f.txt run.sh && ./run.sh`: the copy holds what the source holds.
+    const content = sources.length === 1 && sources[0] !== undefined ? a.fileText(sources[0]) : undefined;
+    if (content !== undefined && destination !== undefined) a.recordWrite(destination, content);
+  };
+}
+
+/** rm, truncate, touch, chmod, ...: every file argument is changed (removal reaches all below it). */
+function changer(kind: "write" | "remove") {
+  return (a: Analyser, args: readonly ShellWord[]): void => {
+    const { positionals, options } = splitArgs("", args);
+    for (const file of positionals) a.checkWrite(file.replace(/^of=/, ""), kind === "remove" || RECURSIVE(options) ? "remove" : "write");
+  };
+}
+
+/** dd writes `of=`; the other operands are not files it writes. */
+function dd(a: Analyser, args: readonly ShellWord[]): void {
+  for (const arg of args) if (arg.text.startsWith("of=")) a.checkWrite(arg.text.slice(3), "write");
+}
+
+/** tee writes its stdin to every file argument. */
+function tee(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  const content = a.stdinOf(site) ?? UNKNOWN;
+  for (const file of splitArgs("", args).positionals) {
+    a.checkWrite(file, "write");
+    a.recordWrite(file, content);
+  }
+}
+
+/** A sed script that runs commands: the `e` command or the `e` flag of `s`. */
+export const SED_EXECUTES = /(^|[;{}\n]\s*|[0-9$\/]\s*)e(\s|;|}|$)|^s(.).*\3.*\3[gpIiMm0-9]*e/m;
+
+/** sed writes with -i, and with `w FILE` in its script; `e` runs the pattern space as a command. */
+function sed(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  const scripts: string[] = [];
+  const files: string[] = [];
+  let inPlace = false;
+  let explicitScript = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    if (arg === "-e" || arg === "--expression") {
+      scripts.push(args[++i]?.text ?? "");
+      explicitScript = true;
+    } else if (arg.startsWith("--expression=")) {
+      scripts.push(arg.slice(13));
+      explicitScript = true;
+    } else if (arg === "-f" || arg === "--file") i++;
+    else if (/^-[A-Za-z]*i|^--in-place/.test(arg)) inPlace = true;
+    else if (!arg.startsWith("-") || arg === "-") files.push(arg);
+  }
+  if (!explicitScript && files.length > 0) scripts.push(files.shift() ?? "");
+  for (const script of scripts) {
+    for (const match of script.matchAll(/(?:^|[;{}\n]|\/[gpIiMme0-9]*)\s*[wW]\s+([^;\n}]+)/g)) a.checkWrite((match[1] ?? "").trim(), "write");
+    if (SED_EXECUTES.test(script)) a.analyseStdin(site, "shell");
+  }
+  if (inPlace) for (const file of files) a.checkWrite(file, "write");
+}
+
+/** tar -x -C DIR, unzip -d DIR: everything below DIR may be replaced; tar -cf FILE writes FILE. */
+function tar(a: Analyser, args: readonly ShellWord[]): void {
+  const extract = args.some((x, k) => /^--extract$|^--get$|^-[A-Za-z]*x/.test(x.text) || (k === 0 && /^[A-Za-wyz]*x/.test(x.text)));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    const value = arg === "-C" || arg === "--directory" ? args[i + 1]?.text : arg.startsWith("--directory=") ? arg.slice(12) : undefined;
+    if (value !== undefined && extract) a.checkWrite(value, "remove");
+    if (!extract && (arg === "-f" || arg === "--file" || /^-[A-Za-z]*f$/.test(arg))) a.checkWrite(args[i + 1]?.text ?? "", "write");
+  }
+}
+
+function unzip(a: Analyser, args: readonly ShellWord[]): void {
+  const at = args.findIndex((x) => x.text === "-d");
+  if (at >= 0) a.checkWrite(args[at + 1]?.text ?? "", "remove");
+}
+
+/** patch FILE, patch -o OUT, patch -d DIR, and the files a diff on stdin names. */
+function patch(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  let directory = ".";
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    if (arg === "-o" || arg === "--output") a.checkWrite(args[++i]?.text ?? "", "write");
+    else if (arg === "-d" || arg === "--directory") directory = args[++i]?.text ?? ".";
+    else if (arg === "-i" || arg === "--input" || arg === "-p" || arg === "-F" || arg === "-z" || arg === "-B" || arg === "-V" || arg === "-r") i++;
+    else if (!arg.startsWith("-")) a.checkWrite(arg, "write");
+  }
+  if (directory !== ".") a.checkWrite(directory, "remove");
+  const diff = a.stdinOf(site);
+  for (const match of (diff ?? "").matchAll(/^(?:\+\+\+|---) (?:[ab]\/)?(\S+)/gm)) {
+    if (match[1] !== "/dev/null") a.checkWrite(path.join(directory, match[1] ?? ""), "write");
+  }
+}
+
+/** A program find -exec may run to change what it finds: a writer here, or a shell or perl given code. */
+const writes = (program: string): boolean => writerHandlers[program] !== undefined || ["sh", "bash", "perl"].includes(program);
+
+/** find's -delete/-exec act on everything below its starting points; -fprint writes a file. */
+export function removalsOfFind(a: Analyser, args: readonly ShellWord[]): void {
+  const firstExpression = args.findIndex((x) => /^[-(!]/.test(x.text));
+  const starts = args.slice(0, firstExpression < 0 ? args.length : firstExpression).map((x) => x.text);
+  // -delete removes what it finds; -exec removes it only when the command it runs is a writer (rm, mv, sed -i, ...).
+  const removes = args.some((x, k) => x.text === "-delete" || (/^-(exec|execdir|ok|okdir)$/.test(x.text) && writes(path.basename(args[k + 1]?.text ?? ""))));
+  if (removes) for (const start of starts) a.checkWrite(start, "remove");
+  args.forEach((x, k) => {
+    if (/^-(fprint|fprint0|fprintf|fls)$/.test(x.text)) a.checkWrite(args[k + 1]?.text ?? "", "write");
+  });
+}
+
+export const writerHandlers: HandlerTable = {
+  cp: copier("cp"),
+  mv: copier("mv"),
+  ln: copier("ln"),
+  install: copier("install"),
+  rsync: copier("rsync"),
+  rm: changer("remove"),
+  rmdir: changer("remove"),
+  unlink: changer("remove"),
+  shred: changer("remove"),
+  truncate: changer("write"),
+  touch: changer("write"),
+  chmod: changer("write"),
+  chown: changer("write"),
+  chgrp: changer("write"),
+  chattr: changer("write"),
+  setfacl: changer("write"),
+  dd,
+  tee,
+  sed,
+  tar,
+  bsdtar: tar,
+  unzip,
+  patch,
+};
