@@ -1,30 +1,26 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end suite runs against into .cache/e2e/: a pinned Node 24
-# (openclaw needs node:sqlite, which Node 20 lacks) and the pinned real openclaw CLI.
-# Idempotent: a stamp naming the exact versions is written only after both installs
-# succeeded and answered --version, so an interrupted run is simply repeated.
+# Installs what the test suites run against into .cache/e2e/, from the npm registry, pinned:
+#   node24/ + openclaw/  Node 24 (openclaw needs node:sqlite) and the real openclaw CLI (stamp: installed)
+#   node22/              the lowest Node the runtime dependencies support: the unit suite runs on it too
+#   codex/, gemini/      the real Codex CLI and Gemini CLI, driven offline by fake model servers
+# Idempotent: each group has its own stamp naming the exact versions, written only after its installs
+# succeeded and answered --version, so an interrupted run is simply repeated and a finished group is
+# never reinstalled (.cache/e2e may be shared by several checkouts).
 set -euo pipefail
 
 NODE_VERSION=24.21.0
 OPENCLAW_VERSION=2026.9.6
+NODE_LOWEST_VERSION=22.19.0 # = engines.node in package.json
+CODEX_VERSION=0.171.0
+GEMINI_VERSION=0.61.0
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir="$repo/.cache/e2e"
-stamp="$dir/installed"
-want="node@$NODE_VERSION openclaw@$OPENCLAW_VERSION"
 node24="$dir/node24/node_modules/.bin/node"
 openclaw="$dir/openclaw/node_modules/openclaw/openclaw.mjs"
-
-print_paths() {
-  echo "NODE24=$node24"
-  echo "OPENCLAW=$openclaw"
-}
-
-if [[ -f $stamp && $(<"$stamp") == "$want" ]]; then
-  print_paths
-  exit 0
-fi
-rm -f "$stamp"
+node22="$dir/node22/node_modules/.bin/node"
+codex="$dir/codex/node_modules/.bin/codex"
+gemini="$dir/gemini/node_modules/.bin/gemini"
 
 # Each folder gets its own package.json, or npm would walk up and edit the repo's.
 install_into() {
@@ -34,13 +30,56 @@ install_into() {
   (cd "$folder" && npm install --save-exact --no-audit --no-fund --loglevel=error "$spec")
 }
 
-install_into "$dir/node24" "node@$NODE_VERSION"
-[[ $("$node24" --version) == "v$NODE_VERSION" ]] || { echo "setup-e2e: $node24 is not v$NODE_VERSION" >&2; exit 1; }
+# expect_version LABEL WANT OUTPUT: fail unless OUTPUT contains WANT.
+expect_version() {
+  [[ $3 == *"$2"* ]] || { echo "setup-e2e: $1 --version said '$3', not $2" >&2; exit 1; }
+}
 
-# openclaw's install scripts refuse Node 20, so npm must run on Node 24.
-PATH="$(dirname "$node24"):$PATH" install_into "$dir/openclaw" "openclaw@$OPENCLAW_VERSION"
-version=$("$node24" "$openclaw" --version)
-[[ $version == *"$OPENCLAW_VERSION"* ]] || { echo "setup-e2e: openclaw --version said '$version'" >&2; exit 1; }
+# stamped STAMP WANT: true when STAMP already names exactly WANT.
+stamped() { [[ -f $1 && $(<"$1") == "$2" ]]; }
 
-echo "$want" >"$stamp"
-print_paths
+stamp="$dir/installed"
+want="node@$NODE_VERSION openclaw@$OPENCLAW_VERSION"
+if ! stamped "$stamp" "$want"; then
+  rm -f "$stamp"
+  install_into "$dir/node24" "node@$NODE_VERSION"
+  expect_version "$node24" "v$NODE_VERSION" "$("$node24" --version)"
+  # openclaw's install scripts refuse Node 20, so npm must run on Node 24.
+  PATH="$(dirname "$node24"):$PATH" install_into "$dir/openclaw" "openclaw@$OPENCLAW_VERSION"
+  expect_version "$openclaw" "$OPENCLAW_VERSION" "$("$node24" "$openclaw" --version)"
+  echo "$want" >"$stamp"
+fi
+
+stamp="$dir/node22/installed"
+want="node@$NODE_LOWEST_VERSION"
+if ! stamped "$stamp" "$want"; then
+  rm -f "$stamp"
+  install_into "$dir/node22" "node@$NODE_LOWEST_VERSION"
+  expect_version "$node22" "v$NODE_LOWEST_VERSION" "$("$node22" --version)"
+  echo "$want" >"$stamp"
+fi
+
+# The clients' launchers are node scripts: install and ask them on Node 24.
+stamp="$dir/codex/installed"
+want="@openai/codex@$CODEX_VERSION"
+if ! stamped "$stamp" "$want"; then
+  rm -f "$stamp"
+  PATH="$(dirname "$node24"):$PATH" install_into "$dir/codex" "$want"
+  expect_version "$codex" "$CODEX_VERSION" "$(PATH="$(dirname "$node24"):$PATH" "$codex" --version)"
+  echo "$want" >"$stamp"
+fi
+
+stamp="$dir/gemini/installed"
+want="@google/gemini-cli@$GEMINI_VERSION"
+if ! stamped "$stamp" "$want"; then
+  rm -f "$stamp"
+  PATH="$(dirname "$node24"):$PATH" install_into "$dir/gemini" "$want"
+  expect_version "$gemini" "$GEMINI_VERSION" "$(PATH="$(dirname "$node24"):$PATH" "$gemini" --version)"
+  echo "$want" >"$stamp"
+fi
+
+echo "NODE24=$node24"
+echo "OPENCLAW=$openclaw"
+echo "NODE22=$node22"
+echo "CODEX=$codex"
+echo "GEMINI=$gemini"

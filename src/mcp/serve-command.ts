@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { parseCommandArgs } from "../cli-args.js";
 import { loadConfig, resolveConfigPath } from "../contacts/config.js";
 import { createSendDeps } from "../send/deps.js";
+import { nodeVersionProblem } from "../version.js";
 import { createServer } from "./server.js";
 import { watchToolList } from "./watch-tools.js";
 
@@ -11,6 +12,10 @@ export async function run(args: string[]): Promise<number> {
   // stdout carries the MCP protocol; every diagnostic goes to stderr.
   const log = pino({ name: "openclaw-guard", base: undefined }, pino.destination({ fd: 2, sync: true }));
   const configPath = resolveConfigPath({ flag: values.config });
+  // Warn, not refuse: a server that starts on an older Node mostly works, and a client that cannot
+  // start its MCP server at all shows the user less than this line in its MCP log.
+  const tooOld = nodeVersionProblem(process.versions.node, process.execPath);
+  if (tooOld !== undefined) log.warn(`unsupported Node: ${tooOld}`);
   const deps = createSendDeps(configPath, process.env, (message) => log.warn(message));
   try {
     // Refuse to start on a bad config or transport; later edits are re-checked on every call.

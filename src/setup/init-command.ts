@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { resolveConfigPath } from "../contacts/config-path.js";
+import { nodeVersionProblem } from "../version.js";
 import { claudeVersionWarning } from "./clients/claude-code.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
@@ -37,6 +38,12 @@ export interface InitDeps {
 }
 
 export async function run(args: string[]): Promise<number> {
+  // init records this node binary in the client's config: an unsupported one must not be written there.
+  const tooOld = nodeVersionProblem(process.versions.node, process.execPath);
+  if (tooOld !== undefined) {
+    process.stderr.write(`openclaw-guard init: ${tooOld}\nNothing was written.\n`);
+    return 1;
+  }
   return runInit(args, defaultDeps());
 }
 
