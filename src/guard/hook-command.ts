@@ -1,4 +1,6 @@
-// `openclaw-guard hook claude-code`: a Claude Code PreToolUse hook.
+// `openclaw-guard hook claude-code|codex|gemini`: a Claude Code PreToolUse hook, also registered as
+// Codex's PreToolUse and Gemini CLI's BeforeTool hook (same payload). The client named decides only
+// how the deny message spells the send_message tool for that client's model.
 //
 // Register it in user or managed settings (not a repository's .claude/settings.json):
 //   {"hooks":{"PreToolUse":[{"matcher":"Bash|Write|Edit|MultiEdit","hooks":[{"type":"command",
@@ -16,6 +18,7 @@
 // has "onFailure":"block", so every error, oversized input or parse failure exits 2.
 import { homedir } from "node:os";
 import path from "node:path";
+import { sendMessageAdvice, type AgentClient } from "../mcp/client-tool-names.js";
 import type { Verdict } from "./analyse.js";
 import { guardConfigPath, readGuardAllowList, withoutConfigOption } from "./guard-config.js";
 import { readScriptFile, readStdinCapped } from "./guard-io.js";
@@ -24,14 +27,17 @@ import { protectedAreaOf } from "./protected-paths.js";
 
 export const MAX_HOOK_INPUT_BYTES = 1024 * 1024;
 
+/** Clients whose hooks send this payload; Cursor's differs (setup/clients/cursor-hook.ts). */
+const HOOK_CLIENTS: readonly string[] = ["claude-code", "codex", "gemini"] satisfies AgentClient[];
+
 const ALLOW = 0;
 const DENY = 2;
 
 export async function run(args: string[]): Promise<number> {
   try {
     const [client, ...extra] = withoutConfigOption(args);
-    if (client !== "claude-code" || extra.length > 0) {
-      process.stderr.write("usage: openclaw-guard hook claude-code [--config PATH]  (reads the PreToolUse JSON on stdin)\n");
+    if (!HOOK_CLIENTS.includes(client ?? "") || extra.length > 0) {
+      process.stderr.write(`usage: openclaw-guard hook ${HOOK_CLIENTS.join("|")} [--config PATH]  (reads the PreToolUse JSON on stdin)\n`);
       return DENY;
     }
     const input = await readStdinCapped(MAX_HOOK_INPUT_BYTES);
@@ -42,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
       env: process.env,
     });
     if (verdict.decision === "allow") return ALLOW;
-    process.stderr.write(`${formatDenial(verdict.reasons)}\n`);
+    process.stderr.write(`${formatDenial(verdict.reasons, sendMessageAdvice(client as AgentClient))}\n`);
     return DENY;
   } catch (error) {
     process.stderr.write(`openclaw-guard hook failed closed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -50,7 +50,7 @@ export function permissionPath(file: string, home: string): string {
 export function planClaudeUserSettings(context: InitContext, read: ReadText, options: { denyRules: boolean }): FilePlan {
   const file = claudeUserSettingsPath(context);
   return planJsonFile(file, read(file), { allowsComments: false }, (settings) => {
-    const summary = mergeHookGroupsFor(file, settings, hookCommand(context));
+    const summary = mergeHookGroupsFor(file, settings, hookCommand(context, "claude-code"));
     if (options.denyRules) summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "deny"]), denyRules(context), "permissions.deny"));
     return summary;
   });

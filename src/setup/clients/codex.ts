@@ -50,7 +50,7 @@ export const codex: ClientSetup = {
     };
     const hooksFile = path.join(home, "hooks.json");
     const hooksPlan = planJsonFile(hooksFile, read(hooksFile), { allowsComments: false }, (json) =>
-      mergeHookGroups(hooksFile, json, ["hooks", "PreToolUse"], [{ matcher: "Bash", hooks: [{ type: "command", command: hookCommand(context), timeout: HOOK_TIMEOUT_SECONDS }] }]),
+      mergeHookGroups(hooksFile, json, ["hooks", "PreToolUse"], [{ matcher: "Bash", hooks: [{ type: "command", command: hookCommand(context, "codex"), timeout: HOOK_TIMEOUT_SECONDS }] }]),
     );
     const rulesFile = path.join(home, "rules", "openclaw-guard.rules");
     const rulesPlan = planOwnedFile(rulesFile, read(rulesFile), codexRules(), RULES_MARKER, "prefix_rule forbidden: openclaw|clawdbot|moltbot message");

@@ -8,6 +8,7 @@ import { decideHookInput, MAX_HOOK_INPUT_BYTES } from "../../guard/hook-command.
 import { guardConfigPath, readGuardAllowList } from "../../guard/guard-config.js";
 import { readStdinCapped } from "../../guard/guard-io.js";
 import { formatDenial } from "../../guard/openclaw-policy.js";
+import { sendMessageAdvice } from "../../mcp/client-tool-names.js";
 
 export interface CursorAnswer {
   readonly stdout: string;
@@ -26,7 +27,7 @@ export async function answerCursorHook(raw: string, args: readonly string[], env
       env,
     });
     if (verdict.decision === "allow") return { stdout: `${JSON.stringify({ permission: "allow" })}\n`, stderr: "", exitCode: 0 };
-    return deny(formatDenial(verdict.reasons));
+    return deny(formatDenial(verdict.reasons, sendMessageAdvice("cursor")));
   } catch (error) {
     return failedClosed(error);
   }

@@ -31,7 +31,7 @@ export const gemini: ClientSetup = {
     const addHook = (json: JsonObject) =>
       mergeHookGroups(userSettings, json, ["hooks", "BeforeTool"], [
         // Gemini CLI hook timeouts are in milliseconds.
-        { matcher: "run_shell_command", hooks: [{ type: "command", name: SERVER_NAME, command: hookCommand(context), timeout: 10_000 }] },
+        { matcher: "run_shell_command", hooks: [{ type: "command", name: SERVER_NAME, command: hookCommand(context, "gemini"), timeout: 10_000 }] },
       ]);
     const policyFile = path.join(context.home, ".gemini", "policies", "openclaw-guard.toml");
     const policyPlan = planOwnedFile(policyFile, read(policyFile), geminiPolicy(), POLICY_MARKER, "policy deny: run_shell_command openclaw|clawdbot|moltbot message");
