@@ -12,11 +12,13 @@ import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { resolveConfigPath } from "../contacts/config-path.js";
 import { nodeVersionProblem } from "../version.js";
 import { claudeVersionWarning } from "./clients/claude-code.js";
+import { trustOurCodexHooks, type CodexHook } from "./codex-app-server.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
 import { InitError, tildePath, type ClientPlan, type ClientSetup, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
+       openclaw-guard init codex --trust-hook [...]   (also record Codex's trust in the guard hook)
        openclaw-guard init --print <client> [--scope user|project] [--config PATH]
 clients: ${CLIENTS.map((c) => c.name).join(", ")}
 `;
@@ -32,6 +34,8 @@ export interface InitDeps {
   readonly applyPlans: (plans: readonly FilePlan[], now: Date) => Applied[];
   /** `claude --version` output, undefined when not found. */
   readonly claudeVersion: () => Promise<string | undefined>;
+  /** Trusts the guard hook in Codex (codex-app-server.ts) for this project directory; throws on failure. */
+  readonly trustCodexHooks: (cwd: string) => Promise<{ trusted: CodexHook[]; already: CodexHook[] }>;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly now: () => Date;
@@ -52,6 +56,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     scope: { type: "string" },
     "dry-run": { type: "boolean" },
     print: { type: "boolean" },
+    "trust-hook": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -63,6 +68,8 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   if (client === undefined || extra.length > 0) throw new UsageError(`openclaw-guard init: ${name === undefined ? "which client?" : `unknown client "${[name, ...extra].join(" ")}"`}\n${USAGE}`);
   const scope = values.scope ?? "user";
   if (scope !== "user" && scope !== "project") throw new UsageError(`openclaw-guard init: --scope must be user or project\n${USAGE}`);
+  const trustHook = values["trust-hook"] === true;
+  if (trustHook && client.name !== "codex") throw new UsageError(`openclaw-guard init: --trust-hook is for codex only (the other clients do not gate hooks on trust)\n${USAGE}`);
   const context: InitContext = {
     home: deps.env.HOME || homedir(),
     cwd: deps.cwd,
@@ -113,9 +120,31 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     const backup = backups.get(file);
     deps.out(`\n${display(file.path)} (${state}${backup ? `, backup: ${display(backup)}` : ""})\n${file.summary.map((line) => `  ${line}`).join("\n")}\n`);
   }
+  let code = 0;
+  if (trustHook) code = await trustHooks(deps, dryRun, display);
   printTail(plan, deps);
   for (const warning of warnings) deps.err(`warning: ${warning}\n`);
-  return 0;
+  return code;
+}
+
+/** `init codex --trust-hook`: what Codex's /hooks would record, done through Codex itself. */
+async function trustHooks(deps: InitDeps, dryRun: boolean, display: (file: string) => string): Promise<number> {
+  if (dryRun) {
+    deps.out("\nCodex hook trust: would trust the guard hook through `codex app-server` (dry run: not done)\n");
+    return 0;
+  }
+  const label = (hook: CodexHook) => `${display(hook.sourcePath)}${hook.key.slice(hook.sourcePath.length)} (${hook.currentHash.slice(0, 19)}…)`;
+  try {
+    const { trusted, already } = await deps.trustCodexHooks(deps.cwd);
+    deps.out(`\nCodex hook trust (recorded by Codex in its config.toml, hooks.state)\n${[...trusted.map((h) => `  + trusted ${label(h)}`), ...already.map((h) => `  = already trusted ${label(h)}`)].join("\n")}\n`);
+    return 0;
+  } catch (error) {
+    deps.err(
+      `openclaw-guard init codex: the files were written, but the guard hook is NOT trusted: ${error instanceof Error ? error.message : String(error)}\n` +
+        "Until it is, Codex skips it silently. Trust it in Codex's /hooks, or fix the above and re-run with --trust-hook.\n",
+    );
+    return 1;
+  }
 }
 
 /** `init --print`: each file as it would be written into an empty home (also examples/clients/). */
@@ -144,6 +173,7 @@ function defaultDeps(): InitDeps {
     platform: process.platform,
     read: readText,
     applyPlans,
+    trustCodexHooks: (cwd) => trustOurCodexHooks({ codex: "codex", env: process.env, cwd, timeoutMs: 60_000 }),
     claudeVersion: async () => {
       const result = await execa("claude", ["--version"], { reject: false, timeout: 15_000, stdin: "ignore" });
       return result.failed && result.exitCode === undefined ? undefined : result.stdout;

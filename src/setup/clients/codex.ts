@@ -26,8 +26,9 @@ export function codexRules(): string {
 `,
   );
   return `${RULES_MARKER}; re-running init rewrites this file.
-# A convenience, not a boundary: prefix rules miss \`bash -lc "..."\`, \`sh -c\`, \`env openclaw ...\`,
-# absolute paths and scripts. The PreToolUse hook in hooks.json parses those.
+# A convenience, not a boundary: Codex 0.171 applies them to the plain command, \`true && ...\` and
+# absolute paths, but not to \`sh -c\`, \`bash -c\`, \`env openclaw ...\`, \`openclaw --profile x message\`
+# or scripts. The PreToolUse hook in hooks.json parses those, once Codex trusts it.
 ${rules.join("\n")}`;
 }
 
@@ -55,7 +56,7 @@ export const codex: ClientSetup = {
     const rulesFile = path.join(home, "rules", "openclaw-guard.rules");
     const rulesPlan = planOwnedFile(rulesFile, read(rulesFile), codexRules(), RULES_MARKER, "prefix_rule forbidden: openclaw|clawdbot|moltbot message");
     const notes = [
-      "Codex asks you to review and trust a new or changed hook (/hooks) before it runs it: until you do, the hook does NOT run. Restart Codex, then trust it.",
+      "Codex SKIPS a hook it has not been told to trust, silently, and any later change to the hook entry (re-running init from another checkout or with another Node) makes it untrusted again. `init codex --trust-hook` records the trust the way Codex's /hooks does (through `codex app-server`); or trust it in /hooks. `openclaw-guard doctor` checks it.",
       "Hooks must be enabled (they are by default; `[features] hooks = false` turns them off).",
       "Codex has a built-in tool also called send_message; ours is the openclaw-guard MCP server's send_message.",
     ];
@@ -69,9 +70,9 @@ export const codex: ClientSetup = {
       files: [hooksPlan, rulesPlan, configPlan], // the guard first: a failed write never leaves the server unguarded
       notes,
       limits: [
-        "Prefix rules miss `bash -lc \"openclaw message ...\"`, `sh -c`, `env openclaw ...`, absolute paths and scripts; only the hook sees those, and only once you have trusted it.",
+        "Prefix rules miss `sh -c`, `bash -c`, `env openclaw ...`, `openclaw --profile x message ...` and scripts; only the hook sees those, and only while Codex trusts it.",
         "Codex has no onFailure setting: if the hook crashes or times out, the command may run. (The hook itself only ever exits 0 or 2.)",
-        "Not verified against a real Codex here: if a Codex version sends tool_input.command as an argv array instead of a string, the hook does not see it.",
+        "Only shell commands are checked: Codex's apply_patch file edits are not.",
         "Nothing stops a program the agent writes from talking to OpenClaw directly.",
       ],
     };
