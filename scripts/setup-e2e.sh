@@ -60,23 +60,17 @@ if ! stamped "$stamp" "$want"; then
 fi
 
 # The clients' launchers are node scripts: install and ask them on Node 24.
-stamp="$dir/codex/installed"
-want="@openai/codex@$CODEX_VERSION"
-if ! stamped "$stamp" "$want"; then
+install_client() {
+  local folder=$1 spec=$2 bin=$3 version=$4
+  local stamp="$dir/$folder/installed"
+  stamped "$stamp" "$spec" && return
   rm -f "$stamp"
-  PATH="$(dirname "$node24"):$PATH" install_into "$dir/codex" "$want"
-  expect_version "$codex" "$CODEX_VERSION" "$(PATH="$(dirname "$node24"):$PATH" "$codex" --version)"
-  echo "$want" >"$stamp"
-fi
-
-stamp="$dir/gemini/installed"
-want="@google/gemini-cli@$GEMINI_VERSION"
-if ! stamped "$stamp" "$want"; then
-  rm -f "$stamp"
-  PATH="$(dirname "$node24"):$PATH" install_into "$dir/gemini" "$want"
-  expect_version "$gemini" "$GEMINI_VERSION" "$(PATH="$(dirname "$node24"):$PATH" "$gemini" --version)"
-  echo "$want" >"$stamp"
-fi
+  PATH="$(dirname "$node24"):$PATH" install_into "$dir/$folder" "$spec"
+  expect_version "$bin" "$version" "$(PATH="$(dirname "$node24"):$PATH" "$bin" --version)"
+  echo "$spec" >"$stamp"
+}
+install_client codex "@openai/codex@$CODEX_VERSION" "$codex" "$CODEX_VERSION"
+install_client gemini "@google/gemini-cli@$GEMINI_VERSION" "$gemini" "$GEMINI_VERSION"
 
 echo "NODE24=$node24"
 echo "OPENCLAW=$openclaw"

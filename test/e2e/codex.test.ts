@@ -2,53 +2,32 @@
 // `openclaw-guard init codex` in a fresh HOME, driven by a fake Responses API model, inside a
 // loopback-only network namespace. A fake `openclaw` on the login shell's PATH records every run;
 // the address book delivers with the dry-run transport.
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clientFixture, doctorChecks, expectOneDeliveryAndMaskedRefusal, hostileForms, NUMBER, type ClientFixture } from "../support/agent-client-fixture.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 import type { CodexCall } from "../support/fake-codex.ts";
-import { clientSuiteSkipReason, E2E_DIR, NODE24, runInLoopbackNamespace, type NetnsResult, type NetnsStep } from "../support/netns.js";
+import { clientSuiteSkipReason, E2E_DIR, NODE24, runInLoopbackNamespace, type NetnsStep } from "../support/netns.js";
 
 const skip = clientSuiteSkipReason("codex");
 const CLI = join(REPO_ROOT, "dist/cli.js");
 const CODEX = join(E2E_DIR, "codex/node_modules/.bin/codex");
-const NUMBER = "+15551234567";
 const ADVICE = "Use the `send_message` (namespace mcp__openclaw_guard) tool with a contact alias";
 
-let root: string;
+let f: ClientFixture;
 let home: string;
 let cwd: string;
 let bin: string;
-let marker: string;
-let audit: string;
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), "ocg-codex-e2e-"));
-  [home, cwd, bin] = [join(root, "home"), join(root, "work"), join(root, "bin")];
-  marker = join(root, "openclaw-ran.log");
-  audit = join(home, "state", "audit.jsonl");
-  await Promise.all([mkdir(join(home, ".config", "openclaw-guard"), { recursive: true }), mkdir(cwd), mkdir(bin)]);
-  // The fake CLI only records that it ran: a refused command must leave no line.
-  await writeFile(join(bin, "openclaw"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${marker}'\n`);
-  await chmod(join(bin, "openclaw"), 0o755);
-  await writeFile(marker, "");
+  f = await clientFixture("codex");
+  ({ home, cwd, bin } = f);
   // Codex runs commands in a login shell (bash -lc), which resets PATH from /etc/profile.
   await writeFile(join(home, ".bash_profile"), `export PATH='${bin}':"$PATH"\n`);
-  await writeFile(
-    join(home, ".config", "openclaw-guard", "config.json5"),
-    JSON.stringify({
-      openclaw: { transport: "dry-run" },
-      contacts: { alice: { channel: "whatsapp", target: "+27821234567", description: "Alice" }, ops: { channel: "telegram", target: "-1001234567890" } },
-      audit: { file: audit },
-    }),
-    { mode: 0o600 },
-  );
 });
 
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+afterEach(() => f.remove());
 
 function step(argv: string[], timeoutMs = 60_000): NetnsStep {
   return {
@@ -77,29 +56,11 @@ const exec = () =>
 const shell = (cmd: string): CodexCall => ({ name: "exec_command", arguments: { cmd } });
 const send = (to: string): CodexCall => ({ name: "send_message", namespace: "mcp__openclaw_guard", arguments: { to, message: "the quarterly figures" } });
 
-const HOSTILE = [
-  `openclaw message send --target ${NUMBER} --message hi`,
-  `sh -c 'openclaw message send --target ${NUMBER} --message hi'`,
-  `bash -c 'openclaw message send --target ${NUMBER} --message hi'`,
-  `env openclaw message send --target ${NUMBER} --message hi`,
-  `BIN/openclaw message send --target ${NUMBER} --message hi`,
-  `openclaw --profile x message send --target ${NUMBER} --message hi`,
-];
-const hostile = () => HOSTILE.map((c) => c.replace("BIN/", `${bin}/`));
+const HOSTILE = hostileForms("BIN");
+const hostile = () => hostileForms(bin);
 
-function doctorCheck(result: NetnsResult, index: number, id: string) {
-  const report = JSON.parse(result.steps[index]!.stdout) as { checks: { id: string; status: string; summary: string; fix?: string }[] };
-  return report.checks.find((c) => c.id === id);
-}
 
-/** The argv of every run of the fake openclaw, in order. */
-async function ranOpenclaw(): Promise<string[]> {
-  return (await readFile(marker, "utf8")).split("\n").filter(Boolean);
-}
 
-async function auditRecords(): Promise<Record<string, unknown>[]> {
-  return (await readFile(audit, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 describe.skipIf(skip !== undefined)("Codex CLI 0.171.0 for real", () => {
   it("after init --trust-hook: the server is connected, the hook refuses every disguise and names the tool, send_message delivers once and refuses a number", async () => {
@@ -110,7 +71,7 @@ describe.skipIf(skip !== undefined)("Codex CLI 0.171.0 for real", () => {
     expect(initRun, initRun?.stderr).toMatchObject({ exitCode: 0 });
     expect(initRun!.stdout).toMatch(/Codex hook trust .*\n {2}\+ trusted ~\/\.codex\/hooks\.json:pre_tool_use:0:0 \(sha256:/);
     expect(list!.stdout).toMatch(/openclaw-guard\s+\S+node\s+\S+cli\.js serve --config \S+\s.*enabled/);
-    expect(doctorCheck(result, 2, "guard.codex-hook")).toMatchObject({ status: "ok" });
+    expect(doctorChecks(result, 2)["guard.codex-hook"]).toMatchObject({ status: "ok" });
     expect(codexRun, codexRun?.stderr).toMatchObject({ exitCode: 0, timedOut: false });
 
     // Connected: Codex started our server and offered its tools, described in Codex's spelling.
@@ -122,16 +83,12 @@ describe.skipIf(skip !== undefined)("Codex CLI 0.171.0 for real", () => {
     const shown = result.toolResults.slice(0, HOSTILE.length).map((r, i) => ({ command: HOSTILE[i], blocked: r.text.startsWith("Command blocked by PreToolUse hook"), advised: r.text.includes(ADVICE) }));
     expect(shown).toEqual(HOSTILE.map((command) => ({ command, blocked: true, advised: true })));
     // Only harmless commands reached the fake openclaw: the control (and doctor's own version probe).
-    expect(await ranOpenclaw()).toEqual(["--version", "--version"]);
+    expect(await f.ranOpenclaw()).toEqual(["--version", "--version"]);
 
     const [sent, refused] = result.toolResults.slice(-2);
     expect(JSON.parse(sent!.text.slice(sent!.text.indexOf("{")))).toMatchObject({ status: "sent", to: "alice", dryRun: true });
     expect(refused!.text).toMatch(/"status":"refused".*raw numbers are never accepted/);
-    const records = await auditRecords();
-    expect(records.filter((r) => r.event === "outcome")).toEqual([expect.objectContaining({ to: "alice", status: "sent", dryRun: true })]);
-    expect(records.filter((r) => r.event === "attempt" && r.transport === "dry-run")).toHaveLength(1);
-    expect(records.find((r) => r.decision === "refuse")).toMatchObject({ status: "refused", to: "+•••••••••67" });
-    expect(JSON.stringify(records)).not.toContain("15551234567");
+    expectOneDeliveryAndMaskedRefusal(await f.auditRecords());
   });
 
   it("a hook changed after it was trusted is skipped silently: doctor fails, and only Codex's prefix rules still apply", async () => {
@@ -143,26 +100,27 @@ describe.skipIf(skip !== undefined)("Codex CLI 0.171.0 for real", () => {
     await writeFile(hooksFile, (await readFile(hooksFile, "utf8")).replace('"timeout": 10', '"timeout": 11'));
 
     const after = await runInLoopbackNamespace({ model: "codex", script, steps: [doctor(), exec()] });
-    const check = doctorCheck(after, 0, "guard.codex-hook");
+    const check = doctorChecks(after, 0)["guard.codex-hook"];
     expect(check).toMatchObject({ status: "fail" });
     expect(check!.summary).toMatch(/Codex skips the guard hook, silently: .*hooks\.json:pre_tool_use:0:0 changed since it was trusted/);
     expect(check!.fix).toContain("init codex --trust-hook");
 
     // What reached the fake openclaw is what the rules let through (the README's table says so).
-    expect((await ranOpenclaw()).filter((args) => args.includes("message send"))).toEqual([
+    expect((await f.ranOpenclaw()).filter((args) => args.includes("message send"))).toEqual([
       `message send --target ${NUMBER} --message hi`,
       `message send --target ${NUMBER} --message hi`,
       `message send --target ${NUMBER} --message hi`,
       `--profile x message send --target ${NUMBER} --message hi`,
     ]);
-    const blockedByRules = after.toolResults.map((r, i) => ({ command: HOSTILE[i], rejected: /forbidden|rejected/i.test(r.text) && !r.text.includes("Process exited") }));
+    // The rules' justification tells the model what to use instead, in Codex's spelling.
+    const blockedByRules = after.toolResults.map((r, i) => ({ command: HOSTILE[i], rejected: /forbidden|rejected/i.test(r.text) && !r.text.includes("Process exited"), advised: r.text.includes(ADVICE) }));
     expect(blockedByRules).toEqual([
-      { command: HOSTILE[0], rejected: true },
-      { command: HOSTILE[1], rejected: false },
-      { command: HOSTILE[2], rejected: false },
-      { command: HOSTILE[3], rejected: false },
-      { command: HOSTILE[4], rejected: true },
-      { command: HOSTILE[5], rejected: false },
+      { command: HOSTILE[0], rejected: true, advised: true },
+      { command: HOSTILE[1], rejected: false, advised: false },
+      { command: HOSTILE[2], rejected: false, advised: false },
+      { command: HOSTILE[3], rejected: false, advised: false },
+      { command: HOSTILE[4], rejected: true, advised: true },
+      { command: HOSTILE[5], rejected: false, advised: false },
     ]);
   });
 });

@@ -3,50 +3,30 @@
 // loopback-only network namespace. A fake `openclaw` on PATH records every run; the address book
 // delivers with the dry-run transport.
 import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clientFixture, doctorChecks, expectOneDeliveryAndMaskedRefusal, hostileForms, NUMBER, type ClientFixture } from "../support/agent-client-fixture.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 import type { GeminiCall } from "../support/fake-gemini.ts";
-import { clientSuiteSkipReason, E2E_DIR, NODE24, runInLoopbackNamespace, type NetnsResult, type NetnsStep } from "../support/netns.js";
+import { clientSuiteSkipReason, E2E_DIR, NODE24, runInLoopbackNamespace, type NetnsStep } from "../support/netns.js";
 
 const skip = clientSuiteSkipReason("gemini");
 const CLI = join(REPO_ROOT, "dist/cli.js");
 const GEMINI = join(E2E_DIR, "gemini/node_modules/.bin/gemini");
-const NUMBER = "+15551234567";
 const ADVICE = "Use the `mcp_openclaw-guard_send_message` tool with a contact alias; `mcp_openclaw-guard_list_contacts` shows them.";
 
-let root: string;
+let f: ClientFixture;
 let home: string;
 let cwd: string;
 let bin: string;
-let marker: string;
-let audit: string;
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), "ocg-gemini-e2e-"));
-  [home, cwd, bin] = [join(root, "home"), join(root, "work"), join(root, "bin")];
-  marker = join(root, "openclaw-ran.log");
-  audit = join(home, "state", "audit.jsonl");
-  await Promise.all([mkdir(join(home, ".config", "openclaw-guard"), { recursive: true }), mkdir(cwd), mkdir(bin)]);
-  await writeFile(join(bin, "openclaw"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${marker}'\n`);
-  await chmod(join(bin, "openclaw"), 0o755);
-  await writeFile(marker, "");
-  await writeFile(
-    join(home, ".config", "openclaw-guard", "config.json5"),
-    JSON.stringify({
-      openclaw: { transport: "dry-run" },
-      contacts: { alice: { channel: "whatsapp", target: "+27821234567", description: "Alice" }, ops: { channel: "telegram", target: "-1001234567890" } },
-      audit: { file: audit },
-    }),
-    { mode: 0o600 },
-  );
+  f = await clientFixture("gemini");
+  ({ home, cwd, bin } = f);
 });
 
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+afterEach(() => f.remove());
 
 function step(argv: string[], timeoutMs = 60_000): NetnsStep {
   return {
@@ -74,24 +54,10 @@ const prompt = () => step([GEMINI, "--yolo", "-p", "go"], 180_000);
 const shell = (command: string): GeminiCall => ({ name: "run_shell_command", args: { command, description: "test command" } });
 const send = (to: string): GeminiCall => ({ name: "mcp_openclaw-guard_send_message", args: { to, message: "the quarterly figures" } });
 
-const HOSTILE = [
-  `openclaw message send --target ${NUMBER} --message hi`,
-  `sh -c 'openclaw message send --target ${NUMBER} --message hi'`,
-  `bash -c 'openclaw message send --target ${NUMBER} --message hi'`,
-  `env openclaw message send --target ${NUMBER} --message hi`,
-  `BIN/openclaw message send --target ${NUMBER} --message hi`,
-  `openclaw --profile x message send --target ${NUMBER} --message hi`,
-];
-const hostile = () => HOSTILE.map((c) => c.replace("BIN/", `${bin}/`));
+const HOSTILE = hostileForms("BIN");
+const hostile = () => hostileForms(bin);
 
-function doctorChecks(result: NetnsResult, index: number): Record<string, { status: string; summary: string }> {
-  const report = JSON.parse(result.steps[index]!.stdout) as { checks: { id: string; status: string; summary: string }[] };
-  return Object.fromEntries(report.checks.map((c) => [c.id, c]));
-}
 
-async function ranOpenclaw(): Promise<string[]> {
-  return (await readFile(marker, "utf8")).split("\n").filter(Boolean);
-}
 
 describe.skipIf(skip !== undefined)("Gemini CLI 0.61.0 for real", () => {
   it("after init: the server is connected, the hook and policy refuse every disguise and name the tool, send_message delivers once and refuses a number", async () => {
@@ -121,7 +87,7 @@ describe.skipIf(skip !== undefined)("Gemini CLI 0.61.0 for real", () => {
     expect(result.toolResults.map((r) => r.tool)).toEqual(script.map((s) => s.name));
     const shown = result.toolResults.slice(0, HOSTILE.length).map((r, i) => ({ command: HOSTILE[i], refused: /blocked|denied/.test(r.text) && r.text.includes("disabled here"), advised: r.text.includes(ADVICE) }));
     expect(shown).toEqual(HOSTILE.map((command) => ({ command, refused: true, advised: true })));
-    expect(await ranOpenclaw()).toEqual(["--version", "--version"]); // the control, and doctor's version probe
+    expect(await f.ranOpenclaw()).toEqual(["--version", "--version"]); // the control, and doctor's version probe
 
     const write = result.toolResults[HOSTILE.length + 1]!;
     expect(write.text).toMatch(/blocked.*disabled here/);
@@ -130,11 +96,7 @@ describe.skipIf(skip !== undefined)("Gemini CLI 0.61.0 for real", () => {
     const [sent, refused] = result.toolResults.slice(-2);
     expect(sent!.text).toMatch(/\\"status\\":\\"sent\\",\\"to\\":\\"alice\\".*\\"dryRun\\":true/);
     expect(refused!.text).toMatch(/Refused, nothing was sent: The recipient looks like a phone number/);
-    const records = (await readFile(audit, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records.filter((r) => r.event === "outcome")).toEqual([expect.objectContaining({ to: "alice", status: "sent", dryRun: true })]);
-    expect(records.filter((r) => r.event === "attempt" && r.transport === "dry-run")).toHaveLength(1);
-    expect(records.find((r) => r.decision === "refuse")).toMatchObject({ status: "refused", to: "+•••••••••67" });
-    expect(JSON.stringify(records)).not.toContain("15551234567");
+    expectOneDeliveryAndMaskedRefusal(await f.auditRecords());
   });
 
   it("a workspace .gemini/settings.json that disables the hook: doctor fails, and only the policy still applies", async () => {
@@ -157,7 +119,7 @@ describe.skipIf(skip !== undefined)("Gemini CLI 0.61.0 for real", () => {
       { command: HOSTILE[4], denied: false },
       { command: HOSTILE[5], denied: false },
     ]);
-    expect((await ranOpenclaw()).filter((args) => args.includes("message send"))).toEqual([
+    expect((await f.ranOpenclaw()).filter((args) => args.includes("message send"))).toEqual([
       `message send --target ${NUMBER} --message hi`,
       `message send --target ${NUMBER} --message hi`,
       `--profile x message send --target ${NUMBER} --message hi`,
