@@ -93,17 +93,31 @@ export async function readCodexHooks(options: CodexAppServerOptions): Promise<Co
   }
 }
 
-/** Trusts every guard hook that is not trusted yet, the way Codex's /hooks does; returns them as Codex reports them afterwards. Throws on failure. */
-export async function trustOurCodexHooks(options: CodexAppServerOptions): Promise<{ trusted: CodexHook[]; already: CodexHook[] }> {
+/** The hook entry init wrote: its file and its exact command. */
+export interface WrittenHook {
+  readonly sourcePath: string;
+  readonly command: string;
+}
+
+/**
+ * Only the entry init wrote, never one that merely looks like ours: Codex also lists a trusted
+ * project's .codex/hooks.json, and a repository could put any command there dressed up as the guard.
+ */
+export function writtenHooks(hooks: readonly CodexHook[], written: WrittenHook): CodexHook[] {
+  return hooks.filter((hook) => hook.sourcePath === written.sourcePath && hook.command === written.command);
+}
+
+/** Trusts the hook init wrote, if not trusted yet, the way Codex's /hooks does; returns it as Codex reports it afterwards. Throws on failure. */
+export async function trustOurCodexHooks(options: CodexAppServerOptions, written: WrittenHook): Promise<{ trusted: CodexHook[]; already: CodexHook[] }> {
   return withAppServer(options, async (request) => {
-    const ours = ourCodexHooks(await listHooks(request, options.cwd));
+    const ours = writtenHooks(await listHooks(request, options.cwd), written);
     if (ours.length === 0) throw new Error("Codex does not list the openclaw-guard hook (is hooks.json where Codex reads it, and are hooks enabled?)");
     const toTrust = ours.filter((hook) => hook.trustStatus !== "trusted");
     if (toTrust.length > 0) {
       const state = Object.fromEntries(toTrust.map((hook) => [hook.key, { trusted_hash: hook.currentHash }]));
       await request("config/value/write", { keyPath: "hooks.state", mergeStrategy: "upsert", value: state });
     }
-    const after = ourCodexHooks(await listHooks(request, options.cwd));
+    const after = writtenHooks(await listHooks(request, options.cwd), written);
     const untrusted = after.filter((hook) => hook.trustStatus !== "trusted");
     if (untrusted.length > 0) throw new Error(`Codex still reports ${untrusted.map((h) => `${h.key} as ${h.trustStatus}`).join(", ")}`);
     const trustedKeys = new Set(toTrust.map((hook) => hook.key));

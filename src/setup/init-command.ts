@@ -12,10 +12,11 @@ import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { resolveConfigPath } from "../contacts/config-path.js";
 import { nodeVersionProblem } from "../version.js";
 import { claudeVersionWarning } from "./clients/claude-code.js";
-import { trustOurCodexHooks, type CodexHook } from "./codex-app-server.js";
+import { codexHooksFile } from "./clients/codex.js";
+import { trustOurCodexHooks, type CodexHook, type WrittenHook } from "./codex-app-server.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
-import { InitError, tildePath, type ClientPlan, type ClientSetup, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
+import { hookCommand, InitError, tildePath, type ClientPlan, type ClientSetup, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
        openclaw-guard init codex --trust-hook [...]   (also record Codex's trust in the guard hook)
@@ -35,7 +36,7 @@ export interface InitDeps {
   /** `claude --version` output, undefined when not found. */
   readonly claudeVersion: () => Promise<string | undefined>;
   /** Trusts the guard hook in Codex (codex-app-server.ts) for this project directory; throws on failure. */
-  readonly trustCodexHooks: (cwd: string) => Promise<{ trusted: CodexHook[]; already: CodexHook[] }>;
+  readonly trustCodexHooks: (cwd: string, written: WrittenHook) => Promise<{ trusted: CodexHook[]; already: CodexHook[] }>;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly now: () => Date;
@@ -121,21 +122,21 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     deps.out(`\n${display(file.path)} (${state}${backup ? `, backup: ${display(backup)}` : ""})\n${file.summary.map((line) => `  ${line}`).join("\n")}\n`);
   }
   let code = 0;
-  if (trustHook) code = await trustHooks(deps, dryRun, display);
+  if (trustHook) code = await trustHooks(deps, dryRun, display, { sourcePath: codexHooksFile(context), command: hookCommand(context, "codex") });
   printTail(plan, deps);
   for (const warning of warnings) deps.err(`warning: ${warning}\n`);
   return code;
 }
 
 /** `init codex --trust-hook`: what Codex's /hooks would record, done through Codex itself. */
-async function trustHooks(deps: InitDeps, dryRun: boolean, display: (file: string) => string): Promise<number> {
+async function trustHooks(deps: InitDeps, dryRun: boolean, display: (file: string) => string, written: WrittenHook): Promise<number> {
   if (dryRun) {
     deps.out("\nCodex hook trust: would trust the guard hook through `codex app-server` (dry run: not done)\n");
     return 0;
   }
   const label = (hook: CodexHook) => `${display(hook.sourcePath)}${hook.key.slice(hook.sourcePath.length)} (${hook.currentHash.slice(0, 19)}…)`;
   try {
-    const { trusted, already } = await deps.trustCodexHooks(deps.cwd);
+    const { trusted, already } = await deps.trustCodexHooks(deps.cwd, written);
     deps.out(`\nCodex hook trust (recorded by Codex in its config.toml, hooks.state)\n${[...trusted.map((h) => `  + trusted ${label(h)}`), ...already.map((h) => `  = already trusted ${label(h)}`)].join("\n")}\n`);
     return 0;
   } catch (error) {
@@ -173,7 +174,7 @@ function defaultDeps(): InitDeps {
     platform: process.platform,
     read: readText,
     applyPlans,
-    trustCodexHooks: (cwd) => trustOurCodexHooks({ codex: "codex", env: process.env, cwd, timeoutMs: 60_000 }),
+    trustCodexHooks: (cwd, written) => trustOurCodexHooks({ codex: "codex", env: process.env, cwd, timeoutMs: 60_000 }, written),
     claudeVersion: async () => {
       const result = await execa("claude", ["--version"], { reject: false, timeout: 15_000, stdin: "ignore" });
       return result.failed && result.exitCode === undefined ? undefined : result.stdout;

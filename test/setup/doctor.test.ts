@@ -373,12 +373,13 @@ describe("doctor: Codex and Gemini CLI hooks, gathered from the files init write
 
   it("asks Codex (io.codexHooks) only when hooks.json holds the guard hook, and fails on a modified one", async () => {
     const asked: string[] = [];
-    const hook = (trustStatus: string) => ({ key: "k:pre_tool_use:0:0", command: ourCommand, sourcePath: "k", trustStatus, currentHash: "sha256:x" });
     const nothing = fixture({ io: { codexHooks: async (cwd) => (asked.push(cwd), { hooks: [] }) } });
+    const hooksFile = join(nothing.home, ".codex", "hooks.json");
+    const hook = (trustStatus: string) => ({ key: `${hooksFile}:pre_tool_use:0:0`, command: ourCommand, sourcePath: hooksFile, trustStatus, currentHash: "sha256:x" });
     expect((await runDoctor(nothing.io)).checks.some((c) => c.id === "guard.codex-hook")).toBe(false);
     expect(asked).toEqual([]);
 
-    const f = fixture({ io: { codexHooks: async (cwd) => (asked.push(cwd), { hooks: [hook("modified")] }) } });
+    const f = { ...nothing, io: { ...nothing.io, codexHooks: async (cwd: string) => (asked.push(cwd), { hooks: [hook("modified")] }) } };
     f.write(".codex/hooks.json", JSON.stringify({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: ourCommand }] }] } }));
     expect(get(await runDoctor(f.io), "guard.codex-hook")).toMatchObject({ status: "fail", summary: expect.stringMatching(/changed since it was trusted/) });
     expect(asked).toEqual([f.io.cwd]);

@@ -498,16 +498,16 @@ describe("init codex --trust-hook", () => {
 
   it("trusts the hook through Codex after writing the files, and reports what it trusted", async () => {
     const { home, cwd } = fixture();
-    const asked: string[] = [];
+    const asked: unknown[] = [];
     const result = await init(home, cwd, ["codex", "--trust-hook"], null, {
-      trustCodexHooks: async (dir) => {
-        asked.push(dir);
+      trustCodexHooks: async (dir, written) => {
+        asked.push(dir, written);
         expect(read(path.join(home, ".codex/hooks.json"))).toContain("hook codex"); // written before trust is asked
         return { trusted: [hook(home, "trusted")], already: [] };
       },
     });
     expect(result.code).toBe(0);
-    expect(asked).toEqual([cwd]);
+    expect(asked).toEqual([cwd, { sourcePath: path.join(home, ".codex/hooks.json"), command: `${NODE} ${CLI} hook codex --config ${path.join(home, ".config/openclaw-guard/config.json5")}` }]);
     expect(result.stdout).toContain("Codex hook trust (recorded by Codex in its config.toml, hooks.state)\n  + trusted ~/.codex/hooks.json:pre_tool_use:0:0 (sha256:0123456789ab…)");
   });
 

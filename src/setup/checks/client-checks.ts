@@ -30,7 +30,7 @@ export function checkCodexHook(facts: CodexFacts | undefined): Check | undefined
   if (listed === undefined || "error" in listed) {
     return check(id, "guard", "warn", `could not ask Codex whether it trusts the guard hook in ${facts.hooksFile}${listed ? ` (${listed.error})` : ""}; Codex skips an untrusted hook silently.`, "run doctor where `codex` is on PATH, or check Codex's /hooks by hand.");
   }
-  const ours = listed.hooks;
+  const ours = listed.hooks.filter((hook) => hook.sourcePath === facts.hooksFile); // not a look-alike in a project's .codex/
   if (ours.length === 0) return check(id, "guard", "fail", `Codex does not load the guard hook from ${facts.hooksFile} (are hooks turned off with [features] hooks = false?).`, "remove `hooks = false` from [features] in ~/.codex/config.toml, then run openclaw-guard init codex --trust-hook.");
   const untrusted = ours.filter((hook) => hook.trustStatus !== "trusted");
   if (untrusted.length > 0) {

@@ -15,6 +15,10 @@ export function codexHome(context: InitContext): string {
   return context.env.CODEX_HOME || path.join(context.home, ".codex");
 }
 
+export function codexHooksFile(context: InitContext): string {
+  return path.join(codexHome(context), "hooks.json");
+}
+
 export function codexRules(): string {
   const rules = CLI_NAMES.map(
     (name) => `prefix_rule(
@@ -50,7 +54,7 @@ export const codex: ClientSetup = {
       summary: [table.added ? `+ ${label}` : changeSummary(label, table.changed, table.kept)],
       newFileMode: 0o600,
     };
-    const hooksFile = path.join(home, "hooks.json");
+    const hooksFile = codexHooksFile(context);
     const hooksPlan = planJsonFile(hooksFile, read(hooksFile), { allowsComments: false }, (json) =>
       mergeHookGroups(hooksFile, json, ["hooks", "PreToolUse"], [{ matcher: "Bash", hooks: [{ type: "command", command: hookCommand(context, "codex"), timeout: HOOK_TIMEOUT_SECONDS }] }]),
     );
