@@ -1,6 +1,7 @@
-// `openclaw-guard hook claude-code|codex|gemini`: a Claude Code PreToolUse hook, also registered as
-// Codex's PreToolUse and Gemini CLI's BeforeTool hook (same payload). The client named decides only
-// how the deny message spells the send_message tool for that client's model.
+// `openclaw-guard hook claude-code|codex|gemini|cursor`: a Claude Code PreToolUse hook, also registered
+// as Codex's PreToolUse and Gemini CLI's BeforeTool hook (same payload); the client named decides how
+// the deny message spells the send_message tool for that client's model. Cursor's beforeShellExecution
+// payload and answer differ: `hook cursor` hands the input to its adapter (setup/clients/cursor-hook.ts).
 //
 // Register it in user or managed settings (not a repository's .claude/settings.json):
 //   {"hooks":{"PreToolUse":[{"matcher":"Bash|Write|Edit|MultiEdit","hooks":[{"type":"command",
@@ -18,7 +19,7 @@
 // has "onFailure":"block", so every error, oversized input or parse failure exits 2.
 import { homedir } from "node:os";
 import path from "node:path";
-import { sendMessageAdvice, type AgentClient } from "../mcp/client-tool-names.js";
+import { AGENT_CLIENTS, isAgentClient, sendMessageAdvice } from "../mcp/client-tool-names.js";
 import type { Verdict } from "./analyse.js";
 import { guardConfigPath, readGuardAllowList, withoutConfigOption } from "./guard-config.js";
 import { readScriptFile, readStdinCapped } from "./guard-io.js";
@@ -27,20 +28,24 @@ import { protectedAreaOf } from "./protected-paths.js";
 
 export const MAX_HOOK_INPUT_BYTES = 1024 * 1024;
 
-/** Clients whose hooks send this payload; Cursor's differs (setup/clients/cursor-hook.ts). */
-const HOOK_CLIENTS: readonly string[] = ["claude-code", "codex", "gemini"] satisfies AgentClient[];
-
 const ALLOW = 0;
 const DENY = 2;
 
 export async function run(args: string[]): Promise<number> {
   try {
     const [client, ...extra] = withoutConfigOption(args);
-    if (!HOOK_CLIENTS.includes(client ?? "") || extra.length > 0) {
-      process.stderr.write(`usage: openclaw-guard hook ${HOOK_CLIENTS.join("|")} [--config PATH]  (reads the PreToolUse JSON on stdin)\n`);
+    if (!isAgentClient(client) || extra.length > 0) {
+      process.stderr.write(`usage: openclaw-guard hook ${AGENT_CLIENTS.join("|")} [--config PATH]  (reads the hook JSON on stdin)\n`);
       return DENY;
     }
     const input = await readStdinCapped(MAX_HOOK_INPUT_BYTES);
+    if (client === "cursor") {
+      const { answerCursorHook } = await import("../setup/clients/cursor-hook.js");
+      const answer = await answerCursorHook(input, args);
+      process.stdout.write(answer.stdout);
+      process.stderr.write(answer.stderr);
+      return answer.exitCode;
+    }
     const verdict = await decideHookInput(input, {
       allowList: readGuardAllowList(args),
       guardConfigFile: guardConfigPath(args),
@@ -48,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
       env: process.env,
     });
     if (verdict.decision === "allow") return ALLOW;
-    process.stderr.write(`${formatDenial(verdict.reasons, sendMessageAdvice(client as AgentClient))}\n`);
+    process.stderr.write(`${formatDenial(verdict.reasons, sendMessageAdvice(client))}\n`);
     return DENY;
   } catch (error) {
     process.stderr.write(`openclaw-guard hook failed closed: ${error instanceof Error ? error.message : String(error)}\n`);

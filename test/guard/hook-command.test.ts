@@ -134,7 +134,7 @@ describe("openclaw-guard hook claude-code (the built process)", () => {
   it.each([
     ["malformed JSON", "{not json", ["claude-code"]],
     ["an oversized payload", bash(`echo ${"a".repeat(MAX_HOOK_INPUT_BYTES)}`), ["claude-code"]],
-    ["an unknown client", bash("ls"), ["cursor"]],
+    ["an unknown client", bash("ls"), ["windsurf"]],
     ["no client", bash("ls"), []],
   ])("fails closed with exit 2 on %s", (_what, input, args) => {
     const result = runHook(input, args);

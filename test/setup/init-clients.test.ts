@@ -531,3 +531,14 @@ describe("init codex --trust-hook", () => {
     await expect(init(home, cwd, ["gemini", "--trust-hook"])).rejects.toThrow(/--trust-hook is for codex only/);
   });
 });
+
+describe("init cursor: the hook entry", () => {
+  it("is `hook cursor` through the CLI, and replaces the earlier cursor-hook.js entry instead of adding a second", async () => {
+    const { home, cwd } = fixture();
+    const old = { command: "/opt/node/bin/node /opt/ocg/dist/setup/clients/cursor-hook.js --config /c" };
+    writeAll(home, { ".cursor/hooks.json": JSON.stringify({ version: 1, hooks: { beforeShellExecution: [{ command: "/bin/mine" }, old] } }) });
+    expect((await init(home, cwd, ["cursor"])).code).toBe(0);
+    const list = JSON.parse(read(path.join(home, ".cursor/hooks.json"))).hooks.beforeShellExecution as { command: string }[];
+    expect(list.map((h) => h.command)).toEqual(["/bin/mine", `${NODE} ${CLI} hook cursor --config ${path.join(home, ".config/openclaw-guard/config.json5")}`]);
+  });
+});
