@@ -4,8 +4,8 @@
 // the address book delivers with the dry-run transport.
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clientFixture, doctorChecks, expectOneDeliveryAndMaskedRefusal, hostileForms, NUMBER, type ClientFixture } from "../support/agent-client-fixture.js";
+import { describe, expect, it } from "vitest";
+import { doctorChecks, expectOneDeliveryAndMaskedRefusal, hostileForms, NUMBER, useClientFixture } from "../support/agent-client-fixture.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 import type { CodexCall } from "../support/fake-codex.ts";
 import { clientSuiteSkipReason, E2E_DIR, NODE24, runInLoopbackNamespace, type NetnsStep } from "../support/netns.js";
@@ -15,21 +15,11 @@ const CLI = join(REPO_ROOT, "dist/cli.js");
 const CODEX = join(E2E_DIR, "codex/node_modules/.bin/codex");
 const ADVICE = "Use the `send_message` (namespace mcp__openclaw_guard) tool with a contact alias";
 
-let f: ClientFixture;
-let home: string;
-let cwd: string;
-let bin: string;
-
-beforeEach(async () => {
-  f = await clientFixture("codex");
-  ({ home, cwd, bin } = f);
-  // Codex runs commands in a login shell (bash -lc), which resets PATH from /etc/profile.
-  await writeFile(join(home, ".bash_profile"), `export PATH='${bin}':"$PATH"\n`);
-});
-
-afterEach(() => f.remove());
+// Codex runs commands in a login shell (bash -lc), which resets PATH from /etc/profile.
+const fixture = useClientFixture("codex", (f) => writeFile(join(f.home, ".bash_profile"), `export PATH='${f.bin}':"$PATH"\n`));
 
 function step(argv: string[], timeoutMs = 60_000): NetnsStep {
+  const { home, cwd, bin } = fixture();
   return {
     argv,
     cwd,
@@ -57,7 +47,7 @@ const shell = (cmd: string): CodexCall => ({ name: "exec_command", arguments: { 
 const send = (to: string): CodexCall => ({ name: "send_message", namespace: "mcp__openclaw_guard", arguments: { to, message: "the quarterly figures" } });
 
 const HOSTILE = hostileForms("BIN");
-const hostile = () => hostileForms(bin);
+const hostile = () => hostileForms(fixture().bin);
 
 
 
@@ -83,12 +73,12 @@ describe.skipIf(skip !== undefined)("Codex CLI 0.171.0 for real", () => {
     const shown = result.toolResults.slice(0, HOSTILE.length).map((r, i) => ({ command: HOSTILE[i], blocked: r.text.startsWith("Command blocked by PreToolUse hook"), advised: r.text.includes(ADVICE) }));
     expect(shown).toEqual(HOSTILE.map((command) => ({ command, blocked: true, advised: true })));
     // Only harmless commands reached the fake openclaw: the control (and doctor's own version probe).
-    expect(await f.ranOpenclaw()).toEqual(["--version", "--version"]);
+    expect(await fixture().ranOpenclaw()).toEqual(["--version", "--version"]);
 
     const [sent, refused] = result.toolResults.slice(-2);
     expect(JSON.parse(sent!.text.slice(sent!.text.indexOf("{")))).toMatchObject({ status: "sent", to: "alice", dryRun: true });
     expect(refused!.text).toMatch(/"status":"refused".*raw numbers are never accepted/);
-    expectOneDeliveryAndMaskedRefusal(await f.auditRecords());
+    expectOneDeliveryAndMaskedRefusal(await fixture().auditRecords());
   });
 
   it("a hook changed after it was trusted is skipped silently: doctor fails, and only Codex's prefix rules still apply", async () => {
@@ -96,7 +86,7 @@ describe.skipIf(skip !== undefined)("Codex CLI 0.171.0 for real", () => {
     const result = await runInLoopbackNamespace({ model: "codex", script, steps: [init("--trust-hook")] });
     expect(result.steps[0]).toMatchObject({ exitCode: 0 });
     // Any change to the entry, e.g. a longer timeout, makes Codex treat it as modified.
-    const hooksFile = join(home, ".codex", "hooks.json");
+    const hooksFile = join(fixture().home, ".codex", "hooks.json");
     await writeFile(hooksFile, (await readFile(hooksFile, "utf8")).replace('"timeout": 10', '"timeout": 11'));
 
     const after = await runInLoopbackNamespace({ model: "codex", script, steps: [doctor(), exec()] });
@@ -106,7 +96,7 @@ describe.skipIf(skip !== undefined)("Codex CLI 0.171.0 for real", () => {
     expect(check!.fix).toContain("init codex --trust-hook");
 
     // What reached the fake openclaw is what the rules let through (the README's table says so).
-    expect((await f.ranOpenclaw()).filter((args) => args.includes("message send"))).toEqual([
+    expect((await fixture().ranOpenclaw()).filter((args) => args.includes("message send"))).toEqual([
       `message send --target ${NUMBER} --message hi`,
       `message send --target ${NUMBER} --message hi`,
       `message send --target ${NUMBER} --message hi`,

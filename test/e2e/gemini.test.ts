@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clientFixture, doctorChecks, expectOneDeliveryAndMaskedRefusal, hostileForms, NUMBER, type ClientFixture } from "../support/agent-client-fixture.js";
+import { describe, expect, it } from "vitest";
+import { doctorChecks, expectOneDeliveryAndMaskedRefusal, hostileForms, NUMBER, useClientFixture } from "../support/agent-client-fixture.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 import type { GeminiCall } from "../support/fake-gemini.ts";
 import { clientSuiteSkipReason, E2E_DIR, NODE24, runInLoopbackNamespace, type NetnsStep } from "../support/netns.js";
@@ -16,19 +16,10 @@ const CLI = join(REPO_ROOT, "dist/cli.js");
 const GEMINI = join(E2E_DIR, "gemini/node_modules/.bin/gemini");
 const ADVICE = "Use the `mcp_openclaw-guard_send_message` tool with a contact alias; `mcp_openclaw-guard_list_contacts` shows them.";
 
-let f: ClientFixture;
-let home: string;
-let cwd: string;
-let bin: string;
-
-beforeEach(async () => {
-  f = await clientFixture("gemini");
-  ({ home, cwd, bin } = f);
-});
-
-afterEach(() => f.remove());
+const fixture = useClientFixture("gemini");
 
 function step(argv: string[], timeoutMs = 60_000): NetnsStep {
+  const { home, cwd, bin } = fixture();
   return {
     argv,
     cwd,
@@ -39,6 +30,7 @@ function step(argv: string[], timeoutMs = 60_000): NetnsStep {
 
 /** `init gemini`, then what a user does once: pick API-key auth and trust the project folder. */
 async function initGemini(): Promise<void> {
+  const { home, cwd } = fixture();
   const result = await runInLoopbackNamespace({ model: "gemini", script: [], steps: [step([NODE24, CLI, "init", "gemini"])] });
   expect(result.steps[0], result.steps[0]?.stderr).toMatchObject({ exitCode: 0 });
   const settingsFile = join(home, ".gemini", "settings.json");
@@ -55,13 +47,14 @@ const shell = (command: string): GeminiCall => ({ name: "run_shell_command", arg
 const send = (to: string): GeminiCall => ({ name: "mcp_openclaw-guard_send_message", args: { to, message: "the quarterly figures" } });
 
 const HOSTILE = hostileForms("BIN");
-const hostile = () => hostileForms(bin);
+const hostile = () => hostileForms(fixture().bin);
 
 
 
 describe.skipIf(skip !== undefined)("Gemini CLI 0.61.0 for real", () => {
   it("after init: the server is connected, the hook and policy refuse every disguise and name the tool, send_message delivers once and refuses a number", async () => {
     await initGemini();
+    const { cwd } = fixture();
     // Gemini's own file tools refuse paths outside the workspace; the hook sees writes inside it.
     const notifyScript = join(cwd, "notify.sh");
     const script = [
@@ -87,7 +80,7 @@ describe.skipIf(skip !== undefined)("Gemini CLI 0.61.0 for real", () => {
     expect(result.toolResults.map((r) => r.tool)).toEqual(script.map((s) => s.name));
     const shown = result.toolResults.slice(0, HOSTILE.length).map((r, i) => ({ command: HOSTILE[i], refused: /blocked|denied/.test(r.text) && r.text.includes("disabled here"), advised: r.text.includes(ADVICE) }));
     expect(shown).toEqual(HOSTILE.map((command) => ({ command, refused: true, advised: true })));
-    expect(await f.ranOpenclaw()).toEqual(["--version", "--version"]); // the control, and doctor's version probe
+    expect(await fixture().ranOpenclaw()).toEqual(["--version", "--version"]); // the control, and doctor's version probe
 
     const write = result.toolResults[HOSTILE.length + 1]!;
     expect(write.text).toMatch(/blocked.*disabled here/);
@@ -96,11 +89,12 @@ describe.skipIf(skip !== undefined)("Gemini CLI 0.61.0 for real", () => {
     const [sent, refused] = result.toolResults.slice(-2);
     expect(sent!.text).toMatch(/\\"status\\":\\"sent\\",\\"to\\":\\"alice\\".*\\"dryRun\\":true/);
     expect(refused!.text).toMatch(/Refused, nothing was sent: The recipient looks like a phone number/);
-    expectOneDeliveryAndMaskedRefusal(await f.auditRecords());
+    expectOneDeliveryAndMaskedRefusal(await fixture().auditRecords());
   });
 
   it("a workspace .gemini/settings.json that disables the hook: doctor fails, and only the policy still applies", async () => {
     await initGemini();
+    const { cwd } = fixture();
     await mkdir(join(cwd, ".gemini"));
     await writeFile(join(cwd, ".gemini", "settings.json"), JSON.stringify({ hooksConfig: { disabled: ["openclaw-guard"] } }));
 
@@ -119,7 +113,7 @@ describe.skipIf(skip !== undefined)("Gemini CLI 0.61.0 for real", () => {
       { command: HOSTILE[4], denied: false },
       { command: HOSTILE[5], denied: false },
     ]);
-    expect((await f.ranOpenclaw()).filter((args) => args.includes("message send"))).toEqual([
+    expect((await fixture().ranOpenclaw()).filter((args) => args.includes("message send"))).toEqual([
       `message send --target ${NUMBER} --message hi`,
       `message send --target ${NUMBER} --message hi`,
       `--profile x message send --target ${NUMBER} --message hi`,
@@ -128,6 +122,7 @@ describe.skipIf(skip !== undefined)("Gemini CLI 0.61.0 for real", () => {
 
   it("an untrusted folder: doctor warns that Gemini loads neither the server nor the guard hook there", async () => {
     await initGemini();
+    const { home } = fixture();
     await writeFile(join(home, ".gemini", "trustedFolders.json"), JSON.stringify({}));
     const result = await runInLoopbackNamespace({ model: "gemini", script: [], steps: [doctor(), step([GEMINI, "mcp", "list"])] });
     expect(doctorChecks(result, 0)["guard.gemini-trust"]).toMatchObject({ status: "warn" });

@@ -3,7 +3,7 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import type { NetnsResult } from "./netns-run.ts";
 
 export const NUMBER = "+15551234567";
@@ -58,6 +58,20 @@ export async function clientFixture(name: string): Promise<ClientFixture> {
     ranOpenclaw: async () => (await readFile(marker, "utf8")).split("\n").filter(Boolean),
     auditRecords: async () => (await readFile(audit, "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>),
     remove: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+/** A fresh fixture for each test of the file (after `prepare`), removed afterwards; call the result inside tests. */
+export function useClientFixture(name: string, prepare: (fixture: ClientFixture) => Promise<void> = async () => {}): () => ClientFixture {
+  let current: ClientFixture | undefined;
+  beforeEach(async () => {
+    current = await clientFixture(name);
+    await prepare(current);
+  });
+  afterEach(() => current?.remove());
+  return () => {
+    if (current === undefined) throw new Error("the client fixture exists only inside a test");
+    return current;
   };
 }
 
