@@ -1,30 +1,29 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end suite runs against into .cache/e2e/: a pinned Node 24
-# (openclaw needs node:sqlite, which Node 20 lacks), the pinned real openclaw CLI, and a
-# pinned Node 20 (a Node the CLI refuses, whatever Node runs the tests).
-# Idempotent: each folder's stamp naming the exact versions is written only after its
-# installs succeeded and answered --version, so an interrupted run is simply repeated.
+# Installs what the test suites run against into .cache/e2e/, from the npm registry, pinned:
+#   node24/ + openclaw/  Node 24 (openclaw needs node:sqlite) and the real openclaw CLI (stamp: installed)
+#   node22/              the lowest Node the runtime dependencies support: the unit suite runs on it too
+#   node20/              a Node the openclaw CLI refuses (doctor's check of that, whatever Node runs the tests)
+#   codex/, gemini/      the real Codex CLI and Gemini CLI, driven offline by fake model servers
+#   conformance/         the official MCP conformance suite (needs Node >= 22: it runs on Node 24)
+# Idempotent: each group has its own stamp naming the exact versions, written only after its installs
+# succeeded and answered --version, so an interrupted run is simply repeated and a finished group is
+# never reinstalled (.cache/e2e may be shared by several checkouts).
 set -euo pipefail
 
 NODE_VERSION=24.21.0
 OPENCLAW_VERSION=2026.9.6
+NODE_LOWEST_VERSION=22.19.0 # = engines.node in package.json
 NODE20_VERSION=20.20.2
+CODEX_VERSION=0.171.0
+GEMINI_VERSION=0.61.0
+CONFORMANCE_VERSION=0.1.16
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir="$repo/.cache/e2e"
-stamp="$dir/installed"
-want="node@$NODE_VERSION openclaw@$OPENCLAW_VERSION"
 node24="$dir/node24/node_modules/.bin/node"
 openclaw="$dir/openclaw/node_modules/openclaw/openclaw.mjs"
-
-node20="$dir/node20/node_modules/.bin/node"
-stamp20="$dir/node20/installed"
-
-print_paths() {
-  echo "NODE24=$node24"
-  echo "OPENCLAW=$openclaw"
-  echo "NODE20=$node20"
-}
+codex="$dir/codex/node_modules/.bin/codex"
+gemini="$dir/gemini/node_modules/.bin/gemini"
 
 # Each folder gets its own package.json, or npm would walk up and edit the repo's.
 install_into() {
@@ -34,39 +33,56 @@ install_into() {
   (cd "$folder" && npm install --save-exact --no-audit --no-fund --loglevel=error "$spec")
 }
 
-if [[ ! -f $stamp20 || $(<"$stamp20") != "node@$NODE20_VERSION" ]]; then
-  rm -f "$stamp20"
-  install_into "$dir/node20" "node@$NODE20_VERSION"
-  [[ $("$node20" --version) == "v$NODE20_VERSION" ]] || { echo "setup-e2e: $node20 is not v$NODE20_VERSION" >&2; exit 1; }
-  echo "node@$NODE20_VERSION" >"$stamp20"
-fi
-
-# The official MCP conformance suite (needs Node >= 22, so it runs on the pinned Node 24), in its
-# own folder with its own stamp, installed once the Node 24 above exists.
-CONFORMANCE_VERSION=0.1.16
-conformance_stamp="$dir/conformance/installed"
-install_conformance() {
-  [[ -f $conformance_stamp && $(<"$conformance_stamp") == "conformance@$CONFORMANCE_VERSION" ]] && return 0
-  rm -f "$conformance_stamp"
-  PATH="$(dirname "$node24"):$PATH" install_into "$dir/conformance" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION"
-  echo "conformance@$CONFORMANCE_VERSION" >"$conformance_stamp"
+# expect_version LABEL WANT OUTPUT: fail unless OUTPUT contains WANT.
+expect_version() {
+  [[ $3 == *"$2"* ]] || { echo "setup-e2e: $1 --version said '$3', not $2" >&2; exit 1; }
 }
 
-if [[ -f $stamp && $(<"$stamp") == "$want" ]]; then
-  install_conformance
-  print_paths
-  exit 0
+# stamped STAMP WANT: true when STAMP already names exactly WANT.
+stamped() { [[ -f $1 && $(<"$1") == "$2" ]]; }
+
+stamp="$dir/installed"
+want="node@$NODE_VERSION openclaw@$OPENCLAW_VERSION"
+if ! stamped "$stamp" "$want"; then
+  rm -f "$stamp"
+  install_into "$dir/node24" "node@$NODE_VERSION"
+  expect_version "$node24" "v$NODE_VERSION" "$("$node24" --version)"
+  # openclaw's install scripts refuse Node 20, so npm must run on Node 24.
+  PATH="$(dirname "$node24"):$PATH" install_into "$dir/openclaw" "openclaw@$OPENCLAW_VERSION"
+  expect_version "$openclaw" "$OPENCLAW_VERSION" "$("$node24" "$openclaw" --version)"
+  echo "$want" >"$stamp"
 fi
-rm -f "$stamp"
 
-install_into "$dir/node24" "node@$NODE_VERSION"
-[[ $("$node24" --version) == "v$NODE_VERSION" ]] || { echo "setup-e2e: $node24 is not v$NODE_VERSION" >&2; exit 1; }
+# install_node FOLDER VERSION: a pinned Node from the registry's `node` package.
+install_node() {
+  local folder=$1 version=$2
+  local stamp="$dir/$folder/installed" bin="$dir/$folder/node_modules/.bin/node"
+  stamped "$stamp" "node@$version" && return
+  rm -f "$stamp"
+  install_into "$dir/$folder" "node@$version"
+  expect_version "$bin" "v$version" "$("$bin" --version)"
+  echo "node@$version" >"$stamp"
+}
+install_node node22 "$NODE_LOWEST_VERSION"
+install_node node20 "$NODE20_VERSION"
 
-# openclaw's install scripts refuse Node 20, so npm must run on Node 24.
-PATH="$(dirname "$node24"):$PATH" install_into "$dir/openclaw" "openclaw@$OPENCLAW_VERSION"
-version=$("$node24" "$openclaw" --version)
-[[ $version == *"$OPENCLAW_VERSION"* ]] || { echo "setup-e2e: openclaw --version said '$version'" >&2; exit 1; }
+# Node-script packages: installed and asked on Node 24. A bin of "-" has no --version to ask.
+install_tool() {
+  local folder=$1 spec=$2 bin=$3 version=$4
+  local stamp="$dir/$folder/installed"
+  stamped "$stamp" "$spec" && return
+  rm -f "$stamp"
+  PATH="$(dirname "$node24"):$PATH" install_into "$dir/$folder" "$spec"
+  [[ $bin == - ]] || expect_version "$bin" "$version" "$(PATH="$(dirname "$node24"):$PATH" "$bin" --version)"
+  echo "$spec" >"$stamp"
+}
+install_tool codex "@openai/codex@$CODEX_VERSION" "$codex" "$CODEX_VERSION"
+install_tool gemini "@google/gemini-cli@$GEMINI_VERSION" "$gemini" "$GEMINI_VERSION"
+install_tool conformance "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" - "$CONFORMANCE_VERSION"
 
-echo "$want" >"$stamp"
-install_conformance
-print_paths
+echo "NODE24=$node24"
+echo "OPENCLAW=$openclaw"
+echo "NODE22=$dir/node22/node_modules/.bin/node"
+echo "NODE20=$dir/node20/node_modules/.bin/node"
+echo "CODEX=$codex"
+echo "GEMINI=$gemini"

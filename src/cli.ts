@@ -14,7 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   doctor: { summary: "doctor [--json]: check every layer, from the config to the gateway", load: () => import("./setup/doctor-command.js") },
   audit: { summary: "audit verify [--file F] | audit tail [-n N] [--json] | audit ack: check the hash chain, show recent records, acknowledge a reset", load: () => import("./audit/audit-command.js") },
   "check-command": { summary: "decide whether a shell command may run (exit 0 allow, 2 deny)", load: () => import("./guard/check-command.js") },
-  hook: { summary: "hook claude-code: a Claude Code PreToolUse hook (stdin JSON)", load: () => import("./guard/hook-command.js") },
+  hook: { summary: "hook claude-code|codex|gemini|cursor: the agent's pre-tool hook (stdin JSON)", load: () => import("./guard/hook-command.js") },
   shim: { summary: "shim install|uninstall --dir DIR [--real PATH]", load: () => import("./guard/shim-command.js") },
 };
 

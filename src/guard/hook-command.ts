@@ -1,4 +1,7 @@
-// `openclaw-guard hook claude-code`: a Claude Code PreToolUse hook.
+// `openclaw-guard hook claude-code|codex|gemini|cursor`: a Claude Code PreToolUse hook, also registered
+// as Codex's PreToolUse and Gemini CLI's BeforeTool hook (same payload); the client named decides how
+// the deny message spells the send_message tool for that client's model. Cursor's beforeShellExecution
+// payload and answer differ: `hook cursor` hands the input to its adapter (setup/clients/cursor-hook.ts).
 //
 // Register it in user or managed settings (not a repository's .claude/settings.json):
 //   {"hooks":{"PreToolUse":[{"matcher":"Bash|Write|Edit|MultiEdit|NotebookEdit","hooks":[{"type":"command",
@@ -16,6 +19,7 @@
 // has "onFailure":"block", so every error, oversized input or parse failure exits 2.
 import { homedir } from "node:os";
 import path from "node:path";
+import { AGENT_CLIENTS, isAgentClient, sendMessageAdvice } from "../mcp/client-tool-names.js";
 import type { Verdict } from "./analyse.js";
 import { readGuardSettings, withoutConfigOption } from "./guard-config.js";
 import { analyserOptions, readStdinCapped } from "./guard-io.js";
@@ -30,11 +34,18 @@ const DENY = 2;
 export async function run(args: string[]): Promise<number> {
   try {
     const [client, ...extra] = withoutConfigOption(args);
-    if (client !== "claude-code" || extra.length > 0) {
-      process.stderr.write("usage: openclaw-guard hook claude-code [--config PATH]  (reads the PreToolUse JSON on stdin)\n");
+    if (!isAgentClient(client) || extra.length > 0) {
+      process.stderr.write(`usage: openclaw-guard hook ${AGENT_CLIENTS.join("|")} [--config PATH]  (reads the hook JSON on stdin)\n`);
       return DENY;
     }
     const input = await readStdinCapped(MAX_HOOK_INPUT_BYTES);
+    if (client === "cursor") {
+      const { answerCursorHook } = await import("../setup/clients/cursor-hook.js");
+      const answer = await answerCursorHook(input, args);
+      process.stdout.write(answer.stdout);
+      process.stderr.write(answer.stderr);
+      return answer.exitCode;
+    }
     const settings = readGuardSettings(args);
     const verdict = await decideHookInput(input, {
       allowList: settings.allowList,
@@ -44,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
       env: process.env,
     });
     if (verdict.decision === "allow") return ALLOW;
-    process.stderr.write(`${formatDenial(verdict.reasons)}\n`);
+    process.stderr.write(`${formatDenial(verdict.reasons, sendMessageAdvice(client))}\n`);
     return DENY;
   } catch (error) {
     process.stderr.write(`openclaw-guard hook failed closed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -189,7 +189,7 @@ export function decideOpenclawArgv(args: readonly string[], allowList: AllowList
   return allowed ? { allowed } : { allowed, refused: rest.slice(0, 2).join(" ") };
 }
 
-/** The message shown to the model (hook) or user (check-command, shim) for a deny. */
-export function formatDenial(reasons: readonly string[]): string {
-  return `${reasons.join(" ")} ${SEND_MESSAGE_ADVICE}`;
+/** The message shown to the model (hook, in its client's spelling of the tool) or user (check-command, shim) for a deny. */
+export function formatDenial(reasons: readonly string[], advice: string = SEND_MESSAGE_ADVICE): string {
+  return `${reasons.join(" ")} ${advice}`;
 }

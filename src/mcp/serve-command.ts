@@ -9,6 +9,7 @@ import { createSendDeps } from "../send/deps.js";
 import { unsupportedPlatform } from "../setup/platform.js";
 import { scopeToAgent, type TokenSource } from "../tokens/scope.js";
 import { defaultTokenFile, findAgent, loadTokenFile } from "../tokens/tokens.js";
+import { nodeVersionProblem } from "../version.js";
 import { BoundedStdioServerTransport } from "./bounded-stdio.js";
 import { listenHttp, type Listen } from "./http-server.js";
 import { createServer } from "./server.js";
@@ -36,6 +37,10 @@ export async function run(args: string[], platform: NodeJS.Platform = process.pl
   // stdout carries the MCP protocol on stdio; every diagnostic goes to stderr.
   const log = pino({ name: "openclaw-guard", base: undefined }, pino.destination({ fd: 2, sync: true }));
   const configPath = resolveConfigPath({ flag: values.config });
+  // Warn, not refuse: a server that starts on an older Node mostly works, and a client that cannot
+  // start its MCP server at all shows the user less than this line in its MCP log.
+  const tooOld = nodeVersionProblem(process.versions.node, process.execPath);
+  if (tooOld !== undefined) log.warn(`unsupported Node: ${tooOld}`);
   const tokenPath = values.tokens ? resolve(values.tokens) : defaultTokenFile(configPath);
   const tokens: TokenSource = createFileState<ReturnType<TokenSource["current"]>>(tokenPath, (p) => ({ ok: true, file: loadTokenFile(p) }), (error) => ({ ok: false, error }));
   const longestAgentWindow = () => {

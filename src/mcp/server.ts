@@ -5,6 +5,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 import type { ConfigState } from "../contacts/config-source.js";
 import { sendMessage, type SendDeps, type SendResult } from "../send/pipeline.js";
 import { VERSION } from "../version.js";
+import { clientFromMcpName, toolSpelling, type AgentClient } from "./client-tool-names.js";
 import { elicitationConfirm } from "./confirm.js";
 
 export type ServerDeps = { send: SendDeps; confirmTimeoutMs?: number };
@@ -22,7 +23,8 @@ export function createServer(deps: ServerDeps): GuardServer {
 
   const send: SendDeps = { ...deps.send, confirm: elicitationConfirm(server, deps.confirmTimeoutMs) };
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolDefinitions(deps.send.config.current()) }));
+  // Descriptions name the tools the way the connected client shows them to its model (clientInfo.name).
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolDefinitions(deps.send.config.current(), clientFromMcpName(server.getClientVersion()?.name)) }));
 
   server.setRequestHandler(CallToolRequestSchema, (request): Promise<CallToolResult> => {
     const call = callTool(request.params.name, (request.params.arguments ?? {}) as Record<string, unknown>);
@@ -49,7 +51,7 @@ export function createServer(deps: ServerDeps): GuardServer {
   });
 }
 
-function toolDefinitions(state: ConfigState): Tool[] {
+function toolDefinitions(state: ConfigState, client: AgentClient | undefined): Tool[] {
   const book = state.ok
     ? state.config.contacts.size > 0
       ? `Valid aliases: ${[...state.config.contacts.values()].map((c) => `${c.alias} (${c.channel}${c.description ? `: ${c.description}` : ""})`).join("; ")}.`
@@ -62,11 +64,11 @@ function toolDefinitions(state: ConfigState): Tool[] {
       description:
         `Send a chat message through the OpenClaw gateway (via openclaw-guard) to ONE contact from the human's vetted address book, named by its alias. ${book} ` +
         "Phone numbers, usernames, chat ids, JIDs and other raw addresses are always refused; there is no fuzzy matching. " +
-        "The message is delivered verbatim. Statuses: sent, queued (the gateway will retry; do not resend), refused (nothing sent; read the reason), failed, unknown (do not resend blindly).",
+        `The message is delivered verbatim. This is openclaw-guard's tool, not a built-in messaging tool of your client; ${toolSpelling(client, "list_contacts")} lists the aliases. Statuses: sent, queued (the gateway will retry; do not resend), refused (nothing sent; read the reason), failed, unknown (do not resend blindly).`,
       inputSchema: {
         type: "object",
         properties: {
-          to: { type: "string", description: "The contact's alias, exactly as list_contacts shows it (e.g. \"alice\")." },
+          to: { type: "string", description: `The contact's alias, exactly as ${toolSpelling(client, "list_contacts")} shows it (e.g. "alice").` },
           message: { type: "string", description: "The text to send, verbatim." },
         },
         required: ["to", "message"],
@@ -89,7 +91,7 @@ function toolDefinitions(state: ConfigState): Tool[] {
     {
       name: "list_contacts",
       title: "List vetted contacts",
-      description: "List the aliases send_message accepts, with each contact's channel and description. Numbers and addresses are never shown.",
+      description: `List the aliases ${toolSpelling(client, "send_message")} accepts, with each contact's channel and description. Numbers and addresses are never shown.`,
       inputSchema: { type: "object", properties: {}, additionalProperties: false },
       outputSchema: {
         type: "object",

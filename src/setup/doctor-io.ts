@@ -6,6 +6,7 @@ import { loadConfig, type Config } from "../contacts/config.js";
 import { connectWithGatewayClient, type Connect } from "../gateway/gateway-transport.js";
 import type { FileStat } from "./checks/config-checks.js";
 import type { RunResult } from "./checks/transport-checks.js";
+import { ourCodexHooks, readCodexHooks, type CodexHooksRead } from "./codex-app-server.js";
 
 export type RunOptions = { env: NodeJS.ProcessEnv; timeoutMs: number; input?: string; cwd?: string };
 
@@ -34,6 +35,8 @@ export interface DoctorIO {
   run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult>;
   connect: Connect;
   loadConfig(path: string, env: NodeJS.ProcessEnv): Config;
+  /** The guard's hooks as `codex app-server` lists them for `cwd` (trust state included). */
+  codexHooks(cwd: string): Promise<CodexHooksRead>;
   now(): number;
 }
 
@@ -126,6 +129,10 @@ export function realDoctorIO(env: NodeJS.ProcessEnv = process.env): DoctorIO {
     run: runProcess,
     connect: connectWithGatewayClient,
     loadConfig,
+    async codexHooks(cwd) {
+      const listed = await readCodexHooks({ codex: "codex", env, cwd, timeoutMs: 30_000 });
+      return "error" in listed ? listed : { hooks: ourCodexHooks(listed.hooks) };
+    },
     now: () => performance.now(),
   };
 }

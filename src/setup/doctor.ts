@@ -11,12 +11,14 @@ import { openclawConfigPath, pick, readOpenclawConfig, type OpenclawConfigRead }
 import { CLI_NAMES } from "../guard/openclaw-policy.js";
 import { SHIM_MARKER } from "../guard/shim.js";
 import { checkAuditChain, checkConfig, checkStateDir, type AuditFacts, type ConfigFacts } from "./checks/config-checks.js";
+import { checkCodexHook, checkGeminiHook, type CodexFacts, type GeminiFacts, type GeminiSettings } from "./checks/client-checks.js";
 import { checkExposure, type ExposureFacts } from "./checks/exposure-checks.js";
 import { checkSeparation, type SeparationFacts } from "./checks/separation-checks.js";
 import { SEPARATE_DEFAULTS } from "./separate-recipe.js";
 import { gatherSeparation } from "./separation-facts.js";
 import { checkBook, checkCredential, checkGaps, checkPluginActive, checkPluginConfig, pluginConfigPath, type BookFacts, type CredentialFacts, type GatewayPluginFacts, type PluginRuntime } from "./checks/gateway-checks.js";
 import { bookFingerprint, PLUGIN_ID, STATUS_METHOD } from "../plugin/index.js";
+import { isOurHookHandler } from "./clients/hook-groups.js";
 import { canaryInput, checkCanary, checkDenyRules, checkHook, checkShimOrder, hookForCanary, type CanaryFacts, type ClaudeFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
 import { checkOpenclawConfig, checkOpenclawVersion, checkOutboundAllowlist, checkUngatedChannels, checkWhatsapp, normaliseWhatsappEntry, parseOpenclawVersion, type OurContacts, type VersionFacts } from "./checks/openclaw-checks.js";
 import { checkCli, checkGateway, classifyGatewayError, cliProblem, describeArgv, type CliFacts, type GatewayFacts } from "./checks/transport-checks.js";
@@ -48,6 +50,8 @@ export type DoctorFacts = {
   lookups: PathLookup[];
   claude: ClaudeFacts;
   canary?: CanaryFacts;
+  codex?: CodexFacts;
+  gemini?: GeminiFacts;
   exposure: ExposureFacts;
   separation: SeparationFacts;
   /** Everything that must never be printed: tokens, passwords, full numbers and ids. */
@@ -80,6 +84,8 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkHook(facts.claude),
     checkDenyRules(facts.claude),
     checkCanary(facts.canary),
+    checkCodexHook(facts.codex),
+    ...checkGeminiHook(facts.gemini),
     checkExposure(facts.exposure),
     ...checkSeparation(facts.separation),
   ];
@@ -119,11 +125,13 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
   const hook = hookForCanary(claude);
 
   const skipped = "transport is dry-run: nothing is delivered, and the gateway is not checked.";
-  const [cliResult, probe, lookups, canary] = await Promise.all([
+  const codexFiles = readCodexFiles(io);
+  const [cliResult, probe, lookups, canary, codexListed] = await Promise.all([
     cli.runnable && cli.facts.argv ? io.run(cli.facts.argv[0]!, [...cli.facts.argv.slice(1), "--version"], { env: cliEnvironment(env), timeoutMs: options.versionTimeoutMs ?? 15_000, cwd: io.home }) : Promise.resolve(undefined),
     gatewaySettings ? probeGateway(io, gatewaySettings, options.gatewayTimeoutMs ?? 10_000) : Promise.resolve({ gateway: { skipped }, plugin: { skipped } }),
     lookupPaths(io, options.shellTimeoutMs ?? 5_000),
     hook ? runCanary(io, hook, options.hookTimeoutMs) : Promise.resolve(undefined),
+    codexFiles?.hookWritten ? io.codexHooks(io.cwd) : Promise.resolve(undefined),
   ]);
   const cliFacts: CliFacts = { ...cli.facts, ...(cliResult ? { result: cliResult } : {}) };
   const exposure = gatherExposure(io, config);
@@ -143,6 +151,8 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
     lookups,
     claude,
     ...(canary ? { canary } : {}),
+    ...(codexFiles ? { codex: { ...codexFiles, ...(codexListed ? { listed: codexListed } : {}) } } : {}),
+    ...readGeminiFiles(io),
     exposure,
     separation: gatherSeparation(io, options.serviceUser, [SEPARATE_DEFAULTS.codeDir]),
     secrets,
@@ -394,6 +404,51 @@ async function runCanary(io: DoctorIO, hook: NonNullable<ReturnType<typeof hookF
   // Claude Code runs a hook's command through a shell, with the canary JSON on stdin.
   const result = await io.run("/bin/sh", ["-c", hook.command], { env: io.env, input: canaryInput(io.home), timeoutMs: timeoutMs ?? Math.min((hook.timeout ?? 10) * 1000, 30_000), cwd: io.home });
   return { hook, result, ms: Math.round(io.now() - started) };
+}
+
+/** undefined when Codex has nothing of ours. */
+function readCodexFiles(io: DoctorIO): Omit<CodexFacts, "listed"> | undefined {
+  const home = io.env.CODEX_HOME || join(io.home, ".codex");
+  const hooksFile = join(home, "hooks.json");
+  const hooksText = readIfExists(io, hooksFile);
+  let hookWritten = false;
+  try {
+    const groups = (JSON.parse(hooksText ?? "{}") as { hooks?: { PreToolUse?: { hooks?: unknown[] }[] } }).hooks?.PreToolUse ?? [];
+    hookWritten = groups.some((group) => (group.hooks ?? []).some(isOurHookHandler));
+  } catch {
+    hookWritten = false;
+  }
+  const serverRegistered = /^\s*\[\s*mcp_servers\.(?:"openclaw-guard"|openclaw-guard)\s*\]/m.test(readIfExists(io, join(home, "config.toml")) ?? "");
+  return hookWritten || serverRegistered ? { hooksFile, hookWritten, serverRegistered } : undefined;
+}
+
+/** Gemini CLI's user and workspace settings and trusted folders, when the user settings exist. */
+function readGeminiFiles(io: DoctorIO): { gemini?: GeminiFacts } {
+  const dir = join(io.home, ".gemini");
+  const file = (path: string): GeminiSettings => {
+    const text = readIfExists(io, path);
+    return text === undefined ? { path } : { path, text };
+  };
+  const user = file(join(dir, "settings.json"));
+  if (user.text === undefined) return {};
+  const trustEnv = io.env.GEMINI_CLI_TRUST_WORKSPACE;
+  return {
+    gemini: {
+      user,
+      workspace: file(join(io.cwd, ".gemini", "settings.json")),
+      cwd: io.cwd,
+      trustedFolders: file(io.env.GEMINI_CLI_TRUSTED_FOLDERS_PATH || join(dir, "trustedFolders.json")),
+      ...(trustEnv !== undefined ? { trustEnv } : {}),
+    },
+  };
+}
+
+function readIfExists(io: DoctorIO, path: string): string | undefined {
+  try {
+    return io.readFile(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function gatherExposure(io: DoctorIO, config: Config | undefined): ExposureFacts {

@@ -12,17 +12,21 @@ import { execa } from "execa";
 import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { resolveConfigPath } from "../contacts/config-path.js";
 import { configPermissionProblem, type ReadSystemFile } from "../contacts/config-permissions.js";
+import { nodeVersionProblem } from "../version.js";
 import { claudeVersionWarning } from "./clients/claude-code.js";
+import { codexHooksFile } from "./clients/codex.js";
+import { trustOurCodexHooks, type CodexHook, type WrittenHook } from "./codex-app-server.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
 import { isLoopbackHost } from "../gateway/loopback.js";
 import { separateRecipe } from "./separate-recipe.js";
 import type { PairingResult } from "../gateway/device-pairing.js";
-import { InitError, removalChange, tildePath, type ClientPlan, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Remote, type Scope } from "./init-plan.js";
+import { hookCommand, InitError, removalChange, tildePath, type ClientPlan, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Remote, type Scope } from "./init-plan.js";
 import { unsupportedPlatform } from "./platform.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
        openclaw-guard init <client> --remote URL [--dry-run]   (claude-code, codex, gemini; the token from $OPENCLAW_GUARD_TOKEN)
+       openclaw-guard init codex --trust-hook [...]   (also record Codex's trust in the guard hook)
        openclaw-guard init --remove <client> [--scope user|project] [--dry-run] [--config PATH]
        openclaw-guard init openclaw --separate   (prints the recipe that puts the gateway and the guard under their own OS user)
        openclaw-guard init --print <client> [--scope user|project] [--config PATH] [--remote URL]
@@ -44,6 +48,8 @@ export interface InitDeps {
   readonly claudeVersion: () => Promise<string | undefined>;
   /** Pairs the guard's server with the gateway as a device (`init openclaw --pair`). */
   readonly pair: (config: string, env: NodeJS.ProcessEnv) => Promise<PairingResult>;
+  /** Trusts the guard hook in Codex (codex-app-server.ts) for this project directory; throws on failure. */
+  readonly trustCodexHooks: (cwd: string, written: WrittenHook) => Promise<{ trusted: CodexHook[]; already: CodexHook[] }>;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly now: () => Date;
@@ -53,6 +59,12 @@ export interface InitDeps {
 }
 
 export async function run(args: string[]): Promise<number> {
+  // init records this node binary in the client's config: an unsupported one must not be written there.
+  const tooOld = nodeVersionProblem(process.versions.node, process.execPath);
+  if (tooOld !== undefined) {
+    process.stderr.write(`openclaw-guard init: ${tooOld}\nNothing was written.\n`);
+    return 1;
+  }
   return runInit(args, defaultDeps());
 }
 
@@ -65,6 +77,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     remote: { type: "string" },
     separate: { type: "boolean" },
     pair: { type: "boolean" },
+    "trust-hook": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -86,6 +99,8 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   const scope = values.scope ?? "user";
   if (scope !== "user" && scope !== "project") throw new UsageError(`openclaw-guard init: --scope must be user or project\n${USAGE}`);
   const remote = values.remote === undefined ? undefined : remoteFrom(client.name, scope, values.remote, deps.env, values.print === true);
+  const trustHook = values["trust-hook"] === true;
+  if (trustHook && client.name !== "codex") throw new UsageError(`openclaw-guard init: --trust-hook is for codex only (the other clients do not gate hooks on trust)\n${USAGE}`);
   const context: InitContext = {
     home: deps.env.HOME || homedir(),
     cwd: deps.cwd,
@@ -143,9 +158,31 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     const backup = backups.get(file);
     deps.out(`\n${display(file.path)} (${state}${backup ? `, backup: ${display(backup)}` : ""})\n${file.summary.map((line) => `  ${line}`).join("\n")}\n`);
   }
+  let code = 0;
+  if (trustHook) code = await trustHooks(deps, dryRun, display, { sourcePath: codexHooksFile(context), command: hookCommand(context, "codex") });
   printTail(plan, deps);
   for (const warning of warnings) deps.err(`warning: ${warning}\n`);
-  return 0;
+  return code;
+}
+
+/** `init codex --trust-hook`: what Codex's /hooks would record, done through Codex itself. */
+async function trustHooks(deps: InitDeps, dryRun: boolean, display: (file: string) => string, written: WrittenHook): Promise<number> {
+  if (dryRun) {
+    deps.out("\nCodex hook trust: would trust the guard hook through `codex app-server` (dry run: not done)\n");
+    return 0;
+  }
+  const label = (hook: CodexHook) => `${display(hook.sourcePath)}${hook.key.slice(hook.sourcePath.length)} (${hook.currentHash.slice(0, 19)}…)`;
+  try {
+    const { trusted, already } = await deps.trustCodexHooks(deps.cwd, written);
+    deps.out(`\nCodex hook trust (recorded by Codex in its config.toml, hooks.state)\n${[...trusted.map((h) => `  + trusted ${label(h)}`), ...already.map((h) => `  = already trusted ${label(h)}`)].join("\n")}\n`);
+    return 0;
+  } catch (error) {
+    deps.err(
+      `openclaw-guard init codex: the files were written, but the guard hook is NOT trusted: ${error instanceof Error ? error.message : String(error)}\n` +
+        "Until it is, Codex skips it silently. Trust it in Codex's /hooks, or fix the above and re-run with --trust-hook.\n",
+    );
+    return 1;
+  }
 }
 
 /** Writes the changed files; a map of their backups, or undefined (reported) when a write failed. */
@@ -279,6 +316,7 @@ function defaultDeps(): InitDeps {
     platform: process.platform,
     read: readText,
     applyPlans,
+    trustCodexHooks: (cwd, written) => trustOurCodexHooks({ codex: "codex", env: process.env, cwd, timeoutMs: 60_000 }, written),
     claudeVersion: async () => {
       const result = await execa("claude", ["--version"], { reject: false, timeout: 15_000, stdin: "ignore" });
       return result.failed && result.exitCode === undefined ? undefined : result.stdout;

@@ -110,9 +110,12 @@ export function jsonServerEntry(context: InitContext, object: string, typed: boo
   };
 }
 
-/** The Claude Code style hook (also used by Codex, Gemini and VS Code: they all send tool_input.command). */
-export function hookCommand(context: InitContext): string {
-  return shellJoin([context.node, context.cli, "hook", "claude-code", "--config", context.config]);
+/**
+ * The Claude Code style hook (also used by Codex, Gemini and VS Code: they all send tool_input.command).
+ * `hook <client>` decides only how deny messages spell the send_message tool for that client's model.
+ */
+export function hookCommand(context: InitContext, client: "claude-code" | "codex" | "gemini"): string {
+  return shellJoin([context.node, context.cli, "hook", client, "--config", context.config]);
 }
 
 const SAFE_WORD = /^[A-Za-z0-9_/.,:=@%+-]+$/;

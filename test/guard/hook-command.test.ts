@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideHookInput, MAX_HOOK_INPUT_BYTES, type HookContext } from "../../src/guard/hook-command.js";
-import { DEFAULT_ALLOW_LIST, SEND_MESSAGE_ADVICE } from "../../src/guard/openclaw-policy.js";
+import { DEFAULT_ALLOW_LIST } from "../../src/guard/openclaw-policy.js";
 import { cliPath, requireBuiltCli } from "./built-cli.js";
 
 const home = mkdtempSync(path.join(tmpdir(), "guard-hook-"));
@@ -119,10 +119,14 @@ describe("openclaw-guard hook claude-code (the built process)", () => {
     });
   const bash = (command: string) => JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command }, cwd: project });
 
-  it("exits 2 with an actionable reason on stderr for a send", () => {
-    const result = runHook(bash("bash -lc 'openclaw message send -t x -m hi'"), ["claude-code"]);
+  it.each([
+    ["claude-code", "Use the `mcp__openclaw-guard__send_message` tool with a contact alias; `mcp__openclaw-guard__list_contacts` shows them."],
+    ["codex", "Use the `send_message` (namespace mcp__openclaw_guard) tool with a contact alias; `list_contacts` (namespace mcp__openclaw_guard) shows them."],
+    ["gemini", "Use the `mcp_openclaw-guard_send_message` tool with a contact alias; `mcp_openclaw-guard_list_contacts` shows them."],
+  ])("hook %s exits 2 with an actionable reason on stderr, in that client's spelling of the tool", (client, advice) => {
+    const result = runHook(bash("bash -lc 'openclaw message send -t x -m hi'"), [client]);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`Raw \`openclaw message send\` is disabled here. ${SEND_MESSAGE_ADVICE}`);
+    expect(result.stderr.trim()).toBe(`Raw \`openclaw message send\` is disabled here. ${advice}`);
     expect(result.stdout).toBe("");
   });
 
@@ -134,7 +138,7 @@ describe("openclaw-guard hook claude-code (the built process)", () => {
   it.each([
     ["malformed JSON", "{not json", ["claude-code"]],
     ["an oversized payload", bash(`echo ${"a".repeat(MAX_HOOK_INPUT_BYTES)}`), ["claude-code"]],
-    ["an unknown client", bash("ls"), ["cursor"]],
+    ["an unknown client", bash("ls"), ["windsurf"]],
     ["no client", bash("ls"), []],
   ])("fails closed with exit 2 on %s", (_what, input, args) => {
     const result = runHook(input, args);

@@ -102,3 +102,22 @@ describe("MCP server (in-process client)", () => {
     expect(result.structuredContent).toMatchObject({ status: "sent", dryRun: true });
   });
 });
+
+describe("tool descriptions in each client's spelling", () => {
+  it.each([
+    ["claude-code", "`mcp__openclaw-guard__list_contacts`", "`mcp__openclaw-guard__send_message`"],
+    ["codex-mcp-client", "`list_contacts` (namespace mcp__openclaw_guard)", "`send_message` (namespace mcp__openclaw_guard)"],
+    ["gemini-cli-mcp-client", "`mcp_openclaw-guard_list_contacts`", "`mcp_openclaw-guard_send_message`"],
+    ["some-other-client", "`list_contacts` (openclaw-guard MCP server)", "`send_message` (openclaw-guard MCP server)"],
+  ])("%s", async (clientName, listContacts, sendMessage) => {
+    const memory = memoryDeps(BOOK, recordingTransport());
+    const server = createServer({ send: memory.deps });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: clientName, version: "1.0.0" });
+    await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+    const [send, list] = (await client.listTools()).tools;
+    expect(send!.description).toContain(`${listContacts} lists the aliases`);
+    expect((send!.inputSchema.properties as { to: { description: string } }).to.description).toContain(`exactly as ${listContacts} shows it`);
+    expect(list!.description).toContain(`List the aliases ${sendMessage} accepts`);
+  });
+});

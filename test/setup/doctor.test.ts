@@ -392,6 +392,47 @@ describe("doctor: the Claude Code hook and deny rules", () => {
   });
 });
 
+describe("doctor: Codex and Gemini CLI hooks, gathered from the files init writes", () => {
+  const ourCommand = "/usr/bin/node /opt/ocg/dist/cli.js hook codex --config /c";
+
+  it("asks Codex (io.codexHooks) only when hooks.json holds the guard hook, and fails on a modified one", async () => {
+    const asked: string[] = [];
+    const nothing = fixture({ io: { codexHooks: async (cwd) => (asked.push(cwd), { hooks: [] }) } });
+    const hooksFile = join(nothing.home, ".codex", "hooks.json");
+    const hook = (trustStatus: string) => ({ key: `${hooksFile}:pre_tool_use:0:0`, command: ourCommand, sourcePath: hooksFile, trustStatus, currentHash: "sha256:x" });
+    expect((await runDoctor(nothing.io)).checks.some((c) => c.id === "guard.codex-hook")).toBe(false);
+    expect(asked).toEqual([]);
+
+    const f = { ...nothing, io: { ...nothing.io, codexHooks: async (cwd: string) => (asked.push(cwd), { hooks: [hook("modified")] }) } };
+    f.write(".codex/hooks.json", JSON.stringify({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: ourCommand }] }] } }));
+    expect(get(await runDoctor(f.io), "guard.codex-hook")).toMatchObject({ status: "fail", summary: expect.stringMatching(/changed since it was trusted/) });
+    expect(asked).toEqual([f.io.cwd]);
+  });
+
+  it("fails on a server registered in config.toml without the hook", async () => {
+    const f = fixture();
+    f.write(".codex/config.toml", '[mcp_servers.openclaw-guard]\ncommand = "/usr/bin/node"\n');
+    expect(get(await runDoctor(f.io), "guard.codex-hook")).toMatchObject({ status: "fail", summary: expect.stringMatching(/no guard hook/) });
+  });
+
+  it("fails on the project's .gemini/settings.json disabling the guard hook, warns on an untrusted folder", async () => {
+    const f = fixture();
+    const hooks = { BeforeTool: [{ matcher: "run_shell_command", hooks: [{ type: "command", name: "openclaw-guard", command: "/usr/bin/node /opt/ocg/dist/cli.js hook gemini" }] }] };
+    f.write(".gemini/settings.json", JSON.stringify({ hooks }));
+    f.write("project/.gemini/settings.json", JSON.stringify({ hooksConfig: { disabled: ["openclaw-guard"] } }));
+    const report = await runDoctor(f.io);
+    expect(get(report, "guard.gemini-hook")).toMatchObject({ status: "fail" });
+    expect(get(report, "guard.gemini-trust")).toMatchObject({ status: "warn" });
+    expect(report.ok).toBe(false);
+
+    f.write("project/.gemini/settings.json", "{}");
+    f.write(".gemini/trustedFolders.json", JSON.stringify({ [f.io.cwd]: "TRUST_FOLDER" }));
+    const clean = await runDoctor(f.io);
+    expect(get(clean, "guard.gemini-hook")).toMatchObject({ status: "ok" });
+    expect(clean.checks.some((c) => c.id === "guard.gemini-trust")).toBe(false);
+  });
+});
+
 describe("doctor: the PATH shim in real login and interactive shells", () => {
   const shells = realDoctorIO().shells.filter((s) => s.label !== "zsh -l" && s.label !== "zsh -i");
 

@@ -77,7 +77,7 @@ const cases: Case[] = [
       expect(settings.theme).toBe("Dracula");
       expect(settings.mcpServers.other).toEqual({ command: "/bin/other" });
       expect(settings.hooks.BeforeTool[0]).toEqual({ matcher: "write_file", hooks: [{ type: "command", command: "/bin/mine" }] });
-      expect(settings.hooks.BeforeTool[1].matcher).toBe("run_shell_command");
+      expect(settings.hooks.BeforeTool[1].matcher).toBe("run_shell_command|write_file|replace");
     },
     malformed: { file: ".gemini/settings.json", text: '{\n  "theme": "Dracula"\n  "x": 1\n}\n', where: /settings\.json:3:/ },
   },
@@ -553,5 +553,69 @@ describe("init: existing files a rewrite would damage", () => {
     expect(after.startsWith('\uFEFF{\r\n  "mcpServers": {\r\n    "other": {\r\n')).toBe(true);
     expect(after.replaceAll("\r\n", "")).not.toContain("\n");
     expect(JSON.parse(after.slice(1)).mcpServers["openclaw-guard"].command).toBe(NODE);
+  });
+});
+
+describe("init codex --trust-hook", () => {
+  const hook = (home: string, trustStatus: string) => ({
+    key: `${home}/.codex/hooks.json:pre_tool_use:0:0`,
+    command: `${NODE} ${CLI} hook codex`,
+    sourcePath: `${home}/.codex/hooks.json`,
+    trustStatus,
+    currentHash: "sha256:0123456789abcdef0123456789abcdef",
+  });
+
+  it("without it, the summary says Codex skips an untrusted hook silently and how to trust it", async () => {
+    const { home, cwd } = fixture();
+    const result = await init(home, cwd, ["codex"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Codex SKIPS a hook it has not been told to trust, silently.*any later change to the hook entry.*untrusted again.*--trust-hook/);
+    expect(result.stdout).not.toContain("Codex hook trust");
+  });
+
+  it("trusts the hook through Codex after writing the files, and reports what it trusted", async () => {
+    const { home, cwd } = fixture();
+    const asked: unknown[] = [];
+    const result = await init(home, cwd, ["codex", "--trust-hook"], null, {
+      trustCodexHooks: async (dir, written) => {
+        asked.push(dir, written);
+        expect(read(path.join(home, ".codex/hooks.json"))).toContain("hook codex"); // written before trust is asked
+        return { trusted: [hook(home, "trusted")], already: [] };
+      },
+    });
+    expect(result.code).toBe(0);
+    expect(asked).toEqual([cwd, { sourcePath: path.join(home, ".codex/hooks.json"), command: `${NODE} ${CLI} hook codex --config ${path.join(home, ".config/openclaw-guard/config.json5")}` }]);
+    expect(result.stdout).toContain("Codex hook trust (recorded by Codex in its config.toml, hooks.state)\n  + trusted ~/.codex/hooks.json:pre_tool_use:0:0 (sha256:0123456789ab…)");
+  });
+
+  it("fails (exit 1) when Codex cannot record the trust, saying the hook is not trusted", async () => {
+    const { home, cwd } = fixture();
+    const result = await init(home, cwd, ["codex", "--trust-hook"], null, {
+      trustCodexHooks: async () => {
+        throw new Error("could not run codex: ENOENT");
+      },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/the files were written, but the guard hook is NOT trusted: could not run codex: ENOENT/);
+    expect(existsSync(path.join(home, ".codex/hooks.json"))).toBe(true);
+  });
+
+  it("does nothing in a dry run, and is refused for other clients", async () => {
+    const { home, cwd } = fixture();
+    const dry = await init(home, cwd, ["codex", "--trust-hook", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("would trust the guard hook");
+    await expect(init(home, cwd, ["gemini", "--trust-hook"])).rejects.toThrow(/--trust-hook is for codex only/);
+  });
+});
+
+describe("init cursor: the hook entry", () => {
+  it("is `hook cursor` through the CLI, and replaces the earlier cursor-hook.js entry instead of adding a second", async () => {
+    const { home, cwd } = fixture();
+    const old = { command: "/opt/node/bin/node /opt/ocg/dist/setup/clients/cursor-hook.js --config /c" };
+    writeAll(home, { ".cursor/hooks.json": JSON.stringify({ version: 1, hooks: { beforeShellExecution: [{ command: "/bin/mine" }, old] } }) });
+    expect((await init(home, cwd, ["cursor"])).code).toBe(0);
+    const list = JSON.parse(read(path.join(home, ".cursor/hooks.json"))).hooks.beforeShellExecution as { command: string }[];
+    expect(list.map((h) => h.command)).toEqual(["/bin/mine", `${NODE} ${CLI} hook cursor --config ${path.join(home, ".config/openclaw-guard/config.json5")}`]);
   });
 });

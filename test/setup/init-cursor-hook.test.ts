@@ -33,14 +33,17 @@ describe("cursor-hook", () => {
     expect(JSON.parse(answer.stdout).permission).toBe("deny");
   });
 
-  it("runs as a script from dist/ (npm run build first)", async () => {
+  it("runs as `openclaw-guard hook cursor` from dist/ (npm run build first), naming the server's tool", async () => {
     const dir = privateDir();
-    const script = path.join(path.dirname(CLI), "setup", "clients", "cursor-hook.js");
+    const hook = [CLI, "hook", "cursor", ...args(dir)];
     writeFileSync(path.join(dir, "x"), "");
-    const deny = await execa(process.execPath, [script, ...args(dir)], { input: JSON.stringify({ command: "openclaw message send -t +1 -m x", cwd: dir }), reject: false });
+    const deny = await execa(process.execPath, hook, { input: JSON.stringify({ command: "openclaw message send -t +1 -m x", cwd: dir }), reject: false });
     expect(deny.exitCode).toBe(2);
-    expect(JSON.parse(deny.stdout).permission).toBe("deny");
-    const allow = await execa(process.execPath, [script, ...args(dir)], { input: JSON.stringify({ command: "echo hi", cwd: dir }), reject: false });
+    expect(JSON.parse(deny.stdout)).toMatchObject({ permission: "deny", agent_message: expect.stringContaining("Use the `send_message` (openclaw-guard MCP server) tool") });
+    // A Claude-style payload has no top-level command: Cursor's adapter refuses it rather than allow.
+    const wrongShape = await execa(process.execPath, hook, { input: JSON.stringify({ tool_input: { command: "ls" } }), reject: false });
+    expect(wrongShape.exitCode).toBe(2);
+    const allow = await execa(process.execPath, hook, { input: JSON.stringify({ command: "echo hi", cwd: dir }), reject: false });
     expect(allow.exitCode).toBe(0);
     expect(JSON.parse(allow.stdout)).toEqual({ permission: "allow" });
   });

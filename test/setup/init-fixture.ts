@@ -32,6 +32,9 @@ export async function init(home: string, cwd: string, args: string[], claudeVers
     applyPlans,
     claudeVersion: async () => claudeVersion ?? undefined,
     pair: async () => ({ status: "failed", reason: "pairing is not part of this test" }),
+    trustCodexHooks: async () => {
+      throw new Error("not expected in this test");
+    },
     out: (t) => void (stdout += t),
     err: (t) => void (stderr += t),
     now: () => new Date("2026-11-22T10:00:00.000Z"),

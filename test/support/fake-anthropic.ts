@@ -5,8 +5,8 @@
 // the request itself (number of assistant turns so far), so retries and side requests
 // never consume script steps. Side requests (title generation, quota probes, ...) get a
 // harmless text answer.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
+import { openSse, pathOf, sendJson, startJsonServer } from "./fake-http.ts";
 
 export type ScriptStep = { tool: string; input: Record<string, unknown> } | { text: string };
 
@@ -54,23 +54,13 @@ const FINAL_TEXT = "Done.";
 export async function startFakeAnthropic(script: ScriptStep[]): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = [];
 
-  const server = createServer((req, res) => {
-    readBody(req)
-      .then((raw) => handle(req, res, raw))
-      .catch((error: unknown) => {
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: String(error) } }));
-      });
-  });
-
-  function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
+  const server = await startJsonServer((req, res, raw) => {
+    const path = pathOf(req);
     if (req.method !== "POST" || !path.startsWith("/v1/messages")) {
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: path } }));
+      sendJson(res, { type: "error", error: { type: "not_found_error", message: path } }, 404);
       return;
     }
-    const body = (raw ? JSON.parse(raw) : {}) as MessagesBody;
+    const body = raw as MessagesBody;
     if (path === "/v1/messages/count_tokens") {
       requests.push({ path, body, main: false });
       sendJson(res, { input_tokens: 10 });
@@ -86,21 +76,9 @@ export async function startFakeAnthropic(script: ScriptStep[]): Promise<FakeAnth
     const model = body.model ?? "claude-fake";
     if (body.stream) sendStream(res, model, content, stopReason);
     else sendJson(res, message(model, content, stopReason));
-  }
+  });
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    toolResults: () => collectToolResults(requests),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...server, requests, toolResults: () => collectToolResults(requests) };
 }
 
 function assistantTurns(body: MessagesBody): number {
@@ -148,14 +126,9 @@ function message(model: string, content: ContentBlock[], stopReason: string) {
   };
 }
 
-function sendJson(res: ServerResponse, value: unknown): void {
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify(value));
-}
-
 function sendStream(res: ServerResponse, model: string, content: ContentBlock[], stopReason: string): void {
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  const event = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const sse = openSse(res);
+  const event = (type: string, data: Record<string, unknown>) => sse.event({ type, ...data }, type);
   event("message_start", { message: { ...message(model, [], ""), stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } } });
   content.forEach((block, index) => {
     if (block.type === "tool_use") {
@@ -169,14 +142,5 @@ function sendStream(res: ServerResponse, model: string, content: ContentBlock[],
   });
   event("message_delta", { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: 10 } });
   event("message_stop", {});
-  res.end();
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
+  sse.end();
 }

@@ -6,6 +6,7 @@
 // $CLAUDE_CONFIG_DIR/settings.json and $CLAUDE_CONFIG_DIR/.claude.json.
 import path from "node:path";
 import { remoteNotes } from "./remote.js";
+import { compareVersions } from "../../version.js";
 import { hookCommand, mergeHookGroupsFor } from "./claude-hooks.js";
 import { arrayAt, ensureStrings, jsonServerEntry, mergeEntry, objectAt, planJsonFile, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type ReadText } from "../init-plan.js";
 
@@ -50,7 +51,7 @@ export function permissionPath(file: string, home: string): string {
 export function planClaudeUserSettings(context: InitContext, read: ReadText, options: { denyRules: boolean }): FilePlan {
   const file = claudeUserSettingsPath(context);
   return planJsonFile(file, read(file), { allowsComments: false }, (settings) => {
-    const summary = mergeHookGroupsFor(file, settings, hookCommand(context));
+    const summary = mergeHookGroupsFor(file, settings, hookCommand(context, "claude-code"));
     if (options.denyRules) summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "deny"]), denyRules(context), "permissions.deny"));
     return summary;
   });
@@ -94,16 +95,9 @@ export function claudeVersionWarning(output: string | undefined): string | undef
   if (output === undefined) return "`claude` was not found on PATH: could not check its version. The hook needs Claude Code >= 2.1.295 to fail closed.";
   const version = /(\d+)\.(\d+)\.(\d+)/.exec(output);
   if (!version) return `could not read a version from \`claude --version\` (${JSON.stringify(output.trim().slice(0, 80))}). The hook needs Claude Code >= ${MIN_CLAUDE_CODE_VERSION} to fail closed.`;
-  if (compareVersions(version.slice(1, 4).map(Number), MIN_CLAUDE_CODE_VERSION.split(".").map(Number)) < 0) {
+  if (compareVersions(version.slice(1, 4).join("."), MIN_CLAUDE_CODE_VERSION) < 0) {
     return `Claude Code ${version[0]} is older than ${MIN_CLAUDE_CODE_VERSION}: it ignores "onFailure": "block", so a crashed or timed-out hook would let the command through. Update Claude Code.`;
   }
   return undefined;
 }
 
-function compareVersions(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}

@@ -1,13 +1,11 @@
-// Cursor's beforeShellExecution hook: `node dist/setup/clients/cursor-hook.js [--config PATH]`.
+// Cursor's beforeShellExecution hook, run as `openclaw-guard hook cursor [--config PATH]`.
 // stdin: {"command": "...", "cwd": "...", ...}; stdout: {"permission": "allow"|"deny", ...}.
 // A deny also exits 2 with the reason on stderr. Any error denies (fails closed).
-import { realpathSync } from "node:fs";
 import { homedir } from "node:os";
-import { fileURLToPath } from "node:url";
-import { decideHookInput, MAX_HOOK_INPUT_BYTES } from "../../guard/hook-command.js";
+import { decideHookInput } from "../../guard/hook-command.js";
 import { readGuardSettings } from "../../guard/guard-config.js";
-import { readStdinCapped } from "../../guard/guard-io.js";
 import { formatDenial } from "../../guard/openclaw-policy.js";
+import { sendMessageAdvice } from "../../mcp/client-tool-names.js";
 
 export interface CursorAnswer {
   readonly stdout: string;
@@ -28,7 +26,7 @@ export async function answerCursorHook(raw: string, args: readonly string[], env
       env,
     });
     if (verdict.decision === "allow") return { stdout: `${JSON.stringify({ permission: "allow" })}\n`, stderr: "", exitCode: 0 };
-    return deny(formatDenial(verdict.reasons));
+    return deny(formatDenial(verdict.reasons, sendMessageAdvice("cursor")));
   } catch (error) {
     return failedClosed(error);
   }
@@ -41,18 +39,3 @@ function deny(reason: string): CursorAnswer {
 function failedClosed(error: unknown): CursorAnswer {
   return deny(`openclaw-guard hook failed closed: ${error instanceof Error ? error.message : String(error)}`);
 }
-
-async function main(): Promise<void> {
-  let answer: CursorAnswer;
-  try {
-    answer = await answerCursorHook(await readStdinCapped(MAX_HOOK_INPUT_BYTES), process.argv.slice(2));
-  } catch (error) {
-    answer = failedClosed(error);
-  }
-  process.stdout.write(answer.stdout);
-  process.stderr.write(answer.stderr);
-  process.exitCode = answer.exitCode;
-}
-
-const entry = process.argv[1];
-if (entry !== undefined && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) void main();

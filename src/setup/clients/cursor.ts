@@ -1,20 +1,18 @@
 // Cursor: the server in mcp.json, and a beforeShellExecution hook in the user's ~/.cursor/hooks.json.
 // Cursor sends {command, cwd} at the top level and wants {"permission": ...} back, so the hook is a
-// small adapter (cursor-hook.js) over the same decision the Claude Code hook makes.
+// small adapter (cursor-hook.ts, run as `hook cursor`) over the same decision the Claude Code hook makes.
 import path from "node:path";
 import { mergeEntry, objectAt, planJsonFile, replaceOurs, serveArgs, shellJoin, SERVER_NAME, arrayAt, type ClientSetup, type InitContext } from "../init-plan.js";
 
-export function cursorHookScript(context: InitContext): string {
-  return path.join(path.dirname(context.cli), "setup", "clients", "cursor-hook.js");
-}
-
 export function cursorHookCommand(context: InitContext): string {
-  return shellJoin([context.node, cursorHookScript(context), "--config", context.config]);
+  return shellJoin([context.node, context.cli, "hook", "cursor", "--config", context.config]);
 }
 
+/** Ours: `... hook cursor`, or the earlier `node .../setup/clients/cursor-hook.js` entry (replaced on re-run). */
 function isOurCursorHook(entry: unknown): boolean {
   const command = (entry as { command?: unknown } | null)?.command;
-  return typeof command === "string" && /cursor-hook\.js/.test(command) && /openclaw-guard|setup\/clients\//.test(command);
+  if (typeof command !== "string") return false;
+  return /\bhook cursor\b/.test(command) ? /openclaw-guard|cli\.js/.test(command) : /cursor-hook\.js/.test(command) && /openclaw-guard|setup\/clients\//.test(command);
 }
 
 export const cursor: ClientSetup = {

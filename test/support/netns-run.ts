@@ -1,0 +1,81 @@
+// Runs INSIDE a loopback-only network namespace (started by netns.ts with `unshare -r -n`, `lo` up),
+// on Node 24's type stripping, outside vitest: starts the scripted fake model server on 127.0.0.1,
+// runs the steps (argv arrays, never a shell) one after another with {{MODEL_URL}} filled in, and
+// writes what happened as JSON. Codex and Gemini CLI run only here: Codex looks up outside hosts at
+// start even with a custom provider, and in here those lookups fail harmlessly.
+//   node netns-run.ts <spec.json> <result.json>
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { startFakeCodexModel, type CodexCall } from "./fake-codex.ts";
+import { startFakeGeminiModel, type GeminiCall } from "./fake-gemini.ts";
+
+export interface NetnsStep {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  timeoutMs: number;
+}
+
+export type NetnsSpec = { steps: NetnsStep[] } & ({ model: "codex"; script: CodexCall[] } | { model: "gemini"; script: GeminiCall[] });
+
+export interface StepResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+export interface NetnsResult {
+  steps: StepResult[];
+  /** What the model was shown for each tool call, in order: the tool as the client named it, and the text. */
+  toolResults: { tool: string; text: string }[];
+  /** The tools the client offered the model (Codex: `namespace.name` for namespaced ones), with descriptions. */
+  offeredTools: { name: string; description: string }[];
+  /** Number of model requests the fake received. */
+  requests: number;
+}
+
+function runStep(step: NetnsStep, url: string): Promise<StepResult> {
+  const fill = (text: string) => text.replaceAll("{{MODEL_URL}}", url);
+  return new Promise((resolve) => {
+    const env = Object.fromEntries(Object.entries(step.env).map(([key, value]) => [key, fill(value)]));
+    const child = spawn(step.argv[0]!, step.argv.slice(1).map(fill), { cwd: step.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.kill(-child.pid!, "SIGKILL");
+    }, step.timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ exitCode: null, signal: null, timedOut, stdout, stderr: `${stderr}\nspawn failed: ${error.message}` });
+    });
+    child.on("close", (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode, signal, timedOut, stdout, stderr });
+    });
+  });
+}
+
+async function main(specFile: string, resultFile: string): Promise<void> {
+  const spec = JSON.parse(readFileSync(specFile, "utf8")) as NetnsSpec;
+  const model = spec.model === "codex" ? await startFakeCodexModel(spec.script) : await startFakeGeminiModel(spec.script);
+  try {
+    const steps: StepResult[] = [];
+    for (const step of spec.steps) steps.push(await runStep(step, model.url));
+    const result: NetnsResult =
+      "toolOutputs" in model
+        ? { steps, toolResults: model.toolOutputs().map((o) => ({ tool: o.call, text: o.text })), offeredTools: model.offeredTools(), requests: model.requests.length }
+        : { steps, toolResults: model.toolResponses().map((r) => ({ tool: r.name, text: r.text })), offeredTools: model.offeredTools(), requests: model.requests.length };
+    writeFileSync(resultFile, JSON.stringify(result));
+  } finally {
+    await model.close();
+  }
+}
+
+const [specFile, resultFile] = process.argv.slice(2);
+if (specFile !== undefined && resultFile !== undefined) await main(specFile, resultFile);

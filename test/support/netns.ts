@@ -1,0 +1,50 @@
+// Runs agent clients (Codex, Gemini CLI) in a loopback-only network namespace: `unshare -r -n`
+// (an unprivileged user namespace with its own network namespace), `lo` brought up, and the fake
+// model server started in there by netns-run.ts. Nothing started in it can reach a non-loopback host.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { REPO_ROOT } from "./claude-code.js";
+import type { NetnsResult, NetnsSpec } from "./netns-run.ts";
+
+export type { NetnsResult, NetnsSpec, NetnsStep } from "./netns-run.ts";
+
+export const E2E_DIR = join(REPO_ROOT, ".cache/e2e");
+export const NODE24 = join(E2E_DIR, "node24/node_modules/.bin/node");
+const RUNNER = join(REPO_ROOT, "test/support/netns-run.ts");
+const UNSHARE = ["unshare", "-r", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"'];
+
+/**
+ * Why a client suite cannot run here, or undefined. `install` is the client's folder under .cache/e2e.
+ * Outside CI a missing install or namespace support skips with this reason; with CI=true it throws,
+ * so the suite fails instead of passing by skipping.
+ */
+export function clientSuiteSkipReason(install: string): string | undefined {
+  const reason = ((): string | undefined => {
+    if (!existsSync(join(E2E_DIR, install, "installed"))) return `${join(E2E_DIR, install)} is not installed: run scripts/setup-e2e.sh`;
+    if (!existsSync(NODE24)) return `${NODE24} is missing: run scripts/setup-e2e.sh`;
+    const probe = spawnSync(UNSHARE[0]!, [...UNSHARE.slice(1), "true"], { encoding: "utf8", timeout: 10_000 });
+    if (probe.status !== 0) return `no loopback-only network namespace here (\`unshare -r -n\` + \`ip link set lo up\` failed: ${(probe.stderr || probe.error?.message || `exit ${probe.status}`).trim()}); these clients contact outside hosts, so they run only inside one`;
+    return undefined;
+  })();
+  if (reason !== undefined && process.env.CI === "true") throw new Error(`CI=true, and the ${install} suite cannot run: ${reason}`);
+  return reason === undefined ? undefined : `skipping the ${install} suite: ${reason}`;
+}
+
+/** Runs the spec's steps in a fresh loopback-only namespace with its fake model server. */
+export async function runInLoopbackNamespace(spec: NetnsSpec, timeoutMs = 240_000): Promise<NetnsResult> {
+  const dir = await mkdtemp(join(tmpdir(), "ocg-netns-"));
+  try {
+    const specFile = join(dir, "spec.json");
+    const resultFile = join(dir, "result.json");
+    await writeFile(specFile, JSON.stringify(spec));
+    const run = await execa(UNSHARE[0]!, [...UNSHARE.slice(1), NODE24, RUNNER, specFile, resultFile], { reject: false, timeout: timeoutMs, stdin: "ignore" });
+    if (!existsSync(resultFile)) throw new Error(`the namespace runner wrote no result (exit ${run.exitCode}): ${run.stderr}`);
+    return JSON.parse(await readFile(resultFile, "utf8")) as NetnsResult;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
