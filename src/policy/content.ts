@@ -1,7 +1,7 @@
 // Content checks: find what a message should not carry, then decide per the contact's policy.
 // Findings name a kind and a position, never the matched text.
 import { findNumbers, type CountryCode } from "libphonenumber-js/max";
-import type { ContactPolicy, ContentAction } from "./settings.js";
+import type { ContactPolicy, ContentAction, DenyPattern } from "./settings.js";
 
 export type FindingKind = "secret" | "phone-number" | "deny-pattern" | "too-long";
 export type Finding = { kind: FindingKind; label: string; start: number; end: number };
@@ -95,10 +95,10 @@ function looksNational(raw: string): boolean {
   return /^[0(]/.test(raw) || /^\d{3}[-. ]\d{3}[-. ]\d{4}$/.test(raw);
 }
 
-export function findDenied(text: string, patterns: readonly RegExp[]): Finding[] {
-  return patterns.flatMap((pattern) => {
+export function findDenied(text: string, patterns: readonly DenyPattern[]): Finding[] {
+  return patterns.flatMap(({ pattern, name }) => {
     const match = new RegExp(pattern.source, pattern.flags.replace("g", "")).exec(text);
-    return match ? [{ kind: "deny-pattern" as const, label: `text matching the deny pattern /${pattern.source}/`, start: match.index, end: match.index + match[0].length }] : [];
+    return match ? [{ kind: "deny-pattern" as const, label: `text matching the deny pattern ${name}`, start: match.index, end: match.index + match[0].length }] : [];
   });
 }
 

@@ -156,9 +156,11 @@ describe("decideContent", () => {
   });
 
   it("deny patterns and maxLength always block, and a block wins over a confirm", async () => {
-    const deny = [/project\s+falcon/iu];
+    const deny = [{ pattern: /project\s+falcon/iu, name: "policy.content.deny[0]" }];
     const findings = await find("Project  FALCON ships Friday, call +27 82 123 4567", { deny });
-    expect(decideContent(findings, policy({ deny }))).toMatchObject({ action: "block", reason: expect.stringMatching(/deny pattern.*at characters 1-15/) });
+    const decision = decideContent(findings, policy({ deny }));
+    expect(decision).toMatchObject({ action: "block", reason: expect.stringMatching(/the deny pattern policy\.content\.deny\[0\] at characters 1-15/) });
+    if (decision.action !== "allow") expect(decision.reason, "the pattern holds the code name: never quoted").not.toMatch(/falcon/i);
     const long = decideContent(await find("x".repeat(11), { maxLength: 10 }), policy({ maxLength: 10 }));
     expect(long).toMatchObject({ action: "block", reason: expect.stringMatching(/longer than 10 characters/) });
     expect(decideContent(await find("x".repeat(10), { maxLength: 10 }), policy({ maxLength: 10 })).action).toBe("allow");
