@@ -3,6 +3,7 @@
 // modules under clients/ decide what goes where.
 import path from "node:path";
 import JSON5 from "json5";
+import { PARSER_NODE_OPTIONS } from "../guard/shell-parser.js";
 
 export type Scope = "user" | "project";
 
@@ -64,9 +65,17 @@ export function serveArgs(context: InitContext): string[] {
   return [context.cli, "serve", "--config", context.config];
 }
 
-/** The Claude Code style hook (also used by Codex, Gemini and VS Code: they all send tool_input.command). */
+/**
+ * The Claude Code style hook (also used by Codex, Gemini and VS Code: they all send tool_input.command).
+ * It runs the hook's fast entry (one bundled file, compile cache) beside dist/cli.js, with the V8
+ * options the parser needs from node itself; `cli.js hook claude-code` decides the same, slower.
+ */
+export function hookArgv(context: Pick<InitContext, "node" | "cli" | "config">): string[] {
+  return [context.node, ...PARSER_NODE_OPTIONS, path.join(path.dirname(context.cli), "guard", "hook-main.cjs"), "hook", "claude-code", "--config", context.config];
+}
+
 export function hookCommand(context: InitContext): string {
-  return shellJoin([context.node, context.cli, "hook", "claude-code", "--config", context.config]);
+  return shellJoin(hookArgv(context));
 }
 
 const SAFE_WORD = /^[A-Za-z0-9_/.,:=@%+-]+$/;
