@@ -47,7 +47,7 @@ const EXTRA_SECRETS: { label: string; pattern: RegExp }[] = [
   { label: "a Telegram bot token", pattern: /\b\d{8,10}:AA[0-9A-Za-z_-]{33}(?![0-9A-Za-z_-])/g },
   { label: "a Hugging Face token", pattern: /\b(?:hf|api_org)_[A-Za-z0-9]{34,40}\b/g },
   { label: "a Twilio API key", pattern: /\bSK[0-9a-fA-F]{32}\b/g },
-  { label: "a password", pattern: /\b(?:password|passwd|passphrase|pwd)\s*[:=]\s*(?!(?:\*+|x+|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\})(?:["'\s,;]|$))["']?[^\s"',;]{6,}/gi },
+  { label: "a password", pattern: /(?<![A-Za-z0-9])(?:[Pp]ass(?:word|wd|phrase)|PASS(?:WORD|WD|PHRASE)|[Pp]wd|PWD)\s*[:=]\s*(?!(?:\*+|x+|<[^>]*>|\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[A-Za-z_]\w*%)(?!\w))["']?[^\s"',;]{6,}/g },
   { label: "a token", pattern: /\b(?:[A-Za-z]+[_-])*(?:token|secret|api[_-]?key|apikey|auth|bearer|signature|sid|key)["']?\s*[:=]?\s*["']?(?:[0-9a-f]{32,}|[0-9A-F]{32,})\b/gi },
 ];
 

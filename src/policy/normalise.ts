@@ -101,6 +101,7 @@ const LOOK_ALIKES: Record<string, string> = {
 };
 // Digits and signs written for letters ("fa1c0n" is not covered: 1 could be i or l).
 const LEET: Record<string, string> = { "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s" };
+const LEET_CHARACTER = /[03457@$]/g;
 
 const SEPARATOR_RUN = /[\s_\p{Pd}]+/gu;
 /** Single characters with a few separators between each: "f a l c o n", "F - A - L - C - O - N". */
@@ -115,10 +116,14 @@ const JOINER_BETWEEN_LETTERS = /(?<=[\p{L}\p{N}])[_\p{Pd}]+(?=[\p{L}\p{N}])/gu;
  * join ordinary words too ("are safe" would hold "ares").
  */
 export function denyForms(text: string): MappedText[] {
-  const letters = mapCodePoints(scanForm(text), (c) => (LOOK_ALIKES[c] ?? c).toLowerCase().normalize("NFD").replace(/\p{M}/gu, ""));
+  const scanned = scanForm(text);
+  // Plain ASCII (most messages) needs no per-character work: lower case keeps every unit in place.
+  const letters = PLAIN_ASCII.test(scanned.text)
+    ? { ...scanned, text: scanned.text.toLowerCase() }
+    : mapCodePoints(scanned, (c) => (LOOK_ALIKES[c] ?? c).toLowerCase().normalize("NFD").replace(/\p{M}/gu, ""));
   const spaced = replaceMatches(letters, SEPARATOR_RUN, () => " ");
   const joined = replaceMatches(replaceMatches(letters, JOINER_BETWEEN_LETTERS, () => ""), SPELT_OUT, (word) => word.replace(SEPARATOR_RUN, ""));
-  const leet = (form: MappedText) => mapCodePoints(form, (c) => LEET[c] ?? c);
+  const leet = (form: MappedText) => ({ ...form, text: form.text.replace(LEET_CHARACTER, (c) => LEET[c]!) });
   return [spaced, joined, leet(spaced), leet(joined)];
 }
 

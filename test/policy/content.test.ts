@@ -56,6 +56,8 @@ const SECRETS: [label: RegExp, text: string][] = [
   [/SendGrid key/, `SENDGRID_API_KEY=SG.${r(22, 41, `${ALNUM}_-`)}.${r(43, 42, `${ALNUM}_-`)}`],
   [/password/, `db password=${r(14, 43)}`],
   [/password/, `passwd: "${r(10, 44)}!x"`],
+  [/password/, `password=$ecret${r(8, 49)}`],
+  [/password/, `POSTGRES_PASSWORD=${r(16, 50)}`],
   [/token/, `TWILIO_AUTH_TOKEN=${r(32, 45, "0123456789abcdef")}`],
   [/token/, `api_key: ${r(40, 46, "0123456789abcdef")}`],
   [/private key/, `the key body:\n${(rsa.privateKey.export({ type: "pkcs8", format: "der" }) as Buffer).toString("base64").replace(/.{64}/g, "$&\n")}`],
@@ -198,6 +200,9 @@ const CLEAN = [
   "Tested with phone field validation; no real numbers in fixtures.",
   "Deployed at 2026-11-29 14:32:05 +0000, diff +1234567 -89 bytes.",
   "Timezone offsets +0100 and -0500 are both handled.",
+  "The service reads password=$DB_PASSWORD from the environment.",
+  "CI uses password: ${{ secrets.DB_PASSWORD }} and passwd=${PASSWD}.",
+  "Login form: password: ******** (masked in the screenshot).",
 ];
 
 const policy = (over: Partial<ContactPolicy["content"]> = {}): ContactPolicy["content"] => ({ secrets: "block", phoneNumbers: "confirm", deny: [], maxLength: 4000, ...over });
