@@ -31,6 +31,11 @@ describe.skipIf(e2eSkipReason() !== undefined)("the registered hook on Node 24",
     expect(existsSync(cache) && readdirSync(cache).length > 0).toBe(true);
   });
 
+  it("does not hang when the state folder cannot be made (Node's recursive mkdir never returns under /proc)", () => {
+    const result = spawnSync(NODE24, args, { input: bash("git status"), encoding: "utf8", timeout: 20_000, env: { PATH: process.env.PATH ?? "", HOME: "/proc/openclaw-guard-test" } });
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+  });
+
   it("denies when the analysis never settles (an eager wasm compile on Node 24 leaves its promise pending)", () => {
     const result = run(bash("npm test | tail -5"), ["--no-wasm-lazy-compilation"]);
     expect(result.status).toBe(2);
