@@ -11,6 +11,10 @@ const sections = [
 ];
 if (existsSync(new URL("./guard.mjs", import.meta.url))) sections.push(["guard", "./guard.mjs", "benchGuard"]);
 
+// `node bench/run.mjs guard` runs only the sections named.
+const only = process.argv.slice(2);
+if (only.length > 0) sections.splice(0, sections.length, ...sections.filter(([title]) => only.includes(title)));
+
 console.log(`openclaw-guard bench: node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}`);
 for (const [title, file, fn] of sections) {
   const rows = await (await import(file))[fn]();

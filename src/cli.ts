@@ -2,6 +2,7 @@
 // Thin dispatcher. Each command's module is imported lazily so that hot paths
 // (the PreToolUse hook runs before every shell command) load only what they use.
 import { argv, exit, stderr } from "node:process";
+import { denyOnCrash, denyUntilDecided } from "./guard/fail-closed.js";
 
 type CommandModule = { run(args: string[]): Promise<number> };
 
@@ -38,21 +39,17 @@ async function main(): Promise<number> {
   return module.run(rest);
 }
 
-// Guard entry points fail closed: Claude Code lets a command run on any exit code but 0 and 2.
 const FAIL_CLOSED = new Set(["hook", "check-command"]);
+let decide = (code: number) => {
+  process.exitCode = code;
+};
 if (FAIL_CLOSED.has(argv[2] ?? "")) {
-  const denyOnCrash = (error: unknown) => {
-    stderr.write(`openclaw-guard: failed closed: ${error instanceof Error ? error.message : String(error)}\n`);
-    exit(2);
-  };
-  process.on("uncaughtException", denyOnCrash);
-  process.on("unhandledRejection", denyOnCrash);
+  denyOnCrash();
+  decide = denyUntilDecided();
 }
 
 main().then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => decide(code),
   (error: unknown) => {
     stderr.write(`openclaw-guard: ${error instanceof Error ? error.message : String(error)}\n`);
     const usage = error instanceof Error && error.name === "UsageError";

@@ -13,9 +13,13 @@ export function resolveConfigPath({ flag, env = process.env }: PathOptions = {})
   return join(base, "openclaw-guard", "config.json5");
 }
 
+/** $XDG_STATE_HOME/openclaw-guard: the audit log, its ledger, and the hook's compile cache. */
+export function guardStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_STATE_HOME || join(homeOf(env), ".local", "state"), "openclaw-guard");
+}
+
 export function defaultAuditFile(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME || join(homeOf(env), ".local", "state");
-  return join(base, "openclaw-guard", "audit.jsonl");
+  return join(guardStateDir(env), "audit.jsonl");
 }
 
 export function expandHome(path: string, env: NodeJS.ProcessEnv = process.env): string {

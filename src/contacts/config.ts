@@ -170,15 +170,17 @@ function checkContact(alias: string, entry: z.infer<typeof contactSchema>, polic
     problems.push({ path: [...at, "target"], message: `the target of "${alias}" ${target.reason}`, fix: "Store the canonical form; phone numbers need the + and country code (no region is guessed)." });
     return undefined;
   }
-  const compile = (pattern: string): RegExp => {
+  const compile = (pattern: string, name: string): RegExp => {
     try {
       return new RegExp(pattern, "iu");
     } catch (error) {
-      problems.push({ path: [...at, "content", "deny"], message: `policy.content.deny pattern ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`, fix: "Fix or remove the pattern." });
+      // V8's message quotes the pattern; keep only its reason (the pattern is a code name).
+      const reason = (error as Error).message.split(": ").at(-1);
+      problems.push({ path: [...at, "content", "deny"], message: `the deny pattern ${name} is not a valid regular expression (${reason})`, fix: "Fix or remove the pattern." });
       return /(?!)/;
     }
   };
-  return { alias, channel, target: target.target, account: entry.account, description: entry.description ?? "", policy: resolveContactPolicy(policy, entry, compile) };
+  return { alias, channel, target: target.target, account: entry.account, description: entry.description ?? "", policy: resolveContactPolicy(policy, entry, compile, at.join(".")) };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): Problem[] {

@@ -1,19 +1,36 @@
 // The little I/O the guard's commands need: capped stdin, capped script peeking.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, readSync, statSync } from "node:fs";
 import type { AllowList } from "./openclaw-policy.js";
 import { isGuardEntry } from "./guard-entry.js";
 import { protectedAreaOf, type ProtectedContext } from "./protected-paths.js";
 
 export const MAX_SCRIPT_BYTES = 256 * 1024;
 
-/** Read all of stdin; throws once more than `limit` bytes arrive. */
+/**
+ * Read all of stdin; throws once more than `limit` bytes arrive. Reads fd 0 directly: creating
+ * process.stdin loads the stream and net modules, ~3 ms of every hook run. A non-blocking stdin
+ * (EAGAIN) is read on as a stream.
+ */
 export async function readStdinCapped(limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+  const take = (chunk: Buffer) => {
     size += chunk.length;
     if (size > limit) throw new Error(`input is larger than ${limit} bytes`);
     chunks.push(chunk);
+  };
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      for await (const chunk of process.stdin as AsyncIterable<Buffer>) take(chunk);
+      break;
+    }
+    if (read === 0) break;
+    take(Buffer.from(buffer.subarray(0, read)));
   }
   return Buffer.concat(chunks).toString("utf8");
 }

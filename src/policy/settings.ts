@@ -39,8 +39,14 @@ export const contactPolicyFields = {
 
 export type Window = z.infer<typeof windowSchema>;
 
+/**
+ * A compiled deny pattern and where it was configured ("policy.content.deny[0]"). Reasons name the
+ * place, never the pattern: it holds the very code name the human wants kept out of messages.
+ */
+export type DenyPattern = { pattern: RegExp; name: string };
+
 export type ContactPolicy = {
-  content: { secrets: ContentAction; phoneNumbers: ContentAction; deny: RegExp[]; maxLength: number };
+  content: { secrets: ContentAction; phoneNumbers: ContentAction; deny: DenyPattern[]; maxLength: number };
   duplicateWindowSeconds: number;
   perContact: Window;
   confirm: ConfirmMode;
@@ -63,13 +69,14 @@ type ContactOverrides = { confirm?: ConfirmMode; content?: z.infer<typeof conten
  * Contact values override `policy.*`, except `deny`, where a contact's patterns add to the global
  * ones: a block list that a contact entry could shorten would be a trap.
  */
-export function resolveContactPolicy(policy: PolicyInput, contact: ContactOverrides, compile: (pattern: string) => RegExp): ContactPolicy {
+export function resolveContactPolicy(policy: PolicyInput, contact: ContactOverrides, compile: (pattern: string, name: string) => RegExp, contactPath: string): ContactPolicy {
   const content = { ...policy.content, ...contact.content };
+  const deny = (patterns: readonly string[] | undefined, at: string) => (patterns ?? []).map((pattern, i) => ({ pattern: compile(pattern, `${at}[${i}]`), name: `${at}[${i}]` }));
   return {
     content: {
       secrets: content.secrets ?? DEFAULTS.secrets,
       phoneNumbers: content.phoneNumbers ?? DEFAULTS.phoneNumbers,
-      deny: [...(policy.content.deny ?? []), ...(contact.content?.deny ?? [])].map(compile),
+      deny: [...deny(policy.content.deny, "policy.content.deny"), ...deny(contact.content?.deny, `${contactPath}.content.deny`)],
       maxLength: content.maxLength ?? DEFAULTS.maxLength,
     },
     duplicateWindowSeconds: contact.duplicateWindowSeconds ?? policy.duplicateWindowSeconds ?? DEFAULTS.duplicateWindowSeconds,

@@ -3,6 +3,7 @@
 // modules under clients/ decide what goes where.
 import path from "node:path";
 import JSON5 from "json5";
+import { PARSER_NODE_OPTIONS } from "../guard/shell-parser.js";
 
 export type Scope = "user" | "project";
 
@@ -110,12 +111,20 @@ export function jsonServerEntry(context: InitContext, object: string, typed: boo
   };
 }
 
+export type HookClient = "claude-code" | "codex" | "gemini";
+
 /**
  * The Claude Code style hook (also used by Codex, Gemini and VS Code: they all send tool_input.command).
+ * It runs the hook's fast entry (one bundled file, compile cache) beside dist/cli.js, with the V8
+ * options the parser needs from node itself; `cli.js hook <client>` decides the same, slower.
  * `hook <client>` decides only how deny messages spell the send_message tool for that client's model.
  */
-export function hookCommand(context: InitContext, client: "claude-code" | "codex" | "gemini"): string {
-  return shellJoin([context.node, context.cli, "hook", client, "--config", context.config]);
+export function hookArgv(context: Pick<InitContext, "node" | "cli" | "config">, client: HookClient): string[] {
+  return [context.node, ...PARSER_NODE_OPTIONS, path.join(path.dirname(context.cli), "guard", "hook-main.cjs"), "hook", client, "--config", context.config];
+}
+
+export function hookCommand(context: InitContext, client: HookClient): string {
+  return shellJoin(hookArgv(context, client));
 }
 
 const SAFE_WORD = /^[A-Za-z0-9_/.,:=@%+-]+$/;

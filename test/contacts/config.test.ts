@@ -132,7 +132,10 @@ describe("policy settings", () => {
     );
     const bob = config.contacts.get("bob")!.policy;
     expect(bob).toMatchObject({ content: { secrets: "confirm", phoneNumbers: "block", maxLength: 100 }, duplicateWindowSeconds: 60, perContact: { count: 1, windowSeconds: 10 }, confirm: "always" });
-    expect(bob.content.deny.map((r) => r.source)).toEqual(["falcon", "osprey"]);
+    expect(bob.content.deny.map((d) => [d.name, d.pattern.source])).toEqual([
+      ["policy.content.deny[0]", "falcon"],
+      ["contacts.bob.content.deny[0]", "osprey"],
+    ]);
     expect(config.contacts.get("carol")!.policy).toMatchObject({ confirm: "first", perContact: { count: 3, windowSeconds: 60 } });
     expect(config.globalRateLimit).toEqual({ count: 5, windowSeconds: 120 });
   });
@@ -145,7 +148,9 @@ describe("policy settings", () => {
   it("refuses bad policy values with their line", () => {
     expect(errorOf(`{ openclaw: { transport: "dry-run" },\n policy: { confirm: "sometimes" } }`)).toMatch(/:2: policy.confirm/);
     expect(errorOf(`{ openclaw: { transport: "dry-run" },\n policy: { content: { secrets: "warn" } } }`)).toMatch(/:2: policy.content.secrets/);
-    expect(errorOf(`{ openclaw: { transport: "dry-run" }, policy: { content: { deny: ["(unclosed"] } }, contacts: { a: { channel: "telegram", target: "123" } } }`)).toMatch(/not a valid regular expression/);
+    const invalid = errorOf(`{ openclaw: { transport: "dry-run" }, policy: { content: { deny: ["ok", "(osprey"] } }, contacts: { a: { channel: "telegram", target: "123" } } }`);
+    expect(invalid).toMatch(/the deny pattern policy.content.deny\[1\] is not a valid regular expression \(Unterminated group\)/);
+    expect(invalid, "the pattern is a code name: never echoed").not.toContain("osprey");
   });
 });
 

@@ -108,7 +108,7 @@ describe("the incident, replayed in the real Claude Code CLI after `init claude-
 
     // 1. denied by the hook (its advice names send_message), and the fake CLI never ran
     expect(bash!.is_error).toBe(true);
-    expect(bash!.text).toMatch(/^PreToolUse:Bash hook error: \[.*dist\/cli\.js hook claude-code --config .*\]: Raw `openclaw message send` is disabled/);
+    expect(bash!.text).toMatch(/^PreToolUse:Bash hook error: \[.*--liftoff-only .*dist\/guard\/hook-main\.cjs hook claude-code --config .*\]: Raw `openclaw message send` is disabled/);
     expect(bash!.text).toContain("mcp__openclaw-guard__send_message");
 
     // 2. refused; the model is not shown the number back, the audit has it masked only

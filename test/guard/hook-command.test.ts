@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideHookInput, MAX_HOOK_INPUT_BYTES, type HookContext } from "../../src/guard/hook-command.js";
-import { DEFAULT_ALLOW_LIST } from "../../src/guard/openclaw-policy.js";
+import { DEFAULT_ALLOW_LIST, SEND_MESSAGE_ADVICE } from "../../src/guard/openclaw-policy.js";
+import { hookArgv } from "../../src/setup/init-plan.js";
 import { cliPath, requireBuiltCli } from "./built-cli.js";
 
 const home = mkdtempSync(path.join(tmpdir(), "guard-hook-"));
@@ -108,11 +109,18 @@ describe("decideHookInput", () => {
   });
 });
 
-describe("openclaw-guard hook claude-code (the built process)", () => {
+/** `init` registers the bundled entry with node options; `cli.js hook` must decide the same. */
+const registered = hookArgv({ node: process.execPath, cli: cliPath, config: "/unused" }, "claude-code").slice(0, -4);
+const entries: [string, string[]][] = [
+  ["node dist/cli.js hook", [cliPath, "hook"]],
+  ["the registered command (bundled hook-main.cjs)", [...registered.slice(1), "hook"]],
+];
+
+describe.each(entries)("openclaw-guard hook claude-code, run as %s (the built process)", (_name, entryArgs) => {
   beforeAll(requireBuiltCli);
 
   const runHook = (input: string, args: string[] = [], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [cliPath, "hook", ...args], {
+    spawnSync(process.execPath, [...entryArgs, ...args], {
       input,
       encoding: "utf8",
       env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), ...env },
@@ -159,5 +167,30 @@ describe("openclaw-guard hook claude-code (the built process)", () => {
     writeFileSync(config, "{ guard: { allowOpenclawCommands: ['status'] } }");
     expect(runHook(bash("openclaw health"), ["claude-code", "--config", config]).status).toBe(2);
     expect(runHook(bash("openclaw status"), ["claude-code", "--config", config]).status).toBe(0);
+  });
+});
+
+describe("the registered hook command", () => {
+  beforeAll(requireBuiltCli);
+
+  it("runs the bundled entry with the parser's node options, and stays recognisable as ours", () => {
+    const argv = hookArgv({ node: "/usr/bin/node", cli: "/opt/ocg/dist/cli.js", config: "/c.json5" }, "claude-code");
+    expect(argv).toEqual(["/usr/bin/node", "--liftoff-only", "/opt/ocg/dist/guard/hook-main.cjs", "hook", "claude-code", "--config", "/c.json5"]);
+  });
+
+  it("is one bundled file: every module of this repository is inlined, packages are required lazily", () => {
+    const main = readFileSync(path.join(path.dirname(cliPath), "guard", "hook-main.cjs"), "utf8");
+    const entry = readFileSync(path.join(path.dirname(cliPath), "guard", "hook-entry.cjs"), "utf8");
+    const relative = (code: string) => [...code.matchAll(/(?:require|import)\(\s*["'](\.[^"']*)["']/g)].map((m) => m[1]);
+    expect(relative(main)).toEqual([]); // it loads ./hook-entry.cjs through createRequire, after the compile cache is on
+    expect(main).toContain('"./hook-entry.cjs"');
+    expect(relative(entry)).toEqual([]);
+    expect(entry).toContain("src/guard/analyse.ts"); // esbuild's marker of an inlined module
+  });
+
+  it("denies when the process ends without a decision", () => {
+    const result = spawnSync(process.execPath, [path.join(path.dirname(cliPath), "guard", "hook-main.cjs")], { input: "", encoding: "utf8" });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/usage/);
   });
 });

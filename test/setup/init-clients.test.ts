@@ -332,8 +332,8 @@ describe("init: scopes, comments and warnings", () => {
     const result = await init(home, cwd, [client, "--scope", "project"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("the agent can edit files in its repository");
-    // Any of the guard's hook commands: the Claude Code style one and Cursor's adapter.
-    const hook = /dist\/cli\.js hook claude-code|cursor-hook\.js/;
+    // Any of the guard's hook commands: the bundled Claude Code style one (per client) and Cursor's.
+    const hook = /hook-main\.cjs hook (?:claude-code|codex|gemini)|cli\.js hook cursor/;
     expect(read(path.join(home, homeHookFile))).toMatch(hook);
     const inProject = readdirSync(cwd, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
     expect(inProject.length).toBeGreaterThan(0);
@@ -584,7 +584,7 @@ describe("init codex --trust-hook", () => {
       },
     });
     expect(result.code).toBe(0);
-    expect(asked).toEqual([cwd, { sourcePath: path.join(home, ".codex/hooks.json"), command: `${NODE} ${CLI} hook codex --config ${path.join(home, ".config/openclaw-guard/config.json5")}` }]);
+    expect(asked).toEqual([cwd, { sourcePath: path.join(home, ".codex/hooks.json"), command: `${NODE} --liftoff-only ${path.join(path.dirname(CLI), "guard", "hook-main.cjs")} hook codex --config ${path.join(home, ".config/openclaw-guard/config.json5")}` }]);
     expect(result.stdout).toContain("Codex hook trust (recorded by Codex in its config.toml, hooks.state)\n  + trusted ~/.codex/hooks.json:pre_tool_use:0:0 (sha256:0123456789ab…)");
   });
 

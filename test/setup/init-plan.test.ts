@@ -114,6 +114,7 @@ describe("mergeHookGroups", () => {
   it("recognises our handler from a checkout, npx or a global install, and nothing else", () => {
     expect(isOurHookHandler({ command: "node /a/dist/cli.js hook claude-code --config /c" })).toBe(true);
     expect(isOurHookHandler({ command: "npx openclaw-guard hook claude-code" })).toBe(true);
+    expect(isOurHookHandler({ command: "/usr/bin/node --liftoff-only /a/dist/guard/hook-main.cjs hook claude-code --config /c" })).toBe(true);
     expect(isOurHookHandler({ command: "/bin/other-guard hook claude-code" })).toBe(false);
     expect(isOurHookHandler({ command: "openclaw-guard check-command" })).toBe(false);
   });
@@ -145,7 +146,7 @@ describe("commands and rules", () => {
     const plan = claudeCode.plan(context, () => undefined);
     expect(plan.files.map((f) => f.path)).toEqual(["/home/u/.claude/settings.json", "/home/u/.claude.json"]); // the guard is written first
     const settings = JSON.parse(plan.files[0]!.after);
-    const handler = { type: "command", command: "/usr/bin/node '/opt/my tools/openclaw-guard/dist/cli.js' hook claude-code --config /home/u/.config/openclaw-guard/config.json5", timeout: 10, onFailure: "block" };
+    const handler = { type: "command", command: "/usr/bin/node --liftoff-only '/opt/my tools/openclaw-guard/dist/guard/hook-main.cjs' hook claude-code --config /home/u/.config/openclaw-guard/config.json5", timeout: 10, onFailure: "block" };
     expect(settings.hooks.PreToolUse).toEqual([
       { matcher: "Bash", hooks: [handler] },
       { matcher: "Write|Edit|MultiEdit|NotebookEdit", hooks: [handler] },

@@ -61,7 +61,7 @@ describe("init <client> --remote", () => {
     expect((await init(home, ["codex", "--remote", URL_], token)).code).toBe(0);
     const toml = readFileSync(path.join(home, ".codex", "config.toml"), "utf8");
     expect(toml).toBe(`[mcp_servers.openclaw-guard]\nurl = "${URL_}"\nhttp_headers = { Authorization = "Bearer ${token}" }\n`);
-    expect(readFileSync(path.join(home, ".codex", "hooks.json"), "utf8")).toContain("hook claude-code");
+    expect(readFileSync(path.join(home, ".codex", "hooks.json"), "utf8")).toContain("hook-main.cjs hook codex");
     await init(home, ["codex"]);
     expect(readFileSync(path.join(home, ".codex", "config.toml"), "utf8")).not.toMatch(/url|http_headers/);
   });

@@ -232,5 +232,5 @@ export function checkCanary(facts: CanaryFacts | undefined): Check | undefined {
   if (result.exitCode === 0) return check(id, "guard", "fail", `the hook command ${command} ALLOWED a canary \`openclaw message send\` (exit 0).`, "reinstall openclaw-guard and re-run openclaw-guard init claude-code; check guard.allowOpenclawCommands in the config.");
   const why = result.spawnError ? `could not start (${result.spawnError})` : result.timedOut ? "timed out" : `exited ${result.exitCode ?? "abnormally"}${said ? `: ${said}` : ""}`;
   const effect = hook.onFailure === "block" ? "Claude Code blocks every Bash command while this is so" : "without onFailure block Claude Code then runs the command";
-  return check(id, "guard", "fail", `the hook command ${command} ${why} on a canary send (${effect}).`, "run the command by hand; check the node and dist/cli.js paths in it.");
+  return check(id, "guard", "fail", `the hook command ${command} ${why} on a canary send (${effect}).`, "run the command by hand; check the node and openclaw-guard paths in it.");
 }

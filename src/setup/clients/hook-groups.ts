@@ -8,10 +8,10 @@ export interface HookGroup {
   readonly hooks: readonly JsonObject[];
 }
 
-/** A handler that runs `openclaw-guard ... hook claude-code|codex|gemini` (from a checkout, npx or a global install). */
+/** A handler that runs `openclaw-guard ... hook claude-code|codex|gemini` (from a checkout, npx or a global install; cli.js or the bundled hook-main.cjs). */
 export function isOurHookHandler(handler: unknown): boolean {
   const command = (handler as { command?: unknown } | null)?.command;
-  return typeof command === "string" && /\bhook (?:claude-code|codex|gemini)\b/.test(command) && /openclaw-guard|cli\.js/.test(command);
+  return typeof command === "string" && /\bhook (?:claude-code|codex|gemini)\b/.test(command) && /openclaw-guard|cli\.js|hook-main\.cjs/.test(command);
 }
 
 /**
