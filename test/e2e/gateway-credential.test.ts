@@ -123,6 +123,13 @@ describe.skipIf(skip !== undefined)("the guard's paired device on a real gateway
     } finally {
       connection.stop();
     }
+    // Over HTTP the shared token is full operator access (docs/gateway/tools-invoke-http-api.md); the device token is not a bearer there.
+    const http = await fetch(`http://127.0.0.1:${suite.gateway.port}/tools/invoke`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${credential.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ tool: "gateway", args: {} }),
+    });
+    expect([401, 403]).toContain(http.status);
   });
 
   it("asking for operator.admin with the device token is not granted (no silent scope upgrade)", async () => {
