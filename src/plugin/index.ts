@@ -120,9 +120,8 @@ function reportBook(guard: Guard, state: BookState): void {
 
 function statusOf(guard: Guard): Record<string, unknown> {
   const state = bookState(guard);
-  return state.ok
-    ? { ok: true, enforcing: true, fingerprint: state.book.fingerprint, contacts: state.book.size, internalChannels: [...guard.policy.internalChannels] }
-    : { ok: false, enforcing: true, error: state.error, internalChannels: [...guard.policy.internalChannels] };
+  const common = { internalChannels: [...guard.policy.internalChannels], loadedAt: new Date(guard.book?.loadedAt() ?? 0).toISOString() };
+  return state.ok ? { ok: true, fingerprint: state.book.fingerprint, contacts: state.book.size, ...common } : { ok: false, error: state.error, ...common };
 }
 
 /** Audits every attempt and alerts on cancels; errors here are reported, never thrown into a hook. */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readAuditTail, verifyAuditText } from "../../src/audit/store.js";
 import plugin, { STATUS_METHOD, type PluginApi } from "../../src/plugin/index.js";
-import { privateDir, writeConfig } from "../helpers.js";
+import { eventually, privateDir, writeConfig } from "../helpers.js";
 
 type Handler = (event: any, ctx: any) => any;
 
@@ -39,18 +39,6 @@ function setup(extra: Record<string, unknown> = {}) {
 }
 
 const ctx = { channelId: "telegram", accountId: "default", sessionKey: "agent:main:main" };
-/** Side effects run after the hook answers; waits (bounded) for them on a loaded machine. */
-async function eventually(check: () => void, ms = 10_000): Promise<void> {
-  const start = Date.now();
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() - start > ms) throw error;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 const lines = (file: string) => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("the openclaw-guard plugin", () => {
