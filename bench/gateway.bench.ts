@@ -1,6 +1,7 @@
 // `npm run bench`, gateway section (run by vitest so it can use the TypeScript e2e harness): on one
 // real gateway, the latency of send_message via the gateway transport and via the cli transport,
 // against the floor: a bare `send` RPC from a minimal client over an open connection.
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -90,7 +91,7 @@ it("gateway vs cli transport vs bare RPC", async () => {
   const row = (name: string, v: number[]) => `- ${name}: p50 ${ms(percentile(v, 50))}, p95 ${ms(percentile(v, 95))} (n=${v.length})`;
   console.log(
     [
-      "\n## gateway delivery (real openclaw 2026.9.6 gateway, fake Telegram Bot API)",
+      `\n## gateway delivery (real openclaw 2026.9.6 gateway on node ${execFileSync(NODE24, ["--version"], { encoding: "utf8" }).trim()}, fake Telegram Bot API; guard server on node ${process.version})`,
       row("bare `send` RPC, minimal client, open connection (floor)", floor),
       row("send_message via gateway transport", gw),
       row("send_message via cli transport", cli),

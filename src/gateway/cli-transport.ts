@@ -113,7 +113,8 @@ function parseJson(text: string): unknown {
 }
 
 function partialDelivery(json: unknown): string | undefined {
-  if (findKey(json, "sentBeforeError") === true || findKey(json, "deliveryStatus") === "partial_failed") {
+  // The real CLI (2026.9.6, test/fixtures/openclaw-outcomes.json) says so only in the message's error code.
+  if (findKey(json, "sentBeforeError") === true || findKey(json, "deliveryStatus") === "partial_failed" || /\bCHANNEL_PARTIAL_DELIVERY\b/.test(errorMessageOf(json) ?? "")) {
     return "part of the message was delivered before an error.";
   }
   return undefined;

@@ -111,11 +111,13 @@ export function isAuthFailure(e: { message?: string; code?: unknown; gatewayCode
 export function outcomeOfGatewayError(e: GatewayError, redact: (text: string) => string): DeliveryOutcome {
   const detail = e.details?.code;
   const message = redact(e.message);
+  // Shapes recorded from the real gateway: test/fixtures/openclaw-outcomes.json. A refusal by the
+  // channel (a Telegram 403) comes back queued as well as a channel that is down (a 502).
   if (detail === "OUTBOUND_DELIVERY_QUEUED") {
-    return { status: "queued", reason: `The gateway could not deliver yet and keeps the message in its durable queue; it will retry by itself. Do not resend. (${message})` };
+    return { status: "queued", reason: `The gateway did not deliver it and keeps the message in its delivery queue (${message}). Do not resend: a retry would be a second copy if the gateway delivers it later.` };
   }
-  // The same partial-delivery markers the CLI's JSON carries; part of the message may be out.
-  if (e.details?.sentBeforeError === true || e.details?.deliveryStatus === "partial_failed") {
+  // The gateway lists what already went out (details.partialDelivery); the rest failed.
+  if (e.details?.partialDelivery !== undefined) {
     return { status: "unknown", reason: `The gateway reported an error after part of the message was delivered (${message}). Do not resend blindly.` };
   }
   // `send` answers this when the delivery was suppressed: a message_sending hook cancelled it.

@@ -3,11 +3,17 @@ import { pino } from "pino";
 import { parseCommandArgs } from "../cli-args.js";
 import { loadConfig, resolveConfigPath } from "../contacts/config.js";
 import { createSendDeps } from "../send/deps.js";
+import { unsupportedPlatform } from "../setup/platform.js";
 import { createServer } from "./server.js";
 import { watchToolList } from "./watch-tools.js";
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], platform: NodeJS.Platform = process.platform): Promise<number> {
   const { values } = parseCommandArgs("serve", args, {});
+  const unsupported = unsupportedPlatform(platform);
+  if (unsupported) {
+    process.stderr.write(`openclaw-guard serve: refusing to start.\n${unsupported}\n`);
+    return 1;
+  }
   // stdout carries the MCP protocol; every diagnostic goes to stderr.
   const log = pino({ name: "openclaw-guard", base: undefined }, pino.destination({ fd: 2, sync: true }));
   const configPath = resolveConfigPath({ flag: values.config });

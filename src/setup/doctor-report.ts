@@ -43,10 +43,19 @@ export function formatHuman(report: DoctorReport): string {
 /** Credentials written into a URL (`wss://user:pass@host`). */
 const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
 
-/** Replaces every occurrence of each secret (tokens, full numbers) and URL credentials in the report's texts. Longest first. */
+/** A number or id written with any separators between its digits ("+27 82-123 4567"), not inside a longer run. */
+function spelledDigits(secret: string): RegExp | undefined {
+  const digits = secret.replace(/^\+/, "");
+  if (!/^\d{6,}$/.test(digits)) return undefined;
+  return new RegExp(`(?<![0-9])\\+?${[...digits].join("[^0-9A-Za-z]{0,3}")}(?![0-9])`, "g");
+}
+
+/** Replaces every occurrence of each secret (tokens, full numbers in any spelling) and URL credentials in the report's texts. Longest first. */
 export function scrubChecks(checks: readonly Check[], secrets: Iterable<string>): Check[] {
   const list = [...new Set([...secrets].filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-  const scrub = (text: string) => list.reduce((out, secret) => out.split(secret).join("***"), text).replace(URL_USERINFO, "$1***@");
+  const spelled = list.map(spelledDigits).filter((re): re is RegExp => re !== undefined);
+  const scrub = (text: string) =>
+    spelled.reduce((out, re) => out.replace(re, "***"), list.reduce((out, secret) => out.split(secret).join("***"), text)).replace(URL_USERINFO, "$1***@");
   return checks.map((c) => ({ ...c, summary: scrub(c.summary), ...(c.fix !== undefined ? { fix: scrub(c.fix) } : {}) }));
 }
 

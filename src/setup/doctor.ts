@@ -2,6 +2,7 @@
 // ./checks/, and scrubs every secret it saw from the texts before anything is printed.
 import { dirname, join } from "node:path";
 import JSON5 from "json5";
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { defaultAuditFile, resolveConfigPath, type Config } from "../contacts/config.js";
 import { cliEnvironment } from "../gateway/cli-transport.js";
 import { resolveGatewaySettings, type GatewaySettings } from "../gateway/gateway-settings.js";
@@ -97,7 +98,7 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
     secrets.push(...rawTargets(io, configPath)); // error texts never echo a target; scrub them anyway
   }
   const contacts: OurContacts = { known: config !== undefined, list: config ? [...config.contacts.values()] : [] };
-  for (const c of contacts.list) secrets.push(c.target);
+  for (const c of contacts.list) secrets.push(c.target, ...nationalNumber(c.target));
   if (config?.openclaw.gateway.token) secrets.push(config.openclaw.gateway.token);
 
   // OpenClaw's config, read once and shared with the gateway settings
@@ -139,6 +140,12 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
     exposure,
     secrets,
   };
+}
+
+/** A phone number's national significant number ("821234567" of "+27821234567"): a gateway may echo it in national form. */
+function nationalNumber(target: string): string[] {
+  const national = target.startsWith("+") ? parsePhoneNumberFromString(target)?.nationalNumber : undefined;
+  return national !== undefined && national.length >= 6 ? [national] : [];
 }
 
 /** Every contacts.*.target string in a config that did not validate, parsed as leniently as JSON5 allows. */

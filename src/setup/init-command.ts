@@ -14,9 +14,11 @@ import { claudeVersionWarning } from "./clients/claude-code.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
 import type { PairingResult } from "../gateway/device-pairing.js";
-import { InitError, tildePath, type ClientPlan, type ClientSetup, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
+import { InitError, removalChange, tildePath, type ClientPlan, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Scope } from "./init-plan.js";
+import { unsupportedPlatform } from "./platform.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
+       openclaw-guard init --remove <client> [--scope user|project] [--dry-run] [--config PATH]
        openclaw-guard init --print <client> [--scope user|project] [--config PATH]
        openclaw-guard init openclaw --pair [--config PATH]
 clients: ${CLIENTS.map((c) => c.name).join(", ")}
@@ -31,7 +33,7 @@ export interface InitDeps {
   readonly platform: NodeJS.Platform;
   readonly read: ReadText;
   /** Writes the changed files in order (init-files.ts applyPlans). */
-  readonly applyPlans: (plans: readonly FilePlan[], now: Date) => Applied[];
+  readonly applyPlans: (plans: readonly FileChange[], now: Date) => Applied[];
   /** `claude --version` output, undefined when not found. */
   readonly claudeVersion: () => Promise<string | undefined>;
   /** Pairs the guard's server with the gateway as a device (`init openclaw --pair`). */
@@ -51,11 +53,17 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     "dry-run": { type: "boolean" },
     print: { type: "boolean" },
     pair: { type: "boolean" },
+    remove: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
     deps.out(USAGE);
     return 0;
+  }
+  const unsupported = unsupportedPlatform(deps.platform);
+  if (unsupported) {
+    deps.err(`openclaw-guard init: ${unsupported}\n`);
+    return 1;
   }
   const [name, ...extra] = positionals;
   const client = name === undefined ? undefined : clientNamed(name);
@@ -92,6 +100,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     return 1;
   }
   const dryRun = values["dry-run"] === true;
+  if (values.remove) return remove(client, plan, dryRun, scope, deps, display);
   deps.out(`openclaw-guard init ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n`);
   const warnings: string[] = [];
   if (!existsSync(context.config)) warnings.push(`${context.config} does not exist yet: the server refuses to start without it. Start from examples/config.json5 (chmod 600).`);
@@ -99,18 +108,8 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     const warning = claudeVersionWarning(await deps.claudeVersion());
     if (warning) warnings.push(warning);
   }
-  const toWrite = dryRun ? [] : plan.files.filter(changed);
-  const backups = new Map<FilePlan, string | undefined>();
-  try {
-    deps.applyPlans(toWrite, deps.now()).forEach((applied, i) => backups.set(toWrite[i]!, applied.backup));
-  } catch (error) {
-    const written = error instanceof ApplyError ? error.written : [];
-    const report = written.length === 0
-      ? "Nothing was written."
-      : `Already written: ${written.map((w) => `${display(w.path)} (${w.backup ? `backup: ${display(w.backup)}` : "new file"})`).join(", ")}. Not written: ${toWrite.slice(written.length).map((f) => display(f.path)).join(", ")}.`;
-    deps.err(`openclaw-guard init ${client.name}: ${error instanceof Error ? error.message : String(error)}\n${report}\n`);
-    return 1;
-  }
+  const backups = apply(client, dryRun ? [] : plan.files, deps, display);
+  if (backups === undefined) return 1;
   for (const file of plan.files) {
     const state = !changed(file) ? "unchanged" : file.before === undefined ? "new file" : dryRun ? "would change" : "changed";
     const backup = backups.get(file);
@@ -118,6 +117,43 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   }
   printTail(plan, deps);
   for (const warning of warnings) deps.err(`warning: ${warning}\n`);
+  return 0;
+}
+
+/** Writes the changed files; a map of their backups, or undefined (reported) when a write failed. */
+function apply<T extends FileChange>(client: ClientSetup, files: readonly T[], deps: InitDeps, display: (file: string) => string): Map<T, string | undefined> | undefined {
+  const toWrite = files.filter(changed);
+  const backups = new Map<T, string | undefined>();
+  try {
+    deps.applyPlans(toWrite, deps.now()).forEach((applied, i) => backups.set(toWrite[i]!, applied.backup));
+    return backups;
+  } catch (error) {
+    const written = error instanceof ApplyError ? error.written : [];
+    const report = written.length === 0
+      ? "Nothing was written."
+      : `Already written: ${written.map((w) => `${display(w.path)} (${w.backup ? `backup: ${display(w.backup)}` : "new file"})`).join(", ")}. Not written: ${toWrite.slice(written.length).map((f) => display(f.path)).join(", ")}.`;
+    deps.err(`openclaw-guard init ${client.name}: ${error instanceof Error ? error.message : String(error)}\n${report}\n`);
+    return undefined;
+  }
+}
+
+/**
+ * `init --remove`: the same plan, reversed. Each file loses exactly the entries init writes (as
+ * this install writes them; stale copies from a moved install are normalised first), backed up
+ * like any init write; a file left holding nothing else is deleted. The server registration goes
+ * first, so a failed removal never leaves the server registered without its guard.
+ */
+function remove(client: ClientSetup, plan: ClientPlan, dryRun: boolean, scope: string, deps: InitDeps, display: (file: string) => string): number {
+  deps.out(`openclaw-guard init --remove ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n`);
+  const files = [...plan.files].reverse().map((file) => ({ change: removalChange(file), summary: file.removal.summary }));
+  const backups = apply(client, dryRun ? [] : files.map((f) => f.change), deps, display);
+  if (backups === undefined) return 1;
+  for (const { change, summary } of files) {
+    const state = !changed(change) ? (change.before === undefined ? "absent" : "unchanged: nothing of ours in it") : change.deleteFile ? (dryRun ? "would be deleted" : "deleted") : dryRun ? "would change" : "changed";
+    const backup = backups.get(change);
+    deps.out(`\n${display(change.path)} (${state}${backup ? `, backup: ${display(backup)}` : ""})\n${summary.map((line) => `  ${line}`).join("\n")}${summary.length > 0 ? "\n" : ""}`);
+  }
+  deps.out(`\nRestart ${client.title} to unload the server and the hook. A PATH shim is separate: \`openclaw-guard shim uninstall --dir DIR\`.\n`);
   return 0;
 }
 

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, copyFileSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
-import { InitError, type FilePlan } from "./init-plan.js";
+import { InitError, type FileChange } from "./init-plan.js";
 
 export function readText(file: string): string | undefined {
   try {
@@ -18,8 +18,8 @@ export function readText(file: string): string | undefined {
   }
 }
 
-export function changed(plan: FilePlan): boolean {
-  return plan.before !== plan.after;
+export function changed(plan: FileChange): boolean {
+  return plan.deleteFile ? plan.before !== undefined : plan.before !== plan.after;
 }
 
 export function backupName(file: string, now: Date): string {
@@ -43,9 +43,10 @@ export class ApplyError extends Error {
 }
 
 interface Prepared {
-  readonly plan: FilePlan;
+  readonly plan: FileChange;
   readonly applied: Applied;
-  readonly temp: string;
+  /** The new text, ready to be renamed over the target; undefined: the target is deleted. */
+  readonly temp: string | undefined;
 }
 
 /**
@@ -53,14 +54,15 @@ interface Prepared {
  * when preparing failed); the files not written keep their text and get no backup.
  * `rename` is for tests.
  */
-export function applyPlans(plans: readonly FilePlan[], now = new Date(), rename: (from: string, to: string) => void = renameSync): Applied[] {
+export function applyPlans(plans: readonly FileChange[], now = new Date(), rename: (from: string, to: string) => void = renameSync): Applied[] {
   const prepared: Prepared[] = [];
   const written: Applied[] = [];
   try {
     for (const plan of plans) prepared.push(prepare(plan, now));
     for (const { plan, applied, temp } of prepared) {
       checkUnchanged(plan, applied.path);
-      rename(temp, applied.path);
+      if (temp === undefined) rmSync(applied.path);
+      else rename(temp, applied.path);
       written.push(applied);
     }
     return written;
@@ -71,18 +73,20 @@ export function applyPlans(plans: readonly FilePlan[], now = new Date(), rename:
 }
 
 /** The backup and the temp file holding the new text, next to the target. */
-function prepare(plan: FilePlan, now: Date): Prepared {
+function prepare(plan: FileChange, now: Date): Prepared {
   const target = realTarget(plan.path);
   checkUnchanged(plan, target);
   mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
   const backup = plan.before === undefined ? undefined : backupName(target, now);
+  // A symlinked file (dotfiles) is emptied of our entries rather than deleted: the link stays valid.
+  if (plan.deleteFile && target === plan.path) {
+    if (backup !== undefined) backUp(target, backup);
+    return { plan, applied: backup === undefined ? { path: target } : { path: target, backup }, temp: undefined };
+  }
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     const mode = backup === undefined ? plan.newFileMode : statSync(target).mode & 0o7777;
-    if (backup !== undefined) {
-      copyFileSync(target, backup);
-      chmodSync(backup, 0o600); // settings files can hold tokens: the backup is the owner's only
-    }
+    if (backup !== undefined) backUp(target, backup);
     const fd = openSync(temp, "wx", mode);
     try {
       writeSync(fd, plan.after);
@@ -98,11 +102,16 @@ function prepare(plan: FilePlan, now: Date): Prepared {
   return { plan, applied: backup === undefined ? { path: target } : { path: target, backup }, temp };
 }
 
+function backUp(target: string, backup: string): void {
+  copyFileSync(target, backup);
+  chmodSync(backup, 0o600); // settings files can hold tokens: the backup is the owner's only
+}
+
 function removeAll(files: readonly (string | undefined)[]): void {
   for (const file of files) if (file !== undefined) rmSync(file, { force: true });
 }
 
-function checkUnchanged(plan: FilePlan, target: string): void {
+function checkUnchanged(plan: FileChange, target: string): void {
   if (readText(target) !== plan.before) throw new InitError(`${plan.path}: changed while init was running. Re-run init.`);
 }
 

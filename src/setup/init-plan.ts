@@ -22,15 +22,41 @@ export interface InitContext {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** One file's planned change. `before` undefined: the file does not exist. */
-export interface FilePlan {
+/** A change to one file, as init-files.ts applies it. `before` undefined: the file does not exist. */
+export interface FileChange {
   readonly path: string;
   readonly before: string | undefined;
+  /** The new text; with `deleteFile`, what is written instead when the path is a symlink. */
   readonly after: string;
-  /** Diff-like lines: `+ added`, `~ changed`, `= unchanged`, `- removed`. */
-  readonly summary: readonly string[];
+  /** Remove the file (init --remove, when nothing but what init writes is left in it). */
+  readonly deleteFile?: boolean;
   /** Mode for a new file (an existing file keeps its own). */
   readonly newFileMode: number;
+}
+
+/** What `init --remove` makes of a file: init's entries taken out of it, everything else kept. */
+export interface Removal {
+  readonly after: string;
+  /** Nothing is left but what init writes into an empty file: the file goes. */
+  readonly deleteFile: boolean;
+  /** `- removed` lines. */
+  readonly summary: readonly string[];
+}
+
+/** One file's planned change. `before` undefined: the file does not exist. */
+export interface FilePlan extends FileChange {
+  /** Diff-like lines: `+ added`, `~ changed`, `= unchanged`, `- removed`. */
+  readonly summary: readonly string[];
+  /**
+   * How `init --remove` reverses this plan, computed from `after` (our entries as this install
+   * writes them, stale copies already replaced), so removing is exact for every target.
+   */
+  readonly removal: Removal;
+}
+
+/** The change `init --remove` applies to a planned file. */
+export function removalChange(plan: FilePlan): FileChange {
+  return { path: plan.path, before: plan.before, after: plan.removal.after, deleteFile: plan.removal.deleteFile, newFileMode: plan.newFileMode };
 }
 
 export interface ClientPlan {
@@ -207,8 +233,56 @@ export function planJsonFile(
   const original = structuredClone(parsed.value);
   const value = structuredClone(parsed.value);
   const summary = edit(value);
-  const after = before !== undefined && deepEqual(original, value) ? before : stringifyJson(value, parsed.format);
-  return { path: file, before, after, summary, newFileMode: options.newFileMode ?? 0o600 };
+  const textOf = (result: JsonObject) => (before !== undefined && deepEqual(original, result) ? before : stringifyJson(result, parsed.format));
+  // What init writes into an empty file is exactly "ours": take that out of the merged result.
+  const ours: JsonObject = {};
+  edit(ours);
+  const kept = structuredClone(value);
+  const removed = subtractOurs(kept, ours, "");
+  const residue = structuredClone(ours);
+  subtractOurs(residue, ours, "");
+  // A file that holds nothing of ours stays as it is, even one holding only what init would add.
+  const untouched = before === undefined || deepEqual(original, kept);
+  const removal = { after: textOf(kept), deleteFile: !untouched && deepEqual(kept, residue), summary: untouched ? [] : removed };
+  return { path: file, before, after: textOf(value), summary, newFileMode: options.newFileMode ?? 0o600, removal };
+}
+
+const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Take `ours` (what init writes into an empty file) out of `target`, in place: our server entry
+ * (the key SERVER_NAME) whole, with any keys the user added to it; array items equal to ours
+ * (hook groups, deny rules); containers that only held ours. Other values stay, even when ours has
+ * the same key (a `version: 1` the user's other hooks need). Returns `- label` lines.
+ */
+function subtractOurs(target: JsonObject, ours: JsonObject, prefix: string): string[] {
+  const summary: string[] = [];
+  for (const [key, mine] of Object.entries(ours)) {
+    if (!Object.hasOwn(target, key)) continue;
+    const label = prefix === "" ? key : `${prefix}.${key}`;
+    const theirs = target[key];
+    if (key === SERVER_NAME) {
+      delete target[key];
+      summary.push(`- ${label}`);
+    } else if (isObject(mine) && isObject(theirs)) {
+      const hadKeys = Object.keys(theirs).length > 0;
+      summary.push(...subtractOurs(theirs, mine, label));
+      if (hadKeys && Object.keys(theirs).length === 0) delete target[key];
+    } else if (Array.isArray(mine) && Array.isArray(theirs)) {
+      const isMine = (item: unknown) => mine.some((m) => deepEqual(m, item));
+      summary.push(...theirs.filter(isMine).map((item) => `- ${label}${itemLabel(item)}`));
+      const rest = theirs.filter((item) => !isMine(item));
+      if (theirs.length > 0 && rest.length === 0) delete target[key];
+      else theirs.splice(0, theirs.length, ...rest);
+    }
+  }
+  return summary;
+}
+
+function itemLabel(item: unknown): string {
+  if (typeof item === "string") return `: ${item}`;
+  const matcher = isObject(item) ? item.matcher : undefined;
+  return typeof matcher === "string" ? `[${matcher}]` : `[${SERVER_NAME}]`;
 }
 
 /** A file we own outright (a rules or policy file): refuse to overwrite one we did not write. */
@@ -217,7 +291,8 @@ export function planOwnedFile(file: string, before: string | undefined, text: st
     throw new InitError(`${file}: exists and was not written by openclaw-guard (no "${marker}" line); refusing to overwrite it. Move it away, then re-run.`);
   }
   const mark = before === undefined ? "+" : before === text ? "=" : "~";
-  return { path: file, before, after: text, summary: [`${mark} ${label}${mark === "=" ? " unchanged" : ""}`], newFileMode: 0o600 };
+  const removal = { after: "", deleteFile: true, summary: before === undefined ? [] : [`- ${label} (the whole file)`] };
+  return { path: file, before, after: text, summary: [`${mark} ${label}${mark === "=" ? " unchanged" : ""}`], newFileMode: 0o600, removal };
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

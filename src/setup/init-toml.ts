@@ -3,7 +3,7 @@
 // a line scanner is enough: it tracks strings, multi-line strings and multi-line arrays/inline
 // tables well enough to find table headers and keys, refuses anything it does not understand
 // (naming the line), and leaves every other byte of the file as it was (LF or CRLF).
-import { detectEol, InitError } from "./init-plan.js";
+import { changeSummary, detectEol, InitError, type FilePlan } from "./init-plan.js";
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 const KEY_PART = String.raw`(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')`;
@@ -184,6 +184,42 @@ export function upsertTomlTable(file: string, text: string | undefined, keys: re
   const after = changed.length === 0 ? source : unterminated ? lines.join("\n").slice(0, -eol.length) : lines.join("\n");
   const kept = [...new Set(body.map((p) => p.keys[0]!).filter((k) => !Object.hasOwn(values, k)))];
   return { after, added: false, changed, kept };
+}
+
+/**
+ * The text without the table `keys` and its sub-tables (`[mcp_servers.openclaw-guard.env]`), and
+ * without the blank line that set it apart; every other byte stays. `text` went through
+ * upsertTomlTable, so the table is defined once, by a header.
+ */
+export function removeTomlTable(file: string, text: string, keys: readonly string[]): string {
+  const { headers, pairs } = scanToml(file, text);
+  const start = headers.find((h) => sameKeys(h.keys, keys))?.line;
+  if (start === undefined) return text;
+  const lines = text.split("\n");
+  const count = text.endsWith("\n") ? lines.length - 1 : lines.length; // the last "" is no line
+  const next = headers.find((h) => h.line > start && !isPrefix(keys, h.keys))?.line ?? count;
+  const blank = (i: number) => lines[i]!.replace(/\r$/, "").trim() === "";
+  // Up to our last header or key, then the blank lines after it; a comment before the next table is not ours.
+  const ours = [...headers.map((h) => h.line), ...pairs.map((p) => p.end)].filter((line) => line >= start && line < next);
+  let end = Math.max(...ours) + 1;
+  while (end < next && blank(end)) end++;
+  // At the end of the file the blank line before our table was init's separator: it goes too.
+  const from = end >= count && start > 0 && blank(start - 1) ? start - 1 : start;
+  return [...lines.slice(0, from), ...lines.slice(end)].join("\n");
+}
+
+/** A FilePlan for our table in a TOML file (Codex's config.toml), with its removal. */
+export function planTomlTable(file: string, before: string | undefined, keys: readonly string[], values: Readonly<Record<string, string>>, label: string): FilePlan {
+  const table = upsertTomlTable(file, before, keys, values);
+  const kept = removeTomlTable(file, table.after, keys);
+  return {
+    path: file,
+    before,
+    after: table.after,
+    summary: [table.added ? `+ ${label}` : changeSummary(label, table.changed, table.kept)],
+    newFileMode: 0o600,
+    removal: before === undefined || kept === before ? { after: before ?? "", deleteFile: false, summary: [] } : { after: kept, deleteFile: kept.trim() === "", summary: [`- [${keys.map(tomlKey).join(".")}]`] },
+  };
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

@@ -19,13 +19,12 @@ import { openGatewayClient } from "../../src/gateway/gateway-transport.js";
 import { realDoctorIO } from "../../src/setup/doctor-io.js";
 import { runDoctor } from "../../src/setup/doctor.js";
 import { REPO_ROOT } from "../support/claude-code.js";
-import { e2eSkipReason, NODE24, openclawCli, useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
+import { NODE24, openclawCli, useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
 
-const skip = e2eSkipReason();
 const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.js");
 const VETTED_CHAT = "700100200";
 
-describe.skipIf(skip !== undefined)("the guard's paired device on a real gateway", () => {
+describe("the guard's paired device on a real gateway", () => {
   const suite = useGatewayWithFakeTelegram();
 
   const env = (): Record<string, string> => ({ ...suite.gateway.env, PATH: `${dirname(NODE24)}:/usr/local/bin:/usr/bin:/bin` });

@@ -5,14 +5,12 @@ import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram.js";
 import { connectGateway } from "../support/gateway-ws.js";
-import { e2eSkipReason, openclawCli, startGateway, type Gateway } from "../support/openclaw-gateway.js";
+import { openclawCli, startGateway, type Gateway } from "../support/openclaw-gateway.js";
 
-const skip = e2eSkipReason();
-if (skip) console.warn(skip);
 
 const CHAT = "123456789";
 
-describe.skipIf(skip !== undefined)("real OpenClaw gateway with a fake Telegram", () => {
+describe("real OpenClaw gateway with a fake Telegram", () => {
   let telegram: FakeTelegram;
   let gateway: Gateway;
 

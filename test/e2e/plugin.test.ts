@@ -14,7 +14,7 @@ import { eventually } from "../helpers.js";
 import { REPO_ROOT, runClaude } from "../support/claude-code.js";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
 import { connectGateway, type GatewayRpc } from "../support/gateway-ws.js";
-import { e2eSkipReason, NODE24, openclawCli, useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
+import { NODE24, openclawCli, useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
 
 const VETTED = "555111";
 const HUMAN = "555999";
@@ -22,7 +22,6 @@ const LATER = "555222";
 const INBOUND = 4242; // the person allowed to write to the assistant (allowFrom), not in the book
 const LEAK_CHAT = "9000000076";
 
-const skip = e2eSkipReason();
 let model: FakeAnthropic;
 let guardDir = "";
 let bookPath = "";
@@ -70,7 +69,7 @@ const status = async () => {
   return answer.payload;
 };
 
-describe.skipIf(skip)("the openclaw-guard plugin on the real gateway", () => {
+describe("the openclaw-guard plugin on the real gateway", () => {
   it("is loaded and active, and enforces the MCP server's book (same fingerprint, no numbers shown)", async () => {
     await eventually(async () => {
       const list = await rpc.request("plugins.list", {});

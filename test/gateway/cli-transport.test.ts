@@ -94,7 +94,10 @@ describe("cli transport against a fake openclaw executable", () => {
 
 describe("cli argv and environment (pure)", () => {
   it("never adds --account when none is set", () => {
-    expect(cliArgv({ ...request, account: undefined })).not.toContain("--account");
+    const argv = cliArgv({ ...request, account: undefined });
+    expect(argv.filter((arg) => arg.startsWith("--account"))).toEqual([]);
+    expect(argv).toEqual(["message", "send", "--channel=telegram", "--target=-1001234567890", "--message=hi", "--json"]);
+    expect(cliArgv(request)).toContain("--account=work");
   });
   it("filters the environment", () => {
     expect(cliEnvironment({ HOME: "/h", PATH: "/p", OPENCLAW_GATEWAY_TOKEN: "t", OPENCLAW_HOME: "/o", SHELL: "/bin/sh", NODE_OPTIONS: "x", BASH_ENV: "/x" })).toEqual({ HOME: "/h", PATH: "/p", OPENCLAW_GATEWAY_TOKEN: "t", OPENCLAW_HOME: "/o" });

@@ -78,7 +78,7 @@ describe("gateway transport", () => {
   it("maps OUTBOUND_DELIVERY_QUEUED to queued, never resending", async () => {
     const gateway = fakeGateway([() => Promise.reject(requestError("UNAVAILABLE", "delivery failed, queued", "OUTBOUND_DELIVERY_QUEUED"))]);
     const outcome = await transportWith(gateway).deliver(request);
-    expect(outcome).toMatchObject({ status: "queued", reason: expect.stringMatching(/will retry by itself\. Do not resend/) });
+    expect(outcome).toMatchObject({ status: "queued", reason: expect.stringMatching(/keeps the message in its delivery queue \(delivery failed, queued\)\. Do not resend/) });
     expect(gateway.sends).toHaveLength(1);
   });
 
@@ -99,7 +99,8 @@ describe("gateway transport", () => {
   });
 
   it("maps an error after a partial delivery to unknown, never resending", async () => {
-    const partial = Object.assign(requestError("UNAVAILABLE", "second part failed"), { details: { sentBeforeError: true } });
+    // The shape the real gateway answers (test/fixtures/openclaw-outcomes.json, trimmed).
+    const partial = Object.assign(requestError("UNAVAILABLE", "Error: second part failed | CHANNEL_PARTIAL_DELIVERY"), { details: { partialDelivery: { messageIds: ["1002"], visibleReplySent: true } }, retryable: false });
     const gateway = fakeGateway([() => Promise.reject(partial)]);
     expect(await transportWith(gateway).deliver(request)).toMatchObject({ status: "unknown", reason: expect.stringMatching(/part of the message was delivered.*Do not resend/) });
     expect(gateway.sends).toHaveLength(1);

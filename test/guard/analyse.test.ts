@@ -18,6 +18,9 @@ describe("shared corpora", () => {
   it("has the expected sizes (guards against a truncated corpus)", () => {
     expect(hostile.length).toBeGreaterThanOrEqual(197);
     expect(benign.length).toBeGreaterThanOrEqual(596);
+    // The cases the tests below run (a renamed `expect` value would silently drop them all).
+    expect(hostile.filter((entry) => entry.expect === "deny").length).toBeGreaterThanOrEqual(194);
+    expect(benign.filter((entry) => entry.expect === "allow").length).toBeGreaterThanOrEqual(588);
   });
 
   it.each(hostile.filter((entry) => entry.expect === "deny").map((entry) => [entry.id, entry.command] as const))(

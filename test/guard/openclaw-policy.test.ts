@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_ALLOW_LIST,
+  DEFAULT_ALLOWED_OPENCLAW_COMMANDS,
   decideOpenclawArgv,
   formatDenial,
   parseAllowList,
@@ -96,5 +99,16 @@ describe("formatDenial", () => {
       `Raw \`openclaw message send\` is disabled here. ${SEND_MESSAGE_ADVICE}`,
     );
     expect(SEND_MESSAGE_ADVICE).toMatch(/send_message.*mcp__openclaw-guard__send_message.*alias.*list_contacts/);
+  });
+});
+
+describe("the README's default allowlist", () => {
+  it("is exactly DEFAULT_ALLOWED_OPENCLAW_COMMANDS, in order", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+    const listed = DEFAULT_ALLOWED_OPENCLAW_COMMANDS.map((entry) => {
+      const [words, ...forbidden] = entry.split(" !");
+      return forbidden.length === 0 ? `\`${entry}\`` : `\`${words}\` (without ${forbidden.map((f) => `\`${f}\``).join(" or ")})`;
+    });
+    expect(readme).toContain(`replaces the default list, which is exactly: ${listed.join(", ")}.`);
   });
 });

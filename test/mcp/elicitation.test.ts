@@ -39,12 +39,20 @@ describe("confirmation by elicitation", () => {
     ["cancel", { action: "cancel" } as ElicitResult, /cancelled/],
     ["accept without yes", { action: "accept", content: { send: false } } as ElicitResult, /declined/],
   ])("%s refuses with a way forward, and gives the quota back", async (_name, result, reason) => {
-    const { send, transport, audit } = await connect(() => result);
+    // One message per contact and overall: a refusal that kept its reservation would block the retry.
+    const oneMessage = CONFIRM_ALWAYS.replace("openclaw:", "policy: { rateLimit: { perContact: { count: 1, windowSeconds: 3600 }, global: { count: 1, windowSeconds: 3600 } } }, openclaw:");
+    let answers = 0;
+    const { send, transport, audit } = await connect(() => (answers++ === 0 ? result : { action: "accept", content: { send: true } }), oneMessage);
     const answer = await send("hello");
     expect(answer).toMatchObject({ status: "refused", reason: expect.stringMatching(reason) });
     expect(answer.reason).toMatch(/the human can send it themselves or change the policy/);
     expect(transport.requests).toEqual([]);
     expect(audit.records.map((r) => [r.event, r.status ?? r.decision])).toEqual([["attempt", "allow"], ["outcome", "refused"]]);
+    // The same text again, once the human says yes: neither the limit nor the duplicate window counts the refusal.
+    expect(await send("hello")).toMatchObject({ status: "sent" });
+    expect(transport.requests.map((r) => r.text)).toEqual(["hello"]);
+    // And the quota really is 1: a third message is refused by the limit.
+    expect(await send("another")).toMatchObject({ status: "refused", reason: expect.stringMatching(/limit of 1 message/) });
   });
 
   it("refuses when the client cannot elicit", async () => {

@@ -160,6 +160,7 @@ describe("sendMessage policy order and quotas", () => {
 describe("sendMessage properties", () => {
   it("nothing but an exact alias ever reaches the transport, and every attempt is audited", async () => {
     const aliases = ["alice", "ops"];
+    let delivered = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.constantFrom("alice", "ops", "Alice", "+27821234567", "alice\u200b", "аlice"), fc.anything()),
@@ -176,10 +177,13 @@ describe("sendMessage properties", () => {
             expect(request.text).toBe(message);
           }
           if (transport.requests.length === 0) expect(result.status).toBe("refused");
+          delivered += transport.requests.length;
           expect(JSON.stringify(audit.records)).not.toMatch(FULL_NUMBERS);
         },
       ),
       { numRuns: 1500 },
     );
-  });
+    // The checks on delivered requests above ran: some inputs were exact aliases.
+    expect(delivered).toBeGreaterThan(0);
+  }, 180_000); // 1500 audited sends take ~30 s on a loaded 2-core machine
 });

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -9,7 +10,8 @@ const FAKE = join(REPO_ROOT, "test", "fixtures", "fake-openclaw.mjs");
 async function send(args: string[], mode = "ok", stdin?: string) {
   const home = privateDir();
   const config = writeConfig(home, BOOK.replace('{ transport: "dry-run" }', `{ transport: "cli", bin: ${JSON.stringify([process.execPath, FAKE])}, timeoutMs: 5000 }`));
-  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, OPENCLAW_FAKE_MODE: mode };
+  const log = join(home, "fake-openclaw.log");
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, OPENCLAW_FAKE_MODE: mode, OPENCLAW_FAKE_LOG: log };
   const child = execFile(process.execPath, [CLI, "send", "--config", config, ...args], { env });
   if (stdin !== undefined) child.stdin!.end(stdin);
   else child.stdin!.end();
@@ -18,7 +20,9 @@ async function send(args: string[], mode = "ok", stdin?: string) {
   child.stdout!.on("data", (d) => (stdout += d));
   child.stderr!.on("data", (d) => (stderr += d));
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  return { code, stdout, stderr };
+  /** The argv of each run of the fake CLI: what was handed to the transport. */
+  const calls = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).map((line) => (JSON.parse(line) as { argv: string[] }).argv) : []);
+  return { code, stdout, stderr, calls };
 }
 
 describe("openclaw-guard send", () => {
@@ -28,7 +32,11 @@ describe("openclaw-guard send", () => {
   });
 
   it("reads the message from stdin when omitted", async () => {
-    expect((await send(["--json", "ops"], "ok", "from stdin\n")).stdout).toMatch(/"status":"sent"/);
+    const r = await send(["--json", "ops"], "ok", "from stdin, line one\nline two\n");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "sent", to: "ops" });
+    const [argv] = r.calls();
+    expect(argv?.filter((arg) => arg.startsWith("--message="))).toEqual([expect.stringMatching(/^--message=from stdin, line one\nline two\n?$/)]);
   });
 
   it("exits 2 when refused, with the reason on stderr", async () => {
@@ -45,7 +53,16 @@ describe("openclaw-guard send", () => {
   });
 
   it("exits 1 when delivery is unknown", async () => {
-    expect((await send(["--json", "alice", "hi"], "garbage")).code).toBe(1);
+    const r = await send(["--json", "alice", "hi"], "garbage");
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "unknown", to: "alice" });
+    expect(r.calls()).toHaveLength(1); // it did run the CLI once: the outcome, not the attempt, is unknown
+  });
+
+  it("exits 1 when delivery was partial (unknown), naming why", async () => {
+    const r = await send(["--json", "ops", "hi"], "partial");
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "unknown", reason: expect.stringMatching(/part/i) });
   });
 
   it("exits 2 on usage errors", async () => {

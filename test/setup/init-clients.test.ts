@@ -131,6 +131,18 @@ function backups(home: string): string[] {
   return found.sort();
 }
 
+/** A home where `init` ran from an install at /old/ocg/ (since moved to /opt/ocg/), over the case's existing files. */
+async function initFromOldPath(c: Case) {
+  const { home, cwd } = fixture();
+  writeAll(home, c.existing);
+  await init(home, cwd, [c.client]);
+  for (const rel of Object.keys(c.files)) {
+    const file = path.join(home, rel);
+    writeFileSync(file, read(file).replaceAll("/opt/ocg/", "/old/ocg/"));
+  }
+  return { home, cwd };
+}
+
 describe.each(cases)("init $client", (c) => {
   it("writes fresh files with absolute commands, and a re-run changes nothing", async () => {
     const { home, cwd, config } = fixture();
@@ -182,13 +194,7 @@ describe.each(cases)("init $client", (c) => {
   });
 
   it("replaces its own entries when the install moved, without duplicating them", async () => {
-    const { home, cwd } = fixture();
-    writeAll(home, c.existing);
-    await init(home, cwd, [c.client]);
-    for (const rel of Object.keys(c.files)) {
-      const file = path.join(home, rel);
-      writeFileSync(file, read(file).replaceAll("/opt/ocg/", "/old/ocg/"));
-    }
+    const { home, cwd } = await initFromOldPath(c);
     const moved = await init(home, cwd, [c.client]);
     expect(moved.code).toBe(0);
     expect(summaryOf(moved.stdout)).toMatch(/^ {2}~ /m);
@@ -227,6 +233,69 @@ describe.each(cases)("init $client", (c) => {
     expect(backups(home)).toEqual([]);
   });
 
+  it("--remove after a fresh init deletes every file init created, with a backup of each", async () => {
+    const { home, cwd } = fixture();
+    await init(home, cwd, [c.client]);
+    const written = Object.fromEntries(Object.keys(c.files).map((rel) => [rel, read(path.join(home, rel))]));
+    const removed = await init(home, cwd, ["--remove", c.client]);
+    expect(removed.stderr).toBe("");
+    expect(removed.code).toBe(0);
+    for (const rel of Object.keys(c.files)) {
+      expect(existsSync(path.join(home, rel)), rel).toBe(false);
+      expect(removed.stdout).toContain(`~/${rel} (deleted, backup: ~/${rel}.bak-20261122T100000000Z)`);
+      expect(read(path.join(home, `${rel}.bak-20261122T100000000Z`))).toBe(written[rel]);
+    }
+    expect(removed.stdout).toMatch(/^ {2}- /m);
+  });
+
+  it("--remove takes out exactly what init added to existing files, and a second --remove changes nothing", async () => {
+    const { home, cwd } = fixture();
+    writeAll(home, c.existing);
+    await init(home, cwd, [c.client]);
+    const removed = await init(home, cwd, ["--remove", c.client, "--config", path.join(home, ".config/openclaw-guard/config.json5")]);
+    expect(removed.code).toBe(0);
+    for (const [rel, original] of Object.entries(c.existing)) {
+      const text = read(path.join(home, rel));
+      if (rel.endsWith(".json")) {
+        expect(JSON.parse(text), rel).toEqual(JSON.parse(original));
+        expect(Object.keys(JSON.parse(text)), rel).toEqual(Object.keys(JSON.parse(original)));
+      } else expect(text, rel).toBe(original);
+      expect(statSync(path.join(home, rel)).mode & 0o777, `${rel} keeps its mode`).toBe(0o644);
+    }
+    for (const rel of Object.keys(c.files)) if (!(rel in c.existing)) expect(existsSync(path.join(home, rel)), rel).toBe(false);
+    const after = Object.fromEntries(Object.keys(c.existing).map((rel) => [rel, read(path.join(home, rel))]));
+    const bak = backups(home);
+
+    const again = await init(home, cwd, ["--remove", c.client]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toMatch(/^ {2}- /m);
+    for (const rel of Object.keys(c.existing)) expect(read(path.join(home, rel)), rel).toBe(after[rel]);
+    expect(backups(home)).toEqual(bak);
+  });
+
+  it("--remove also takes out entries an install from another path wrote", async () => {
+    const { home, cwd } = await initFromOldPath(c);
+    expect((await init(home, cwd, ["--remove", c.client])).code).toBe(0);
+    for (const rel of Object.keys(c.files)) {
+      const text = readText(path.join(home, rel)) ?? "";
+      expect(text, rel).not.toMatch(/\/(old|opt)\/ocg\/|openclaw-guard/);
+    }
+  });
+
+  it("--remove --dry-run reports and writes nothing", async () => {
+    const { home, cwd } = fixture();
+    writeAll(home, c.existing);
+    await init(home, cwd, [c.client]);
+    const before = Object.fromEntries(Object.keys(c.files).map((rel) => [rel, read(path.join(home, rel))]));
+    const bak = backups(home);
+    const result = await init(home, cwd, ["--remove", c.client, "--dry-run"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("dry run: nothing is written");
+    expect(result.stdout).toMatch(/\((would change|would be deleted)\)/);
+    for (const rel of Object.keys(c.files)) expect(read(path.join(home, rel)), rel).toBe(before[rel]);
+    expect(backups(home)).toEqual(bak);
+  });
+
   it("--print shows the snippets and writes nothing", async () => {
     const { home, cwd } = fixture();
     const result = await init(home, cwd, ["--print", c.client]);
@@ -252,16 +321,40 @@ describe("init: scopes, comments and warnings", () => {
     expect(result.stdout).toMatch(/NOT put into .*\.claude\/settings\.json: the agent can edit files in its repository/);
   });
 
-  it.each(["codex", "gemini", "cursor", "vscode"])("--scope project for %s keeps the hook in the user's home", async (client) => {
+  it.each([
+    ["codex", ".codex/hooks.json"],
+    ["gemini", ".gemini/settings.json"],
+    ["cursor", ".cursor/hooks.json"],
+    ["vscode", ".claude/settings.json"],
+  ])("--scope project for %s keeps the hook in the user's home", async (client, homeHookFile) => {
     const { home, cwd } = fixture();
     const result = await init(home, cwd, [client, "--scope", "project"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("the agent can edit files in its repository");
-    const inProject = readdirSync(cwd, { recursive: true }).map(String);
-    const hookFiles = inProject.filter((f) => /hooks\.json$|settings\.json$|\.rules$|policies/.test(f));
-    // Gemini's project settings hold only the server; no hook anywhere under the project
-    for (const f of hookFiles) expect(read(path.join(cwd, f)), f).not.toContain("hook claude-code");
-    expect(inProject.some((f) => /mcp\.json$|config\.toml$|settings\.json$/.test(f))).toBe(true);
+    // Any of the guard's hook commands: the Claude Code style one and Cursor's adapter.
+    const hook = /dist\/cli\.js hook claude-code|cursor-hook\.js/;
+    expect(read(path.join(home, homeHookFile))).toMatch(hook);
+    const inProject = readdirSync(cwd, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    expect(inProject.length).toBeGreaterThan(0);
+    for (const file of inProject) expect(read(file), file).not.toMatch(hook);
+    expect(inProject.some((f) => /mcp\.json$|config\.toml$|settings\.json$/.test(f) && read(f).includes("serve"))).toBe(true);
+  });
+
+  it.each(["claude-code", "codex", "gemini", "cursor", "vscode"])("--remove --scope project for %s takes the server out of the repository and the hook out of home", async (client) => {
+    const { home, cwd } = fixture();
+    await init(home, cwd, [client, "--scope", "project"]);
+    const removed = await init(home, cwd, ["--remove", client, "--scope", "project"]);
+    expect(removed.code).toBe(0);
+    const left = [cwd, home].flatMap((dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !/\.bak-/.test(e.name)).map((e) => path.join(e.parentPath, e.name)));
+    expect(left.map((f) => path.relative(home, f))).toEqual([".config/openclaw-guard/config.json5"]);
+  });
+
+  it("refuses to run on Windows, saying so, and writes nothing", async () => {
+    const { home, cwd } = fixture();
+    const result = await init(home, cwd, ["claude-code"], undefined, { platform: "win32" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Windows is not supported/);
+    expect(readdirSync(home).sort()).toEqual([".config", "project"]);
   });
 
   it("refuses to rewrite a JSONC file with comments (they would be lost)", async () => {

@@ -6,9 +6,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { privateDir } from "../helpers.js";
 import { ApplyError, applyPlans, backupName } from "../../src/setup/init-files.js";
-import type { FilePlan } from "../../src/setup/init-plan.js";
+import type { FileChange } from "../../src/setup/init-plan.js";
 
-const applyPlan = (plan: FilePlan, now: Date) => applyPlans([plan], now)[0]!;
+const applyPlan = (plan: FileChange, now: Date) => applyPlans([plan], now)[0]!;
 
 /** The ApplyError that `fn` throws. */
 function applyError(fn: () => unknown): ApplyError {
@@ -27,7 +27,7 @@ describe("applyPlans", () => {
   it("creates a new file (and its directory) with the planned mode, without a backup", () => {
     const dir = privateDir();
     const file = path.join(dir, "a", "b.json");
-    expect(applyPlan({ path: file, before: undefined, after: "{}\n", summary: [], newFileMode: 0o600 }, NOW)).toEqual({ path: file });
+    expect(applyPlan({ path: file, before: undefined, after: "{}\n", newFileMode: 0o600 }, NOW)).toEqual({ path: file });
     expect(readFileSync(file, "utf8")).toBe("{}\n");
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
@@ -36,7 +36,7 @@ describe("applyPlans", () => {
     const dir = privateDir();
     const file = path.join(dir, "s.json");
     writeFileSync(file, "old", { mode: 0o640 });
-    const applied = applyPlan({ path: file, before: "old", after: "new", summary: [], newFileMode: 0o600 }, NOW);
+    const applied = applyPlan({ path: file, before: "old", after: "new", newFileMode: 0o600 }, NOW);
     expect(applied.backup).toBe(`${file}.bak-20261122T100000123Z`);
     expect(backupName(file, NOW)).toBe(applied.backup);
     expect(readFileSync(applied.backup!, "utf8")).toBe("old");
@@ -53,7 +53,7 @@ describe("applyPlans", () => {
     const link = path.join(dir, "settings.json");
     writeFileSync(real, "old");
     symlinkSync(real, link);
-    applyPlan({ path: link, before: "old", after: "new", summary: [], newFileMode: 0o600 }, NOW);
+    applyPlan({ path: link, before: "old", after: "new", newFileMode: 0o600 }, NOW);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(real, "utf8")).toBe("new");
   });
@@ -62,7 +62,7 @@ describe("applyPlans", () => {
     const dir = privateDir();
     const file = path.join(dir, "s.json");
     writeFileSync(file, "changed by Claude Code meanwhile");
-    expect(() => applyPlan({ path: file, before: "old", after: "new", summary: [], newFileMode: 0o600 }, NOW)).toThrow(/changed while init was running/);
+    expect(() => applyPlan({ path: file, before: "old", after: "new", newFileMode: 0o600 }, NOW)).toThrow(/changed while init was running/);
     expect(readFileSync(file, "utf8")).toBe("changed by Claude Code meanwhile");
     expect(existsSync(`${file}.bak-20261122T100000123Z`)).toBe(false);
   });
@@ -71,7 +71,7 @@ describe("applyPlans", () => {
     const dir = privateDir();
     const link = path.join(dir, "settings.json");
     symlinkSync("dotfiles/settings.json", link);
-    expect(() => applyPlan({ path: link, before: undefined, after: "new", summary: [], newFileMode: 0o600 }, NOW)).toThrow(
+    expect(() => applyPlan({ path: link, before: undefined, after: "new", newFileMode: 0o600 }, NOW)).toThrow(
       `${link}: is a symbolic link to ${path.join(dir, "dotfiles", "settings.json")}, which does not exist; refusing to replace the link with a regular file.`,
     );
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
@@ -83,9 +83,9 @@ describe("applyPlans", () => {
     const first = path.join(dir, "first.json");
     writeFileSync(first, "old");
     writeFileSync(path.join(dir, "rules"), "a file where a directory should be");
-    const plans: FilePlan[] = [
-      { path: first, before: "old", after: "new", summary: [], newFileMode: 0o600 },
-      { path: path.join(dir, "rules", "x.rules"), before: undefined, after: "r", summary: [], newFileMode: 0o600 },
+    const plans: FileChange[] = [
+      { path: first, before: "old", after: "new", newFileMode: 0o600 },
+      { path: path.join(dir, "rules", "x.rules"), before: undefined, after: "r", newFileMode: 0o600 },
     ];
     expect(applyError(() => applyPlans(plans, NOW)).written).toEqual([]);
     expect(readFileSync(first, "utf8")).toBe("old");
@@ -97,10 +97,10 @@ describe("applyPlans", () => {
     const [a, b, c] = ["a.json", "b.json", "c.json"].map((f) => path.join(dir, f));
     writeFileSync(a!, "old a");
     writeFileSync(c!, "old c");
-    const plans: FilePlan[] = [
-      { path: a!, before: "old a", after: "new a", summary: [], newFileMode: 0o600 },
-      { path: b!, before: undefined, after: "new b", summary: [], newFileMode: 0o600 },
-      { path: c!, before: "old c", after: "new c", summary: [], newFileMode: 0o600 },
+    const plans: FileChange[] = [
+      { path: a!, before: "old a", after: "new a", newFileMode: 0o600 },
+      { path: b!, before: undefined, after: "new b", newFileMode: 0o600 },
+      { path: c!, before: "old c", after: "new c", newFileMode: 0o600 },
     ];
     let renames = 0;
     const rename = (from: string, to: string) => {

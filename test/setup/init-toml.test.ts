@@ -1,7 +1,7 @@
 // The line-based TOML table editor behind `init codex`: finds only real table headers, replaces
 // only our table, keeps every other byte, and refuses what it cannot follow.
 import { describe, expect, it } from "vitest";
-import { scanToml, upsertTomlTable } from "../../src/setup/init-toml.js";
+import { removeTomlTable, scanToml, upsertTomlTable } from "../../src/setup/init-toml.js";
 
 const KEYS = ["mcp_servers", "openclaw-guard"];
 const VALUES = { command: '"/n"', args: '["/c", "serve"]' };
@@ -88,5 +88,21 @@ describe("upsertTomlTable", () => {
   it("allows our own sub-table keys and other servers' dotted keys", () => {
     const text = '[mcp_servers]\nother.command = "/o"\n[mcp_servers.openclaw-guard.env]\nX = "1"\n';
     expect(up(text).mark).toBe("+");
+  });
+});
+
+describe("removeTomlTable", () => {
+  const keys = ["mcp_servers", "openclaw-guard"];
+  it("takes out our table with its sub-tables, in the middle of a file, keeping every other byte", () => {
+    const text = 'model = "o4"\n\n[mcp_servers.openclaw-guard]\ncommand = "/n"\n\n[mcp_servers.openclaw-guard.env]\nA = "1"\n\n# mine\n[profiles.fast]\nmodel = "x"\n';
+    expect(removeTomlTable("f", text, keys)).toBe('model = "o4"\n\n# mine\n[profiles.fast]\nmodel = "x"\n');
+  });
+  it("at the end of a file, also the blank line init put before it; CRLF kept", () => {
+    expect(removeTomlTable("f", 'a = 1\r\n\r\n[mcp_servers.openclaw-guard]\r\ncommand = "/n"\r\n', keys)).toBe("a = 1\r\n");
+    expect(removeTomlTable("f", '[mcp_servers.openclaw-guard]\ncommand = "/n"\n', keys)).toBe("");
+  });
+  it("leaves a file without our table as it is", () => {
+    const text = '[mcp_servers.other]\ncommand = "/o"\n';
+    expect(removeTomlTable("f", text, keys)).toBe(text);
   });
 });

@@ -23,8 +23,14 @@ export interface FakeTelegram {
   receive(message: { chatId: number; text: string; firstName?: string; username?: string }): void;
   /** Answer the next sendMessage with 403 "bot was blocked by the user". */
   failNextSendMessage(): void;
+  /** From now on, answer the next sendMessage calls in this order (then normally): success, an HTTP error, or no answer at all. */
+  scriptSendMessage(answers: readonly SendAnswer[]): void;
   close(): Promise<void>;
 }
+
+export type SendAnswer = "ok" | "hang" | { status: number; description: string };
+
+const BLOCKED: SendAnswer = { status: 403, description: "Forbidden: bot was blocked by the user" };
 
 export const BOT_TOKEN = "123456:TEST";
 const BOT = { id: 123456, is_bot: true, first_name: "Test Bot", username: "test_bot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
@@ -38,7 +44,8 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   const unknownMethods = new Set<string>();
   const delivered: { chat_id: string; text: string }[] = [];
   const held = new Set<NodeJS.Timeout>();
-  let failNext = false;
+  const script: SendAnswer[] = [];
+  const hanging = new Set<ServerResponse>();
   let nextMessageId = 1000;
   const inbound: Record<string, unknown>[] = [];
   let nextUpdateId = 1;
@@ -64,10 +71,9 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
         return;
       }
       case "sendMessage": {
-        if (failNext) {
-          failNext = false;
-          return sendJson(res, 403, { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" });
-        }
+        const scripted = script.shift() ?? "ok";
+        if (scripted === "hang") return void hanging.add(res);
+        if (scripted !== "ok") return sendJson(res, scripted.status, { ok: false, error_code: scripted.status, description: scripted.description });
         const chatId = String(body.chat_id);
         const text = String(body.text);
         delivered.push({ chat_id: chatId, text });
@@ -116,12 +122,12 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       const from = { id: chatId, is_bot: false, first_name: firstName, ...(username ? { username } : {}) };
       inbound.push({ update_id: updateId, message: { message_id: 50 + updateId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private", first_name: firstName }, from, text } });
     },
-    failNextSendMessage: () => {
-      failNext = true;
-    },
+    failNextSendMessage: () => void script.push(BLOCKED),
+    scriptSendMessage: (answers) => void script.splice(0, script.length, ...answers),
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of held) clearTimeout(timer);
+        for (const res of hanging) res.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
