@@ -8,7 +8,7 @@ import { defaultAuditFile, expandHome } from "../contacts/config-path.js";
 import { canonicalDestination, destinationKey, isChannel } from "../contacts/targets.js";
 import { createAdmissions, type Admissions } from "./admissions.js";
 import { decideReply, decideSend, decideToolCall, type BookState, type Policy, type Verdict } from "./decide.js";
-import { alertText, attemptRecord, createAlertBudget, createAuditQueue, type AlertSettings, type Attempt, type AuditQueue, type HookPath } from "./gateway-log.js";
+import { alertText, attemptRecord, createAlertBudget, createAuditQueue, defaultWriter, type AlertSettings, type Attempt, type AuditQueue, type HookPath } from "./gateway-log.js";
 import { watchBook, type LiveBook } from "./live-book.js";
 
 export { bookFingerprint } from "./book.js";
@@ -74,7 +74,7 @@ function guardFor(api: PluginApi): Guard {
     configError,
     policy: { internalChannels: new Set(config?.internalChannels ?? ["webchat"]) },
     admissions: createAdmissions(),
-    audit: createAuditQueue(auditFile, (m) => log.error(m)),
+    audit: createAuditQueue(auditFile, defaultWriter(), (m) => log.error(m)),
     alert: config?.alert,
     alertAllowed: createAlertBudget(config?.alert?.maxPerHour ?? 1),
     send: gatewaySend(api),

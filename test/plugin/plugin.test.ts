@@ -120,3 +120,15 @@ describe("the openclaw-guard plugin", () => {
     expect(run("reply_payload_sending", { payload: { text: "x" } }, { ...replyCtx, conversationId: "telegram:4243", senderId: "4243" })).toMatchObject({ cancel: true });
   });
 });
+
+describe("the gateway audit writer thread", () => {
+  it("writes batches in order from a worker (the built dist/), in a chain `audit verify` accepts", async () => {
+    const { workerWriter } = await import("../../src/plugin/gateway-log.js");
+    const file = join(privateDir(), "gateway-audit.jsonl");
+    const write = workerWriter(new URL("../../dist/plugin/audit-worker.js", import.meta.url));
+    await Promise.all([write(file, [{ event: "a" }, { event: "b" }]), write(file, [{ event: "c" }])]);
+    expect(lines(file).map((r) => r.event)).toEqual(["a", "b", "c"]);
+    expect(verifyAuditText(readFileSync(file, "utf8"), readAuditTail(file))).toEqual({ ok: true, records: 3 });
+    await expect(write(join(file, "not-a-dir", "x.jsonl"), [{ event: "d" }])).rejects.toThrow();
+  });
+});
