@@ -7,11 +7,12 @@
 // loaded and active, doctor's gateway section agrees on the address book, and an unvetted send over
 // the device credential is cancelled by the plugin while a vetted one is delivered.
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { GatewayClient } from "@openclaw/gateway-client";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { loadConfig } from "../../src/contacts/config.js";
 import { createTransport } from "../../src/gateway/create-transport.js";
 import { defaultDeviceCredentialFile, deviceSigning, readDeviceCredential, type DeviceCredential } from "../../src/gateway/device-credential.js";
@@ -29,8 +30,8 @@ describe("the guard's paired device on a real gateway", () => {
 
   const env = (): Record<string, string> => ({ ...suite.gateway.env, PATH: `${dirname(NODE24)}:/usr/local/bin:/usr/bin:/bin` });
   const guardConfig = () => join(suite.gateway.home, ".config", "openclaw-guard", "config.json5");
-  const run = async (args: string[]) =>
-    promisify(execFile)(process.execPath, [CLI, ...args], { env: env(), timeout: 90_000 }).then(
+  const run = async (args: string[], extraEnv: Record<string, string> = {}) =>
+    promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...env(), ...extraEnv }, timeout: 90_000 }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
     );
@@ -234,5 +235,36 @@ describe("the guard's paired device on a real gateway", () => {
       } else await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
     expect(active).toBe(false);
+  }, 300_000);
+
+  it("when the gateway wants an approval (autoApproveLocal false), --pair prints the exact approve command, and pairs once it is approved", async () => {
+    const config = JSON.parse(readFileSync(suite.gateway.configPath, "utf8")) as { gateway: Record<string, unknown> };
+    config.gateway.nodes = { pairing: { autoApproveLocal: false } };
+    writeFileSync(suite.gateway.configPath, JSON.stringify(config, null, 2));
+    // The gateway hot-reloads the file; until it has, a fresh device is still approved silently.
+    const deadline = Date.now() + 120_000;
+    let state = "";
+    let pending: { stdout: string } | undefined;
+    const made: string[] = [];
+    onTestFinished(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+    while (pending === undefined && Date.now() < deadline) {
+      state = mkdtempSync(join(tmpdir(), "ocg-pair-"));
+      made.push(state);
+      const attempt = await run(["init", "openclaw", "--pair"], { XDG_STATE_HOME: state });
+      expect(attempt.code, attempt.stderr).toBe(0);
+      if (attempt.stdout.includes("pairing requested")) pending = attempt;
+      else await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    expect(pending?.stdout).toMatch(/the gateway wants an approval/);
+    const requestId = /openclaw devices approve ([0-9a-f-]{36})/.exec(pending!.stdout)?.[1];
+    expect(requestId).toBeDefined();
+    expect(readDeviceCredential(defaultDeviceCredentialFile({ XDG_STATE_HOME: state })).credential?.token).toBeUndefined();
+
+    const approved = await openclawCli(["devices", "approve", requestId!, "--json"], suite.gateway.env);
+    expect(approved.exitCode, approved.stderr + approved.stdout).toBe(0);
+    const after = await run(["init", "openclaw", "--pair"], { XDG_STATE_HOME: state });
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toMatch(/^\+ paired device [0-9a-f]{12}… \(scopes operator\.write\)$/m);
+    expect(readDeviceCredential(defaultDeviceCredentialFile({ XDG_STATE_HOME: state })).credential?.scopes).toEqual(["operator.write"]);
   }, 300_000);
 });
