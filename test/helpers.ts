@@ -93,3 +93,16 @@ export function memoryDeps<T extends Transport = Recorder>(text = BOOK, transpor
   return { deps, transport, setConfig, clock, store, audit: { get records() { return readAudit(store.auditFile); } } };
 }
 
+
+/** Retries `check` (sync or async) until it stops throwing, for effects that land after an answer on a loaded machine. */
+export async function eventually<T>(check: () => T | Promise<T>, ms = 10_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() - start > ms) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

@@ -1,6 +1,10 @@
 // The plugin's side effects, all off the decision path: the gateway-side audit log (the same
 // hash-chained format `openclaw-guard audit verify` checks) and the alert to a vetted contact.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { createStore, sha256, type AuditRecord, type Store } from "../audit/store.js";
+import type { AuditBatch, AuditBatchResult } from "./audit-worker.js";
 import type { Verdict } from "./decide.js";
 
 export type HookPath = "message_sending" | "reply_payload_sending" | "before_tool_call";
@@ -28,24 +32,80 @@ export function attemptRecord(a: Attempt): AuditRecord {
 
 export type AuditQueue = { append(record: AuditRecord): void; flushed(): Promise<void> };
 
-/** Appends in order, one at a time; a failed write is reported, never thrown into a hook. */
-export function createAuditQueue(fileFor: () => string, warn: (message: string) => void): AuditQueue {
+/** Writes one batch of records to `file`; the gateway uses a worker thread (audit-worker.ts). */
+export type AuditWriter = (file: string, records: AuditRecord[]) => Promise<void>;
+
+/** The store in this thread: for tests running from source, where there is no built worker. */
+export function inThreadWriter(): AuditWriter {
   const stores = new Map<string, Store>();
-  let tail: Promise<void> = Promise.resolve();
+  return async (file, records) => {
+    let store = stores.get(file);
+    if (!store) stores.set(file, (store = createStore(file)));
+    await store.record(...records);
+  };
+}
+
+/** The built worker beside this module when there is one (dist/), else this thread's store. */
+export function defaultWriter(): AuditWriter {
+  const url = new URL("./audit-worker.js", import.meta.url);
+  return existsSync(fileURLToPath(url)) ? workerWriter(url) : inThreadWriter();
+}
+
+/** The store in a worker thread, so its synchronous fsync never stalls the gateway. */
+export function workerWriter(workerUrl: URL): AuditWriter {
+  let worker: Worker | undefined;
+  let nextId = 0;
+  const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const start = () => {
+    const created = new Worker(workerUrl);
+    created.unref(); // never keeps the gateway alive
+    created.on("message", ({ id, error }: AuditBatchResult) => {
+      const entry = waiting.get(id);
+      waiting.delete(id);
+      if (error === undefined) entry?.resolve();
+      else entry?.reject(new Error(error));
+    });
+    created.on("error", (error) => {
+      worker = undefined;
+      for (const entry of waiting.values()) entry.reject(error);
+      waiting.clear();
+    });
+    return created;
+  };
+  return (file, records) =>
+    new Promise<void>((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve, reject });
+      (worker ??= start()).postMessage({ id, file, records } satisfies AuditBatch);
+    });
+}
+
+/**
+ * Appends in order, never inside a hook: records wait for the next turn of the event loop and go out
+ * in batches (one lock and one fsync for a burst). A failed write is reported, never thrown into a hook.
+ */
+export function createAuditQueue(fileFor: () => string, write: AuditWriter, warn: (message: string) => void): AuditQueue {
+  let pending: AuditRecord[] = [];
+  let flushing: Promise<void> | undefined;
+  const flush = async () => {
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      const file = fileFor();
+      try {
+        await write(file, batch);
+      } catch (error) {
+        warn(`openclaw-guard: could not write ${batch.length} gateway audit record(s) to ${file} (${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+    flushing = undefined;
+  };
   return {
     append(record) {
-      tail = tail.then(async () => {
-        const file = fileFor();
-        let store = stores.get(file);
-        if (!store) stores.set(file, (store = createStore(file)));
-        try {
-          await store.record(record);
-        } catch (error) {
-          warn(`openclaw-guard: could not write the gateway audit record to ${file} (${error instanceof Error ? error.message : String(error)})`);
-        }
-      });
+      pending.push(record);
+      flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
     },
-    flushed: () => tail,
+    flushed: () => flushing ?? Promise.resolve(),
   };
 }
 

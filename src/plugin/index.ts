@@ -8,7 +8,7 @@ import { defaultAuditFile, expandHome } from "../contacts/config-path.js";
 import { canonicalDestination, destinationKey, isChannel } from "../contacts/targets.js";
 import { createAdmissions, type Admissions } from "./admissions.js";
 import { decideReply, decideSend, decideToolCall, type BookState, type Policy, type Verdict } from "./decide.js";
-import { alertText, attemptRecord, createAlertBudget, createAuditQueue, type AlertSettings, type Attempt, type AuditQueue, type HookPath } from "./gateway-log.js";
+import { alertText, attemptRecord, createAlertBudget, createAuditQueue, defaultWriter, type AlertSettings, type Attempt, type AuditQueue, type HookPath } from "./gateway-log.js";
 import { watchBook, type LiveBook } from "./live-book.js";
 
 export { bookFingerprint } from "./book.js";
@@ -74,7 +74,7 @@ function guardFor(api: PluginApi): Guard {
     configError,
     policy: { internalChannels: new Set(config?.internalChannels ?? ["webchat"]) },
     admissions: createAdmissions(),
-    audit: createAuditQueue(auditFile, (m) => log.error(m)),
+    audit: createAuditQueue(auditFile, defaultWriter(), (m) => log.error(m)),
     alert: config?.alert,
     alertAllowed: createAlertBudget(config?.alert?.maxPerHour ?? 1),
     send: gatewaySend(api),
@@ -120,9 +120,8 @@ function reportBook(guard: Guard, state: BookState): void {
 
 function statusOf(guard: Guard): Record<string, unknown> {
   const state = bookState(guard);
-  return state.ok
-    ? { ok: true, enforcing: true, fingerprint: state.book.fingerprint, contacts: state.book.size, internalChannels: [...guard.policy.internalChannels] }
-    : { ok: false, enforcing: true, error: state.error, internalChannels: [...guard.policy.internalChannels] };
+  const common = { internalChannels: [...guard.policy.internalChannels], loadedAt: new Date(guard.book?.loadedAt() ?? 0).toISOString() };
+  return state.ok ? { ok: true, fingerprint: state.book.fingerprint, contacts: state.book.size, ...common } : { ok: false, error: state.error, ...common };
 }
 
 /** Audits every attempt and alerts on cancels; errors here are reported, never thrown into a hook. */

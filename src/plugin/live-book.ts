@@ -12,6 +12,8 @@ export type LiveBook = {
   current(): BookState;
   /** The guard config's audit file from the last valid load, for the gateway log's default place. */
   auditFile(): string | undefined;
+  /** When the file was last (re)read, ms since the epoch. */
+  loadedAt(): number;
   stop(): void;
 };
 
@@ -26,6 +28,7 @@ export function watchBook(configPath: string, { pollMs = 500, load = loadConfig,
   let state: BookState = { ok: false, error: "not loaded yet" };
   let lastAuditFile: string | undefined;
   let loaded = false;
+  let loadedAt = 0;
 
   const reload = () => {
     const now = fingerprintOf(configPath);
@@ -33,6 +36,7 @@ export function watchBook(configPath: string, { pollMs = 500, load = loadConfig,
     // A missing file is retried on every tick, so recreating it is seen; it is reported once.
     if (loaded && now === undefined && stamp === undefined && !state.ok) return;
     loaded = true;
+    loadedAt = Date.now();
     stamp = now;
     try {
       const config = load(configPath);
@@ -67,6 +71,7 @@ export function watchBook(configPath: string, { pollMs = 500, load = loadConfig,
   return {
     current: () => state,
     auditFile: () => lastAuditFile,
+    loadedAt: () => loadedAt,
     stop() {
       clearInterval(timer);
       watcher?.close();

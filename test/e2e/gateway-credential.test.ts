@@ -7,11 +7,12 @@
 // loaded and active, doctor's gateway section agrees on the address book, and an unvetted send over
 // the device credential is cancelled by the plugin while a vetted one is delivered.
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { GatewayClient } from "@openclaw/gateway-client";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { loadConfig } from "../../src/contacts/config.js";
 import { createTransport } from "../../src/gateway/create-transport.js";
 import { defaultDeviceCredentialFile, deviceSigning, readDeviceCredential, type DeviceCredential } from "../../src/gateway/device-credential.js";
@@ -29,8 +30,8 @@ describe("the guard's paired device on a real gateway", () => {
 
   const env = (): Record<string, string> => ({ ...suite.gateway.env, PATH: `${dirname(NODE24)}:/usr/local/bin:/usr/bin:/bin` });
   const guardConfig = () => join(suite.gateway.home, ".config", "openclaw-guard", "config.json5");
-  const run = async (args: string[]) =>
-    promisify(execFile)(process.execPath, [CLI, ...args], { env: env(), timeout: 90_000 }).then(
+  const run = async (args: string[], extraEnv: Record<string, string> = {}) =>
+    promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...env(), ...extraEnv }, timeout: 90_000 }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
     );
@@ -114,7 +115,7 @@ describe("the guard's paired device on a real gateway", () => {
       expect(hello).toMatchObject({ method: "device-token", scopes: ["operator.write"] });
       for (const [method, params] of [
         ["config.patch", { raw: JSON.stringify({ plugins: { entries: { "openclaw-guard": { enabled: false } } } }) }],
-        ["plugins.setEnabled", { id: "openclaw-guard", enabled: false }],
+        ["plugins.setEnabled", { pluginId: "openclaw-guard", enabled: false }],
         ["config.apply", { raw: "{}" }],
       ] as const) {
         await expect(connection.request(method, params), method).rejects.toMatchObject({ gatewayCode: "FORBIDDEN", details: { code: "MISSING_SCOPE", missingScope: "operator.admin" } });
@@ -122,6 +123,13 @@ describe("the guard's paired device on a real gateway", () => {
     } finally {
       connection.stop();
     }
+    // Over HTTP the shared token is full operator access (docs/gateway/tools-invoke-http-api.md); the device token is not a bearer there.
+    const http = await fetch(`http://127.0.0.1:${suite.gateway.port}/tools/invoke`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${credential.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ tool: "gateway", args: {} }),
+    });
+    expect([401, 403]).toContain(http.status);
   });
 
   it("asking for operator.admin with the device token is not granted (no silent scope upgrade)", async () => {
@@ -154,15 +162,19 @@ describe("the guard's paired device on a real gateway", () => {
     // The gateway hot-reloads openclaw.json; wait until plugins.list reports the plugin active.
     const credential = stored();
     const state = async () => {
-      const { connection } = await openGatewayClient({ url: suite.gateway.url, auth: { device: credential, deviceToken: credential.token! }, connectTimeoutMs: 15_000, onClose: () => {} });
+      let connection;
       try {
+        // A reloading gateway on a loaded box may not answer a handshake for a while: poll again.
+        ({ connection } = await openGatewayClient({ url: suite.gateway.url, auth: { device: credential, deviceToken: credential.token! }, connectTimeoutMs: 60_000, onClose: () => {} }));
         const list = await connection.request<{ plugins: { id: string; runtime?: { state?: string } }[] }>("plugins.list", {}, { timeoutMs: 60_000 });
         return list.plugins.find((p) => p.id === "openclaw-guard")?.runtime?.state;
+      } catch (error) {
+        return `unanswered (${(error as Error).message})`;
       } finally {
-        connection.stop();
+        connection?.stop();
       }
     };
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 150_000;
     let seen = await state();
     while (seen !== "active" && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -189,5 +201,70 @@ describe("the guard's paired device on a real gateway", () => {
       await transport.close?.();
     }
     expect(suite.telegram.delivered().slice(before)).toEqual([{ chat_id: VETTED_CHAT, text: "still vetted" }]);
-  });
+  }, 300_000);
+
+  it("the contrast: the shared token gets operator.admin on request and switches the plugin off, and doctor then fails", async () => {
+    const { connection, hello } = await new Promise<{ connection: GatewayClient; hello: { auth?: { scopes?: string[] } } }>((resolve, reject) => {
+      const client = new GatewayClient({
+        url: suite.gateway.url,
+        token: suite.gateway.token,
+        deviceIdentity: null,
+        role: "operator",
+        scopes: ["operator.admin"],
+        minProtocol: 4,
+        maxProtocol: 4,
+        onHelloOk: (ok) => resolve({ connection: client, hello: ok as { auth?: { scopes?: string[] } } }),
+        onConnectError: reject,
+      });
+      client.start();
+    });
+    try {
+      expect(hello.auth?.scopes).toContain("operator.admin");
+      await connection.request("plugins.setEnabled", { pluginId: "openclaw-guard", enabled: false }, { timeoutMs: 60_000 });
+    } finally {
+      connection.stop();
+    }
+    const deadline = Date.now() + 60_000;
+    let active = true;
+    while (active && Date.now() < deadline) {
+      const report = await doctor();
+      active = report.checks.find((c) => c.id === "gateway.plugin-active")?.status === "ok";
+      if (!active) {
+        expect(report.ok).toBe(false);
+        expect(report.checks.find((c) => c.id === "gateway.plugin-config")).toMatchObject({ status: "fail", summary: expect.stringContaining("disabled") });
+      } else await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    expect(active).toBe(false);
+  }, 300_000);
+
+  it("when the gateway wants an approval (autoApproveLocal false), --pair prints the exact approve command, and pairs once it is approved", async () => {
+    const config = JSON.parse(readFileSync(suite.gateway.configPath, "utf8")) as { gateway: Record<string, unknown> };
+    config.gateway.nodes = { pairing: { autoApproveLocal: false } };
+    writeFileSync(suite.gateway.configPath, JSON.stringify(config, null, 2));
+    // The gateway hot-reloads the file; until it has, a fresh device is still approved silently.
+    const deadline = Date.now() + 120_000;
+    let state = "";
+    let pending: { stdout: string } | undefined;
+    const made: string[] = [];
+    onTestFinished(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+    while (pending === undefined && Date.now() < deadline) {
+      state = mkdtempSync(join(tmpdir(), "ocg-pair-"));
+      made.push(state);
+      const attempt = await run(["init", "openclaw", "--pair"], { XDG_STATE_HOME: state });
+      expect(attempt.code, attempt.stderr).toBe(0);
+      if (attempt.stdout.includes("pairing requested")) pending = attempt;
+      else await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    expect(pending?.stdout).toMatch(/the gateway wants an approval/);
+    const requestId = /openclaw devices approve ([0-9a-f-]{36})/.exec(pending!.stdout)?.[1];
+    expect(requestId).toBeDefined();
+    expect(readDeviceCredential(defaultDeviceCredentialFile({ XDG_STATE_HOME: state })).credential?.token).toBeUndefined();
+
+    const approved = await openclawCli(["devices", "approve", requestId!, "--json"], suite.gateway.env);
+    expect(approved.exitCode, approved.stderr + approved.stdout).toBe(0);
+    const after = await run(["init", "openclaw", "--pair"], { XDG_STATE_HOME: state });
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toMatch(/^\+ paired device [0-9a-f]{12}… \(scopes operator\.write\)$/m);
+    expect(readDeviceCredential(defaultDeviceCredentialFile({ XDG_STATE_HOME: state })).credential?.scopes).toEqual(["operator.write"]);
+  }, 300_000);
 });

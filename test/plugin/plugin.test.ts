@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readAuditTail, verifyAuditText } from "../../src/audit/store.js";
 import plugin, { STATUS_METHOD, type PluginApi } from "../../src/plugin/index.js";
-import { privateDir, writeConfig } from "../helpers.js";
+import { eventually, privateDir, writeConfig } from "../helpers.js";
 
 type Handler = (event: any, ctx: any) => any;
 
@@ -39,18 +39,6 @@ function setup(extra: Record<string, unknown> = {}) {
 }
 
 const ctx = { channelId: "telegram", accountId: "default", sessionKey: "agent:main:main" };
-/** Side effects run after the hook answers; waits (bounded) for them on a loaded machine. */
-async function eventually(check: () => void, ms = 10_000): Promise<void> {
-  const start = Date.now();
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() - start > ms) throw error;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 const lines = (file: string) => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("the openclaw-guard plugin", () => {
@@ -130,5 +118,17 @@ describe("the openclaw-guard plugin", () => {
     expect(run("message_sending", { to: "4242", content: "Hello!", metadata: { channel: "telegram" } }, ctx)).toBeUndefined();
     expect(run("message_sending", { to: "4242", content: "and also this", metadata: { channel: "telegram" } }, ctx)).toMatchObject({ cancel: true });
     expect(run("reply_payload_sending", { payload: { text: "x" } }, { ...replyCtx, conversationId: "telegram:4243", senderId: "4243" })).toMatchObject({ cancel: true });
+  });
+});
+
+describe("the gateway audit writer thread", () => {
+  it("writes batches in order from a worker (the built dist/), in a chain `audit verify` accepts", async () => {
+    const { workerWriter } = await import("../../src/plugin/gateway-log.js");
+    const file = join(privateDir(), "gateway-audit.jsonl");
+    const write = workerWriter(new URL("../../dist/plugin/audit-worker.js", import.meta.url));
+    await Promise.all([write(file, [{ event: "a" }, { event: "b" }]), write(file, [{ event: "c" }])]);
+    expect(lines(file).map((r) => r.event)).toEqual(["a", "b", "c"]);
+    expect(verifyAuditText(readFileSync(file, "utf8"), readAuditTail(file))).toEqual({ ok: true, records: 3 });
+    await expect(write(join(file, "not-a-dir", "x.jsonl"), [{ event: "d" }])).rejects.toThrow();
   });
 });

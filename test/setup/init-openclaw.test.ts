@@ -102,6 +102,19 @@ describe("init openclaw", () => {
     expect(read(openclawJson(home))).toBe(text);
   });
 
+  it("--remove takes out the plugin entry and its load path, and keeps everything else", async () => {
+    const { home, cwd } = fixture();
+    writeOpenclaw(home, EXISTING);
+    await init(home, cwd, ["openclaw"]);
+    const removed = await init(home, cwd, ["--remove", "openclaw"]);
+    expect(removed.code).toBe(0);
+    const json = JSON.parse(read(openclawJson(home)));
+    expect(json.plugins.entries).toEqual({ other: { enabled: true } });
+    expect(json.plugins.load.paths).toEqual(["/srv/other-plugin"]);
+    expect(json.gateway).toEqual(EXISTING.gateway);
+    expect(json.channels.telegram.actions.poll).toBe(false); // a safety setting, left as it is
+  });
+
   it("adds the plugin to a plugins.allow list the user keeps", async () => {
     const { home, cwd } = fixture();
     writeOpenclaw(home, { plugins: { allow: ["voice-call"] } });
