@@ -98,7 +98,8 @@ function telegramDestination(raw: string): Destination | undefined {
   let text = raw.trim();
   let prefixed = false;
   for (;;) {
-    const next = /^(telegram|tg):/i.test(text) ? text.replace(/^(telegram|tg):/i, "").trim() : prefixed || /^group:-?\d/i.test(text) ? text.replace(/^group:/i, "").trim() : text;
+    // A bare `group:` is OpenClaw's legacy outbound form, stripped only around a numeric chat.
+    const next = /^(telegram|tg):/i.test(text) ? text.replace(/^(telegram|tg):/i, "").trim() : prefixed || /^group:-?\d+(?::(?:direct-topic|topic):\d+|:\d+)?$/i.test(text) ? text.replace(/^group:/i, "").trim() : text;
     if (next === text) break;
     prefixed ||= /^(telegram|tg):/i.test(text);
     text = next;

@@ -173,10 +173,19 @@ function decided(guard: Guard, path: HookPath, decide: () => { verdict: Verdict;
   }
 }
 
+/**
+ * A plugin whose register() throws leaves the gateway unguarded, so a failure here still registers
+ * hooks, ones that cancel every external message.
+ */
 function register(api: PluginApi): void {
   if (registeredApis.has(api)) return;
   registeredApis.add(api);
-  const guard = guardFor(api);
+  let guard: Guard;
+  try {
+    guard = guardFor(api);
+  } catch (error) {
+    guard = guardFor({ on: api.on, logger: api.logger, pluginConfig: { invalid: `the plugin could not start: ${String(error)}` } });
+  }
 
   api.on(
     "message_sending",

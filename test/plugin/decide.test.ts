@@ -79,6 +79,7 @@ describe("decideSend: everyone else is cancelled", () => {
     ["telegram", "-1001234567890", { threadId: "7; drop" }],
     ["telegram", "-1001234567890:TOPIC:7"], // OpenClaw does not read an upper-case marker
     ["telegram", "-1001234567890:direct-topic:0"],
+    ["telegram", "group:alice_bot"], // OpenClaw strips a bare group: only around a numeric chat (found by the differential test)
     ["telegram", "@alice_bot2"],
     ["telegram", "@alice"],
     ["telegram", "t.me/alice_bot/1"],

@@ -75,6 +75,14 @@ describe("the openclaw-guard plugin", () => {
     expect(fake.logs.join("\n")).toMatch(/every outbound message is cancelled/);
   });
 
+  it("still registers cancelling hooks when its own setup throws (a cyclic config)", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const fake = fakeApi(cyclic);
+    expect(() => plugin.register(fake.api)).not.toThrow();
+    expect(fake.run("message_sending", { to: "555111", content: "x" }, ctx)).toMatchObject({ cancel: true });
+  });
+
   it("reports the book's fingerprint, never its numbers", () => {
     const { status, logs } = setup();
     expect(status()).toMatchObject({ ok: true, contacts: 2, fingerprint: expect.stringMatching(/^sha256:/) });
