@@ -8,14 +8,17 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalDestination } from "../../src/contacts/targets.js";
 import { REPO_ROOT } from "../support/claude-code.js";
-import { e2eSkipReason } from "../support/openclaw-gateway.js";
+import { requireE2eTools } from "../support/openclaw-gateway.js";
 
 const MODULE = join(REPO_ROOT, ".cache/e2e/openclaw/node_modules/openclaw/dist/topic-conversation-BlxRQJEK.mjs");
 type TelegramTarget = { chatId: string; messageThreadId?: number; directMessagesTopicId?: number };
 type Parsers = { s: (to: string) => TelegramTarget; o: (to: string) => string; a: (raw: string) => string | undefined };
 
-describe.skipIf(e2eSkipReason() ?? (existsSync(MODULE) ? undefined : "OpenClaw's build changed: update MODULE"))("Telegram targets: the guard reads them as OpenClaw does", () => {
+describe("Telegram targets: the guard reads them as OpenClaw does", () => {
   it("every recipient the guard understands is the same chat and topic for OpenClaw", async () => {
+    requireE2eTools();
+    // A missing module fails: a new OpenClaw build must not turn this check off silently.
+    expect(existsSync(MODULE), `${MODULE} is gone: OpenClaw's build changed, update MODULE`).toBe(true);
     const openclaw = (await import(MODULE)) as Parsers;
     const alphabet = fc.constantFrom(..."0123456789-:@_ tgelramTGpcoiAZ./h".split(""), "telegram:", "tg:", "group:", ":topic:", ":direct-topic:", "t.me/", "https://", "-100");
     fc.assert(

@@ -9,7 +9,7 @@ import { eventually } from "../helpers.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
 import { connectGateway } from "../support/gateway-ws.js";
-import { e2eSkipReason, useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
+import { useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
 
 const HOOK_TOKEN = "hook-token-for-tests-0123456789";
 const VETTED = "555111";
@@ -34,7 +34,7 @@ const hook = (to: string) =>
     body: JSON.stringify({ message: "summarise", agentId: "main", channel: "telegram", to, deliver: true }),
   });
 
-describe.skipIf(e2eSkipReason())("the plugin with webhooks enabled", () => {
+describe("the plugin with webhooks enabled", () => {
   it("is active, and a webhook turn delivers to a vetted chat once and to an unvetted one never", async () => {
     const rpc = await connectGateway(real.gateway.url, real.gateway.token);
     try {

@@ -132,7 +132,11 @@ describe("Claude Code over HTTP after `init claude-code --remote`", () => {
 
 const offline = (argv: string[], env: Record<string, string>, cwd: string) => execa("unshare", ["-r", "-n", ...argv], { cwd, env, extendEnv: false, reject: false, timeout: 60_000 });
 
-describe.skipIf(!existsSync(CODEX) || !existsSync(GEMINI))("Codex and Gemini read what `init --remote` wrote", () => {
+describe("Codex and Gemini read what `init --remote` wrote", () => {
+  beforeAll(() => {
+    for (const bin of [CODEX, GEMINI]) if (!existsSync(bin)) throw new Error(`${bin} is missing: run scripts/setup-e2e.sh`);
+  });
+
   it("codex: a streamable HTTP server with the Authorization header", async () => {
     const { cwd, env } = await agentHome("codex");
     expect((await init("codex", cwd, env)).exitCode).toBe(0);

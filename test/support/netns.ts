@@ -19,13 +19,15 @@ const UNSHARE = ["unshare", "-r", "-n", "sh", "-c", 'ip link set lo up && exec "
 
 /**
  * Why a client suite cannot run here, or undefined. `install` is the client's folder under .cache/e2e.
- * Outside CI a missing install or namespace support skips with this reason; with CI=true it throws,
- * so the suite fails instead of passing by skipping.
+ * A missing install always throws (npm test installs it). A machine without loopback-only namespaces
+ * skips with this reason, except with CI=true, where it throws so the suite fails instead of passing
+ * by skipping.
  */
 export function clientSuiteSkipReason(install: string): string | undefined {
+  for (const stamp of [join(E2E_DIR, install, "installed"), join(E2E_DIR, "installed")]) {
+    if (!existsSync(stamp)) throw new Error(`${stamp} is missing: the ${install} suite's tools are not installed; run scripts/setup-e2e.sh`);
+  }
   const reason = ((): string | undefined => {
-    if (!existsSync(join(E2E_DIR, install, "installed"))) return `${join(E2E_DIR, install)} is not installed: run scripts/setup-e2e.sh`;
-    if (!existsSync(NODE24)) return `${NODE24} is missing: run scripts/setup-e2e.sh`;
     const probe = spawnSync(UNSHARE[0]!, [...UNSHARE.slice(1), "true"], { encoding: "utf8", timeout: 10_000 });
     if (probe.status !== 0) return `no loopback-only network namespace here (\`unshare -r -n\` + \`ip link set lo up\` failed: ${(probe.stderr || probe.error?.message || `exit ${probe.status}`).trim()}); these clients contact outside hosts, so they run only inside one`;
     return undefined;
