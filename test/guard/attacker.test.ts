@@ -124,6 +124,15 @@ describe("the guard's own entry point, by its resolved path", () => {
     expect(decide(command)).toBe("deny");
   });
 
+  // The config names the hook's allow list, the book and which config file is protected: an agent's own one switches all of that off.
+  it.each(["node dist/cli.js init openclaw --config /tmp/agent.json5", "node dist/cli.js init claude-code --config=/tmp/agent.json5", "OPENCLAW_GUARD_CONFIG=/tmp/agent.json5 node dist/cli.js init codex", "export OPENCLAW_GUARD_CONFIG=/tmp/a.json5; openclaw-guard init gemini", "env OPENCLAW_GUARD_CONFIG=/tmp/a.json5 openclaw-guard init cursor"])("denies init with another config: %j", (command) => {
+    expect(decide(command)).toBe("deny");
+  });
+
+  it.each(["node dist/cli.js init claude-code", "node dist/cli.js init --print claude-code --config /tmp/agent.json5", "openclaw-guard init codex --dry-run --config /tmp/a.json5", "env OPENCLAW_GUARD_CONFIG=/tmp/a.json5 openclaw-guard doctor"])("allows %j", (command) => {
+    expect(decide(command)).toBe("allow");
+  });
+
   it("does not take another checkout's cli.js that mentions OpenClaw for the guard", () => {
     expect(analyseCommand("node dist/cli.js doctor", { ...options(), isGuardEntry: () => false }).decision).toBe("deny");
   });

@@ -12,6 +12,7 @@ export function launch(a: Analyser, spec: LauncherSpec, args: readonly ShellWord
   let positionals = spec.positionalsBefore ?? 0;
   let optionsEnded = false;
   let preload = site.preload;
+  const assigned = [...(site.assigned ?? [])];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]?.text ?? "";
     if (!optionsEnded && arg === "--") {
@@ -38,6 +39,7 @@ export function launch(a: Analyser, spec: LauncherSpec, args: readonly ShellWord
     const assignment = spec.skipAssignments ? ASSIGNMENT.exec(arg) : null;
     if (assignment) {
       if (PRELOAD_VARIABLES.includes(assignment[1] ?? "")) preload = assignment[1];
+      assigned.push(assignment[1] ?? "");
       continue;
     }
     if (positionals > 0) {
@@ -46,7 +48,7 @@ export function launch(a: Analyser, spec: LauncherSpec, args: readonly ShellWord
     }
     const wrapped = args.slice(i);
     if (spec.joinsCommand) return a.analysePayload(wrapped.map((x) => x.text).join(" "), site.scope, `The command given to ${launcher}`);
-    a.analyseArgv(spec.appendsArguments ? [...wrapped, word(UNKNOWN)] : wrapped, preload === site.preload ? site : { ...site, preload }, unwraps + 1);
+    a.analyseArgv(spec.appendsArguments ? [...wrapped, word(UNKNOWN)] : wrapped, { ...site, ...(preload ? { preload } : {}), assigned }, unwraps + 1);
     return;
   }
 }

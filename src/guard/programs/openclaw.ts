@@ -22,16 +22,29 @@ function hash(a: Analyser, args: readonly ShellWord[], site: Site): void {
   }
 }
 
+/** `--config F` or $OPENCLAW_GUARD_CONFIG set for this command (by assignment, or earlier in the same text). */
+function choosesConfig(words: readonly string[], site: Site): boolean {
+  const assigned = site.assigned?.includes("OPENCLAW_GUARD_CONFIG") === true || site.node.namedChildren.some((c) => c?.type === "variable_assignment" && c.childForFieldName("name")?.text === "OPENCLAW_GUARD_CONFIG");
+  return assigned || site.scope.words.lookupVariable("OPENCLAW_GUARD_CONFIG") !== undefined || words.some((w) => w === "--config" || w.startsWith("--config="));
+}
+
 /**
  * openclaw-guard's own commands (by name, or `node <its resolved cli.js>`): everything passes
- * except what removes the guard (`shim uninstall`, `init --remove`).
+ * except what removes the guard (`shim uninstall`, `init --remove`) and an `init` that writes
+ * another config into the hook, server and plugin entries: that config brings its own allow list
+ * and book, and moves which config file the guard protects.
  */
-export const guardCli: Handler = (a, args) => {
+export const guardCli: Handler = (a, args, site) => {
   const words = args.map((x) => x.text);
   const positionals = words.filter((w) => !w.startsWith("-"));
   if (positionals[0] === "shim" && positionals[1] === "uninstall") a.deny("Removing the openclaw-guard shims is disabled here; a human runs `openclaw-guard shim uninstall`.");
-  if (positionals[0] === "init" && words.some((w) => /^--?(remove|uninstall)$/.test(w) || w === "remove")) {
+  if (positionals[0] !== "init") return;
+  if (words.some((w) => /^--?(remove|uninstall)$/.test(w) || w === "remove")) {
     a.deny("Removing openclaw-guard's registration is disabled here; a human runs `openclaw-guard init --remove`.");
+  }
+  const writesNothing = words.some((w) => w === "--print" || w === "--dry-run");
+  if (!writesNothing && choosesConfig(words, site)) {
+    a.deny("Registering openclaw-guard with another config (--config, $OPENCLAW_GUARD_CONFIG) is disabled here; a human runs `openclaw-guard init`.");
   }
 };
 

@@ -24,6 +24,8 @@ export interface Site {
   readonly scope: Scope;
   /** A variable such as NODE_OPTIONS or LD_PRELOAD set for this command (`env X=... cmd`). */
   readonly preload?: string;
+  /** Variables a launcher set for this command (`env X=... cmd`); the node's own assignments are on `node`. */
+  readonly assigned?: readonly string[];
 }
 
 export type FileRunner = "shell" | "code" | "make" | "written";
