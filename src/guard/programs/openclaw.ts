@@ -30,21 +30,22 @@ function choosesConfig(words: readonly string[], site: Site): boolean {
 
 /**
  * openclaw-guard's own commands (by name, or `node <its resolved cli.js>`): everything passes
- * except what removes the guard (`shim uninstall`, `init --remove`) and an `init` that writes
- * another config into the hook, server and plugin entries: that config brings its own allow list
- * and book, and moves which config file the guard protects.
+ * except what removes the guard (`shim uninstall`, `init --remove`) and an `init` or `shim install`
+ * that writes another config into the hook, server, plugin entries or shims: that config brings its
+ * own allow list and book, and moves which config file the guard protects.
  */
 export const guardCli: Handler = (a, args, site) => {
   const words = args.map((x) => x.text);
   const positionals = words.filter((w) => !w.startsWith("-"));
-  if (positionals[0] === "shim" && positionals[1] === "uninstall") a.deny("Removing the openclaw-guard shims is disabled here; a human runs `openclaw-guard shim uninstall`.");
-  if (positionals[0] !== "init") return;
-  if (words.some((w) => /^--?(remove|uninstall)$/.test(w) || w === "remove")) {
+  const shim = positionals[0] === "shim";
+  const init = positionals[0] === "init";
+  if (shim && positionals[1] === "uninstall") a.deny("Removing the openclaw-guard shims is disabled here; a human runs `openclaw-guard shim uninstall`.");
+  if (init && words.some((w) => /^--?(remove|uninstall)$/.test(w) || w === "remove")) {
     a.deny("Removing openclaw-guard's registration is disabled here; a human runs `openclaw-guard init --remove`.");
   }
-  const writesNothing = words.some((w) => w === "--print" || w === "--dry-run");
-  if (!writesNothing && choosesConfig(words, site)) {
-    a.deny("Registering openclaw-guard with another config (--config, $OPENCLAW_GUARD_CONFIG) is disabled here; a human runs `openclaw-guard init`.");
+  const writesEntries = (init && !words.some((w) => w === "--print" || w === "--dry-run")) || (shim && positionals[1] === "install");
+  if (writesEntries && choosesConfig(words, site)) {
+    a.deny(`Writing openclaw-guard's ${shim ? "shims" : "registration"} with another config (--config, $OPENCLAW_GUARD_CONFIG) is disabled here; a human runs \`openclaw-guard ${shim ? "shim install" : "init"}\`.`);
   }
 };
 
