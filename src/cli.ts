@@ -8,11 +8,11 @@ type CommandModule = { run(args: string[]): Promise<number> };
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   serve: { summary: "serve [--http [--host H --port P | --socket PATH] [--tls-cert F --tls-key F] [--tokens FILE]]: run the MCP server on stdio, or over HTTP for agents holding a token", load: () => import("./mcp/serve-command.js") },
-  token: { summary: "token add <agent> [--aliases a,b] [--rate N/window] | token list | token revoke <agent>: agent tokens for serve --http", load: () => import("./tokens/token-command.js") },
+  token: { summary: "token add <agent> [--aliases a,b] [--rate N/window] | token list [--json] | token revoke <agent> (all take --tokens FILE): agent tokens for serve --http", load: () => import("./tokens/token-command.js") },
   send: { summary: "send <alias> <message> through the same pipeline as the MCP tool", load: () => import("./send/send-command.js") },
   "list-contacts": { summary: "print aliases, channels and descriptions", load: () => import("./contacts/list-command.js") },
-  init: { summary: "init <client> [--scope user|project] [--dry-run] | init --remove <client> | init --print <client>: register (or remove) the server and the guard", load: () => import("./setup/init-command.js") },
-  doctor: { summary: "doctor [--json]: check every layer, from the config to the gateway", load: () => import("./setup/doctor-command.js") },
+  init: { summary: "init <client> [--scope user|project] [--dry-run] [--remote URL] [--trust-hook] | init --remove <client> | init --print <client> | init openclaw --pair | --separate: register (or remove) the server and the guard", load: () => import("./setup/init-command.js") },
+  doctor: { summary: "doctor [--json] [--service-user USER]: check every layer, from the config to the gateway", load: () => import("./setup/doctor-command.js") },
   audit: { summary: "audit verify [--file F] | audit tail [-n N] [--json] | audit ack: check the hash chain, show recent records, acknowledge a reset", load: () => import("./audit/audit-command.js") },
   "check-command": { summary: "decide whether a shell command may run (exit 0 allow, 2 deny)", load: () => import("./guard/check-command.js") },
   hook: { summary: "hook claude-code|codex|gemini|cursor: the agent's pre-tool hook (stdin JSON)", load: () => import("./guard/hook-command.js") },

@@ -424,6 +424,8 @@ describe("init: scopes, comments and warnings", () => {
     await expect(init(home, cwd, ["emacs"])).rejects.toThrow(/unknown client "emacs"/);
     await expect(init(home, cwd, ["codex", "--scope", "global"])).rejects.toThrow(/--scope must be user or project/);
     await expect(init(home, cwd, [])).rejects.toThrow(/which client/);
+    await expect(init(home, cwd, ["claude-code", "--separate"])).rejects.toThrow(/--separate is for the openclaw target only/);
+    await expect(init(home, cwd, ["codex", "--remove", "--trust-hook"])).rejects.toThrow(/--remove does not go with/);
   });
 });
 
