@@ -7,18 +7,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readAudit } from "../helpers.js";
-import { REPO_ROOT, runClaude } from "../support/claude-code.js";
+import { INCIDENT, incidentEnv, REPO_ROOT, runClaude } from "../support/claude-code.js";
 
-const CLI = join(REPO_ROOT, "dist/cli.js");
-const CLAUDE_BIN_DIR = join(REPO_ROOT, "node_modules/.bin");
-const FAKE_OPENCLAW = join(REPO_ROOT, "test/fixtures/fake-openclaw.mjs");
-const SEND = "mcp__openclaw-guard__send_message";
-const INVENTED = "+15559876543";
-const ALICE = "+27821234567";
+const { cli: CLI, claudeBinDir: CLAUDE_BIN_DIR, fakeOpenclaw: FAKE_OPENCLAW, sendTool: SEND, inventedNumber: INVENTED, aliceNumber: ALICE } = INCIDENT;
 
 let root: string;
 let home: string;
@@ -60,14 +55,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const env = () => ({
-  HOME: home,
-  PATH: `${binDir}:${CLAUDE_BIN_DIR}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-  DISABLE_AUTOUPDATER: "1",
-  OPENCLAW_FAKE_LOG: calls,
-  OPENCLAW_FAKE_MODE: "ok-core",
-});
+const env = () => incidentEnv(home, binDir, calls);
 
 function fakeCalls(): string[][] {
   return readFileSync(calls, "utf8")

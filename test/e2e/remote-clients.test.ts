@@ -7,22 +7,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAudit } from "../helpers.js";
-import { REPO_ROOT, runClaude } from "../support/claude-code.js";
+import { INCIDENT, incidentEnv, REPO_ROOT, runClaude } from "../support/claude-code.js";
 import { startHttpGuard, type HttpGuardProcess } from "../support/http-guard.js";
 
-const CLI = join(REPO_ROOT, "dist/cli.js");
-const CLAUDE_BIN_DIR = join(REPO_ROOT, "node_modules/.bin");
-const FAKE_OPENCLAW = join(REPO_ROOT, "test/fixtures/fake-openclaw.mjs");
 const CODEX = join(REPO_ROOT, ".cache/e2e/codex/node_modules/.bin/codex");
 const GEMINI = join(REPO_ROOT, ".cache/e2e/gemini/node_modules/.bin/gemini");
 const NODE24_DIR = join(REPO_ROOT, ".cache/e2e/node24/node_modules/.bin");
-const SEND = "mcp__openclaw-guard__send_message";
-const INVENTED = "+15559876543";
-const ALICE = "+27821234567";
+const { cli: CLI, claudeBinDir: CLAUDE_BIN_DIR, fakeOpenclaw: FAKE_OPENCLAW, sendTool: SEND, inventedNumber: INVENTED, aliceNumber: ALICE } = INCIDENT;
 
 let root: string;
 let guardDir: string;
@@ -71,14 +66,7 @@ async function agentHome(name: string) {
   // The agent's shell finds an `openclaw` on PATH: the hook must keep it from running.
   await writeFile(join(binDir, "openclaw"), `#!/bin/sh\nexec '${process.execPath}' '${FAKE_OPENCLAW}' "$@"\n`);
   await chmod(join(binDir, "openclaw"), 0o755);
-  const env = {
-    HOME: home,
-    PATH: `${binDir}:${CLAUDE_BIN_DIR}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    DISABLE_AUTOUPDATER: "1",
-    OPENCLAW_FAKE_LOG: calls,
-    OPENCLAW_FAKE_MODE: "ok-core",
-  };
+  const env = incidentEnv(home, binDir, calls);
   return { home, cwd, env };
 }
 

@@ -1,13 +1,35 @@
 // Runs the real Claude Code CLI headless against the scripted fake model, so tests see
 // exactly what the permission engine, hooks and MCP client do with each tool call.
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { startFakeAnthropic, type RecordedRequest, type ScriptStep, type ToolResult } from "./fake-anthropic.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLAUDE_BIN = join(REPO_ROOT, "node_modules/.bin/claude");
+
+/** The incident scenario both replays use (incident.test.ts locally, remote-clients.test.ts over HTTP). */
+export const INCIDENT = {
+  cli: join(REPO_ROOT, "dist/cli.js"),
+  claudeBinDir: join(REPO_ROOT, "node_modules/.bin"),
+  fakeOpenclaw: join(REPO_ROOT, "test/fixtures/fake-openclaw.mjs"),
+  sendTool: "mcp__openclaw-guard__send_message",
+  inventedNumber: "+15559876543",
+  aliceNumber: "+27821234567",
+} as const;
+
+/** The agent's environment in those replays: a PATH whose `openclaw` is the fake (logging to `calls`), then Claude Code. */
+export function incidentEnv(home: string, binDir: string, calls: string): Record<string, string> {
+  return {
+    HOME: home,
+    PATH: `${binDir}:${INCIDENT.claudeBinDir}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_AUTOUPDATER: "1",
+    OPENCLAW_FAKE_LOG: calls,
+    OPENCLAW_FAKE_MODE: "ok-core",
+  };
+}
 
 export type PermissionMode = "default" | "acceptEdits" | "bypassPermissions" | "plan";
 
