@@ -111,11 +111,11 @@ export function jsonServerEntry(context: InitContext, object: string, typed: boo
   };
 }
 
-export type HookClient = "claude-code" | "codex" | "gemini";
+export type HookClient = "claude-code" | "codex" | "gemini" | "cursor";
 
 /**
- * The Claude Code style hook (also used by Codex, Gemini and VS Code: they all send tool_input.command).
- * It runs the hook's fast entry (one bundled file, compile cache) beside dist/cli.js, with the V8
+ * The Claude Code style hook (also used by Codex, Gemini and VS Code: they all send tool_input.command;
+ * `hook cursor` reads Cursor's own format). It runs the hook's fast entry (one bundled file, compile cache) beside dist/cli.js, with the V8
  * options the parser needs from node itself; `cli.js hook <client>` decides the same, slower.
  * `hook <client>` decides only how deny messages spell the send_message tool for that client's model.
  */

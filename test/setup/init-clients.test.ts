@@ -333,7 +333,7 @@ describe("init: scopes, comments and warnings", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("the agent can edit files in its repository");
     // Any of the guard's hook commands: the bundled Claude Code style one (per client) and Cursor's.
-    const hook = /hook-main\.cjs hook (?:claude-code|codex|gemini)|cli\.js hook cursor/;
+    const hook = /hook-main\.cjs hook (?:claude-code|codex|gemini|cursor)/;
     expect(read(path.join(home, homeHookFile))).toMatch(hook);
     const inProject = readdirSync(cwd, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
     expect(inProject.length).toBeGreaterThan(0);
@@ -612,12 +612,14 @@ describe("init codex --trust-hook", () => {
 });
 
 describe("init cursor: the hook entry", () => {
-  it("is `hook cursor` through the CLI, and replaces the earlier cursor-hook.js entry instead of adding a second", async () => {
+  it.each([
+    ["the earlier cursor-hook.js entry", "/opt/node/bin/node /opt/ocg/dist/setup/clients/cursor-hook.js --config /c"],
+    ["the earlier `cli.js hook cursor` entry", "/opt/node/bin/node /opt/ocg/dist/cli.js hook cursor --config /c"],
+  ])("is `hook cursor` through the bundled hook entry, and replaces %s instead of adding a second", async (_, command) => {
     const { home, cwd } = fixture();
-    const old = { command: "/opt/node/bin/node /opt/ocg/dist/setup/clients/cursor-hook.js --config /c" };
-    writeAll(home, { ".cursor/hooks.json": JSON.stringify({ version: 1, hooks: { beforeShellExecution: [{ command: "/bin/mine" }, old] } }) });
+    writeAll(home, { ".cursor/hooks.json": JSON.stringify({ version: 1, hooks: { beforeShellExecution: [{ command: "/bin/mine" }, { command }] } }) });
     expect((await init(home, cwd, ["cursor"])).code).toBe(0);
     const list = JSON.parse(read(path.join(home, ".cursor/hooks.json"))).hooks.beforeShellExecution as { command: string }[];
-    expect(list.map((h) => h.command)).toEqual(["/bin/mine", `${NODE} ${CLI} hook cursor --config ${path.join(home, ".config/openclaw-guard/config.json5")}`]);
+    expect(list.map((h) => h.command)).toEqual(["/bin/mine", `${NODE} --liftoff-only ${path.join(path.dirname(CLI), "guard", "hook-main.cjs")} hook cursor --config ${path.join(home, ".config/openclaw-guard/config.json5")}`]);
   });
 });

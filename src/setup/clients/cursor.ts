@@ -2,17 +2,13 @@
 // Cursor sends {command, cwd} at the top level and wants {"permission": ...} back, so the hook is a
 // small adapter (cursor-hook.ts, run as `hook cursor`) over the same decision the Claude Code hook makes.
 import path from "node:path";
-import { mergeEntry, objectAt, planJsonFile, replaceOurs, serveArgs, shellJoin, SERVER_NAME, arrayAt, type ClientSetup, type InitContext } from "../init-plan.js";
+import { hookCommand, mergeEntry, objectAt, planJsonFile, replaceOurs, serveArgs, SERVER_NAME, arrayAt, type ClientSetup } from "../init-plan.js";
 
-export function cursorHookCommand(context: InitContext): string {
-  return shellJoin([context.node, context.cli, "hook", "cursor", "--config", context.config]);
-}
-
-/** Ours: `... hook cursor`, or the earlier `node .../setup/clients/cursor-hook.js` entry (replaced on re-run). */
+/** Ours: `... hook cursor` (the bundled hook-main.cjs, or cli.js as written before), or the earlier `node .../setup/clients/cursor-hook.js` entry (replaced on re-run). */
 function isOurCursorHook(entry: unknown): boolean {
   const command = (entry as { command?: unknown } | null)?.command;
   if (typeof command !== "string") return false;
-  return /\bhook cursor\b/.test(command) ? /openclaw-guard|cli\.js/.test(command) : /cursor-hook\.js/.test(command) && /openclaw-guard|setup\/clients\//.test(command);
+  return /\bhook cursor\b/.test(command) ? /openclaw-guard|cli\.js|hook-main\.cjs/.test(command) : /cursor-hook\.js/.test(command) && /openclaw-guard|setup\/clients\//.test(command);
 }
 
 export const cursor: ClientSetup = {
@@ -32,7 +28,7 @@ export const cursor: ClientSetup = {
         summary.push("+ version: 1");
       }
       const list = arrayAt(hooksFile, json, ["hooks", "beforeShellExecution"]);
-      summary.push(...replaceOurs(list, isOurCursorHook, [{ command: cursorHookCommand(context) }], () => "hooks.beforeShellExecution[openclaw-guard]"));
+      summary.push(...replaceOurs(list, isOurCursorHook, [{ command: hookCommand(context, "cursor") }], () => "hooks.beforeShellExecution[openclaw-guard]"));
       return summary;
     });
     const notes = ["Restart Cursor to load the hook."];
