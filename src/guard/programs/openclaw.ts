@@ -30,7 +30,8 @@ function choosesConfig(words: readonly string[], site: Site): boolean {
 
 /**
  * openclaw-guard's own commands (by name, or `node <its resolved cli.js>`): everything passes
- * except what removes the guard (`shim uninstall`, `init --remove`) and an `init` or `shim install`
+ * except what removes the guard (`shim uninstall`, `init --remove`), a `send` with another config,
+ * and an `init` or `shim install`
  * that writes another config into the hook, server, plugin entries or shims: that config brings its
  * own allow list and book, and moves which config file the guard protects.
  */
@@ -39,6 +40,10 @@ export const guardCli: Handler = (a, args, site) => {
   const positionals = words.filter((w) => !w.startsWith("-"));
   const shim = positionals[0] === "shim";
   const init = positionals[0] === "init";
+  // `send` with the agent's own config is the incident itself: its own book maps an alias to any number.
+  if (positionals[0] === "send" && choosesConfig(words, site)) {
+    a.deny("Sending with another openclaw-guard config (--config, $OPENCLAW_GUARD_CONFIG) is disabled here: it would bring its own address book.");
+  }
   if (shim && positionals[1] === "uninstall") a.deny("Removing the openclaw-guard shims is disabled here; a human runs `openclaw-guard shim uninstall`.");
   if (init && words.some((w) => /^--?(remove|uninstall)$/.test(w) || w === "remove")) {
     a.deny("Removing openclaw-guard's registration is disabled here; a human runs `openclaw-guard init --remove`.");
