@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suites run against into .cache/e2e/, from the npm registry, pinned:
+# Installs what the test suites run against into .cache/e2e/ (a symlink to
+# ${XDG_CACHE_HOME:-~/.cache}/openclaw-guard-e2e, or $OPENCLAW_GUARD_E2E_DIR), from the npm registry, pinned:
 #   node24/ + openclaw/  Node 24 (openclaw needs node:sqlite) and the real openclaw CLI (stamp: installed)
 #   node22/              the lowest Node the runtime dependencies support: the unit suite runs on it too
 #   node20/              a Node the openclaw CLI refuses (doctor's check of that, whatever Node runs the tests)
@@ -20,6 +21,16 @@ CONFORMANCE_VERSION=0.1.16
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir="$repo/.cache/e2e"
+# The tools live outside the checkout, behind a symlink: the e2e gateways load this checkout as the
+# plugin's package, and OpenClaw copies a plugin's whole package directory (all but node_modules and
+# .git) on some loads; a real .cache/e2e inside it made the `agent` path fail ("Plugin entry is outside
+# its captured source package"), a symlink it leaves alone. An existing symlink is kept as it is.
+if [[ ! -L $dir ]]; then
+  store="${OPENCLAW_GUARD_E2E_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/openclaw-guard-e2e}"
+  mkdir -p "$store" "$repo/.cache"
+  rm -rf "$dir"
+  ln -s "$store" "$dir"
+fi
 node24="$dir/node24/node_modules/.bin/node"
 openclaw="$dir/openclaw/node_modules/openclaw/openclaw.mjs"
 codex="$dir/codex/node_modules/.bin/codex"

@@ -79,17 +79,38 @@ describe.skipIf(skip !== undefined)("separated deployment: gateway and guard as 
     rmSync(agentHome, { recursive: true, force: true });
   });
 
-  /** A shell command as the agent uid, with its own HOME, the real openclaw CLI on PATH and the gateway's URL (not its token). */
-  const asAgent = (command: string, timeout = 30_000) =>
-    execa("/bin/sh", ["-c", command], {
+  /**
+   * A shell command as the agent uid, with its own HOME, the real openclaw CLI on PATH and the gateway's
+   * URL (not its token). It runs in its own process group, killed whole at the timeout: a corpus command
+   * can leave a grandchild (vim, a pager, a backgrounded CLI) holding the output pipes open.
+   */
+  const asAgent = async (command: string, timeout = 30_000) => {
+    const child = execa("/bin/sh", ["-c", command], {
       uid: ids.uid,
       gid: ids.gid,
       cwd: agentHome,
       env: { HOME: agentHome, PATH: `${agentHome}/bin:${dirname(NODE24)}:/usr/local/bin:/usr/bin:/bin`, OPENCLAW_GATEWAY_URL: suite.gateway.url, OPENCLAW_DISABLE_BONJOUR: "1", OPENCLAW_NO_AUTO_UPDATE: "1", OPENCLAW_OFFLINE: "1" },
       extendEnv: false,
       reject: false,
-      timeout,
+      detached: true,
+      stdin: "ignore",
     });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // the group is already gone
+      }
+      // A process that left the group (setsid, nohup &) may still hold the pipes: stop waiting on them.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, timeout);
+    const result = await child;
+    clearTimeout(timer);
+    return { ...result, timedOut };
+  };
 
   it("cannot read the gateway's token or the guard's config, nor edit the book, the token file or the guard's code", async () => {
     const attempts = [
@@ -173,6 +194,8 @@ await client.close();
     };
     // Most of the time is the openclaw CLI waiting on a gateway that refuses it: 8 at a time.
     await Promise.all(Array.from({ length: 8 }, worker));
+    // Whatever escaped its process group keeps running as the agent: end it before counting.
+    await execa("pkill", ["-KILL", "-u", String(ids.uid)], { reject: false });
     await new Promise((r) => setTimeout(r, 1000));
     const delivered = sends().length - before;
     // Timed-out commands were killed; most are the openclaw CLI still retrying the gateway without a token.
