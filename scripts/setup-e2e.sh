@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suites run against into .cache/e2e/ (a symlink to
-# ${XDG_CACHE_HOME:-~/.cache}/openclaw-guard-e2e, or $OPENCLAW_GUARD_E2E_DIR), from the npm registry, pinned:
+# /var/tmp/openclaw-guard-e2e-<uid>, or $OPENCLAW_GUARD_E2E_DIR), from the npm registry, pinned:
 #   node24/ + openclaw/  Node 24 (openclaw needs node:sqlite) and the real openclaw CLI (stamp: installed)
 #   node22/              the lowest Node the runtime dependencies support: the unit suite runs on it too
 #   node20/              a Node the openclaw CLI refuses (doctor's check of that, whatever Node runs the tests)
@@ -24,17 +24,18 @@ dir="$repo/.cache/e2e"
 # The tools live outside the checkout, behind a symlink: the e2e gateways load this checkout as the
 # plugin's package, and OpenClaw copies a plugin's whole package directory (all but node_modules and
 # .git) on some loads; a real .cache/e2e inside it made the `agent` path fail ("Plugin entry is outside
-# its captured source package"), a symlink it leaves alone. An existing symlink is kept as it is.
+# its captured source package"), a symlink it leaves alone. The default store is in /var/tmp, not the
+# home directory, because the separated-uid suite runs node and openclaw as another uid, which cannot
+# enter a 0700 home. An existing symlink is kept as it is.
 if [[ ! -L $dir ]]; then
-  store="${OPENCLAW_GUARD_E2E_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/openclaw-guard-e2e}"
-  mkdir -p "$store" "$repo/.cache"
+  store="${OPENCLAW_GUARD_E2E_DIR:-/var/tmp/openclaw-guard-e2e-$(id -u)}"
+  mkdir -p -m 755 "$store" "$repo/.cache"
+  # A shared folder: never run tools from one someone else owns or can write to.
+  [[ $(stat -c %u "$store") == $(id -u) && $(( 0$(stat -c %a "$store") & 022 )) == 0 ]] ||
+    { echo "setup-e2e: $store must be owned by you and not writable by others" >&2; exit 1; }
   rm -rf "$dir"
   ln -s "$store" "$dir"
 fi
-node24="$dir/node24/node_modules/.bin/node"
-openclaw="$dir/openclaw/node_modules/openclaw/openclaw.mjs"
-codex="$dir/codex/node_modules/.bin/codex"
-gemini="$dir/gemini/node_modules/.bin/gemini"
 
 # Each folder gets its own package.json, or npm would walk up and edit the repo's.
 install_into() {

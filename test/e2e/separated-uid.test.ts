@@ -182,6 +182,9 @@ await client.close();
 
   it("replays the hostile command corpus as the agent uid: nothing is delivered", async () => {
     await mkdirAgentBin();
+    // The replay proves something only if the agent can really run the CLI and node.
+    const probe = await asAgent("openclaw --version && node -e 'process.exit(0)'", 60_000);
+    expect(probe.exitCode, `${probe.stdout}\n${probe.stderr}`).toBe(0);
     const corpus = JSON.parse(readFileSync(join(REPO_ROOT, "test/corpus/raw-cli-attempts.json"), "utf8")) as { id: string; command: string }[];
     const before = sends().length;
     const queue = [...corpus];
