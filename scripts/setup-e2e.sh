@@ -37,6 +37,11 @@ if [[ ! -L $dir ]]; then
   ln -s "$store" "$dir"
 fi
 
+node24="$dir/node24/node_modules/.bin/node"
+openclaw="$dir/openclaw/node_modules/openclaw/openclaw.mjs"
+codex="$dir/codex/node_modules/.bin/codex"
+gemini="$dir/gemini/node_modules/.bin/gemini"
+
 # Each folder gets its own package.json, or npm would walk up and edit the repo's.
 install_into() {
   local folder=$1 spec=$2
