@@ -186,7 +186,7 @@ describe("loadConfig file checks", () => {
   });
 
   it("refuses a config whose directory other users can write", () => {
-    const dir = join(privateDir(), "shared");
+    const dir = join(privateDir(), "world-writable");
     mkdirSync(dir);
     const path = writeConfig(dir, BOOK);
     chmodSync(dir, 0o777);
