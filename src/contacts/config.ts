@@ -190,10 +190,10 @@ function describeIssue(issue: z.core.$ZodIssue): Problem[] {
     return issue.keys.map((key) => ({
       path: [...path, key],
       message: `unknown key "${key}" in ${where}`,
-      fix: "Remove it or check its spelling against the README's config reference.",
+      fix: "Remove it or check its spelling against docs/config.md.",
     }));
   }
-  return [{ path, message: `${where}: ${issue.message}`, fix: "See the README's config reference for the expected value." }];
+  return [{ path, message: `${where}: ${issue.message}`, fix: "See docs/config.md for the expected value." }];
 }
 
 function formatProblems(path: string, scan: KeyScan, problems: Problem[]): ConfigError {
