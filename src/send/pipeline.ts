@@ -132,7 +132,8 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
     ...(outcome.dryRun ? { dryRun: true as const } : {}),
   };
   // A failed or gateway-refused delivery sent nothing, so it gives its quota back; unknown keeps it (it may have gone out).
-  await settle(deps, store, id, contact, result, outcome.status === "failed" || outcome.status === "refused");
+  // A dry run is a rehearsal: it is judged against the real quota but gives its reservation back, so rehearsals never block a real send.
+  await settle(deps, store, id, contact, result, outcome.status === "failed" || outcome.status === "refused" || outcome.dryRun === true);
   return result;
 }
 
@@ -164,7 +165,7 @@ function notConfirmed(answer: ConfirmationAnswer): string {
 /** `result.reason` is already redacted: a transport's by scrub, ours where it is built. */
 async function settle(deps: SendDeps, store: Store, id: string, contact: Contact, result: SendResult, release: boolean): Promise<void> {
   const record: AuditRecord = { event: "outcome", id, ...(deps.agent ? { agent: deps.agent.name } : {}), to: contact.alias, status: result.status, messageId: result.messageId, reason: result.reason, dryRun: result.dryRun };
-  // A dry run counts against the limits it simulates, but is not a first message to anyone.
+  // A dry run is not a first message to anyone (and has released its reservation).
   const reachedContact = !release && !result.dryRun;
   try {
     await store.transact(() => ({ result: undefined, records: [record], release: release ? id : undefined, markDelivered: reachedContact ? deliveryKey(contact) : undefined }));
