@@ -41,6 +41,11 @@ export type SendDeps = {
   agent?: { name: string; rate(): Window | undefined };
 };
 
+/** What a human does about an invalid book; the server picks up the fixed file on the next call. */
+export function bookFix(path: string): string {
+  return `Fix: a human corrects ${path} (\`openclaw-guard doctor\` names the problem); the next call uses the fixed book, no restart needed.`;
+}
+
 /** National-format numbers in a message are looked for in these regions besides the address book's own. */
 const COMMON_REGIONS: CountryCode[] = ["US", "GB", "DE", "FR", "IN", "BR", "ZA", "AU"];
 
@@ -53,7 +58,7 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
   const state = deps.config.current();
 
   if (!state.ok) {
-    const reason = `The openclaw-guard config is invalid, so every send is refused until a human fixes it: ${state.error}`;
+    const reason = `The openclaw-guard config is invalid, so every send is refused until a human fixes it: ${state.error}\n${bookFix(deps.config.path)}`;
     return refuse(deps, deps.storeFor(undefined), { ...base, to: redactInput(request.to) }, "config-invalid", reason);
   }
   const config = state.config;
