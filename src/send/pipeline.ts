@@ -220,9 +220,27 @@ function regionsOf(config: Config): CountryCode[] {
 }
 
 /** Gateway and CLI error texts may quote the target; nothing downstream may see it. */
+/**
+ * Network addresses a transport error names (`ws://127.0.0.1:18789`, `localhost:18789`): not phone
+ * numbers. Only host:port (an IPv4 address, `localhost`, [IPv6] or a name with a letter, and a port of
+ * at most 5 digits): no digit run a phone number could hide in.
+ */
+const OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1?\d?\d)`;
+const NETWORK_ADDRESS = new RegExp(String.raw`\b(?:(?:wss?|https?):\/\/)?(?:${OCTET}(?:\.${OCTET}){3}|localhost|\[[0-9a-f:]+\]|[a-z0-9-]*[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*):\d{1,5}\b`, "gi");
+
 function scrub(reason: string, contact: Contact): string {
   // The pieces between, not the masked target: its bullets would join its two ends into one run.
-  return reason.split(contact.target).map(redactText).join(maskTarget(contact.target));
+  return reason.split(contact.target).map(redactKeepingAddresses).join(maskTarget(contact.target));
+}
+
+function redactKeepingAddresses(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(NETWORK_ADDRESS)) {
+    out += redactText(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + redactText(text.slice(last));
 }
 
 function errorText(error: unknown): string {
