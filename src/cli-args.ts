@@ -9,6 +9,8 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig["options"
   try {
     return parseArgs({ args, options: { config: { type: "string" }, ...options }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`openclaw-guard ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    // Node's text, without its hint about `--` (the usage that follows shows the form).
+    const text = error instanceof Error ? error.message.replace(/\. To specify a positional argument starting with a '-'.*$/s, ".") : String(error);
+    throw new UsageError(`openclaw-guard ${command}: ${text}`);
   }
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Thin dispatcher. Each command's module is imported lazily so that hot paths
 // (the PreToolUse hook runs before every shell command) load only what they use.
-import { argv, exit, stderr } from "node:process";
+import { argv, exit, stderr, stdout } from "node:process";
 import { denyOnCrash, denyUntilDecided } from "./guard/fail-closed.js";
+import { VERSION } from "./version.js";
 
 type CommandModule = { run(args: string[]): Promise<number> };
 
@@ -24,20 +25,64 @@ function usage(): string {
   return `usage: openclaw-guard <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nglobal option: --config PATH (else $OPENCLAW_GUARD_CONFIG, else $XDG_CONFIG_HOME/openclaw-guard/config.json5)\n`;
 }
 
+/** One command's usage line, from the table above. */
+function commandUsage(name: string): string {
+  const command = commands[name];
+  return command ? `usage: openclaw-guard ${command.summary}\n` : usage();
+}
+
+// These read a command line or stdin of their own: only their leading options are theirs to interpret as help.
+const LEADING_HELP_ONLY = new Set(["check-command", "hook"]);
+
+/** `--help`/`-h` among the command's options (before `--`; for check-command and hook, before the first word). */
+function asksForHelp(name: string, rest: readonly string[]): boolean {
+  for (const arg of rest) {
+    if (arg === "--") return false;
+    if (arg === "--help" || arg === "-h") return true;
+    if (LEADING_HELP_ONLY.has(name) && !arg.startsWith("-")) return false;
+  }
+  return false;
+}
+
 async function main(): Promise<number> {
   const [name, ...rest] = argv.slice(2);
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === undefined) {
     stderr.write(usage());
-    return name === undefined ? 2 : 0;
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    stdout.write(rest[0] !== undefined && commands[rest[0]] ? commandUsage(rest[0]) : usage());
+    return 0;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    stdout.write(`${VERSION}\n`);
+    return 0;
   }
   const command = commands[name];
   if (!command) {
     stderr.write(`openclaw-guard: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  if (asksForHelp(name, rest)) {
+    stdout.write(commandUsage(name));
+    return 0;
+  }
   const module = await command.load();
   return module.run(rest);
 }
+
+/** A usage error, named once and followed by the command's usage once. */
+function usageErrorText(message: string): string {
+  const named = message.startsWith("openclaw-guard") || message.startsWith("usage:") ? message : `openclaw-guard ${argv[2] ?? ""}: ${message}`;
+  return /(^|\n)usage:/i.test(named) ? `${named.trimEnd()}\n` : `${named.trimEnd()}\n${commandUsage(argv[2] ?? "")}`;
+}
+
+// `openclaw-guard init … | head -1`: a closed pipe only loses output, never the work (files still get written).
+const ignoreClosedPipe = (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+};
+stdout.on("error", ignoreClosedPipe);
+stderr.on("error", ignoreClosedPipe);
 
 const FAIL_CLOSED = new Set(["hook", "check-command"]);
 let decide = (code: number) => {
@@ -51,8 +96,8 @@ if (FAIL_CLOSED.has(argv[2] ?? "")) {
 main().then(
   (code) => decide(code),
   (error: unknown) => {
-    stderr.write(`openclaw-guard: ${error instanceof Error ? error.message : String(error)}\n`);
     const usage = error instanceof Error && error.name === "UsageError";
+    stderr.write(usage ? usageErrorText(error.message) : `openclaw-guard: ${error instanceof Error ? error.message : String(error)}\n`);
     exit(usage || FAIL_CLOSED.has(argv[2] ?? "") ? 2 : 1);
   },
 );

@@ -8,7 +8,7 @@ import { defaultAuditFile, loadConfig, resolveConfigPath } from "../contacts/con
 import { redactText } from "./redact.js";
 import { createStore, ledgerPathFor, readAuditTail, rotatedFiles, verifyAuditLog, type VerifyResult } from "./store.js";
 
-const USAGE = "usage: openclaw-guard audit verify [--file F] | audit tail [-n N] [--json] [--file F] | audit ack [--note TEXT] [--file F]";
+const USAGE = "usage: openclaw-guard audit verify [--file F] | audit tail [-n N] [--json] [--file F] | audit ack [--note TEXT] [--file F] | audit limits [--json] [--reset] [--file F]";
 
 export type AckDeps = {
   /** A human at a terminal: the agent's shell tools have none. */
@@ -20,11 +20,12 @@ export type AckDeps = {
 
 export async function run(args: string[], ackDeps: AckDeps = terminal()): Promise<number> {
   const [action, ...rest] = args;
-  const { values } = parseCommandArgs(`audit ${action ?? ""}`.trim(), rest, { file: { type: "string" }, n: { type: "string", short: "n" }, json: { type: "boolean" }, note: { type: "string" } });
+  const { values } = parseCommandArgs(`audit ${action ?? ""}`.trim(), rest, { file: { type: "string" }, n: { type: "string", short: "n" }, json: { type: "boolean" }, note: { type: "string" }, reset: { type: "boolean" } });
   const file = values.file ?? auditFileFromConfig(values.config);
   if (action === "verify") return verify(file);
   if (action === "tail") return tail(file, Number(values.n ?? 20), values.json === true);
   if (action === "ack") return ack(file, values.note ?? "", ackDeps);
+  if (action === "limits") return values.reset === true ? resetLimits(file, ackDeps) : showLimits(file, values.json === true, ackDeps.out);
   throw new UsageError(USAGE);
 }
 
@@ -140,6 +141,43 @@ function detailOf(r: Record<string, unknown>): string {
   if (r.event === "rotate") return `continues from ${String(r.previous)}`;
   if (r.event === "ack") return `by ${String(r.by)}${r.note ? `: ${String(r.note)}` : ""}`;
   return [r.messageId && `id ${String(r.messageId)}`, r.reason].filter(Boolean).join("; ");
+}
+
+/** The sends the rate limits and duplicate windows count (the shared ledger), per alias. */
+async function showLimits(file: string, json: boolean, out: (text: string) => void): Promise<number> {
+  const { entries } = await createStore(file).transact((ledger) => ({ result: ledger, records: [] }));
+  const byAlias = new Map<string, { count: number; oldest: number; newest: number }>();
+  for (const e of entries) {
+    const seen = byAlias.get(e.alias) ?? { count: 0, oldest: e.at, newest: e.at };
+    byAlias.set(e.alias, { count: seen.count + 1, oldest: Math.min(seen.oldest, e.at), newest: Math.max(seen.newest, e.at) });
+  }
+  const rows = [...byAlias].map(([alias, c]) => ({ alias, count: c.count, oldest: new Date(c.oldest).toISOString(), newest: new Date(c.newest).toISOString() }));
+  if (json) out(`${JSON.stringify({ ledger: ledgerPathFor(file), total: entries.length, aliases: rows })}\n`);
+  else out(rows.length === 0 ? `${ledgerPathFor(file)}: no sends counted against the limits.\n` : `${ledgerPathFor(file)}: ${entries.length} send(s) counted against the limits\n${rows.map((r) => `  ${r.alias}: ${r.count} (oldest ${r.oldest}, newest ${r.newest})`).join("\n")}\n`);
+  return 0;
+}
+
+/** A human clears the counters (never the audit log): each entry released, the reset itself audited. */
+async function resetLimits(file: string, deps: AckDeps): Promise<number> {
+  if (!deps.interactive) {
+    deps.out("openclaw-guard audit limits --reset: must be run by a human at a terminal (stdin is not one); nothing was reset.\n");
+    return 1;
+  }
+  const store = createStore(file);
+  const { entries } = await store.transact((ledger) => ({ result: ledger, records: [] }));
+  if (entries.length === 0) {
+    deps.out("No sends are counted against the limits: nothing to reset.\n");
+    return 0;
+  }
+  const answer = await deps.ask(`Type "reset" to clear the ${entries.length} send(s) counted against the rate limits and duplicate windows: `);
+  if (answer.trim() !== "reset") {
+    deps.out("Not reset.\n");
+    return 1;
+  }
+  await store.record({ event: "limits-reset", by: redactText(deps.user()), entries: entries.length });
+  for (const entry of entries) await store.transact(() => ({ result: undefined, records: [], release: entry.id }));
+  deps.out(`Cleared ${entries.length} send(s) from the limits; the audit log keeps every record.\n`);
+  return 0;
 }
 
 function terminal(): AckDeps {

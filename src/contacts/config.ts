@@ -176,7 +176,8 @@ function checkContact(alias: string, entry: z.infer<typeof contactSchema>, polic
     } catch (error) {
       // V8's message quotes the pattern; keep only its reason (the pattern is a code name).
       const reason = (error as Error).message.split(": ").at(-1);
-      problems.push({ path: [...at, "content", "deny"], message: `the deny pattern ${name} is not a valid regular expression (${reason})`, fix: "Fix or remove the pattern." });
+      // Reported at the pattern's own line: `name` is where it was configured ("policy.content.deny[1]").
+      problems.push({ path: name.split(/[.[\]]/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message: `the deny pattern ${name} is not a valid regular expression (${reason})`, fix: "Fix or remove the pattern." });
       return /(?!)/;
     }
   };
@@ -197,6 +198,7 @@ function describeIssue(issue: z.core.$ZodIssue): Problem[] {
 }
 
 function formatProblems(path: string, scan: KeyScan, problems: Problem[]): ConfigError {
-  const lines = problems.map((p) => `${path}:${p.line ?? lineOf(scan, p.path) ?? 1}: ${p.message}. ${p.fix}`);
+  // Once each: a bad pattern in the shared policy is compiled for every contact.
+  const lines = [...new Set(problems.map((p) => `${path}:${p.line ?? lineOf(scan, p.path) ?? 1}: ${p.message}. ${p.fix}`))];
   return new ConfigError(lines.join("\n"));
 }

@@ -3,13 +3,15 @@
 // accepted, so it tracks just strings, comments, nesting and "key:" pairs to report key lines.
 
 export type KeyLocation = { path: string[]; line: number };
-export type KeyScan = { keys: KeyLocation[]; duplicates: KeyLocation[] };
+/** `elements`: where each string in an array starts (path ends with its index), for errors about one entry. */
+export type KeyScan = { keys: KeyLocation[]; duplicates: KeyLocation[]; elements: KeyLocation[] };
 
 type Frame = { kind: "object" | "array"; path: string[]; seen: Set<string>; index: number; pendingKey?: string };
 
 export function scanJson5Keys(text: string): KeyScan {
   const keys: KeyLocation[] = [];
   const duplicates: KeyLocation[] = [];
+  const elements: KeyLocation[] = [];
   const stack: Frame[] = [];
   let line = 1;
   let i = 0;
@@ -41,6 +43,8 @@ export function scanJson5Keys(text: string): KeyScan {
       i = end + 1;
       line += countNewlines(text, start, i);
       lastToken = { value, line: startLine };
+      const frame = top();
+      if (frame?.kind === "array") elements.push({ path: [...frame.path, String(frame.index)], line: startLine });
     } else if (ch === "{" || ch === "[") {
       stack.push({ kind: ch === "{" ? "object" : "array", path: childPath(), seen: new Set(), index: 0 });
       lastToken = undefined;
@@ -73,7 +77,7 @@ export function scanJson5Keys(text: string): KeyScan {
       i++;
     }
   }
-  return { keys, duplicates };
+  return { keys, duplicates, elements };
 }
 
 /** Reads from `from` while `keep` holds, decoding backslash escapes; `end` is the first index not read. */
@@ -114,7 +118,8 @@ function countNewlines(text: string, from: number, to: number): number {
 export function lineOf(scan: KeyScan, path: readonly (string | number)[]): number | undefined {
   for (let depth = path.length; depth > 0; depth--) {
     const wanted = path.slice(0, depth).map(String);
-    const hit = scan.keys.find((k) => k.path.length === wanted.length && k.path.every((p, j) => p === wanted[j]));
+    const same = (k: KeyLocation) => k.path.length === wanted.length && k.path.every((p, j) => p === wanted[j]);
+    const hit = scan.keys.find(same) ?? scan.elements.find(same);
     if (hit) return hit.line;
   }
   return undefined;

@@ -56,6 +56,8 @@ export function createGatewayTransport({ settings, timeoutMs, connectTimeoutMs =
       const params = { to: request.target, message: request.text, channel: request.channel, ...(request.account ? { accountId: request.account } : {}), idempotencyKey: request.idempotencyKey };
       let maybeSent = false;
       let lastProblem = "";
+      let reloadRetried = false;
+      let fix = GATEWAY_FIX;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         if (attempt > 1) await delay(retryDelayMs * (attempt - 1));
         const current = open();
@@ -64,6 +66,7 @@ export function createGatewayTransport({ settings, timeoutMs, connectTimeoutMs =
           client = await current;
         } catch (error) {
           lastProblem = describeConnectError(error as GatewayError, settings);
+          fix = isAuthFailure(error as GatewayError) ? AUTH_FIX : UNREACHABLE_FIX;
           if (isAuthFailure(error as GatewayError)) break; // retrying a wrong token changes nothing
           continue;
         }
@@ -77,6 +80,14 @@ export function createGatewayTransport({ settings, timeoutMs, connectTimeoutMs =
             lastProblem = "the request could not be handed to the gateway in time";
             continue;
           }
+          // A plugin reload (ours, the backstop) refuses calls for a moment: retried once, same idempotency key.
+          if (isGatewayAnswer(e) && isPluginReload(e) && !reloadRetried) {
+            reloadRetried = true;
+            attempt--;
+            lastProblem = `the gateway was reloading a plugin (${e.message})`;
+            await delay(retryDelayMs);
+            continue;
+          }
           if (isGatewayAnswer(e)) return outcomeOfGatewayError(e, redact);
           // A dropped connection: the request may have reached the gateway. Retry with the same key.
           maybeSent = true;
@@ -88,7 +99,7 @@ export function createGatewayTransport({ settings, timeoutMs, connectTimeoutMs =
       const problem = redact(lastProblem);
       return maybeSent
         ? { status: "unknown", reason: `${problem}; after ${maxAttempts} attempts with the same idempotency key it is unclear whether the message was delivered. Do not resend blindly.` }
-        : { status: "failed", reason: `${problem}; nothing was sent.` };
+        : { status: "failed", reason: `${problem}; nothing was sent.\n${fix}` };
     },
     async close() {
       const current = connection;
@@ -96,6 +107,15 @@ export function createGatewayTransport({ settings, timeoutMs, connectTimeoutMs =
       if (current) (await current.catch(() => undefined))?.stop();
     },
   };
+}
+
+const GATEWAY_FIX = "Fix: run `openclaw-guard doctor`, which checks the gateway and the plugin.";
+const UNREACHABLE_FIX = "Fix: start the gateway (`openclaw gateway run`, or check `openclaw gateway status`) or correct gateway.url; `openclaw-guard doctor` checks it.";
+const AUTH_FIX = "Fix: correct the gateway token (or pair the guard's device: `openclaw-guard init openclaw --pair`); `openclaw-guard doctor` checks it.";
+
+/** OpenClaw's PluginInstanceUnavailableError: "Plugin <id> was reloaded or disabled; use its current tools." */
+export function isPluginReload(e: { name?: string; message?: string }): boolean {
+  return e.name === "PluginInstanceUnavailableError" || /\bPluginInstanceUnavailableError\b|\bPlugin \S+ was reloaded or disabled\b/.test(e.message ?? "");
 }
 
 function isGatewayAnswer(e: GatewayError): boolean {
@@ -122,7 +142,7 @@ export function outcomeOfGatewayError(e: GatewayError, redact: (text: string) =>
   }
   // `send` answers this when the delivery was suppressed: a message_sending hook cancelled it.
   if (e.gatewayCode === "UNAVAILABLE" && /\bNo delivery result\b/.test(e.message)) return { status: "refused", reason: GATEWAY_BLOCKED };
-  return { status: "failed", reason: `The gateway refused the message (${[e.gatewayCode, detail].filter(Boolean).join(", ")}): ${message}` };
+  return { status: "failed", reason: `The gateway refused the message (${[e.gatewayCode, detail].filter(Boolean).join(", ")}): ${message}\n${GATEWAY_FIX}` };
 }
 
 function describeConnectError(e: GatewayError, settings: GatewaySettings): string {

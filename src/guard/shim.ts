@@ -14,6 +14,13 @@ import {
   type AllowList,
 } from "./openclaw-policy.js";
 
+/** Variables an agent client sets in the shells it starts (Claude Code, Gemini CLI, Codex; init sets OPENCLAW_GUARD_AGENT). */
+export const AGENT_MARKERS = ["CLAUDECODE", "GEMINI_CLI", "CODEX_SANDBOX", "CODEX_SANDBOX_NETWORK_DISABLED", "CODEX_THREAD_ID", "OPENCLAW_GUARD_AGENT"] as const;
+/** Subcommands that send (or can make an agent send): refused for a person at a terminal too. */
+export const PERSON_REFUSED = ["message", "agent"] as const;
+const PERSON_ADVICE =
+  "The shim belongs on the agents' PATH only (`openclaw-guard init <client>` puts it there); to reach the real binary, run it by its full path (`type -a openclaw` lists them) or take the shim's directory off your own PATH.";
+
 /** On line 2 of every shim; the PATH search skips any file carrying it (no self-exec loops). */
 export const SHIM_MARKER = "openclaw-guard-shim:v1:6d1f0c";
 /** Recursion guard for shims reached through a non-shim wrapper; more nesting exits 127. */
@@ -78,8 +85,17 @@ set -f
 shim_name=${shQuote(name)}
 configured_real=${shQuote(realPath ?? "")}
 
+# A person at a terminal (stdin and stderr on a tty, no agent client's variables) gets the real CLI
+# for everything but sending; an agent's shell (no tty, or a client's marker) gets the allowlist.
+person=
+if [ -t 0 ] && [ -t 2 ] && [ -z "\${${AGENT_MARKERS.join("}${")}}" ]; then person=1; fi
+
 refuse() {
-  printf 'openclaw-guard: raw \`%s %s\` is disabled here. %s\\n' "$shim_name" "$1" ${shQuote(SEND_MESSAGE_ADVICE)} >&2
+  if [ -n "$person" ]; then
+    printf 'openclaw-guard: \`%s %s\` sends messages, and this %s (%s) is the PATH shim of openclaw-guard, meant for AI agents. %s\\n' "$shim_name" "$1" "$shim_name" "$0" ${shQuote(PERSON_ADVICE)} >&2
+  else
+    printf 'openclaw-guard: raw \`%s %s\` is disabled here. %s\\n' "$shim_name" "$1" ${shQuote(SEND_MESSAGE_ADVICE)} >&2
+  fi
   exit ${SHIM_DENY_EXIT}
 }
 
@@ -120,9 +136,14 @@ ${block([...allowedInfo].map((canonical) => `  [ -n "$${infoVariable(canonical)}
 else
 ${block(commandEntries.map((entry) => entryTest(entry.words, entry.forbiddenFlags.map(flagVariable))), "  ")}
 fi
+sends=
+case $sub_1 in ${caseAlternatives(PERSON_REFUSED)}) sends=1 ;; esac
+[ "$sub_1" = gateway ] && [ "$sub_2" = call ] && sends=1
+person_pass=
+if [ -z "$allowed" ] && [ -n "$person" ] && [ -z "$sends" ] && [ "$position" -gt 0 ]; then allowed=1 person_pass=1; fi
 [ -n "$allowed" ] || refuse "$sub_1${maxWords > 1 ? " $sub_2" : ""}"
 # config get prints config values: not secret-looking keys, nor whole sections (OpenClaw's redaction is its promise, not ours).
-if [ "$sub_1" = config ] && [ "$sub_2" = get ] && { [ "$config_keys" -eq 0 ] || [ -n "$secret_key" ]; }; then refuse "config get"; fi
+if [ -z "$person" ] && [ "$sub_1" = config ] && [ "$sub_2" = get ] && { [ "$config_keys" -eq 0 ] || [ -n "$secret_key" ]; }; then refuse "config get"; fi
 
 # Variables that load code into the real binary (node options, preloaded libraries, shell start files).
 unset ${PRELOAD_VARIABLES.join(" ")}
@@ -162,6 +183,9 @@ fi
 if [ -z "$real" ]; then
   printf 'openclaw-guard: the real %s was not found in PATH (shims skipped)\\n' "$shim_name" >&2
   exit ${SHIM_NOT_FOUND_EXIT}
+fi
+if [ -n "$person_pass" ]; then
+  printf 'openclaw-guard: this %s (%s) is the PATH shim for AI agents; at a terminal it runs the real CLI (%s) for everything but sending. %s\\n' "$shim_name" "$0" "$real" ${shQuote(PERSON_ADVICE)} >&2
 fi
 exec "$real" "$@"
 `;

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { pino, type Logger } from "pino";
 import { redactText } from "../audit/redact.js";
 import { parseCommandArgs, UsageError } from "../cli-args.js";
-import { loadConfig, resolveConfigPath } from "../contacts/config.js";
+import { resolveConfigPath } from "../contacts/config.js";
 import { createFileState } from "../contacts/config-source.js";
 import { createSendDeps } from "../send/deps.js";
 import { unsupportedPlatform } from "../setup/platform.js";
@@ -48,18 +48,27 @@ export async function run(args: string[], platform: NodeJS.Platform = process.pl
     return state.ok ? Math.max(0, ...Object.values(state.file.tokens).map((t) => t.rate?.windowSeconds ?? 0)) : 0;
   };
   const deps = createSendDeps(configPath, process.env, (message) => log.warn(message), longestAgentWindow);
-  try {
-    // Refuse to start on a bad config or transport; later edits are re-checked on every call.
-    const config = loadConfig(configPath);
-    const transport = deps.transportFor(config);
-    log.info({ config: configPath, transport: transport.name, contacts: config.contacts.size }, `openclaw-guard MCP server starting on ${values.http ? "HTTP" : "stdio"}`);
-    if (values.http) {
+  // A broken book does not stop the server: a client that cannot start it hides the tools and shows
+  // the reason only in its MCP log. Every call answers with the error and the fix until the book is fixed.
+  const book = deps.config.current();
+  if (book.ok) {
+    try {
+      const transport = deps.transportFor(book.config);
+      log.info({ config: configPath, transport: transport.name, contacts: book.config.contacts.size }, `openclaw-guard MCP server starting on ${values.http ? "HTTP" : "stdio"}`);
+    } catch (error) {
+      log.warn({ config: configPath }, `openclaw-guard MCP server starting on ${values.http ? "HTTP" : "stdio"} with an unusable transport (every send is refused until it is fixed): ${errorText(error)}`);
+    }
+  } else {
+    log.warn({ config: configPath }, `openclaw-guard MCP server starting on ${values.http ? "HTTP" : "stdio"} with an invalid address book (every call answers with this until it is fixed): ${book.error}`);
+  }
+  if (values.http) {
+    try {
       const file = loadTokenFile(tokenPath);
       if (Object.keys(file.tokens).length === 0) throw new Error(`${tokenPath}: no agent tokens, so no agent could connect. Add one with: openclaw-guard token add <agent-name>`);
+    } catch (error) {
+      process.stderr.write(`openclaw-guard serve: refusing to start.\n${errorText(error)}\n`);
+      return 1;
     }
-  } catch (error) {
-    process.stderr.write(`openclaw-guard serve: refusing to start.\n${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
   }
   if (values.http) return serveHttp(values, deps, tokens, log);
 
@@ -80,6 +89,10 @@ export async function run(args: string[], platform: NodeJS.Platform = process.pl
   stopWatching();
   await deps.close();
   return 0;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 type Values = { host?: string; port?: string; socket?: string; "tls-cert"?: string; "tls-key"?: string };

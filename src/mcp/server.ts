@@ -3,7 +3,7 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ConfigState } from "../contacts/config-source.js";
-import { sendMessage, type SendDeps, type SendResult } from "../send/pipeline.js";
+import { bookFix, sendMessage, type SendDeps, type SendResult } from "../send/pipeline.js";
 import { VERSION } from "../version.js";
 import { clientFromMcpName, toolSpelling, type AgentClient } from "./client-tool-names.js";
 import { elicitationConfirm } from "./confirm.js";
@@ -38,7 +38,7 @@ export function createServer(deps: ServerDeps): GuardServer {
       case "send_message":
         return sendResultToTool(await sendMessage(send, { to: args.to, message: args.message, origin: "mcp" }));
       case "list_contacts":
-        return listContacts(deps.send.config.current());
+        return listContacts(deps.send.config.current(), deps.send.config.path);
       default:
         return { isError: true, content: [{ type: "text", text: `Unknown tool "${name}". This server has send_message and list_contacts.` }] };
     }
@@ -121,9 +121,9 @@ function sendResultToTool(result: SendResult): CallToolResult {
   return { structuredContent, content: [{ type: "text", text: JSON.stringify(structuredContent) }] };
 }
 
-function listContacts(state: ConfigState): CallToolResult {
+function listContacts(state: ConfigState, path: string): CallToolResult {
   if (!state.ok) {
-    return { isError: true, content: [{ type: "text", text: `The address book is invalid, so no contact can be used until a human fixes it: ${state.error}` }] };
+    return { isError: true, content: [{ type: "text", text: `The address book is invalid, so no contact can be used until a human fixes it: ${state.error}\n${bookFix(path)}` }] };
   }
   const contacts = [...state.config.contacts.values()].map(({ alias, channel, description }) => ({ alias, channel, description }));
   const structuredContent = { contacts };

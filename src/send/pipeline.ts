@@ -41,6 +41,11 @@ export type SendDeps = {
   agent?: { name: string; rate(): Window | undefined };
 };
 
+/** What a human does about an invalid book; the server picks up the fixed file on the next call. */
+export function bookFix(path: string): string {
+  return `Fix: a human corrects ${path} (\`openclaw-guard doctor\` names the problem); the next call uses the fixed book, no restart needed.`;
+}
+
 /** National-format numbers in a message are looked for in these regions besides the address book's own. */
 const COMMON_REGIONS: CountryCode[] = ["US", "GB", "DE", "FR", "IN", "BR", "ZA", "AU"];
 
@@ -53,7 +58,7 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
   const state = deps.config.current();
 
   if (!state.ok) {
-    const reason = `The openclaw-guard config is invalid, so every send is refused until a human fixes it: ${state.error}`;
+    const reason = `The openclaw-guard config is invalid, so every send is refused until a human fixes it: ${state.error}\n${bookFix(deps.config.path)}`;
     return refuse(deps, deps.storeFor(undefined), { ...base, to: redactInput(request.to) }, "config-invalid", reason);
   }
   const config = state.config;
@@ -132,7 +137,8 @@ export async function sendMessage(deps: SendDeps, request: SendRequest): Promise
     ...(outcome.dryRun ? { dryRun: true as const } : {}),
   };
   // A failed or gateway-refused delivery sent nothing, so it gives its quota back; unknown keeps it (it may have gone out).
-  await settle(deps, store, id, contact, result, outcome.status === "failed" || outcome.status === "refused");
+  // A dry run is a rehearsal: it is judged against the real quota but gives its reservation back, so rehearsals never block a real send.
+  await settle(deps, store, id, contact, result, outcome.status === "failed" || outcome.status === "refused" || outcome.dryRun === true);
   return result;
 }
 
@@ -164,7 +170,7 @@ function notConfirmed(answer: ConfirmationAnswer): string {
 /** `result.reason` is already redacted: a transport's by scrub, ours where it is built. */
 async function settle(deps: SendDeps, store: Store, id: string, contact: Contact, result: SendResult, release: boolean): Promise<void> {
   const record: AuditRecord = { event: "outcome", id, ...(deps.agent ? { agent: deps.agent.name } : {}), to: contact.alias, status: result.status, messageId: result.messageId, reason: result.reason, dryRun: result.dryRun };
-  // A dry run counts against the limits it simulates, but is not a first message to anyone.
+  // A dry run is not a first message to anyone (and has released its reservation).
   const reachedContact = !release && !result.dryRun;
   try {
     await store.transact(() => ({ result: undefined, records: [record], release: release ? id : undefined, markDelivered: reachedContact ? deliveryKey(contact) : undefined }));
@@ -214,9 +220,27 @@ function regionsOf(config: Config): CountryCode[] {
 }
 
 /** Gateway and CLI error texts may quote the target; nothing downstream may see it. */
+/**
+ * Network addresses a transport error names (`ws://127.0.0.1:18789`, `localhost:18789`): not phone
+ * numbers. Only host:port (an IPv4 address, `localhost`, [IPv6] or a name with a letter, and a port of
+ * at most 5 digits): no digit run a phone number could hide in.
+ */
+const OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1?\d?\d)`;
+const NETWORK_ADDRESS = new RegExp(String.raw`\b(?:(?:wss?|https?):\/\/)?(?:${OCTET}(?:\.${OCTET}){3}|localhost|\[[0-9a-f:]+\]|[a-z0-9-]*[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*):\d{1,5}\b`, "gi");
+
 function scrub(reason: string, contact: Contact): string {
   // The pieces between, not the masked target: its bullets would join its two ends into one run.
-  return reason.split(contact.target).map(redactText).join(maskTarget(contact.target));
+  return reason.split(contact.target).map(redactKeepingAddresses).join(maskTarget(contact.target));
+}
+
+function redactKeepingAddresses(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(NETWORK_ADDRESS)) {
+    out += redactText(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + redactText(text.slice(last));
 }
 
 function errorText(error: unknown): string {

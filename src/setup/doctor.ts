@@ -11,7 +11,7 @@ import { openclawConfigPath, pick, readOpenclawConfig, type OpenclawConfigRead }
 import { CLI_NAMES } from "../guard/openclaw-policy.js";
 import { SHIM_MARKER } from "../guard/shim.js";
 import { checkAuditChain, checkConfig, checkStateDir, type AuditFacts, type ConfigFacts } from "./checks/config-checks.js";
-import { checkCodexHook, checkGeminiHook, type CodexFacts, type GeminiFacts, type GeminiSettings } from "./checks/client-checks.js";
+import { checkCodexHook, checkGeminiHook, checkMcpLogs, type CodexFacts, type GeminiFacts, type GeminiSettings, type McpLogFacts } from "./checks/client-checks.js";
 import { checkExposure, type ExposureFacts } from "./checks/exposure-checks.js";
 import { checkSeparation, type SeparationFacts } from "./checks/separation-checks.js";
 import { SEPARATE_DEFAULTS } from "./separate-recipe.js";
@@ -36,6 +36,8 @@ export type DoctorOptions = {
 };
 
 export type DoctorFacts = {
+  /** Where each client logs its MCP servers (printed, never a finding). */
+  mcpLogs?: McpLogFacts;
   config: ConfigFacts;
   audit: AuditFacts;
   openclaw: OpenclawConfigRead;
@@ -86,6 +88,7 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkCanary(facts.canary),
     checkCodexHook(facts.codex),
     ...checkGeminiHook(facts.gemini),
+    facts.mcpLogs && checkMcpLogs(facts.mcpLogs),
     checkExposure(facts.exposure),
     ...checkSeparation(facts.separation),
   ];
@@ -138,6 +141,7 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
   const credential = credentialFacts(gatewaySettings, openclaw, exposure);
 
   return {
+    mcpLogs: { home: io.home, cwd: io.cwd, env, platform: process.platform },
     config: { path: configPath, ...(config ? { config } : {}), ...(configError !== undefined ? { error: configError } : {}) },
     audit: gatherAudit(io, config),
     openclaw,

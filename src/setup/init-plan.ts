@@ -61,6 +61,8 @@ export interface FilePlan extends FileChange {
 
 /** The change `init --remove` applies to a planned file. */
 export function removalChange(plan: FilePlan): FileChange {
+  // Nothing to remove from a file that does not exist: it stays absent (a second --remove changes nothing).
+  if (plan.before === undefined) return { path: plan.path, before: undefined, after: "", deleteFile: true, newFileMode: plan.newFileMode };
   return { path: plan.path, before: plan.before, after: plan.removal.after, deleteFile: plan.removal.deleteFile, newFileMode: plan.newFileMode };
 }
 

@@ -59,3 +59,35 @@ describe("openclaw-guard audit", () => {
     expect((await run(["frobnicate"])).code).toBe(2);
   });
 });
+
+describe("openclaw-guard audit limits", () => {
+  async function ledgerWithSends() {
+    const file = join(privateDir(), "audit.jsonl");
+    const store = createStore(file);
+    for (const [id, alias] of [["s1", "alice"], ["s2", "alice"], ["s3", "ops"]] as const) {
+      await store.transact(() => ({ result: undefined, records: [{ event: "attempt", id, to: alias, decision: "allow" }], reserve: { id, alias, textSha256: id, at: Date.now() } }));
+    }
+    return { file, store };
+  }
+
+  it("shows the counted sends per alias", async () => {
+    const { file } = await ledgerWithSends();
+    const shown = await run(["limits", "--json", "--file", file]);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ total: 3, aliases: [{ alias: "alice", count: 2 }, { alias: "ops", count: 1 }] });
+  });
+
+  it("resets them only for a human at a terminal who types reset, audited, keeping the log", async () => {
+    const { file, store } = await ledgerWithSends();
+    expect(await run(["limits", "--reset", "--file", file])).toMatchObject({ code: 1, stdout: expect.stringMatching(/human at a terminal/) });
+    const out: string[] = [];
+    const deps = (answer: string) => ({ interactive: true, ask: async () => answer, out: (t: string) => void out.push(t), user: () => "human" });
+    const { run: audit } = await import("../../src/audit/audit-command.js");
+    expect(await audit(["limits", "--reset", "--file", file], deps("no"))).toBe(1);
+    expect((await store.transact((l) => ({ result: l.entries.length, records: [] })))).toBe(3);
+    expect(await audit(["limits", "--reset", "--file", file], deps("reset"))).toBe(0);
+    expect((await store.transact((l) => ({ result: l.entries.length, records: [] })))).toBe(0);
+    expect(readFileSync(file, "utf8")).toMatch(/"event":"limits-reset".*"entries":3/);
+    expect((await run(["verify", "--file", file])).code).toBe(0);
+  });
+});

@@ -206,3 +206,20 @@ describe("resolveConfigPath", () => {
     expect(resolveConfigPath({ env: { HOME: "/h" } })).toBe("/h/.config/openclaw-guard/config.json5");
   });
 });
+
+describe("a bad deny pattern", () => {
+  it("is reported once, at the line of the pattern itself", () => {
+    const text = "{\n  openclaw: { transport: \"dry-run\" },\n  policy: {\n    content: {\n      deny: [\n        \"ok\",\n        \"bad(\",\n      ],\n    },\n  },\n  contacts: {\n    alice: { channel: \"whatsapp\", target: \"+27821234567\" },\n    bob: { channel: \"whatsapp\", target: \"+27821234568\", content: { deny: [\"fine\",\n      \"[z-a]\"] } },\n  },\n}\n";
+    let message = "";
+    try {
+      parseConfig(text, "/c.json5");
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const lines = message.split("\n").filter((l) => l.includes("deny pattern"));
+    expect(lines).toEqual([
+      expect.stringMatching(/^\/c\.json5:7: the deny pattern policy\.content\.deny\[1\] is not a valid regular expression/),
+      expect.stringMatching(/^\/c\.json5:14: the deny pattern contacts\.bob\.content\.deny\[1\] is not a valid regular expression/),
+    ]);
+  });
+});

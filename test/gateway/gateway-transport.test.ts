@@ -140,3 +140,28 @@ describe("gateway transport", () => {
     expect(gateway.stats().connections).toBe(2);
   });
 });
+
+describe("gateway transport during a plugin reload, and its Fix: lines", () => {
+  const reloading = () => Promise.reject(requestError("UNAVAILABLE", "PluginInstanceUnavailableError: Plugin openclaw-guard was reloaded or disabled; use its current tools."));
+
+  it("retries a PluginInstanceUnavailableError once, with the same idempotency key", async () => {
+    const gateway = fakeGateway([reloading, () => ({ messageId: "m2" })]);
+    expect(await transportWith(gateway).deliver(request)).toEqual({ status: "sent", messageId: "m2" });
+    expect(gateway.sends.map((p) => p.idempotencyKey)).toEqual(["ocg-1", "ocg-1"]);
+  });
+
+  it("retries it only once: a second one fails the send with a Fix: line", async () => {
+    const gateway = fakeGateway([reloading, reloading, () => ({ messageId: "never" })]);
+    const outcome = await transportWith(gateway).deliver(request);
+    expect(outcome.status).toBe("failed");
+    expect(outcome.reason).toMatch(/was reloaded or disabled[\s\S]*\nFix: .*openclaw-guard doctor/);
+    expect(gateway.sends).toHaveLength(2);
+  });
+
+  it("an unreachable gateway's failure says how to fix it", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:18789"), { code: "ECONNREFUSED" });
+    const gateway = fakeGateway([], [refused, refused, refused]);
+    const outcome = await transportWith(gateway).deliver(request);
+    expect(outcome).toMatchObject({ status: "failed", reason: expect.stringMatching(/not reachable[\s\S]*\nFix: start the gateway/) });
+  });
+});

@@ -274,3 +274,58 @@ describe("config get and doctor in the shim", () => {
     for (const shell of SHELLS) expect(runIn(shell, `openclaw ${argv.join(" ")}`).reached !== undefined, shell).toBe(allowed);
   });
 });
+
+/** `script` from util-linux gives the shell a pseudo-terminal, as a person's terminal would. */
+function runAtTerminal(shell: string, command: string, env: Record<string, string> = {}): Outcome {
+  const log = path.join(root, `log-${++logCounter}`);
+  const result = spawnSync("script", ["-qec", `${shell} -c ${JSON.stringify(command)}`, "/dev/null"], {
+    env: { PATH: `${shimDir}:${fakeDir}:/usr/bin:/bin`, FAKE_LOG: log, HOME: root, SHELL: "/bin/sh", TERM: "dumb", ...env },
+    input: "",
+    encoding: "utf8",
+    timeout: 10_000,
+  });
+  const reached = existsSync(log) ? readFileSync(log, "utf8").split("\0").slice(0, -1) : undefined;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, reached };
+}
+
+describe.each(SHELLS)("a person at a terminal with the shim on their PATH (%s)", (shell) => {
+  it.each([
+    "openclaw gateway status",
+    "openclaw plugins list",
+    "openclaw devices list",
+    "openclaw gateway run",
+    "openclaw gateway restart",
+    "openclaw plugins reload",
+    "openclaw devices approve req-1",
+  ])("gets the real CLI for %j, told where it is", (command) => {
+    const outcome = runAtTerminal(shell, command);
+    expect(outcome.reached).toEqual(command.split(" ").slice(1));
+    expect(outcome.status).toBe(0);
+    if (outcome.stdout.includes("PATH shim")) expect(outcome.stdout).toContain(path.join(fakeDir, "openclaw"));
+  });
+
+  it.each(["openclaw message send -t x -m hi", "openclaw agent --deliver -m hi", "openclaw gateway call send --params '{}'"])(
+    "is still refused %j, with how to reach the real binary (not advice for a model)",
+    (command) => {
+      const outcome = runAtTerminal(shell, command);
+      expect(outcome.reached).toBeUndefined();
+      expect(outcome.status).toBe(2);
+      expect(outcome.stdout).toMatch(/full path/);
+      expect(outcome.stdout).not.toContain("mcp__openclaw-guard__send_message");
+    },
+  );
+
+  it.each(["CLAUDECODE", "GEMINI_CLI", "OPENCLAW_GUARD_AGENT"])("treats a terminal with %s set as an agent's", (marker) => {
+    const outcome = runAtTerminal(shell, "openclaw gateway restart", { [marker]: "1" });
+    expect(outcome.reached).toBeUndefined();
+    expect(outcome.stdout).toContain("mcp__openclaw-guard__send_message");
+  });
+
+  it("refuses an agent's shell without a terminal, as before", () => {
+    for (const command of ["openclaw gateway restart", "openclaw plugins reload", "openclaw devices approve x", "openclaw message send -t x -m hi"]) {
+      const outcome = runIn(shell, command);
+      expect(outcome.reached, command).toBeUndefined();
+      expect(outcome.stderr, command).toContain("mcp__openclaw-guard__send_message");
+    }
+  });
+});

@@ -77,11 +77,30 @@ describe("dist/cli.js serve over stdio", () => {
     expect(stderr).toMatch(/MCP server starting/);
   });
 
-  it("refuses to start on an invalid config, naming file, line and fix", async () => {
-    const { config, env } = setup(BOOK.replace('"telegram"', '"telegarm"'));
-    const error = await run(process.execPath, [CLI, "serve", "--config", config], { env }).catch((e: { code: number; stderr: string }) => e);
-    expect(error).toMatchObject({ code: 1 });
-    expect((error as { stderr: string }).stderr).toMatch(new RegExp(`refusing to start[\\s\\S]*${config}:\\d+: unknown channel "telegarm".*Use one of`));
+  it("starts on an invalid book, answers every call with the error and the fix (audited), and recovers when it is fixed", async () => {
+    const { home, config, env } = setup(BOOK.replace('"telegram"', '"telegarm"'));
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--config", config], env, stderr: "pipe" });
+    let stderr = "";
+    transport.stderr?.on("data", (d) => (stderr += d));
+    const client = new Client({ name: "broken-book", version: "1" });
+    await client.connect(transport);
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["send_message", "list_contacts"]);
+      const error = new RegExp(`${config}:\\d+: unknown channel "telegarm".*Use one of[\\s\\S]*Fix: a human corrects ${config}`);
+      const sent = await client.callTool({ name: "send_message", arguments: { to: "ops", message: "x" } });
+      expect(sent).toMatchObject({ isError: true, structuredContent: { status: "refused", reason: expect.stringMatching(error) } });
+      const listed = await client.callTool({ name: "list_contacts", arguments: {} });
+      expect(listed).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(error) }] });
+      expect(stderr).toMatch(/invalid address book/);
+      // The refusal is audited where an unreadable book's records go (the default state directory).
+      const audit = readFileSync(join(home, ".local", "state", "openclaw-guard", "audit.jsonl"), "utf8");
+      expect(audit).toContain('"code":"config-invalid"');
+      writeFileSync(config, readFileSync(config, "utf8").replace('"telegarm"', '"telegram"'));
+      const fixed = await client.callTool({ name: "send_message", arguments: { to: "ops", message: "after the fix" } });
+      expect(fixed.structuredContent).toMatchObject({ status: "sent", to: "ops", dryRun: true });
+    } finally {
+      await client.close();
+    }
   });
 
   it("starts and lists tools while the gateway is down; a send then fails without hanging", async () => {

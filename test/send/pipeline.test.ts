@@ -150,6 +150,29 @@ describe("sendMessage policy order and quotas", () => {
     expect(asked).toBe(3);
   });
 
+  it("dry runs rehearse the limits without consuming the real quota in the shared ledger", async () => {
+    let dryRun = true;
+    const transport = recordingTransport(() => (dryRun ? { status: "sent", dryRun: true } : { status: "sent", messageId: "m" }));
+    const { deps } = memoryDeps(BOOK.replace("openclaw:", "policy: { rateLimit: { perContact: { count: 2, windowSeconds: 3600 } } }, openclaw:"), transport);
+    for (let k = 0; k < 10; k++) expect(await sendMessage(deps, { to: "alice", message: `rehearsal ${k}`, origin: "cli" })).toMatchObject({ status: "sent", dryRun: true });
+    dryRun = false;
+    expect(await sendMessage(deps, { to: "alice", message: "real 1", origin: "cli" })).toMatchObject({ status: "sent", messageId: "m" });
+    expect(await sendMessage(deps, { to: "alice", message: "real 2", origin: "cli" })).toMatchObject({ status: "sent", messageId: "m" });
+    // The real quota still binds, and a rehearsal still reports it.
+    expect(await sendMessage(deps, { to: "alice", message: "real 3", origin: "cli" })).toMatchObject({ status: "refused", reason: expect.stringMatching(/rate|limit/i) });
+    dryRun = true;
+    expect(await sendMessage(deps, { to: "alice", message: "rehearsal after", origin: "cli" })).toMatchObject({ status: "refused" });
+  });
+
+  it("shows the gateway's address in a failure, not masked like a phone number, and still masks numbers", async () => {
+    const transport = recordingTransport(() => ({ status: "failed", reason: "the gateway at ws://127.0.0.1:18789 (from config) is not reachable (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:18789; +4915112345678 nothing was sent." }));
+    const { deps } = memoryDeps(BOOK, transport);
+    const result = await sendMessage(deps, { to: "alice", message: "hi", origin: "cli" });
+    expect(result.reason).toContain("ws://127.0.0.1:18789");
+    expect(result.reason).toContain("ECONNREFUSED 127.0.0.1:18789");
+    expect(result.reason).not.toContain("4915112345678");
+  });
+
   it("refuses anything needing confirmation when nobody can be asked", async () => {
     const { deps, transport } = memoryDeps(BOOK.replace("openclaw:", 'policy: { confirm: "always" }, openclaw:'));
     expect(await sendMessage(deps, { to: "ops", message: "hi", origin: "cli" })).toMatchObject({ status: "refused", reason: expect.stringMatching(/No human could be asked/) });

@@ -1,4 +1,5 @@
 // The pure parts of doctor: each check from crafted facts, the report format, and the scrubber.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { verifyAuditText } from "../../src/audit/store.js";
 import { checkAuditChain, checkStateDir } from "../../src/setup/checks/config-checks.js";
@@ -108,6 +109,17 @@ describe("guard layer", () => {
   it("matchers as Claude Code reads them", () => {
     for (const m of [undefined, "", "*", "Bash", "Bash|Write", ".*", "Ba.*"]) expect(matcherCovers(m, "Bash")).toBe(true);
     for (const m of ["Write|Edit", "bash", "Bas", "mcp__.*"]) expect(matcherCovers(m, "Bash")).toBe(false);
+  });
+
+  it("shim order: the PATH advice is correct when pasted into bash (no literal ~)", () => {
+    const { fix } = checkShimOrder([{ shell: "this environment", found: [{ file: "/r/openclaw", isShim: false }] }]);
+    const line = /export PATH=\S+/.exec(fix ?? "")?.[0];
+    expect(line).toBeDefined();
+    const home = "/home/someone";
+    const pasted = spawnSync("bash", ["-c", `${line}; printf %s "$PATH"`], { encoding: "utf8", env: { HOME: home, PATH: "/usr/bin:/bin" } });
+    expect(pasted.stdout).toBe(`${home}/.local/share/openclaw-guard/bin:/usr/bin:/bin`);
+    const install = /--dir ("[^"]+"|\S+)/.exec(fix ?? "")?.[1];
+    expect(spawnSync("bash", ["-c", `printf %s ${install}`], { encoding: "utf8", env: { HOME: home } }).stdout).toBe(`${home}/.local/share/openclaw-guard/bin`);
   });
 
   it("shim order: a shell whose lookup failed is a warning, never silently ok", () => {

@@ -144,3 +144,25 @@ export function checkGeminiHook(facts: GeminiFacts | undefined): Check[] {
   }
   return checks;
 }
+
+// ---- Where each client logs its MCP servers ------------------------------------------------------
+
+export type McpLogFacts = { home: string; cwd: string; env: NodeJS.ProcessEnv; platform: NodeJS.Platform };
+
+/**
+ * Where to read why a client could not start or use the server (read from the pinned programs):
+ * Claude Code writes `mcp-logs-<server>` under its env-paths cache, keyed by the working directory
+ * with every non-alphanumeric character turned into `-`; Codex logs to $CODEX_HOME/log/codex-tui.log;
+ * Gemini CLI shows MCP server output only with `--debug`.
+ */
+export function checkMcpLogs(facts: McpLogFacts): Check {
+  const cache = facts.platform === "darwin" ? `${facts.home}/Library/Caches` : (facts.env.XDG_CACHE_HOME ?? `${facts.home}/.cache`);
+  const claude = `${cache}/claude-cli-nodejs/${facts.cwd.replace(/[^a-zA-Z0-9]/g, "-")}/mcp-logs-openclaw-guard/`;
+  const codex = `${facts.env.CODEX_HOME ?? `${facts.home}/.codex`}/log/codex-tui.log`;
+  return check(
+    "clients.mcp-logs",
+    "guard",
+    "ok",
+    `MCP logs (why a client shows no openclaw-guard tools): Claude Code ${claude} (for this directory; \`claude --debug\` prints them too); Codex ${codex}; Gemini CLI: run \`gemini --debug\`.`,
+  );
+}

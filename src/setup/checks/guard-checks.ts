@@ -11,7 +11,8 @@ import type { RunResult } from "./transport-checks.js";
 /** Every executable `openclaw` in one shell's PATH, in lookup order. */
 export type PathLookup = { shell: string; found: { file: string; isShim: boolean }[]; error?: string };
 
-export const SHIM_DIR_SUGGESTION = "~/.local/share/openclaw-guard/bin";
+/** In double quotes the shell expands $HOME; a `~` there would stay a literal `~` in PATH. */
+export const SHIM_DIR_SUGGESTION = "$HOME/.local/share/openclaw-guard/bin";
 
 export function checkShimOrder(lookups: readonly PathLookup[]): Check {
   const id = "guard.shim";
@@ -29,7 +30,7 @@ export function checkShimOrder(lookups: readonly PathLookup[]): Check {
       "guard",
       "warn",
       `no openclaw-guard shim on PATH: \`openclaw\` runs the real CLI (${real[0]!.found[0]!.file}) in ${shells(real)}; outside Claude Code's hook nothing stops a raw send.${unreadNote}`,
-      `openclaw-guard shim install --dir ${SHIM_DIR_SUGGESTION}, then add export PATH="${SHIM_DIR_SUGGESTION}:$PATH" at the end of ~/.profile and ~/.bashrc.`,
+      `openclaw-guard shim install --dir "${SHIM_DIR_SUGGESTION}", then add export PATH="${SHIM_DIR_SUGGESTION}:$PATH" at the end of ~/.profile and ~/.bashrc.`,
     );
   }
   const bad = read.filter((l) => l.found.length > 0 && !l.found[0]!.isShim);
