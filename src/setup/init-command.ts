@@ -310,7 +310,7 @@ function reportPairing(result: PairingResult, deps: Pick<InitDeps, "out" | "err"
   }
 }
 
-function defaultDeps(): InitDeps {
+export function defaultDeps(): InitDeps {
   return {
     env: process.env,
     cwd: process.cwd(),
