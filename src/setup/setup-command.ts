@@ -33,6 +33,8 @@ export type SetupDeps = {
   interactive: boolean;
   /** `openclaw-guard doctor`, its exit code. */
   doctor: (config: string) => Promise<number>;
+  /** Waits (bounded) until the gateway reports the plugin loaded after `init openclaw`; its doctor line. */
+  pluginLoaded: (config: string) => Promise<string>;
 };
 
 export async function run(args: string[]): Promise<number> {
@@ -46,6 +48,7 @@ export async function run(args: string[]): Promise<number> {
     exists: existsSync,
     interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
     doctor: async (config) => (await import("./doctor-command.js")).run(["--config", config]),
+    pluginLoaded: (config) => waitForPlugin(config, process.env),
   });
 }
 
@@ -110,6 +113,7 @@ export async function runSetup(args: string[], deps: SetupDeps): Promise<number>
     err(`\nopenclaw-guard setup: these steps failed (see above): ${failed.join("; ")}. Fix them and run setup again; what succeeded stays.\n`);
     return 1;
   }
+  if (found.openclawConfig !== undefined) out(`\n== the gateway reloads openclaw.json\n${await deps.pluginLoaded(config)}\n`);
   out("\n== doctor\n");
   const code = await deps.doctor(config);
   out(`\nNext: restart ${agents.length > 0 ? agents.map((a) => a.client).join(", ") : "your agent"} so it loads the server and the hook, then ask it to send a message to ${book.aliases.map((a) => JSON.stringify(a)).join(" or ") || "an alias"}.\n`);
@@ -179,4 +183,16 @@ async function askContact(prompts: Prompts): Promise<ContactInput | undefined> {
 
 function onPath(bin: string, env: NodeJS.ProcessEnv, exists: (file: string) => boolean): string | undefined {
   return (env.PATH ?? "").split(":").filter(Boolean).map((dir) => join(dir, bin)).find(exists);
+}
+
+/** The gateway hot-reloads openclaw.json: poll doctor's plugin line (no shells) for up to 90 s, so the final doctor sees the result, not the reload. */
+async function waitForPlugin(config: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const [{ runDoctor }, { realDoctorIO }] = await Promise.all([import("./doctor.js"), import("./doctor-io.js")]);
+  const io = { ...realDoctorIO(env), shells: [] };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const line = (await runDoctor(io, { configFlag: config, gatewayTimeoutMs: 20_000 })).checks.find((c) => c.id === "gateway.plugin-active");
+    if (line === undefined || line.status === "ok" || Date.now() > deadline) return line === undefined ? "the gateway was not checked" : `${line.status === "ok" ? "ok" : "not yet"}: ${line.summary}`;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+  }
 }
