@@ -76,7 +76,7 @@ describe("openclaw layer", () => {
     expect(outboundAllowlistKeys({ channels: { telegram: { allowTo: [] }, slack: { accounts: { a: { allowSendTo: [] } } } } })).toEqual(["channels.telegram.allowTo", "channels.slack.accounts.a.allowSendTo"]);
     expect(supportsOutboundAllowlist("2026.9.6")).toBe(false);
     expect(supportsOutboundAllowlist("2099.1.1")).toBe(false);
-    expect(checkOutboundAllowlist(undefined, "2026.9.6")).toMatchObject({ status: "warn", summary: expect.stringContaining("only WhatsApp direct messages are gated") });
+    expect(checkOutboundAllowlist(undefined, "2026.9.6")).toMatchObject({ status: "note", summary: expect.stringContaining("only WhatsApp direct messages are gated") });
   });
 });
 
@@ -132,8 +132,10 @@ describe("guard layer", () => {
 
 describe("exposure layer", () => {
   const base = { dir: "/h/.openclaw", configPath: "/h/.openclaw/openclaw.json", tokenInOurConfig: false, tokenInEnv: false, uid: 1000 };
-  it("warns when the agent's user can read OpenClaw's state or token, ok otherwise", () => {
-    expect(checkExposure({ ...base, dirExists: true, dirReadable: true, configReadable: true })).toMatchObject({ status: "warn", summary: expect.stringContaining("/h/.openclaw is readable by this user (uid 1000)") });
+  it("notes that the agent's user can read OpenClaw's state (the single-user limit), warns when the token was copied to the book or the environment, ok otherwise", () => {
+    expect(checkExposure({ ...base, dirExists: true, dirReadable: true, configReadable: true })).toMatchObject({ status: "note", summary: expect.stringContaining("/h/.openclaw is readable by this user (uid 1000)") });
+    expect(checkExposure({ ...base, dirExists: true, dirReadable: true, configReadable: true, tokenInEnv: true })).toMatchObject({ status: "warn", summary: expect.stringContaining("the environment (OPENCLAW_GATEWAY_TOKEN/PASSWORD)") });
+    expect(checkExposure({ ...base, dirExists: false, dirReadable: false, configReadable: false, tokenInOurConfig: true })).toMatchObject({ status: "warn" });
     expect(checkExposure({ ...base, dirExists: true, dirReadable: false, configReadable: false })).toMatchObject({ status: "ok" });
     expect(checkExposure({ ...base, dirExists: false, dirReadable: false, configReadable: false })).toMatchObject({ status: "ok" });
     expect(checkExposure({ ...base, dirExists: false, dirReadable: false, configReadable: false, tokenInEnv: true })).toMatchObject({ status: "warn" });

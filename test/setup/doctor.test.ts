@@ -161,7 +161,7 @@ describe("doctor: WhatsApp allowFrom in the real openclaw.json", () => {
 
   it("reports that no outbound allowlist exists, and an allowTo key as ignored", async () => {
     let report = await runDoctor(fixture({ openclaw: whatsappConfig(`{ allowFrom: ["${ALICE}", "${BOB}"] }`) }).io);
-    expect(get(report, "openclaw.outbound-allowlist")).toMatchObject({ status: "warn", summary: expect.stringContaining("no outbound allowlist") });
+    expect(get(report, "openclaw.outbound-allowlist")).toMatchObject({ status: "note", summary: expect.stringContaining("no outbound allowlist") });
     report = await runDoctor(fixture({ openclaw: `{ channels: { telegram: { allowTo: ["1"] } } }` }).io);
     expect(get(report, "openclaw.outbound-allowlist").summary).toContain("sets channels.telegram.allowTo, but this openclaw has no outbound allowlist: it is ignored");
   });
@@ -478,9 +478,9 @@ describe("doctor: the PATH shim in real login and interactive shells", () => {
 });
 
 describe("doctor: agent exposure", () => {
-  it("warns when ~/.openclaw is readable by this user, and names the options", async () => {
+  it("notes when ~/.openclaw is readable by this user (the single-user limit), and names the options", async () => {
     const check = get(await runDoctor(fixture({ openclaw: "{}" }).io), "exposure.openclaw-state");
-    expect(check.status).toBe("warn");
+    expect(check.status).toBe("note");
     expect(check.summary).toContain("any program the agent runs can read the gateway token");
     expect(check.fix).toContain("separate OS user");
     expect(check.fix).toContain("allowFrom");
