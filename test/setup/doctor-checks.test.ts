@@ -1,7 +1,8 @@
 // The pure parts of doctor: each check from crafted facts, the report format, and the scrubber.
 import { describe, expect, it } from "vitest";
 import { verifyAuditText } from "../../src/audit/store.js";
-import { checkAuditChain, checkStateDir } from "../../src/setup/checks/config-checks.js";
+import { parseConfig } from "../../src/contacts/config.js";
+import { checkAuditChain, checkBookToken, checkStateDir } from "../../src/setup/checks/config-checks.js";
 import { checkExposure } from "../../src/setup/checks/exposure-checks.js";
 import { checkCanary, checkShimOrder, matcherCovers, type GuardHook } from "../../src/setup/checks/guard-checks.js";
 import { checkOutboundAllowlist, normaliseWhatsappEntry, outboundAllowlistKeys, parseOpenclawVersion, supportsOutboundAllowlist } from "../../src/setup/checks/openclaw-checks.js";
@@ -139,5 +140,17 @@ describe("exposure layer", () => {
     expect(checkExposure({ ...base, dirExists: true, dirReadable: false, configReadable: false })).toMatchObject({ status: "ok" });
     expect(checkExposure({ ...base, dirExists: false, dirReadable: false, configReadable: false })).toMatchObject({ status: "ok" });
     expect(checkExposure({ ...base, dirExists: false, dirReadable: false, configReadable: false, tokenInEnv: true })).toMatchObject({ status: "warn" });
+  });
+});
+
+describe("config layer: a gateway token in the book", () => {
+  const withToken = parseConfig('{ openclaw: { gateway: { token: "tok-123456789" } }, contacts: {} }', "/b.json5", {});
+  const without = parseConfig("{ contacts: {} }", "/b.json5", {});
+  const facts = (config: typeof withToken, mode: number) => ({ path: "/b.json5", config, stat: { mode: 0o100000 | mode, uid: 1000, isDirectory: false } });
+  it("fails when others can read it, and says nothing for a private book or one without a token", () => {
+    expect(checkBookToken(facts(withToken, 0o644))).toMatchObject({ id: "config.token-readable", status: "fail", summary: expect.stringContaining("readable by every user (mode 644)"), fix: expect.stringContaining("chmod 600") });
+    expect(checkBookToken(facts(withToken, 0o640))?.summary).toContain("readable by its group");
+    expect(checkBookToken(facts(withToken, 0o600))).toBeUndefined();
+    expect(checkBookToken(facts(without, 0o644))).toBeUndefined();
   });
 });
