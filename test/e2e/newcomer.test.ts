@@ -16,7 +16,7 @@ const INVENTED_CHAT = "999888777";
 const SEND = INCIDENT.sendTool;
 // The one WARN still left on this branch: where the PATH shim goes is issue 18 item 2 (helper
 // "cli": on the agent's PATH through its client's env settings). Once that lands, empty this list.
-const PENDING_WARNS = ["guard.shim-order"];
+const PENDING_WARNS = ["guard.shim"];
 /** The ids of the WARN lines in a human doctor report (ids come from the --json run). */
 const warnLines = (stdout: string) => stdout.split("\n").filter((l) => l.startsWith("WARN "));
 
