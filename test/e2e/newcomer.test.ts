@@ -76,7 +76,9 @@ describe("a newcomer's first run: setup, then a protected first send", () => {
     expect(suite.telegram.delivered()).toEqual([{ chat_id: VETTED_CHAT, text: "first protected send" }]);
     expect(suite.telegram.callsTo(INVENTED_CHAT)).toEqual([]);
 
+    const doctorStarted = performance.now();
     const doctor = await execa(process.execPath, [INCIDENT.cli, "doctor", "--json"], { cwd: work, env, extendEnv: false, reject: false, timeout: 120_000 });
+    const doctorMs = performance.now() - doctorStarted;
     expect(doctor.exitCode, doctor.stdout).toBe(0);
     const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; status: string }[] }).checks;
     expect(checks.filter((c) => c.status === "fail" || c.status === "warn").map((c) => c.id), doctor.stdout).toEqual(PENDING_WARNS);
@@ -93,6 +95,6 @@ describe("a newcomer's first run: setup, then a protected first send", () => {
     expect(again.stdout).toMatch(/^= paired device /m);
     expect(files.map((f) => readFileSync(f, "utf8"))).toEqual(before);
 
-    console.log(`newcomer: ${commands.length} commands (${commands.join("; ")}); setup ${Math.round(setupMs)} ms; to the first delivered send ${Math.round(totalMs)} ms`);
+    console.log(`newcomer: ${commands.length} commands (${commands.join("; ")}); setup ${Math.round(setupMs)} ms; to the first delivered send ${Math.round(totalMs)} ms; baseline, doctor alone ${Math.round(doctorMs)} ms (setup/doctor ${(setupMs / doctorMs).toFixed(2)}x)`);
   }, 600_000);
 });
