@@ -163,7 +163,7 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
     ...readGeminiFiles(io),
     exposure,
     separation: gatherSeparation(io, options.serviceUser, [SEPARATE_DEFAULTS.codeDir]),
-    registrations: gatherRegistrations(io, configPath, pluginConfigPath(openclaw.config)),
+    registrations: gatherRegistrations(io, configPath, pluginConfigPath(openclaw.config), hookBook(hook?.command)),
     ...claudeTools(claude),
     secrets,
   };
@@ -499,7 +499,15 @@ function statOf(io: DoctorIO, path: string): { stat?: FileStat } {
 }
 
 /** The openclaw-guard server entry of Claude Code (user scope), Codex and Gemini CLI, as each file holds it. */
-function gatherRegistrations(io: DoctorIO, book: string, pluginBook: string | undefined): RegistrationFacts[] {
+/** The `--config` a hook command names (init writes it as one shell word, quoted when it must be). */
+function hookBook(command: string | undefined): string | undefined {
+  const match = command === undefined ? null : /\s--config(?:=|\s+)('(?:[^']|'\\'')*'|\S+)/.exec(command);
+  if (!match) return undefined;
+  const word = match[1]!;
+  return word.startsWith("'") ? word.slice(1, -1).replaceAll("'\\''", "'") : word;
+}
+
+function gatherRegistrations(io: DoctorIO, book: string, pluginBook: string | undefined, hookConfig: string | undefined): RegistrationFacts[] {
   const context = { env: io.env, home: io.home, cwd: io.cwd } as Parameters<typeof claudeUserMcpPath>[0];
   const codexHome = io.env.CODEX_HOME || join(io.home, ".codex");
   const sources: { client: RegistrationFacts["client"]; file: string; parse: (text: string) => ServerEntry | undefined }[] = [
@@ -510,7 +518,7 @@ function gatherRegistrations(io: DoctorIO, book: string, pluginBook: string | un
   return sources.flatMap(({ client, file, parse }): RegistrationFacts[] => {
     const text = readIfExists(io, file);
     if (text === undefined) return [];
-    const base = { client, file, book, ...(pluginBook !== undefined ? { pluginBook } : {}) };
+    const base = { client, file, book, ...(pluginBook !== undefined ? { pluginBook } : {}), ...(client === "claude-code" && hookConfig !== undefined ? { hookBook: hookConfig } : {}) };
     let entry: ServerEntry | undefined;
     try {
       entry = parse(text);

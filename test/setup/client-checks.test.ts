@@ -133,6 +133,7 @@ describe("doctor: each client's server registration", () => {
     ["no --config", { entry: { command: "/n", args: ["/c", "serve"] } }, /passes no --config/],
     ["another book than the hook's", { entry: { command: "/n", args: ["/c", "serve", "--config", "/elsewhere.json5"] } }, /serves the address book \/elsewhere\.json5, but the hook and doctor use/],
     ["another book than the plugin's", { pluginBook: "/plugin.json5" }, /the gateway plugin enforces \/plugin\.json5/],
+    ["another book than Claude Code's hook", { hookBook: "/hook.json5" }, /Claude Code's guard hook reads \/hook\.json5/],
   ])("fails on %s, with the init fix", (_, facts, summary) => {
     const result = checkRegistration({ ...base, ...facts });
     expect(result).toMatchObject({ status: "fail" });

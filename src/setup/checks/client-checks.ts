@@ -164,6 +164,8 @@ export type RegistrationFacts = {
   book: string;
   /** The plugin's config.configPath in openclaw.json, when set. */
   pluginBook?: string;
+  /** The --config of Claude Code's guard hook, when it names one. */
+  hookBook?: string;
 };
 
 const INIT_FIX = (client: string) => `openclaw-guard init ${client} (it rewrites the entry for this install), then restart the client.`;
@@ -185,6 +187,7 @@ export function checkRegistration(facts: RegistrationFacts): Check | undefined {
   const book = at >= 0 ? args[at + 1] : undefined;
   if (book === undefined) return check(id, "guard", "fail", `${where} passes no --config: the server would read the default book, not necessarily ${facts.book}, which the hook and doctor use.`, INIT_FIX(facts.client));
   if (book !== facts.book) return check(id, "guard", "fail", `${where} serves the address book ${book}, but the hook and doctor use ${facts.book}: the model and the guard disagree on who may be reached.`, INIT_FIX(facts.client));
+  if (facts.hookBook !== undefined && facts.hookBook !== book) return check(id, "guard", "fail", `${where} serves ${book}, but Claude Code's guard hook reads ${facts.hookBook}: the hook protects another book than the one the model sends through.`, INIT_FIX(facts.client));
   if (facts.pluginBook !== undefined && facts.pluginBook !== book) return check(id, "guard", "fail", `${where} serves ${book}, but the gateway plugin enforces ${facts.pluginBook}.`, "openclaw-guard init openclaw, then let the gateway reload.");
   return check(id, "guard", "ok", `${where}: ${entry.command} ${args[0]}, the same address book as the hook${facts.pluginBook !== undefined ? " and the plugin" : ""}.`);
 }
