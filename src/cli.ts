@@ -13,6 +13,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   send: { summary: "send <alias> <message> through the same pipeline as the MCP tool", load: () => import("./send/send-command.js") },
   "list-contacts": { summary: "print aliases, channels and descriptions", load: () => import("./contacts/list-command.js") },
   init: { summary: "init <client> [--scope user|project] [--dry-run] [--remote URL] [--trust-hook] | init --remove <client> | init --print <client> | init openclaw --pair | --separate: register (or remove) the server and the guard", load: () => import("./setup/init-command.js") },
+  setup: { summary: "setup [--yes] [--contact alias=channel:target]... [--dry-run]: the guided first run (book, every agent found, the gateway plugin, pairing, doctor)", load: () => import("./setup/setup-command.js") },
   doctor: { summary: "doctor [--json] [--service-user USER]: check every layer, from the config to the gateway", load: () => import("./setup/doctor-command.js") },
   audit: { summary: "audit verify [--file F] | audit tail [-n N] [--json] | audit ack: check the hash chain, show recent records, acknowledge a reset", load: () => import("./audit/audit-command.js") },
   "check-command": { summary: "decide whether a shell command may run (exit 0 allow, 2 deny)", load: () => import("./guard/check-command.js") },

@@ -1,7 +1,12 @@
 // What `openclaw-guard doctor` reports: one line per check, ok / warn / fail, with a one-line fix.
 // Kept free of I/O so every check can be tested from crafted facts.
 
-export type Status = "ok" | "warn" | "fail";
+/**
+ * ok: as it should be. note: a known limit of this kind of set-up, nothing wrong and nothing to fix
+ * here (the fix says how to go further; docs/limits.md). warn: something to fix, the rest still
+ * works. fail: a layer does not protect.
+ */
+export type Status = "ok" | "note" | "warn" | "fail";
 export type Layer = "config" | "openclaw" | "transport" | "gateway" | "guard" | "exposure";
 
 export type Check = {
@@ -26,17 +31,18 @@ export function exitCodeOf(report: DoctorReport): number {
   return report.ok ? 0 : 1;
 }
 
-const LABEL: Record<Status, string> = { ok: "ok  ", warn: "WARN", fail: "FAIL" };
+const LABEL: Record<Status, string> = { ok: "ok  ", note: "note", warn: "WARN", fail: "FAIL" };
 
 /** One line per check: `FAIL openclaw   <summary> Fix: <fix>`, then a count. */
 export function formatHuman(report: DoctorReport): string {
   const width = Math.max(...LAYERS.map((l) => l.length));
   const lines = report.checks.map((c) => {
-    const fix = c.fix && c.status !== "ok" ? ` Fix: ${c.fix}` : "";
+    const fix = !c.fix || c.status === "ok" ? "" : c.status === "note" ? ` Further: ${c.fix}` : ` Fix: ${c.fix}`;
     return `${LABEL[c.status]} ${c.layer.padEnd(width)}  ${c.summary}${fix}`;
   });
   const count = (s: Status) => report.checks.filter((c) => c.status === s).length;
-  lines.push("", `${count("fail")} fail, ${count("warn")} warn, ${count("ok")} ok${report.ok ? "" : ": fix the FAIL lines first"}`);
+  const notes = count("note") > 0 ? `, ${plural(count("note"), "note")} (limits of this set-up: docs/limits.md)` : "";
+  lines.push("", `${count("fail")} fail, ${count("warn")} warn, ${count("ok")} ok${notes}${report.ok ? "" : ": fix the FAIL lines first"}`);
   return `${lines.join("\n")}\n`;
 }
 

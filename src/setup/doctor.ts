@@ -10,8 +10,9 @@ import type { GatewayConnection } from "../gateway/gateway-transport.js";
 import { openclawConfigPath, pick, readOpenclawConfig, type OpenclawConfigRead } from "../gateway/openclaw-config.js";
 import { CLI_NAMES } from "../guard/openclaw-policy.js";
 import { SHIM_MARKER } from "../guard/shim.js";
-import { checkAuditChain, checkConfig, checkStateDir, type AuditFacts, type ConfigFacts } from "./checks/config-checks.js";
-import { checkCodexHook, checkGeminiHook, checkMcpLogs, type CodexFacts, type GeminiFacts, type GeminiSettings, type McpLogFacts } from "./checks/client-checks.js";
+import { checkAuditChain, checkBookToken, checkConfig, checkStateDir, type AuditFacts, type ConfigFacts, type FileStat } from "./checks/config-checks.js";
+import { checkClaudeTools, checkCodexHook, checkGeminiHook, checkMcpLogs, checkRegistration, type CodexFacts, type GeminiFacts, type GeminiSettings, type McpLogFacts, type RegistrationFacts, type ServerEntry } from "./checks/client-checks.js";
+import { ALLOWED_TOOLS, claudeUserMcpPath } from "./clients/claude-code.js";
 import { checkExposure, type ExposureFacts } from "./checks/exposure-checks.js";
 import { checkSeparation, type SeparationFacts } from "./checks/separation-checks.js";
 import { SEPARATE_DEFAULTS } from "./separate-recipe.js";
@@ -56,6 +57,10 @@ export type DoctorFacts = {
   gemini?: GeminiFacts;
   exposure: ExposureFacts;
   separation: SeparationFacts;
+  /** Each client's openclaw-guard server entry. */
+  registrations: RegistrationFacts[];
+  /** Claude Code's user permissions, when its entry is there. */
+  claudeTools?: { allow: string[]; deny: string[]; file: string };
   /** Everything that must never be printed: tokens, passwords, full numbers and ids. */
   secrets: string[];
 };
@@ -68,6 +73,7 @@ export async function runDoctor(io: DoctorIO, options: DoctorOptions = {}): Prom
 export function evaluate(facts: DoctorFacts): Check[] {
   const checks: (Check | undefined)[] = [
     checkConfig(facts.config),
+    checkBookToken(facts.config),
     checkStateDir(facts.audit),
     checkAuditChain(facts.audit),
     checkOpenclawConfig(facts.openclaw),
@@ -86,6 +92,8 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkHook(facts.claude),
     checkDenyRules(facts.claude),
     checkCanary(facts.canary),
+    ...facts.registrations.map(checkRegistration),
+    facts.claudeTools && checkClaudeTools(facts.registrations.some((r) => r.client === "claude-code" && r.entry !== undefined), facts.claudeTools, ALLOWED_TOOLS),
     checkCodexHook(facts.codex),
     ...checkGeminiHook(facts.gemini),
     facts.mcpLogs && checkMcpLogs(facts.mcpLogs),
@@ -142,7 +150,7 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
 
   return {
     mcpLogs: { home: io.home, cwd: io.cwd, env, platform: process.platform },
-    config: { path: configPath, ...(config ? { config } : {}), ...(configError !== undefined ? { error: configError } : {}) },
+    config: { path: configPath, ...(config ? { config } : {}), ...(configError !== undefined ? { error: configError } : {}), ...statOf(io, configPath) },
     audit: gatherAudit(io, config),
     openclaw,
     contacts,
@@ -159,6 +167,8 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
     ...readGeminiFiles(io),
     exposure,
     separation: gatherSeparation(io, options.serviceUser, [SEPARATE_DEFAULTS.codeDir]),
+    registrations: gatherRegistrations(io, configPath, pluginConfigPath(openclaw.config), hookBook(hook?.command)),
+    ...claudeTools(claude),
     secrets,
   };
 }
@@ -481,4 +491,81 @@ function gatherExposure(io: DoctorIO, config: Config | undefined): ExposureFacts
     tokenInEnv: Boolean(env.OPENCLAW_GATEWAY_TOKEN || env.OPENCLAW_GATEWAY_PASSWORD),
     ...(io.uid !== undefined ? { uid: io.uid } : {}),
   };
+}
+
+function statOf(io: DoctorIO, path: string): { stat?: FileStat } {
+  try {
+    const stat = io.stat(path);
+    return stat ? { stat } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The openclaw-guard server entry of Claude Code (user scope), Codex and Gemini CLI, as each file holds it. */
+/** The `--config` a hook command names (init writes it as one shell word, quoted when it must be). */
+function hookBook(command: string | undefined): string | undefined {
+  const match = command === undefined ? null : /\s--config(?:=|\s+)('(?:[^']|'\\'')*'|\S+)/.exec(command);
+  if (!match) return undefined;
+  const word = match[1]!;
+  return word.startsWith("'") ? word.slice(1, -1).replaceAll("'\\''", "'") : word;
+}
+
+function gatherRegistrations(io: DoctorIO, book: string, pluginBook: string | undefined, hookConfig: string | undefined): RegistrationFacts[] {
+  const context = { env: io.env, home: io.home, cwd: io.cwd } as Parameters<typeof claudeUserMcpPath>[0];
+  const codexHome = io.env.CODEX_HOME || join(io.home, ".codex");
+  const sources: { client: RegistrationFacts["client"]; file: string; parse: (text: string) => ServerEntry | undefined }[] = [
+    { client: "claude-code", file: claudeUserMcpPath(context), parse: (text) => jsonEntry(JSON.parse(text)) },
+    { client: "codex", file: join(codexHome, "config.toml"), parse: tomlEntry },
+    { client: "gemini", file: join(io.home, ".gemini", "settings.json"), parse: (text) => jsonEntry(JSON5.parse(text)) },
+  ];
+  return sources.flatMap(({ client, file, parse }): RegistrationFacts[] => {
+    const text = readIfExists(io, file);
+    if (text === undefined) return [];
+    const base = { client, file, book, ...(pluginBook !== undefined ? { pluginBook } : {}), ...(client === "claude-code" && hookConfig !== undefined ? { hookBook: hookConfig } : {}) };
+    let entry: ServerEntry | undefined;
+    try {
+      entry = parse(text);
+    } catch (error) {
+      return [{ ...base, parseError: error instanceof Error ? error.message.split("\n")[0]! : String(error) }];
+    }
+    if (entry === undefined) return [];
+    const args = Array.isArray(entry.args) ? entry.args : [];
+    const exists = (p: unknown, exec: boolean) => typeof p === "string" && (exec ? io.isExecutable(p) : io.canRead(p));
+    return [{ ...base, entry, commandExists: exists(entry.command, true), cliExists: exists(args[0], false) }];
+  });
+}
+
+function jsonEntry(json: unknown): ServerEntry | undefined {
+  const entry = (json as { mcpServers?: Record<string, unknown> } | null)?.mcpServers?.["openclaw-guard"];
+  if (entry === undefined) return undefined;
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new Error("mcpServers.openclaw-guard is not an object");
+  return entry as ServerEntry;
+}
+
+/** [mcp_servers.openclaw-guard]'s command / args / url, as init writes them (TOML basic strings are JSON strings). */
+function tomlEntry(text: string): ServerEntry | undefined {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => /^\s*\[\s*mcp_servers\.(?:"openclaw-guard"|openclaw-guard)\s*\]/.test(l));
+  if (start < 0) return undefined;
+  const entry: Record<string, unknown> = {};
+  for (const line of lines.slice(start + 1)) {
+    if (/^\s*\[/.test(line)) break;
+    const match = /^\s*(command|args|url)\s*=\s*(.+?)\s*$/.exec(line);
+    if (match) entry[match[1]!] = JSON.parse(match[2]!);
+  }
+  return entry;
+}
+
+function claudeTools(claude: ClaudeFacts): { claudeTools?: { allow: string[]; deny: string[]; file: string } } {
+  const user = claude.files.find((f) => f.scope === "user");
+  if (user === undefined) return {};
+  let permissions: { allow?: unknown; deny?: unknown } | undefined;
+  try {
+    permissions = (JSON.parse(user.text ?? "{}") as { permissions?: { allow?: unknown; deny?: unknown } }).permissions;
+  } catch {
+    return {}; // the hook line reports an unreadable settings file
+  }
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  return { claudeTools: { allow: strings(permissions?.allow), deny: strings(permissions?.deny), file: user.path } };
 }

@@ -95,7 +95,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     return 0;
   }
   const client = name === undefined ? undefined : clientNamed(name);
-  if (client === undefined || extra.length > 0) throw new UsageError(`openclaw-guard init: ${name === undefined ? "which client?" : `unknown client "${[name, ...extra].join(" ")}"`}\n${USAGE}`);
+  if (client === undefined || extra.length > 0) throw new UsageError(`openclaw-guard init: ${name === undefined ? "which client? (or `openclaw-guard setup`: every agent found here, the book and the gateway in one go)" : `unknown client "${[name, ...extra].join(" ")}"`}\n${USAGE}`);
   // An option that would be silently dropped (`init claude-code --separate` used to run a full init) is refused instead.
   if (values.separate) throw new UsageError(`openclaw-guard init: --separate is for the openclaw target only, alone\n${USAGE}`);
   if (values.remove && (values.pair || values["trust-hook"] || values.print)) throw new UsageError(`openclaw-guard init: --remove does not go with --pair, --trust-hook or --print\n${USAGE}`);
@@ -310,7 +310,7 @@ function reportPairing(result: PairingResult, deps: Pick<InitDeps, "out" | "err"
   }
 }
 
-function defaultDeps(): InitDeps {
+export function defaultDeps(): InitDeps {
   return {
     env: process.env,
     cwd: process.cwd(),

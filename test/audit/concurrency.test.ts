@@ -28,7 +28,10 @@ async function startClient(config: string, home: string) {
 describe("cross-process limits and audit chain", () => {
   it("4 servers x 25 concurrent sends to one contact with perContact.count 10 deliver exactly 10", async () => {
     const dir = privateDir();
-    const config = writeConfig(dir, configText(dir, `{ transport: "dry-run" }`));
+    // A delivering transport, not dry-run: dry runs give their reservation back (they are rehearsals).
+    const fake = join(dir, "openclaw");
+    writeFileSync(fake, `#!/bin/sh\necho '{"action":"send","messageId":"1"}'\n`, { mode: 0o755 });
+    const config = writeConfig(dir, configText(dir, `{ transport: "cli", bin: "${fake}" }`));
     const clients = await Promise.all([0, 1, 2, 3].map(() => startClient(config, dir)));
     try {
       const results = await Promise.all(

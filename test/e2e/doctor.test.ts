@@ -89,10 +89,10 @@ describe("doctor against a real OpenClaw", () => {
     expect(find(run, "transport.gateway")).toMatchObject({ status: "ok" });
     expect(find(run, "transport.gateway").summary).toMatch(/reachable, credentials from .*openclaw\.json gateway\.auth\.token accepted, health answered/);
     // The harness gateway configures Telegram and no WhatsApp: Telegram is listed as ungated.
-    expect(find(run, "openclaw.ungated-channels")).toMatchObject({ status: "warn" });
+    expect(find(run, "openclaw.ungated-channels")).toMatchObject({ status: "note" });
     expect(find(run, "openclaw.ungated-channels").summary).toContain("telegram (1 contact)");
     expect(find(run, "openclaw.outbound-allowlist").summary).toContain("no outbound allowlist in openclaw 2026.9.6");
-    expect(find(run, "exposure.openclaw-state")).toMatchObject({ status: "warn" });
+    expect(find(run, "exposure.openclaw-state")).toMatchObject({ status: "note" });
     neverLeaks(run);
   });
 

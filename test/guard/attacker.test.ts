@@ -125,11 +125,11 @@ describe("the guard's own entry point, by its resolved path", () => {
   });
 
   // The config names the hook's allow list, the book and which config file is protected: an agent's own one switches all of that off.
-  it.each(["node dist/cli.js init openclaw --config /tmp/agent.json5", "node dist/cli.js init claude-code --config=/tmp/agent.json5", "OPENCLAW_GUARD_CONFIG=/tmp/agent.json5 node dist/cli.js init codex", "export OPENCLAW_GUARD_CONFIG=/tmp/a.json5; openclaw-guard init gemini", "env OPENCLAW_GUARD_CONFIG=/tmp/a.json5 openclaw-guard init cursor", "openclaw-guard shim install --dir ~/.local/share/openclaw-guard/bin --config /tmp/a.json5", "openclaw-guard send --config /tmp/a.json5 boss hi", "OPENCLAW_GUARD_CONFIG=/tmp/a.json5 node dist/cli.js send boss hi"])("denies init, shim install or send with another config: %j", (command) => {
+  it.each(["node dist/cli.js init openclaw --config /tmp/agent.json5", "node dist/cli.js init claude-code --config=/tmp/agent.json5", "OPENCLAW_GUARD_CONFIG=/tmp/agent.json5 node dist/cli.js init codex", "export OPENCLAW_GUARD_CONFIG=/tmp/a.json5; openclaw-guard init gemini", "env OPENCLAW_GUARD_CONFIG=/tmp/a.json5 openclaw-guard init cursor", "openclaw-guard shim install --dir ~/.local/share/openclaw-guard/bin --config /tmp/a.json5", "openclaw-guard send --config /tmp/a.json5 boss hi", "OPENCLAW_GUARD_CONFIG=/tmp/a.json5 node dist/cli.js send boss hi", "openclaw-guard setup --yes --config /tmp/a.json5 --contact boss=telegram:1234", "OPENCLAW_GUARD_CONFIG=/tmp/a.json5 node dist/cli.js setup --yes"])("denies init, setup, shim install or send with another config: %j", (command) => {
     expect(decide(command)).toBe("deny");
   });
 
-  it.each(["node dist/cli.js init claude-code", "node dist/cli.js init --print claude-code --config /tmp/agent.json5", "openclaw-guard init codex --dry-run --config /tmp/a.json5", "env OPENCLAW_GUARD_CONFIG=/tmp/a.json5 openclaw-guard doctor", "openclaw-guard shim install --dir /tmp/bin", "openclaw-guard send boss hi"])("allows %j", (command) => {
+  it.each(["node dist/cli.js init claude-code", "node dist/cli.js init --print claude-code --config /tmp/agent.json5", "openclaw-guard init codex --dry-run --config /tmp/a.json5", "env OPENCLAW_GUARD_CONFIG=/tmp/a.json5 openclaw-guard doctor", "openclaw-guard shim install --dir /tmp/bin", "openclaw-guard send boss hi", "openclaw-guard setup --dry-run --yes --config /tmp/a.json5"])("allows %j", (command) => {
     expect(decide(command)).toBe("allow");
   });
 

@@ -1,7 +1,7 @@
 // The per-client hook checks of `doctor`, from crafted facts: Codex's trust state (as codex app-server
 // reports it) and Gemini CLI's workspace overrides and folder trust.
 import { describe, expect, it } from "vitest";
-import { checkCodexHook, checkGeminiHook, checkMcpLogs, type CodexFacts, type GeminiFacts } from "../../src/setup/checks/client-checks.js";
+import { checkClaudeTools, checkCodexHook, checkGeminiHook, checkMcpLogs, checkRegistration, type CodexFacts, type GeminiFacts, type RegistrationFacts } from "../../src/setup/checks/client-checks.js";
 import { writtenHooks, type CodexHook } from "../../src/setup/codex-app-server.js";
 
 const HOOKS_FILE = "/home/u/.codex/hooks.json";
@@ -125,5 +125,47 @@ describe("where each client logs its MCP servers", () => {
     expect(summary).toContain("gemini --debug");
     expect(checkMcpLogs({ home: "/h", cwd: "/p", env: { XDG_CACHE_HOME: "/c", CODEX_HOME: "/x" }, platform: "linux" }).summary).toMatch(/\/c\/claude-cli-nodejs\/-p\/.*\/x\/log\/codex-tui\.log/);
     expect(checkMcpLogs({ home: "/h", cwd: "/p", env: {}, platform: "darwin" }).summary).toContain("/h/Library/Caches/claude-cli-nodejs/-p/");
+  });
+});
+
+describe("doctor: each client's server registration", () => {
+  const base: RegistrationFacts = { client: "codex", file: "/h/.codex/config.toml", book: "/h/.config/openclaw-guard/config.json5", entry: { command: "/opt/node/bin/node", args: ["/opt/ocg/dist/cli.js", "serve", "--config", "/h/.config/openclaw-guard/config.json5"] }, commandExists: true, cliExists: true };
+  it("is ok for an entry that runs this install with the book the hook and plugin use", () => {
+    expect(checkRegistration({ ...base, pluginBook: base.book })).toMatchObject({ id: "client.codex-server", status: "ok", summary: expect.stringContaining("the same address book as the hook and the plugin") });
+    expect(checkRegistration({ ...base, entry: { url: "https://guard.example/mcp" } })).toMatchObject({ status: "ok" });
+  });
+  it("says nothing for a client without our entry", () => {
+    expect(checkRegistration({ ...base, entry: undefined })).toBeUndefined();
+  });
+  it.each<[string, Partial<RegistrationFacts>, RegExp]>([
+    ["a file that does not parse", { parseError: "Unexpected token } in JSON at position 12" }, /cannot be read: Unexpected token/],
+    ["no command", { entry: { args: [] } }, /no command and args/],
+    ["a node binary that is gone", { commandExists: false }, /\/opt\/node\/bin\/node, which does not exist/],
+    ["a dist that is gone", { cliExists: false }, /\/opt\/ocg\/dist\/cli\.js, which does not exist/],
+    ["no --config", { entry: { command: "/n", args: ["/c", "serve"] } }, /passes no --config/],
+    ["another book than the hook's", { entry: { command: "/n", args: ["/c", "serve", "--config", "/elsewhere.json5"] } }, /serves the address book \/elsewhere\.json5, but the hook and doctor use/],
+    ["another book than the plugin's", { pluginBook: "/plugin.json5" }, /the gateway plugin enforces \/plugin\.json5/],
+    ["another book than Claude Code's hook", { hookBook: "/hook.json5" }, /Claude Code's guard hook reads \/hook\.json5/],
+  ])("fails on %s, with the init fix", (_, facts, summary) => {
+    const result = checkRegistration({ ...base, ...facts });
+    expect(result).toMatchObject({ status: "fail" });
+    expect(result?.summary).toMatch(summary);
+    expect(result?.fix).toMatch(/openclaw-guard init (codex|openclaw)|npm run build/);
+  });
+});
+
+describe("doctor: Claude Code's permissions for the guard's tools", () => {
+  const tools = ["mcp__openclaw-guard__send_message", "mcp__openclaw-guard__list_contacts"];
+  const perms = (allow: string[], deny: string[] = []) => ({ allow, deny, file: "/h/.claude/settings.json" });
+  it("is ok when both tools (or the whole server) are allowed, and says nothing without our server", () => {
+    expect(checkClaudeTools(true, perms(tools), tools)).toMatchObject({ id: "client.claude-code-tools", status: "ok" });
+    expect(checkClaudeTools(true, perms(["mcp__openclaw-guard"]), tools)).toMatchObject({ status: "ok" });
+    expect(checkClaudeTools(true, perms(["mcp__openclaw-guard__*"]), tools)).toMatchObject({ status: "ok" });
+    expect(checkClaudeTools(false, perms([]), tools)).toBeUndefined();
+  });
+  it("warns when a tool is not allowed (claude -p refuses it), fails when one is denied", () => {
+    expect(checkClaudeTools(true, perms([tools[0]!]), tools)).toMatchObject({ status: "warn", summary: expect.stringContaining("mcp__openclaw-guard__list_contacts is not in Claude Code's permissions.allow"), fix: expect.stringContaining("init claude-code") });
+    expect(checkClaudeTools(true, perms(["mcp__other"]), tools)).toMatchObject({ status: "warn" });
+    expect(checkClaudeTools(true, perms(tools, ["mcp__openclaw-guard__send_message"]), tools)).toMatchObject({ status: "fail" });
   });
 });

@@ -2,7 +2,8 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { verifyAuditText } from "../../src/audit/store.js";
-import { checkAuditChain, checkStateDir } from "../../src/setup/checks/config-checks.js";
+import { parseConfig } from "../../src/contacts/config.js";
+import { checkAuditChain, checkBookToken, checkStateDir } from "../../src/setup/checks/config-checks.js";
 import { checkExposure } from "../../src/setup/checks/exposure-checks.js";
 import { checkCanary, checkShimOrder, matcherCovers, type GuardHook } from "../../src/setup/checks/guard-checks.js";
 import { checkOutboundAllowlist, normaliseWhatsappEntry, outboundAllowlistKeys, parseOpenclawVersion, supportsOutboundAllowlist } from "../../src/setup/checks/openclaw-checks.js";
@@ -77,7 +78,7 @@ describe("openclaw layer", () => {
     expect(outboundAllowlistKeys({ channels: { telegram: { allowTo: [] }, slack: { accounts: { a: { allowSendTo: [] } } } } })).toEqual(["channels.telegram.allowTo", "channels.slack.accounts.a.allowSendTo"]);
     expect(supportsOutboundAllowlist("2026.9.6")).toBe(false);
     expect(supportsOutboundAllowlist("2099.1.1")).toBe(false);
-    expect(checkOutboundAllowlist(undefined, "2026.9.6")).toMatchObject({ status: "warn", summary: expect.stringContaining("only WhatsApp direct messages are gated") });
+    expect(checkOutboundAllowlist(undefined, "2026.9.6")).toMatchObject({ status: "note", summary: expect.stringContaining("only WhatsApp direct messages are gated") });
   });
 });
 
@@ -144,10 +145,24 @@ describe("guard layer", () => {
 
 describe("exposure layer", () => {
   const base = { dir: "/h/.openclaw", configPath: "/h/.openclaw/openclaw.json", tokenInOurConfig: false, tokenInEnv: false, uid: 1000 };
-  it("warns when the agent's user can read OpenClaw's state or token, ok otherwise", () => {
-    expect(checkExposure({ ...base, dirExists: true, dirReadable: true, configReadable: true })).toMatchObject({ status: "warn", summary: expect.stringContaining("/h/.openclaw is readable by this user (uid 1000)") });
+  it("notes that the agent's user can read OpenClaw's state (the single-user limit), warns when the token was copied to the book or the environment, ok otherwise", () => {
+    expect(checkExposure({ ...base, dirExists: true, dirReadable: true, configReadable: true })).toMatchObject({ status: "note", summary: expect.stringContaining("/h/.openclaw is readable by this user (uid 1000)") });
+    expect(checkExposure({ ...base, dirExists: true, dirReadable: true, configReadable: true, tokenInEnv: true })).toMatchObject({ status: "warn", summary: expect.stringContaining("the environment (OPENCLAW_GATEWAY_TOKEN/PASSWORD)") });
+    expect(checkExposure({ ...base, dirExists: false, dirReadable: false, configReadable: false, tokenInOurConfig: true })).toMatchObject({ status: "warn" });
     expect(checkExposure({ ...base, dirExists: true, dirReadable: false, configReadable: false })).toMatchObject({ status: "ok" });
     expect(checkExposure({ ...base, dirExists: false, dirReadable: false, configReadable: false })).toMatchObject({ status: "ok" });
     expect(checkExposure({ ...base, dirExists: false, dirReadable: false, configReadable: false, tokenInEnv: true })).toMatchObject({ status: "warn" });
+  });
+});
+
+describe("config layer: a gateway token in the book", () => {
+  const withToken = parseConfig('{ openclaw: { gateway: { token: "tok-123456789" } }, contacts: {} }', "/b.json5", {});
+  const without = parseConfig("{ contacts: {} }", "/b.json5", {});
+  const facts = (config: typeof withToken, mode: number) => ({ path: "/b.json5", config, stat: { mode: 0o100000 | mode, uid: 1000, isDirectory: false } });
+  it("fails when others can read it, and says nothing for a private book or one without a token", () => {
+    expect(checkBookToken(facts(withToken, 0o644))).toMatchObject({ id: "config.token-readable", status: "fail", summary: expect.stringContaining("readable by every user (mode 644)"), fix: expect.stringContaining("chmod 600") });
+    expect(checkBookToken(facts(withToken, 0o640))?.summary).toContain("readable by its group");
+    expect(checkBookToken(facts(withToken, 0o600))).toBeUndefined();
+    expect(checkBookToken(facts(without, 0o644))).toBeUndefined();
   });
 });

@@ -71,8 +71,8 @@ describe("openclaw-guard doctor (built CLI)", () => {
     expect(run.stdout).toMatch(/^ok {3}guard {6}PreToolUse hook in .*\.claude\/settings\.json \(user settings, matcher "Bash\|Write\|Edit\|MultiEdit", onFailure "block"\)\.$/m);
     expect(run.stdout).toMatch(/^ok {3}guard {6}the hook command denied a canary `openclaw message send` \(exit 2, \d+ ms\)\.$/m);
     expect(run.stdout).toMatch(/^ok {3}openclaw {3}WhatsApp channels\.whatsapp\.allowFrom gates direct messages: 1 number, all 1 WhatsApp contact included/m);
-    expect(run.stdout).toMatch(/^WARN exposure {3}.*\.openclaw is readable by this user/m);
-    expect(run.stdout).toMatch(/\n\n0 fail, \d+ warn, \d+ ok\n$/);
+    expect(run.stdout).toMatch(/^note exposure {3}.*\.openclaw is readable by this user/m);
+    expect(run.stdout).toMatch(/\n\n0 fail, \d+ warn, \d+ ok, \d+ notes? \(limits of this set-up: docs\/limits\.md\)\n$/);
     expect(run.stdout).not.toContain(TOKEN);
     expect(run.stdout).not.toContain(ALICE);
   });

@@ -12,7 +12,8 @@ import { installShims } from "../../src/guard/shim.js";
 import { realDoctorIO, type DoctorIO } from "../../src/setup/doctor-io.js";
 import { formatHuman, type Check, type DoctorReport } from "../../src/setup/doctor-report.js";
 import { runDoctor } from "../../src/setup/doctor.js";
-import { privateDir } from "../helpers.js";
+import { privateDir, REPO_ROOT } from "../helpers.js";
+import { init } from "./init-fixture.js";
 
 const ALICE = "+27821234567";
 const BOB = "+447911123456";
@@ -161,7 +162,7 @@ describe("doctor: WhatsApp allowFrom in the real openclaw.json", () => {
 
   it("reports that no outbound allowlist exists, and an allowTo key as ignored", async () => {
     let report = await runDoctor(fixture({ openclaw: whatsappConfig(`{ allowFrom: ["${ALICE}", "${BOB}"] }`) }).io);
-    expect(get(report, "openclaw.outbound-allowlist")).toMatchObject({ status: "warn", summary: expect.stringContaining("no outbound allowlist") });
+    expect(get(report, "openclaw.outbound-allowlist")).toMatchObject({ status: "note", summary: expect.stringContaining("no outbound allowlist") });
     report = await runDoctor(fixture({ openclaw: `{ channels: { telegram: { allowTo: ["1"] } } }` }).io);
     expect(get(report, "openclaw.outbound-allowlist").summary).toContain("sets channels.telegram.allowTo, but this openclaw has no outbound allowlist: it is ignored");
   });
@@ -478,9 +479,9 @@ describe("doctor: the PATH shim in real login and interactive shells", () => {
 });
 
 describe("doctor: agent exposure", () => {
-  it("warns when ~/.openclaw is readable by this user, and names the options", async () => {
+  it("notes when ~/.openclaw is readable by this user (the single-user limit), and names the options", async () => {
     const check = get(await runDoctor(fixture({ openclaw: "{}" }).io), "exposure.openclaw-state");
-    expect(check.status).toBe("warn");
+    expect(check.status).toBe("note");
     expect(check.summary).toContain("any program the agent runs can read the gateway token");
     expect(check.fix).toContain("separate OS user");
     expect(check.fix).toContain("allowFrom");
@@ -539,5 +540,28 @@ describe("doctor never prints a token or a full number", () => {
       { numRuns: 100 },
     );
     expect(runs).toBe(100);
+  });
+});
+
+describe("doctor: the server registrations init wrote, read back from the real files", () => {
+  const cli = join(REPO_ROOT, "dist", "cli.js");
+  it("is ok for claude-code, codex and gemini as init writes them, and fails each once its node binary is gone or its book differs", async () => {
+    const f = fixture();
+    for (const client of ["claude-code", "codex", "gemini"]) {
+      const run = await init(f.home, f.io.cwd, [client], "2.1.330 (Claude Code)", { node: process.execPath, cli });
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const io = { ...f.io, codexHooks: async () => ({ error: "not asked in this test" }) };
+    const report = await runDoctor(io);
+    for (const client of ["claude-code", "codex", "gemini"]) expect(get(report, `client.${client}-server`), client).toMatchObject({ status: "ok" });
+    expect(get(report, "client.claude-code-tools")).toMatchObject({ status: "ok" });
+    // doctor (and so the hook) pointed at another book than the one the servers serve.
+    const other = await runDoctor(io, { configFlag: join(f.home, "other.json5") });
+    for (const client of ["claude-code", "codex", "gemini"]) expect(get(other, `client.${client}-server`).summary, client).toMatch(/serves the address book .*config\.json5, but the hook and doctor use .*other\.json5/);
+
+    // The same entries, from a Node that has since been removed and for another book.
+    for (const client of ["claude-code", "codex", "gemini"]) await init(f.home, f.io.cwd, [client], "2.1.330 (Claude Code)", { node: join(f.home, "gone", "node"), cli });
+    const gone = await runDoctor(io);
+    for (const client of ["claude-code", "codex", "gemini"]) expect(get(gone, `client.${client}-server`).summary, client).toContain("which does not exist or is not executable");
   });
 });

@@ -43,7 +43,8 @@ const cases: Case[] = [
       expect(Object.keys(top.mcpServers)).toEqual(["other", "openclaw-guard"]);
       const settings = JSON.parse(read(path.join(home, ".claude/settings.json")));
       expect(settings.model).toBe("opus");
-      expect(settings.permissions.allow).toEqual(["Bash(ls)"]);
+      // The user's own rules stay first; init adds the guard's two MCP tools (headless -p mode refuses unapproved ones).
+      expect(settings.permissions.allow).toEqual(["Bash(ls)", "mcp__openclaw-guard__send_message", "mcp__openclaw-guard__list_contacts"]);
       expect(settings.permissions.deny[0]).toBe("Read(./.env)");
       expect(settings.hooks.PreToolUse[0]).toEqual({ matcher: "Bash", hooks: [{ type: "command", command: "/bin/mine" }] });
       expect(settings.hooks.Stop).toEqual([{ hooks: [{ type: "command", command: "/bin/stop" }] }]);

@@ -39,7 +39,8 @@ export const guardCli: Handler = (a, args, site) => {
   const words = args.map((x) => x.text);
   const positionals = words.filter((w) => !w.startsWith("-"));
   const shim = positionals[0] === "shim";
-  const init = positionals[0] === "init";
+  // `setup` runs the `init`s (and writes a new book): the same rules.
+  const init = positionals[0] === "init" || positionals[0] === "setup";
   // `send` with the agent's own config is the incident itself: its own book maps an alias to any number.
   if (positionals[0] === "send" && choosesConfig(words, site)) {
     a.deny("Sending with another openclaw-guard config (--config, $OPENCLAW_GUARD_CONFIG) is disabled here: it would bring its own address book.");
@@ -50,7 +51,7 @@ export const guardCli: Handler = (a, args, site) => {
   }
   const writesEntries = (init && !words.some((w) => w === "--print" || w === "--dry-run")) || (shim && positionals[1] === "install");
   if (writesEntries && choosesConfig(words, site)) {
-    a.deny(`Writing openclaw-guard's ${shim ? "shims" : "registration"} with another config (--config, $OPENCLAW_GUARD_CONFIG) is disabled here; a human runs \`openclaw-guard ${shim ? "shim install" : "init"}\`.`);
+    a.deny(`Writing openclaw-guard's ${shim ? "shims" : "registration"} with another config (--config, $OPENCLAW_GUARD_CONFIG) is disabled here; a human runs \`openclaw-guard ${shim ? "shim install" : positionals[0]}\`.`);
   }
 };
 

@@ -166,3 +166,65 @@ export function checkMcpLogs(facts: McpLogFacts): Check {
     `MCP logs (why a client shows no openclaw-guard tools): Claude Code ${claude} (for this directory; \`claude --debug\` prints them too); Codex ${codex}; Gemini CLI: run \`gemini --debug\`.`,
   );
 }
+
+// ---- Every client: the server registration itself ---------------------------------------------------
+
+/** The openclaw-guard entry as a client's config file holds it. */
+export type ServerEntry = { command?: unknown; args?: unknown; url?: unknown; httpUrl?: unknown };
+
+export type RegistrationFacts = {
+  client: "claude-code" | "codex" | "gemini";
+  file: string;
+  /** The entry; undefined: the file has none (or does not exist). */
+  entry?: ServerEntry;
+  /** The file (or the entry) does not parse. */
+  parseError?: string;
+  /** Whether entry.command and the dist/cli.js in entry.args exist and are executable / readable. */
+  commandExists?: boolean;
+  cliExists?: boolean;
+  /** The address book doctor checks, which the hook and the plugin use too. */
+  book: string;
+  /** The plugin's config.configPath in openclaw.json, when set. */
+  pluginBook?: string;
+  /** The --config of Claude Code's guard hook, when it names one. */
+  hookBook?: string;
+};
+
+const INIT_FIX = (client: string) => `openclaw-guard init ${client} (it rewrites the entry for this install), then restart the client.`;
+
+/** Entry present, node binary and dist present, the same book as the hook and the plugin, and it parses. Nothing when the client has no entry of ours. */
+export function checkRegistration(facts: RegistrationFacts): Check | undefined {
+  const id = `client.${facts.client}-server`;
+  const where = `${facts.client}'s server entry in ${facts.file}`;
+  if (facts.parseError !== undefined) return check(id, "guard", "fail", `${where} cannot be read: ${facts.parseError}. The client cannot start the server, so the model has no send_message.`, `fix the file, then ${INIT_FIX(facts.client)}`);
+  const entry = facts.entry;
+  if (entry === undefined) return undefined;
+  const url = typeof entry.url === "string" ? entry.url : typeof entry.httpUrl === "string" ? entry.httpUrl : undefined;
+  if (url !== undefined) return check(id, "guard", "ok", `${where}: the guard's HTTP service at ${url} (checked where it runs).`);
+  const args = Array.isArray(entry.args) && entry.args.every((a) => typeof a === "string") ? (entry.args as string[]) : undefined;
+  if (typeof entry.command !== "string" || args === undefined) return check(id, "guard", "fail", `${where} has no command and args list the client can run.`, INIT_FIX(facts.client));
+  if (facts.commandExists === false) return check(id, "guard", "fail", `${where} runs ${entry.command}, which does not exist or is not executable (Node moved or was upgraded?): the server cannot start.`, INIT_FIX(facts.client));
+  if (facts.cliExists === false) return check(id, "guard", "fail", `${where} runs ${args[0] ?? "(no script)"}, which does not exist (the package moved, or dist/ was not built): the server cannot start.`, `npm run build in the package, or ${INIT_FIX(facts.client)}`);
+  const at = args.indexOf("--config");
+  const book = at >= 0 ? args[at + 1] : undefined;
+  if (book === undefined) return check(id, "guard", "fail", `${where} passes no --config: the server would read the default book, not necessarily ${facts.book}, which the hook and doctor use.`, INIT_FIX(facts.client));
+  if (book !== facts.book) return check(id, "guard", "fail", `${where} serves the address book ${book}, but the hook and doctor use ${facts.book}: the model and the guard disagree on who may be reached.`, INIT_FIX(facts.client));
+  if (facts.hookBook !== undefined && facts.hookBook !== book) return check(id, "guard", "fail", `${where} serves ${book}, but Claude Code's guard hook reads ${facts.hookBook}: the hook protects another book than the one the model sends through.`, INIT_FIX(facts.client));
+  if (facts.pluginBook !== undefined && facts.pluginBook !== book) return check(id, "guard", "fail", `${where} serves ${book}, but the gateway plugin enforces ${facts.pluginBook}.`, "openclaw-guard init openclaw, then let the gateway reload.");
+  return check(id, "guard", "ok", `${where}: ${entry.command} ${args[0]}, the same address book as the hook${facts.pluginBook !== undefined ? " and the plugin" : ""}.`);
+}
+
+/** The guard's tools in Claude Code's permissions: `claude -p` refuses an MCP tool nobody approved. */
+export function checkClaudeTools(registered: boolean, permissions: { allow: readonly string[]; deny: readonly string[]; file: string }, tools: readonly string[]): Check | undefined {
+  if (!registered) return undefined;
+  const id = "client.claude-code-tools";
+  const server = tools[0]!.replace(/__[^_]+(?:_[^_]+)*$/, "");
+  const covers = (rules: readonly string[], tool: string) => rules.some((r) => r === tool || r === server || r === `${server}__*`);
+  const denied = tools.filter((t) => covers(permissions.deny, t));
+  if (denied.length > 0) return check(id, "guard", "fail", `Claude Code's permissions deny ${denied.join(", ")}: the model cannot send even to a vetted alias.`, `remove them from permissions.deny in ${permissions.file}.`);
+  const missing = tools.filter((t) => !covers(permissions.allow, t));
+  if (missing.length > 0) {
+    return check(id, "guard", "warn", `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not in Claude Code's permissions.allow: a headless \`claude -p\` session refuses the tool, an interactive one asks every time.`, "openclaw-guard init claude-code (adds both to permissions.allow in your user settings).");
+  }
+  return check(id, "guard", "ok", `Claude Code allows ${tools.join(" and ")} (${permissions.file}); every send still passes the guard's policy.`);
+}

@@ -5,7 +5,7 @@ import { check, plural, type Check } from "../doctor-report.js";
 
 export type FileStat = { mode: number; uid: number; isDirectory: boolean };
 
-export type ConfigFacts = { path: string; config?: Config; error?: string };
+export type ConfigFacts = { path: string; config?: Config; error?: string; stat?: FileStat };
 
 export type AuditFacts = {
   file: string;
@@ -82,4 +82,16 @@ export function checkAuditChain(facts: AuditFacts): Check {
     return check(id, "config", "fail", summary, `if you moved, reset or deleted the log yourself, acknowledge it in a terminal: openclaw-guard audit ack --file ${JSON.stringify(facts.file)}; otherwise something else removed audit records: find out what before trusting the log.`);
   }
   return check(id, "config", "fail", summary, `keep a copy for inspection (openclaw-guard audit verify --file ${JSON.stringify(facts.file)}), then move the file aside; the next send records the reset, which \`openclaw-guard audit ack\` acknowledges.`);
+}
+
+/** A gateway token written into the book is a credential: readable by other users, it is theirs too. */
+export function checkBookToken(facts: ConfigFacts): Check | undefined {
+  if (facts.config?.openclaw.gateway.token === undefined || facts.stat === undefined || (facts.stat.mode & 0o044) === 0) return undefined;
+  return check(
+    "config.token-readable",
+    "config",
+    "fail",
+    `${facts.path} holds openclaw.gateway.token and is readable by ${(facts.stat.mode & 0o004) !== 0 ? "every user" : "its group"} (mode ${mode(facts.stat.mode)}): they can send to anyone, past the guard.`,
+    `chmod 600 ${JSON.stringify(facts.path)}, then rotate the gateway token; better, pair a device (openclaw-guard init openclaw --pair) and remove the token from the book.`,
+  );
 }

@@ -30,10 +30,13 @@ export function checkExposure(facts: ExposureFacts): Check {
   if (facts.tokenInOurConfig) places.push("the openclaw-guard config (openclaw.gateway.token)");
   if (facts.tokenInEnv) places.push("the environment (OPENCLAW_GATEWAY_TOKEN/PASSWORD)");
   if (places.length > 0) {
+    // A token copied into our config or the environment is a mistake to undo; OpenClaw's own files
+    // readable by the same user is what a single-user set-up is.
+    const copied = facts.tokenInOurConfig || facts.tokenInEnv;
     return check(
       id,
       "exposure",
-      "warn",
+      copied ? "warn" : "note",
       `${places.join(", ")} ${places.length === 1 ? "is" : "are"} readable by ${who}, which runs the agent: any program the agent runs can read the gateway token and send to any recipient directly, past the hook and shim.`,
       OPTIONS,
     );

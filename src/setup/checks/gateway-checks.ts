@@ -140,7 +140,7 @@ export function checkGaps(config: Json | undefined): Check[] {
       check(
         "gateway.poll-rpc",
         "gateway",
-        "warn",
+        "note",
         "the gateway's `poll` RPC posts a Telegram poll to any chat without any hook (no setting turns it off in OpenClaw 2026.9.6); it needs operator.write, which the guard's device token has too.",
         "keep every gateway credential (shared or device token) out of the agent's reach: run OpenClaw and the guard's server as another OS user, or accept that a program the agent writes can post polls.",
       ),
@@ -160,7 +160,7 @@ export function checkGaps(config: Json | undefined): Check[] {
       check(
         "gateway.pairing-replies",
         "gateway",
-        "warn",
+        "note",
         `dmPolicy "pairing" (the default) on ${pairing.join(", ")}: anyone who writes to the bot gets a pairing-code reply, which no plugin hook sees.`,
         'set dmPolicy "allowlist" with allowFrom listing the people who may write to the assistant (or "disabled").',
       ),
@@ -181,7 +181,10 @@ export function checkCredential(facts: CredentialFacts): Check {
       const admin = facts.scopes?.some((s) => s === "operator.admin") === true;
       if (admin) return check(id, "gateway", "fail", `the guard's server uses a paired device token with operator.admin (from ${facts.source}): it can switch the plugin off.`, "remove that device (openclaw devices remove <id>) and pair again with `openclaw-guard init openclaw --pair`.");
       const summary = `the agent's side holds a paired device token (scopes ${scopes}), from ${facts.source}: it can send, and every send passes the plugin, but it cannot switch the plugin off (config.patch, plugins.setEnabled need operator.admin).`;
-      return reachable ? check(id, "gateway", "warn", summary + reachable + " Whoever holds it can ask for operator.admin and switch the plugin off.", sharedFix) : check(id, "gateway", "ok", summary);
+      // Paired already: what is left is the single-user limit, not a step to redo.
+      return reachable
+        ? check(id, "gateway", "note", summary + reachable + " Whoever holds it can ask for operator.admin and switch the plugin off.", "take the shared token out of the agent's reach: OpenClaw as another OS user (`openclaw-guard init openclaw --separate`; docs/service.md).")
+        : check(id, "gateway", "ok", summary);
     }
     case "token":
     case "password":

@@ -103,7 +103,7 @@ export function checkOutboundAllowlist(config: Record<string, unknown> | undefin
   return check(
     id,
     "openclaw",
-    "warn",
+    "note",
     `no outbound allowlist in ${v} (none exists as of ${VERIFIED_OPENCLAW_VERSION}); only WhatsApp direct messages are gated, by allowFrom.`,
     "nothing to set in OpenClaw yet: openclaw-guard's vetting is the control; keep the gateway token away from the agent.",
   );
@@ -255,8 +255,8 @@ export function checkUngatedChannels(config: Record<string, unknown> | undefined
   return check(
     id,
     "openclaw",
-    "warn",
-    `outbound sends on ${parts.join(", ")} are not gated by the gateway: with the gateway token anything can reach any recipient there; only openclaw-guard's vetting applies.`,
+    "note",
+    `outbound sends on ${parts.join(", ")} are not gated by OpenClaw itself: with the gateway token anything can reach any recipient there; openclaw-guard's vetting and its gateway plugin (gateway lines) are the gate.`,
     "nothing to set in OpenClaw yet; keep the hook and shim in place and the gateway token away from the agent (see exposure).",
   );
 }

@@ -41,6 +41,12 @@ export function denyRules(context: InitContext): string[] {
   ];
 }
 
+/**
+ * The guard's two tools, allowed up front: in `-p` (headless) mode Claude Code refuses an MCP tool
+ * nobody approved, so without these the model's send_message never runs.
+ */
+export const ALLOWED_TOOLS = [`mcp__${SERVER_NAME}__send_message`, `mcp__${SERVER_NAME}__list_contacts`];
+
 /** Claude Code permission paths: `~/...` under home, `//abs` for other absolute paths (`/x` would be relative to the settings file). */
 export function permissionPath(file: string, home: string): string {
   const tilde = tildePath(file, home);
@@ -52,7 +58,10 @@ export function planClaudeUserSettings(context: InitContext, read: ReadText, opt
   const file = claudeUserSettingsPath(context);
   return planJsonFile(file, read(file), { allowsComments: false }, (settings) => {
     const summary = mergeHookGroupsFor(file, settings, hookCommand(context, "claude-code"));
-    if (options.denyRules) summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "deny"]), denyRules(context), "permissions.deny"));
+    if (options.denyRules) {
+      summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "deny"]), denyRules(context), "permissions.deny"));
+      summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "allow"]), ALLOWED_TOOLS, "permissions.allow"));
+    }
     return summary;
   });
 }
@@ -67,7 +76,7 @@ export const claudeCode: ClientSetup = {
       mergeEntry(objectAt(serverFile, json, ["mcpServers"]), SERVER_NAME, server.owned, context.remote ? {} : { env: {} }, server.label, server.drop),
     ]);
     const notes = [
-      "The model sees the tools as mcp__openclaw-guard__send_message and mcp__openclaw-guard__list_contacts.",
+      "The model sees the tools as mcp__openclaw-guard__send_message and mcp__openclaw-guard__list_contacts; both are in permissions.allow, so Claude Code runs them without asking (headless `claude -p` refuses a tool nobody approved). Every send still passes the guard's own policy.",
       ...remoteNotes(context, serverFile),
       "The hook and deny rules are in your user settings: restart running Claude Code sessions to load them.",
     ];
