@@ -4,12 +4,12 @@
 // past 15 s, so every decision is synchronous, in memory, and any internal error cancels.
 import { dirname, join } from "node:path";
 import { z } from "zod";
-import { defaultAuditFile, expandHome } from "../contacts/config-path.js";
+import { defaultAuditFile, expandHome, resolveConfigPath } from "../contacts/config-path.js";
 import { canonicalDestination, destinationKey, isChannel } from "../contacts/targets.js";
 import { createAdmissions, type Admissions } from "./admissions.js";
 import { decideReply, decideSend, decideToolCall, type BookState, type Policy, type Verdict } from "./decide.js";
 import { alertText, attemptRecord, createAlertBudget, createAuditQueue, defaultWriter, type AlertSettings, type Attempt, type AuditQueue, type HookPath } from "./gateway-log.js";
-import { watchBook, type LiveBook } from "./live-book.js";
+import { allowToSchema, watchBook, type LiveBook } from "./live-book.js";
 
 export { bookFingerprint } from "./book.js";
 
@@ -20,7 +20,9 @@ export const STATUS_METHOD = "openclaw-guard.status";
 const PRIORITY = 10_000;
 
 export const pluginConfigSchema = z.strictObject({
-  configPath: z.string().min(1),
+  /** Default: the guard's own default config path, as `openclaw-guard serve` resolves it in the gateway's environment. */
+  configPath: z.string().min(1).optional(),
+  allowTo: allowToSchema.optional(),
   internalChannels: z.array(z.string().min(1)).default(["webchat"]),
   auditFile: z.string().min(1).optional(),
   alert: z.strictObject({ to: z.string().min(1), maxPerHour: z.number().int().min(1).max(3600) }).optional(),
@@ -81,7 +83,7 @@ function guardFor(api: PluginApi): Guard {
     log,
   };
   if (config) {
-    book = watchBook(expandHome(config.configPath), { onChange: (state) => reportBook(guard, state) });
+    book = watchBook(config.configPath ? expandHome(config.configPath) : resolveConfigPath(), { allowTo: config.allowTo, onChange: (state) => reportBook(guard, state) });
     guard.book = book;
   } else {
     log.error(`openclaw-guard: ${configError}; every outbound message is cancelled until the plugin config is fixed.`);
@@ -120,7 +122,7 @@ function reportBook(guard: Guard, state: BookState): void {
 
 function statusOf(guard: Guard): Record<string, unknown> {
   const state = bookState(guard);
-  const common = { internalChannels: [...guard.policy.internalChannels], loadedAt: new Date(guard.book?.loadedAt() ?? 0).toISOString() };
+  const common = { internalChannels: [...guard.policy.internalChannels], loadedAt: new Date(guard.book?.loadedAt() ?? 0).toISOString(), ...guard.book?.describe() };
   return state.ok ? { ok: true, fingerprint: state.book.fingerprint, contacts: state.book.size, ...common } : { ok: false, error: state.error, ...common };
 }
 

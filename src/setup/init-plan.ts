@@ -192,10 +192,11 @@ export function parseJsonFile(file: string, text: string | undefined, allowsComm
     }
     if (json5Error === undefined) {
       const where = jsonErrorLocation(body, strictError);
+      const found = json5Features(body);
       throw new InitError(
         allowsComments
-          ? `${file}${where}: has comments or trailing commas; refusing to rewrite it, because they would be lost. Add the snippet from \`openclaw-guard init --print\` by hand.`
-          : `${file}${where}: not valid JSON (comments or trailing commas are not allowed in this file). Fix it, then re-run.`,
+          ? `${file}${where}: is JSON5, not JSON (${found}); refusing to rewrite it, because a JSON rewrite would lose that. Add the snippet from \`openclaw-guard init --print\` by hand.`
+          : `${file}${where}: not valid JSON (${found}: JSON5 is not allowed in this file). Fix it, then re-run.`,
       );
     }
     const { lineNumber, columnNumber } = json5Error as { lineNumber?: number; columnNumber?: number };
@@ -207,6 +208,35 @@ export function parseJsonFile(file: string, text: string | undefined, allowsComm
   }
   checkLossless(file, body);
   return { value: value as JsonObject, format: { indent: detectIndent(body), eol: detectEol(body), bom } };
+}
+
+/** What makes valid JSON5 text not JSON, named for the user: "comments, unquoted keys", ... (strings are skipped). */
+export function json5Features(text: string): string {
+  const found = new Set<string>();
+  let prev = ""; // the last character outside strings, comments and white space
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (/\s/.test(c)) continue;
+    const before = prev;
+    prev = c;
+    if (c === '"' || c === "'") {
+      if (c === "'") found.add("single-quoted strings");
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === "\\") i++;
+    } else if (c === "/" && (text[i + 1] === "/" || text[i + 1] === "*")) {
+      prev = before;
+      found.add("comments");
+      const end = text[i + 1] === "/" ? text.indexOf("\n", i) : text.indexOf("*/", i + 2) + 1;
+      i = end <= 0 ? text.length : end;
+    } else if (c === ",") {
+      const rest = text.slice(i + 1).replace(/^(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/, "");
+      if (rest.startsWith("}") || rest.startsWith("]")) found.add("trailing commas");
+    } else if (/[A-Za-z_$]/.test(c) && (before === "{" || before === ",")) {
+      const word = /^[A-Za-z_$][\w$]*/.exec(text.slice(i))![0];
+      if (/^\s*:/.test(text.slice(i + word.length))) found.add("unquoted keys");
+      i += word.length - 1;
+    }
+  }
+  return found.size > 0 ? [...found].join(", ") : "other JSON5 syntax (hex numbers, Infinity, NaN, a leading + or .)";
 }
 
 /** Refuse (file:line:col) what JSON.parse + JSON.stringify would silently change: duplicate keys, unsafe integers. `text` is valid JSON. */

@@ -1,6 +1,6 @@
 // The gateway layer of doctor from crafted facts: plugin configured, active, same book, gaps, credential.
 import { describe, expect, it } from "vitest";
-import { checkBook, checkCredential, checkGaps, checkPluginActive, checkPluginConfig } from "../../src/setup/checks/gateway-checks.js";
+import { checkAllowTo, checkBook, checkCredential, checkGaps, checkPluginActive, checkPluginConfig } from "../../src/setup/checks/gateway-checks.js";
 
 const OURS = "/h/.config/openclaw-guard/config.json5";
 const entry = (over: Record<string, unknown> = {}) => ({ plugins: { entries: { "openclaw-guard": { enabled: true, config: { configPath: OURS }, ...over } } } });
@@ -13,7 +13,10 @@ describe("gateway layer: the plugin", () => {
     expect(checkPluginConfig({ ...entry(), plugins: { ...entry().plugins, enabled: false } }, OURS)).toMatchObject({ status: "fail" });
     expect(checkPluginConfig({ plugins: { ...entry().plugins, deny: ["openclaw-guard"] } }, OURS)).toMatchObject({ status: "fail", summary: expect.stringContaining("plugins.deny") });
     expect(checkPluginConfig(entry({ config: { configPath: "/elsewhere.json5" } }), OURS)).toMatchObject({ status: "fail", summary: expect.stringContaining("/elsewhere.json5, but the MCP server uses") });
-    expect(checkPluginConfig(entry({ config: {} }), OURS)).toMatchObject({ status: "fail", summary: expect.stringContaining("no address book") });
+    // No configPath: the plugin reads the guard's default path, which may or may not be the MCP server's.
+    expect(checkPluginConfig(entry({ config: {} }), OURS, "/default.json5")).toMatchObject({ status: "fail", summary: expect.stringContaining("/default.json5 (the default: config.configPath is not set)") });
+    expect(checkPluginConfig(entry({ config: {} }), OURS, OURS)).toMatchObject({ status: "ok" });
+    expect(checkPluginConfig(entry({ config: { allowTo: { telegram: ["123456789"] } } }), OURS, OURS)).toMatchObject({ status: "ok" });
     expect(checkPluginConfig(undefined, OURS)).toBeUndefined();
   });
 
@@ -66,5 +69,23 @@ describe("gateway layer: the agent's credential", () => {
     expect(checkCredential({ kind: "token", source: "OPENCLAW_GATEWAY_TOKEN", sharedReachable: [] })).toMatchObject({ status: "warn", summary: expect.stringContaining("shared gateway token"), fix: expect.stringContaining("init openclaw --pair") });
     expect(checkCredential({ kind: "token", source: "x", sharedReachable: [], deviceProblem: "the device in /f is not approved yet" }).summary).toContain("not approved yet");
     expect(checkCredential({ kind: "none", source: "none", sharedReachable: [] })).toMatchObject({ status: "warn" });
+  });
+});
+
+describe("checkAllowTo", () => {
+  const withAllowTo = (allowTo: unknown) => ({ plugins: { entries: { "openclaw-guard": { enabled: true, config: { allowTo } } } } });
+  it("shows the effective list per channel, masked, beside the book's contacts", () => {
+    const c = checkAllowTo(withAllowTo({ telegram: ["123456789"], whatsapp: ["+27821234567"] }), [{ channel: "telegram" }, { channel: "telegram" }]);
+    expect(c).toMatchObject({ status: "ok" });
+    expect(c!.summary).toContain("telegram: \u2022\u2022\u2022\u2022\u2022\u2022789 + 2 book contacts");
+    expect(c!.summary).toContain("whatsapp: +27\u2022\u2022\u2022\u2022\u20224567 + 0 book contacts");
+    expect(c!.summary).not.toMatch(/\d{5}/);
+  });
+  it("fails on an invalid entry, naming it masked, and says nothing when allowTo is absent", () => {
+    const c = checkAllowTo(withAllowTo({ whatsapp: ["0821234567"] }));
+    expect(c).toMatchObject({ status: "fail", summary: expect.stringMatching(/allowTo\.whatsapp\.0: .* is not a valid whatsapp target.*cancels every outbound message/) });
+    expect(c!.summary).not.toContain("0821234567");
+    expect(checkAllowTo(withAllowTo({ sms: ["x"] }))).toMatchObject({ status: "fail" });
+    expect(checkAllowTo({ plugins: { entries: { "openclaw-guard": { enabled: true } } } })).toBeUndefined();
   });
 });

@@ -365,7 +365,7 @@ describe("init: scopes, comments and warnings", () => {
     writeAll(home, { ".config/Code/User/mcp.json": text });
     const result = await init(home, cwd, ["vscode"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/mcp\.json(:\d+:\d+)?: has comments or trailing commas; refusing to rewrite it/);
+    expect(result.stderr).toMatch(/mcp\.json(:\d+:\d+)?: is JSON5, not JSON \(comments, trailing commas\); refusing to rewrite it/);
     expect(read(path.join(home, ".config/Code/User/mcp.json"))).toBe(text);
     expect(JSON5.parse(text)).toEqual({ servers: {} });
   });

@@ -88,7 +88,8 @@ describe("init openclaw", () => {
   });
 
   it.each([
-    ["a JSON5 file with comments", "{\n  // mine\n  gateway: { port: 1 },\n}\n", /comments or trailing commas/],
+    ["a JSON5 file with comments", "{\n  // mine\n  gateway: { port: 1 },\n}\n", /is JSON5, not JSON \(comments, unquoted keys, trailing commas\)/],
+    ["a JSON5 file with only unquoted keys", "{\n  gateway: { port: 1 }\n}\n", /is JSON5, not JSON \(unquoted keys\); refusing/],
     ["plugins.deny naming the plugin", JSON.stringify({ plugins: { deny: ["openclaw-guard"] } }), /plugins\.deny lists "openclaw-guard"/],
     ["plugins switched off altogether", JSON.stringify({ plugins: { enabled: false } }), /plugins\.enabled is false/],
     ["accounts that are not an object", JSON.stringify({ channels: { telegram: { accounts: ["a"] } } }), /channels\.telegram\.accounts" is not an object/],

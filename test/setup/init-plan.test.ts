@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { claudeCode, claudeVersionWarning, denyRules, permissionPath } from "../../src/setup/clients/claude-code.js";
 import { isOurHookHandler, mergeHookGroups } from "../../src/setup/clients/hook-groups.js";
-import { InitError, mergeEntry, parseJsonFile, planJsonFile, replaceOurs, shellJoin, shellQuote, type InitContext } from "../../src/setup/init-plan.js";
+import { InitError, mergeEntry, json5Features, parseJsonFile, planJsonFile, replaceOurs, shellJoin, shellQuote, type InitContext } from "../../src/setup/init-plan.js";
 
 const context: InitContext = {
   home: "/home/u",
@@ -25,8 +25,22 @@ describe("parseJsonFile", () => {
   });
   it("tells comments apart from syntax errors, per file kind", () => {
     const text = '{\n  // hi\n  "a": 1\n}';
-    expect(() => parseJsonFile("/s.json", text, false)).toThrow(/not valid JSON \(comments or trailing commas are not allowed/);
-    expect(() => parseJsonFile("/m.json", text, true)).toThrow(/has comments or trailing commas; refusing to rewrite it/);
+    expect(() => parseJsonFile("/s.json", text, false)).toThrow(/not valid JSON \(comments: JSON5 is not allowed in this file\)/);
+    expect(() => parseJsonFile("/m.json", text, true)).toThrow(/is JSON5, not JSON \(comments\); refusing to rewrite it/);
+  });
+  it("names what makes the file JSON5, not a guess (an unquoted key is not a comment)", () => {
+    const cases: [string, string][] = [
+      ["{\n  gateway: { port: 1 }\n}", "unquoted keys"],
+      ['{ "a": [1, 2,], }', "trailing commas"],
+      ["{ 'a': 'b' }", "single-quoted strings"],
+      ['{ /* c */ a: 1, // d\n}', "comments, unquoted keys, trailing commas"],
+      ['{ "a": 0x10 }', "other JSON5 syntax (hex numbers, Infinity, NaN, a leading + or .)"],
+      ['{ "u": "x//y, }", b: 1 }', "unquoted keys"],
+    ];
+    for (const [text, found] of cases) {
+      expect(json5Features(text)).toBe(found);
+      expect(() => parseJsonFile("/o.json", text, true)).toThrow(`is JSON5, not JSON (${found})`);
+    }
   });
   it("refuses a non-object top level", () => {
     expect(() => parseJsonFile("/s.json", "[]", false)).toThrow(InitError);

@@ -3,8 +3,10 @@
 // a number), which outbound paths still get past it in this config, and which credential the agent's
 // side holds: a shared token can ask for operator.admin and switch the plugin off, a paired device
 // token cannot.
+import { resolveConfigPath } from "../../contacts/config-path.js";
 import { pick } from "../../gateway/openclaw-config.js";
 import { PLUGIN_ID, STATUS_METHOD } from "../../plugin/index.js";
+import { allowToDestinations, allowToSchema, maskedAllowTo } from "../../plugin/live-book.js";
 import { UNHOOKED_TELEGRAM_ACTIONS } from "../clients/openclaw.js";
 import { check, plural, type Check } from "../doctor-report.js";
 
@@ -53,8 +55,29 @@ export function pluginConfigPath(config: Json | undefined): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/**
+ * The plugin's own allowTo (plugins.entries.openclaw-guard.config.allowTo): shown per channel, masked,
+ * as the recipients the plugin allows beside the book's contacts. Invalid entries fail: the plugin
+ * then cancels every message. None set: no line.
+ */
+export function checkAllowTo(config: Json | undefined, bookContacts?: readonly { channel: string }[]): Check | undefined {
+  const id = "gateway.allow-to";
+  const raw = pick(pluginEntry(config), "config", "allowTo");
+  if (raw === undefined) return undefined;
+  const parsed = allowToSchema.safeParse(raw);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `allowTo.${i.path.join(".")}: ${i.message}`).join("; ");
+    return check(id, "gateway", "fail", `the plugin config's allowTo is invalid (${why}): the plugin cancels every outbound message.`, `fix plugins.entries.${PLUGIN_ID}.config.allowTo in openclaw.json (WhatsApp: +E.164; Telegram: a numeric chat id or @username).`);
+  }
+  const lists = maskedAllowTo(allowToDestinations(parsed.data));
+  const channels = Object.keys(lists).sort();
+  if (channels.length === 0) return check(id, "gateway", "ok", "allowTo is set but empty: only the address book's contacts are allowed.");
+  const book = (channel: string) => (bookContacts ? ` + ${plural(bookContacts.filter((c) => c.channel === channel).length, "book contact")}` : "");
+  return check(id, "gateway", "ok", `the plugin also allows (allowTo): ${channels.map((c) => `${c}: ${lists[c]!.join(", ")}${book(c)}`).join("; ")}.`);
+}
+
 /** openclaw.json: the entry exists, is enabled, and points at the config the MCP server uses. */
-export function checkPluginConfig(config: Json | undefined, ourConfigPath: string): Check | undefined {
+export function checkPluginConfig(config: Json | undefined, ourConfigPath: string, defaultPath: string = resolveConfigPath()): Check | undefined {
   const id = "gateway.plugin-config";
   if (config === undefined) return undefined; // unreadable or missing: the openclaw layer says so, the runtime check still runs
   const entry = pluginEntry(config);
@@ -62,9 +85,10 @@ export function checkPluginConfig(config: Json | undefined, ourConfigPath: strin
   if (entry.enabled !== true || pick(config, "plugins", "enabled") === false) return check(id, "gateway", "fail", `the ${PLUGIN_ID} plugin is disabled in openclaw.json.`, INIT);
   const deny = pick(config, "plugins", "deny");
   if (Array.isArray(deny) && deny.includes(PLUGIN_ID)) return check(id, "gateway", "fail", `plugins.deny lists ${PLUGIN_ID}: it is not loaded.`, `remove it from plugins.deny, then ${INIT}`);
-  const configPath = pluginConfigPath(config);
+  // No configPath: the plugin reads the guard's default path (as the gateway's environment resolves it).
+  const configPath = pluginConfigPath(config) ?? defaultPath;
   if (configPath !== ourConfigPath) {
-    return check(id, "gateway", "fail", `the plugin enforces ${configPath === undefined ? "no address book (config.configPath is not set)" : configPath}, but the MCP server uses ${ourConfigPath}.`, INIT);
+    return check(id, "gateway", "fail", `the plugin enforces ${configPath}${pluginConfigPath(config) === undefined ? " (the default: config.configPath is not set)" : ""}, but the MCP server uses ${ourConfigPath}.`, INIT);
   }
   return check(id, "gateway", "ok", `openclaw.json enables the ${PLUGIN_ID} plugin for ${ourConfigPath}.`);
 }
