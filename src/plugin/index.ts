@@ -171,11 +171,11 @@ const str = (value: unknown): string | undefined => (typeof value === "string" &
  * Runs a decision; any exception, in the decision or in reading the event, becomes a cancel (the
  * gateway's own handling of a throwing hook would deliver the message).
  */
-function decided(guard: Guard, path: HookPath, decide: () => { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> }): Verdict {
+function decided(guard: Guard, path: HookPath, decide: () => { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> }, { recordDelivered = true } = {}): Verdict {
   try {
     const { verdict, attempt } = decide();
     // Other tools, and reading actions of the message tool, send nothing: not an outbound attempt.
-    if (verdict.code !== "not-a-send" && verdict.code !== "read-only-action") report(guard, { path, ...attempt, verdict });
+    if (verdict.code !== "not-a-send" && verdict.code !== "read-only-action" && (recordDelivered || !verdict.deliver)) report(guard, { path, ...attempt, verdict });
     return verdict;
   } catch (error) {
     const verdict: Verdict = { deliver: false, code: "internal-error", reason: "openclaw-guard blocked this message at the gateway: the guard hit an internal error, and fails closed.", to: "?" };
@@ -192,22 +192,33 @@ const PASSED_UNCHECKED = new Set(["internal-channel", "not-a-send", "read-only-a
  * pattern cancels even to a vetted chat. A `confirm` finding is delivered here (message_sending
  * cannot ask the human; the tool gate asks through a plugin approval) and audited as such.
  */
-async function decidedWithContent(guard: Guard, path: HookPath, decide: () => { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> }): Promise<Verdict> {
-  try {
-    const { verdict, attempt } = decide();
-    let final = verdict;
-    const state = bookState(guard);
-    if (verdict.deliver && !PASSED_UNCHECKED.has(verdict.code) && state.ok) {
-      const content = await checkContent(state.book, verdict.alias, attempt.text);
-      if (content.action === "block") final = { deliver: false, code: "content", reason: `openclaw-guard blocked this message at the gateway: ${content.reason}`, to: verdict.to };
-    }
-    report(guard, { path, ...attempt, verdict: final });
-    return final;
-  } catch (error) {
-    return decided(guard, path, () => {
-      throw error;
-    });
+function decidedWithContent(guard: Guard, path: HookPath, decide: () => { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> }): Verdict | Promise<Verdict> {
+  let decision: { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> } | undefined;
+  const verdict = decided(guard, path, () => {
+    decision = decide();
+    return decision;
+  }, { recordDelivered: false });
+  const state = bookState(guard);
+  const text = decision?.attempt.text;
+  // Refusals, internal channels and empty texts answer synchronously; only a delivery is scanned.
+  if (!decision || !verdict.deliver || PASSED_UNCHECKED.has(verdict.code) || !state.ok || typeof text !== "string" || text.trim() === "") {
+    if (decision && verdict.deliver && !PASSED_UNCHECKED.has(verdict.code)) report(guard, { path, ...decision.attempt, verdict });
+    return verdict;
   }
+  const attempt = decision.attempt;
+  return checkContent(state.book, verdict.alias, text).then(
+    (content) => {
+      const final: Verdict = content.action === "block" ? { deliver: false, code: "content", reason: `openclaw-guard blocked this message at the gateway: ${content.reason}`, to: verdict.to } : verdict;
+      report(guard, { path, ...attempt, verdict: final });
+      return final;
+    },
+    (error: unknown) => {
+      guard.log.error(`openclaw-guard: the content checks failed in ${path}, cancelled: ${String(error)}`);
+      const final: Verdict = { deliver: false, code: "content-check-failed", reason: "openclaw-guard blocked this message at the gateway: the content checks could not run, and the guard fails closed.", to: verdict.to };
+      report(guard, { path, ...attempt, verdict: final });
+      return final;
+    },
+  );
 }
 
 /**
@@ -228,8 +239,9 @@ function register(api: PluginApi): void {
 
   api.on(
     "message_sending",
-    async (event, ctx) => {
-      const verdict = await decidedWithContent(guard, "message_sending", () => {
+    (event, ctx) => {
+      const answer = (verdict: Verdict) => (verdict.deliver ? undefined : { cancel: true, cancelReason: verdict.reason });
+      const result = decidedWithContent(guard, "message_sending", () => {
         const channel = ctx?.channelId;
         const claimed = event?.metadata?.channel;
         // The channel the context and the event name must agree, or it is unclear who would receive it.
@@ -237,20 +249,21 @@ function register(api: PluginApi): void {
         const verdict = decideSend(bookState(guard), guard.policy, guard.admissions, { channel: agreed, to: event.to, threadId: event.threadId, content: event.content }, Date.now());
         return { verdict, attempt: { channel: str(channel) ?? "?", account: str(ctx?.accountId), text: event.content, sessionKey: str(ctx?.sessionKey) } };
       });
-      return verdict.deliver ? undefined : { cancel: true, cancelReason: verdict.reason };
+      return result instanceof Promise ? result.then(answer) : answer(result);
     },
     { priority: PRIORITY },
   );
 
   api.on(
     "reply_payload_sending",
-    async (event, ctx) => {
-      const verdict = await decidedWithContent(guard, "reply_payload_sending", () => {
+    (event, ctx) => {
+      const answer = (verdict: Verdict) => (verdict.deliver ? undefined : { cancel: true, reason: verdict.reason });
+      const result = decidedWithContent(guard, "reply_payload_sending", () => {
         const attempt = { channel: ctx?.channelId, accountId: ctx?.accountId, conversationId: ctx?.conversationId, senderId: ctx?.senderId, text: event?.payload?.text };
         const verdict = decideReply(bookState(guard), guard.policy, guard.admissions, attempt, Date.now());
         return { verdict, attempt: { channel: str(attempt.channel) ?? "?", account: str(ctx?.accountId), text: event?.payload?.text, sessionKey: str(ctx?.sessionKey) } };
       });
-      return verdict.deliver ? undefined : { cancel: true, reason: verdict.reason };
+      return result instanceof Promise ? result.then(answer) : answer(result);
     },
     { priority: PRIORITY },
   );
@@ -286,35 +299,27 @@ function register(api: PluginApi): void {
   // Last: the ordinary hook re-checks the params after every other plugin's handler and pins them.
   api.on(
     "before_tool_call",
-    async (event, ctx) => {
+    (event, ctx) => {
       const verdict = toolVerdict(event, ctx);
       if (!verdict.deliver) return { block: true, blockReason: verdict.reason };
-      if (verdict.code === "not-a-send" && event?.toolName !== "message" && !guard.policy.allowTools.has(event?.toolName)) return undefined;
-      if (verdict.code === "read-only-action") return undefined;
+      if (verdict.code === "read-only-action" || (verdict.code === "not-a-send" && event?.toolName !== "message" && !guard.policy.allowTools.has(event?.toolName))) return undefined;
       const params = event?.params && typeof event.params === "object" ? (event.params as Record<string, unknown>) : {};
       const state = bookState(guard);
-      if (event?.toolName === "message" && state.ok && verdict.code !== "internal-channel") {
-        try {
-          const content = await checkContent(state.book, verdict.alias, toolCallText(params));
+      const text = toolCallText(params);
+      if (event?.toolName !== "message" || !state.ok || verdict.code === "internal-channel" || text === undefined) return { params };
+      return checkContent(state.book, verdict.alias, text).then(
+        (content) => {
           if (content.action === "block") return { block: true, blockReason: `openclaw-guard blocked this tool call: ${content.reason}` };
-          if (content.action === "confirm") {
-            return {
-              params,
-              requireApproval: {
-                title: "message-send",
-                description: `openclaw-guard: ${content.reason} Allow this one message?`,
-                severity: "warning",
-                timeoutMs: 120_000,
-                allowedDecisions: ["allow-once", "deny"],
-              },
-            };
-          }
-        } catch (error) {
+          if (content.action === "allow") return { params };
+          // A plugin approval to the human: allow-once or deny; OpenClaw denies when it times out.
+          const requireApproval = { title: "message-send", description: `openclaw-guard: ${content.reason} Allow this one message?`, severity: "warning", timeoutMs: 120_000, allowedDecisions: ["allow-once", "deny"] };
+          return { params, requireApproval };
+        },
+        (error: unknown) => {
           guard.log.error(`openclaw-guard: the content checks failed in before_tool_call, refused: ${String(error)}`);
           return { block: true, blockReason: "openclaw-guard blocked this tool call: the content checks could not run." };
-        }
-      }
-      return { params };
+        },
+      );
     },
     { priority: LAST },
   );
