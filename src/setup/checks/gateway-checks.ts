@@ -122,6 +122,22 @@ function scopesOf(config: Json | undefined, channel: string): Scope[] {
   return list;
 }
 
+/** The assistant's tools that can switch the plugin off (issue 22.1). */
+const GUARD_TOOLS = ["plugins", "gateway"] as const;
+
+/**
+ * The plugin's tool gate refuses their changing actions, but a refusal in a hook is the only thing
+ * in the way while they are offered: doctor fails until `tools.deny` takes them from the agent.
+ */
+export function checkGuardTools(config: Json): Check {
+  const deny = pick(config, "tools", "deny");
+  const denied = new Set(Array.isArray(deny) ? deny.filter((t): t is string => typeof t === "string") : []);
+  const open = GUARD_TOOLS.filter((t) => !denied.has(t) && !denied.has("*"));
+  return open.length > 0
+    ? check("gateway.guard-tools", "gateway", "fail", `the assistant can call the ${open.join(" and ")} tool${open.length === 1 ? "" : "s"}, which can disable, uninstall or reload openclaw-guard or rewrite the gateway config (the plugin refuses those calls, but only its own hook stands in the way).`, `add ${JSON.stringify(open)} to tools.deny in openclaw.json`)
+    : check("gateway.guard-tools", "gateway", "ok", "the plugins and gateway tools are denied to the assistant (tools.deny).");
+}
+
 /** What still gets past the plugin in this config, each with its fix. */
 export function checkGaps(config: Json | undefined): Check[] {
   if (config === undefined) return [];

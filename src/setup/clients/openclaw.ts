@@ -9,9 +9,9 @@ import { arrayAt, changeSummary, ensureStrings, InitError, objectAt, planJsonFil
 
 /**
  * Telegram actions that reach the Bot API directly (RPC/CLI `message.action` poll, topic creation,
- * sticker): no message_sending hook runs for them (seen on 2026.9.6).
+ * sticker, topic rename): no message_sending hook runs for them (seen on 2026.9.6).
  */
-export const UNHOOKED_TELEGRAM_ACTIONS = ["poll", "createForumTopic", "sticker"] as const;
+export const UNHOOKED_TELEGRAM_ACTIONS = ["poll", "createForumTopic", "editForumTopic", "sticker"] as const;
 
 /** The package root: the directory with openclaw.plugin.json (dist/cli.js lives one level below). */
 export function packageRoot(context: InitContext): string {
@@ -107,6 +107,7 @@ export const openclaw: ClientSetup = {
       ],
       limits: [
         "The `poll` RPC reaches Telegram without any hook, whatever the actions say (no config switch stops it in OpenClaw 2026.9.6).",
+        "Telegram react, edit and delete (`message.action`, `openclaw message edit ...`) run no hook when an operator calls them: they change or mark messages already in a chat the bot is in (an edit can rewrite an earlier message's text, a react is visible to the chat); the assistant's message tool is still gated by recipient.",
         'Pairing-code replies to unknown senders (dmPolicy "pairing", the default) and typing indicators go out without a hook.',
         "Anything that can write openclaw.json, or holds the shared gateway token (operator.admin on request), can switch the plugin off.",
       ],
