@@ -41,7 +41,7 @@ export function toolCallText(params: Record<string, unknown>): string | undefine
     const value = params[key];
     if (typeof value === "string") parts.push(value);
   }
-  for (const key of ["options", "pollOptions", "answers"]) {
+  for (const key of ["pollOption", "options", "pollOptions", "answers"]) {
     const value = params[key];
     if (Array.isArray(value)) for (const item of value) if (typeof item === "string") parts.push(item);
   }

@@ -21,7 +21,7 @@ let model: FakeAnthropic;
 let guardDir = "";
 const real = useGatewayWithFakeTelegram(async (config, home) => {
   model = await startFakeAnthropic([
-    { tool: "message", input: { action: "poll", channel: "telegram", target: VETTED, question: "REWRITE-ME lunch?", options: ["yes", "no"] } },
+    { tool: "message", input: { action: "poll", channel: "telegram", target: VETTED, question: "REWRITE-ME lunch?", pollOption: ["yes", "no"] } },
     { tool: "plugins", input: { action: "disable", pluginId: "openclaw-guard" } },
   ]);
   guardDir = join(home, "guard");
@@ -70,7 +70,7 @@ describe("the plugin's tool gate and content checks on the real gateway", () => 
     await eventually(() => expect(model.toolResults().some((r) => r.tool === "plugins")).toBe(true), 150_000);
     expect(real.telegram.callsTo(LEAK)).toEqual([]);
     // The guard's returned params won over the rewrite: the poll went to the vetted chat it checked.
-    expect(real.telegram.callsTo(VETTED).filter((c) => c.method === "sendPoll")).toHaveLength(1);
+    expect(real.telegram.callsTo(VETTED).filter((c) => c.method === "sendPoll"), JSON.stringify(model.toolResults().filter((r) => r.tool === "message"))).toHaveLength(1);
     // In this (non-owner) session 2026.9.6 does not offer the plugins tool at all; the guard's own
     // refusal of it is covered by the unit tests. Either way the disable did not happen.
     const disable = model.toolResults().find((r) => r.tool === "plugins");
