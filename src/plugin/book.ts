@@ -3,17 +3,23 @@
 import { sha256 } from "../audit/store.js";
 import type { Contact } from "../contacts/config.js";
 import { canonicalDestination, destinationKey, type Channel, type Destination } from "../contacts/targets.js";
+import { contactRegions } from "../policy/regions.js";
+import type { ContactPolicy } from "../policy/settings.js";
+import type { CountryCode } from "libphonenumber-js";
 
-export type BookEntry = { alias: string; destination: Destination };
+/** `content` is the contact's content policy, checked at the gateway too (absent: the defaults). */
+export type BookEntry = { alias: string; destination: Destination; content?: ContactPolicy["content"] };
 
 export type Book = {
   /** `channel|chat` or `channel|chat:thread` -> the contact. */
   readonly entries: ReadonlyMap<string, BookEntry>;
   readonly size: number;
   readonly fingerprint: string;
+  /** Where national-format phone numbers are looked for in message text. */
+  readonly regions: readonly CountryCode[];
 };
 
-export type BookContact = Pick<Contact, "alias" | "channel" | "target" | "account">;
+export type BookContact = Pick<Contact, "alias" | "channel" | "target" | "account"> & { policy?: Pick<ContactPolicy, "content"> };
 
 export const entryKey = (channel: Channel, key: string): string => `${channel}|${key}`;
 
@@ -36,7 +42,7 @@ export function bookFromContacts(contacts: Iterable<BookContact>): Book {
   for (const contact of list) {
     // A stored target the gateway's parsers would read differently can never match: refused, not guessed.
     const destination = canonicalDestination(contact.channel, contact.target);
-    if (destination) entries.set(entryKey(contact.channel, destinationKey(destination)), { alias: contact.alias, destination });
+    if (destination) entries.set(entryKey(contact.channel, destinationKey(destination)), { alias: contact.alias, destination, ...(contact.policy ? { content: contact.policy.content } : {}) });
   }
-  return { entries, size: list.length, fingerprint: bookFingerprint(list) };
+  return { entries, size: list.length, fingerprint: bookFingerprint(list), regions: contactRegions(list) };
 }

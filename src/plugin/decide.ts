@@ -3,6 +3,7 @@
 import { maskTarget, redactInput } from "../audit/redact.js";
 import { canonicalDestination, destinationKey, isChannel, type Destination } from "../contacts/targets.js";
 import type { Admissions } from "./admissions.js";
+import { disablesGuard, looksOutbound, READ_ONLY_ACTIONS, recipientsOf, SEND_ACTIONS, topicsOf, UNVETTABLE_OUTBOUND_TOOLS } from "./tools.js";
 import { entryKey, type Book } from "./book.js";
 
 export type BookState = { ok: true; book: Book } | { ok: false; error: string };
@@ -83,32 +84,51 @@ export function decideReply(state: BookState, policy: Policy, admissions: Admiss
   return verdict;
 }
 
-/** Message-tool actions that only read: nothing reaches anyone. */
-const READ_ONLY_ACTIONS = new Set(["read", "reactions", "list-pins", "permissions", "thread-list", "search", "sticker-search", "member-info", "role-info", "emoji-list", "channel-info", "channel-list", "event-list", "download-file"]);
-/** Actions whose delivery passes `message_sending` (or the reply hook), which decides on the resolved recipient. */
-const SEND_ACTIONS = new Set(["send", "reply", "thread-reply", "broadcast"]);
-
 export type ToolCall = { toolName: unknown; params: unknown; channelId?: unknown };
+export type ToolPolicy = { allowTools: ReadonlySet<string> };
 
 /**
- * `before_tool_call` for the assistant's `message` tool: polls, stickers, topics and the other
- * actions that reach a chat without `message_sending` need a vetted explicit target.
+ * `before_tool_call`: the tools that can reach a person or switch the guard off. The message
+ * tool's polls, stickers, topics and other actions that reach a chat without `message_sending`
+ * need every recipient field the channel reads vetted, and all of them naming the same chat;
+ * tools that deliver with no recipient to vet, and unknown tools that look outbound, are refused
+ * unless `allowTools` names them; anything that could disable the guard is refused outright.
  */
-export function decideToolCall(state: BookState, policy: Policy, call: ToolCall): Verdict {
-  if (call.toolName !== "message") return { deliver: true, code: "not-a-send", to: "" };
-  const params = (call.params && typeof call.params === "object" ? call.params : {}) as Record<string, unknown>;
+export function decideToolCall(state: BookState, policy: Policy & ToolPolicy, call: ToolCall): Verdict {
+  const toolName = typeof call.toolName === "string" ? call.toolName : "";
+  const params = (call.params && typeof call.params === "object" && !Array.isArray(call.params) ? call.params : {}) as Record<string, unknown>;
+  const disables = disablesGuard(toolName, params);
+  if (disables) return refuse("guard-protected", disables, "");
+  if (toolName !== "message") {
+    if (policy.allowTools.has(toolName)) return { deliver: true, code: "not-a-send", to: "" };
+    if (UNVETTABLE_OUTBOUND_TOOLS.has(toolName)) return refuse("unvettable-tool", `the ${redactInput(toolName)} tool reaches people the address book cannot vet; a human can allow it with the plugin config's allowTools.`, "");
+    if (looksOutbound(toolName, params)) return refuse("unknown-outbound-tool", `the ${redactInput(toolName)} tool looks like it can reach a person and is not one the guard knows; a human can allow it with the plugin config's allowTools.`, "");
+    return { deliver: true, code: "not-a-send", to: "" };
+  }
   const action = typeof params.action === "string" ? params.action : "";
   if (READ_ONLY_ACTIONS.has(action)) return { deliver: true, code: "read-only-action", to: "" };
   const channel = typeof params.channel === "string" && params.channel !== "" ? params.channel : typeof call.channelId === "string" ? call.channelId : "";
-  const targets = [params.target, params.to, ...(Array.isArray(params.targets) ? params.targets : [])].filter((t) => t !== undefined && t !== null && t !== "");
-  if (targets.length === 0) {
+  const { single, list } = recipientsOf(params);
+  if (single.length === 0 && list.length === 0) {
     // No explicit recipient: a send resolves to the current conversation and meets the send hooks there.
     return SEND_ACTIONS.has(action) ? { deliver: true, code: "not-a-send", to: "" } : refuse("no-recipient", `the message tool's "${redactInput(action)}" action needs an explicit vetted target.`, "");
   }
-  if (policy.internalChannels.has(channel)) return { deliver: true, code: "internal-channel", to: redactInput(targets[0]) };
+  if (policy.internalChannels.has(channel)) return { deliver: true, code: "internal-channel", to: redactInput(single[0] ?? list[0]) };
+  const topics = topicsOf(params);
+  if (new Set(topics.map((t) => String(t).trim())).size > 1) return refuse("recipients-disagree", "the call names more than one topic.", "");
+  const threadId = topics[0];
   let last: Verdict = refuse("no-recipient", "no recipient.", "");
-  for (const target of targets) {
-    last = vet(state, channel, target, params.threadId);
+  const chats = new Set<string>();
+  for (const target of single) {
+    last = vet(state, channel, target, threadId);
+    if (!last.deliver) return last;
+    const destination = isChannel(channel) && typeof target === "string" ? canonicalDestination(channel, target) : undefined;
+    chats.add(destination ? destinationKey(destination) : String(target));
+  }
+  // The channel reads one of these fields and ignores the rest: they must name the same chat.
+  if (chats.size > 1) return refuse("recipients-disagree", "the call's recipient fields (chatId, channelId, to, target, ...) name different chats.", last.to);
+  for (const target of list) {
+    last = vet(state, channel, target, threadId);
     if (!last.deliver) return last;
   }
   return last;

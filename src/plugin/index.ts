@@ -7,7 +7,8 @@ import { z } from "zod";
 import { defaultAuditFile, expandHome, resolveConfigPath } from "../contacts/config-path.js";
 import { canonicalDestination, destinationKey, isChannel } from "../contacts/targets.js";
 import { createAdmissions, type Admissions } from "./admissions.js";
-import { decideReply, decideSend, decideToolCall, type BookState, type Policy, type Verdict } from "./decide.js";
+import { checkContent, toolCallText, warmContentChecks } from "./content-gate.js";
+import { decideReply, decideSend, decideToolCall, type BookState, type Policy, type ToolPolicy, type Verdict } from "./decide.js";
 import { alertText, attemptRecord, createAlertBudget, createAuditQueue, defaultWriter, type AlertSettings, type Attempt, type AuditQueue, type HookPath } from "./gateway-log.js";
 import { allowToSchema, watchBook, type LiveBook } from "./live-book.js";
 
@@ -18,6 +19,14 @@ export const PLUGIN_ID = "openclaw-guard";
 export const STATUS_METHOD = "openclaw-guard.status";
 /** Runs before other plugins' handlers, so no one else's cancel or rewrite is what decides. */
 const PRIORITY = 10_000;
+/**
+ * The tool gate's second check runs after every other plugin's `before_tool_call` handler and
+ * returns the params it checked: OpenClaw applies the last handler's params, so a rewrite by
+ * another plugin after ours is overwritten (each handler sees the original params, not rewrites).
+ */
+const LAST = -1_000_000;
+/** Declared in openclaw.plugin.json `contracts.trustedToolPolicies`: runs before all ordinary hooks. */
+const TRUSTED_POLICY_ID = "outbound-gate";
 
 export const pluginConfigSchema = z.strictObject({
   /** Default: the guard's own default config path, as `openclaw-guard serve` resolves it in the gateway's environment. */
@@ -26,6 +35,8 @@ export const pluginConfigSchema = z.strictObject({
   internalChannels: z.array(z.string().min(1)).default(["webchat"]),
   auditFile: z.string().min(1).optional(),
   alert: z.strictObject({ to: z.string().min(1), maxPerHour: z.number().int().min(1).max(3600) }).optional(),
+  /** Outbound-capable tools the book cannot vet (sessions_send, voice_call, ...) a human allows anyway. */
+  allowTools: z.array(z.string().min(1)).default([]),
 });
 export type PluginConfig = z.infer<typeof pluginConfigSchema>;
 
@@ -34,6 +45,7 @@ export type PluginApi = {
   pluginConfig?: unknown;
   logger?: { info?: (message: string) => void; warn?: (message: string) => void; error?: (message: string) => void };
   on(hook: string, handler: (event: any, ctx: any) => unknown, options?: { priority?: number }): void;
+  registerTrustedToolPolicy?(policy: { id: string; description: string; evaluate: (event: any, ctx: any) => unknown }): void;
   registerGatewayMethod?(method: string, handler: (options: { respond: (ok: boolean, payload?: unknown) => void }) => void, options?: { scope?: string }): void;
   config?: unknown;
   runtime?: { channel?: { outbound?: { loadAdapter?: (channel: string) => Promise<{ sendText?: (context: Record<string, unknown>) => Promise<unknown> } | undefined> } } };
@@ -42,7 +54,7 @@ export type PluginApi = {
 type Guard = {
   book: LiveBook | undefined;
   configError?: string;
-  policy: Policy;
+  policy: Policy & ToolPolicy;
   admissions: Admissions;
   audit: AuditQueue;
   alert?: AlertSettings;
@@ -74,7 +86,7 @@ function guardFor(api: PluginApi): Guard {
   const guard: Guard = {
     book: undefined,
     configError,
-    policy: { internalChannels: new Set(config?.internalChannels ?? ["webchat"]) },
+    policy: { internalChannels: new Set(config?.internalChannels ?? ["webchat"]), allowTools: new Set(config?.allowTools ?? []) },
     admissions: createAdmissions(),
     audit: createAuditQueue(auditFile, defaultWriter(), (m) => log.error(m)),
     alert: config?.alert,
@@ -161,11 +173,11 @@ const str = (value: unknown): string | undefined => (typeof value === "string" &
  * Runs a decision; any exception, in the decision or in reading the event, becomes a cancel (the
  * gateway's own handling of a throwing hook would deliver the message).
  */
-function decided(guard: Guard, path: HookPath, decide: () => { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> }): Verdict {
+function decided(guard: Guard, path: HookPath, decide: () => { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> }, { recordDelivered = true } = {}): Verdict {
   try {
     const { verdict, attempt } = decide();
     // Other tools, and reading actions of the message tool, send nothing: not an outbound attempt.
-    if (verdict.code !== "not-a-send" && verdict.code !== "read-only-action") report(guard, { path, ...attempt, verdict });
+    if (verdict.code !== "not-a-send" && verdict.code !== "read-only-action" && (recordDelivered || !verdict.deliver)) report(guard, { path, ...attempt, verdict });
     return verdict;
   } catch (error) {
     const verdict: Verdict = { deliver: false, code: "internal-error", reason: "openclaw-guard blocked this message at the gateway: the guard hit an internal error, and fails closed.", to: "?" };
@@ -173,6 +185,42 @@ function decided(guard: Guard, path: HookPath, decide: () => { verdict: Verdict;
     report(guard, { path, channel: "?", verdict });
     return verdict;
   }
+}
+
+const PASSED_UNCHECKED = new Set(["internal-channel", "not-a-send", "read-only-action"]);
+
+/**
+ * decided() plus the content policy on what the recipient check let through: a secret or a deny
+ * pattern cancels even to a vetted chat. A `confirm` finding is delivered here (message_sending
+ * cannot ask the human; the tool gate asks through a plugin approval) and audited as such.
+ */
+function decidedWithContent(guard: Guard, path: HookPath, decide: () => { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> }): Verdict | Promise<Verdict> {
+  let decision: { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> } | undefined;
+  const verdict = decided(guard, path, () => {
+    decision = decide();
+    return decision;
+  }, { recordDelivered: false });
+  const state = bookState(guard);
+  const text = decision?.attempt.text;
+  // Refusals, internal channels and empty texts answer synchronously; only a delivery is scanned.
+  if (!decision || !verdict.deliver || PASSED_UNCHECKED.has(verdict.code) || !state.ok || typeof text !== "string" || text.trim() === "") {
+    if (decision && verdict.deliver && !PASSED_UNCHECKED.has(verdict.code)) report(guard, { path, ...decision.attempt, verdict });
+    return verdict;
+  }
+  const attempt = decision.attempt;
+  return checkContent(state.book, verdict.alias, text).then(
+    (content) => {
+      const final: Verdict = content.action === "block" ? { deliver: false, code: "content", reason: `openclaw-guard blocked this message at the gateway: ${content.reason}`, to: verdict.to } : verdict;
+      report(guard, { path, ...attempt, verdict: final });
+      return final;
+    },
+    (error: unknown) => {
+      guard.log.error(`openclaw-guard: the content checks failed in ${path}, cancelled: ${String(error)}`);
+      const final: Verdict = { deliver: false, code: "content-check-failed", reason: "openclaw-guard blocked this message at the gateway: the content checks could not run, and the guard fails closed.", to: verdict.to };
+      report(guard, { path, ...attempt, verdict: final });
+      return final;
+    },
+  );
 }
 
 /**
@@ -189,10 +237,13 @@ function register(api: PluginApi): void {
     guard = guardFor({ on: api.on, logger: api.logger, pluginConfig: { invalid: `the plugin could not start: ${String(error)}` } });
   }
 
+  warmContentChecks();
+
   api.on(
     "message_sending",
     (event, ctx) => {
-      const verdict = decided(guard, "message_sending", () => {
+      const answer = (verdict: Verdict) => (verdict.deliver ? undefined : { cancel: true, cancelReason: verdict.reason });
+      const result = decidedWithContent(guard, "message_sending", () => {
         const channel = ctx?.channelId;
         const claimed = event?.metadata?.channel;
         // The channel the context and the event name must agree, or it is unclear who would receive it.
@@ -200,7 +251,7 @@ function register(api: PluginApi): void {
         const verdict = decideSend(bookState(guard), guard.policy, guard.admissions, { channel: agreed, to: event.to, threadId: event.threadId, content: event.content }, Date.now());
         return { verdict, attempt: { channel: str(channel) ?? "?", account: str(ctx?.accountId), text: event.content, sessionKey: str(ctx?.sessionKey) } };
       });
-      return verdict.deliver ? undefined : { cancel: true, cancelReason: verdict.reason };
+      return result instanceof Promise ? result.then(answer) : answer(result);
     },
     { priority: PRIORITY },
   );
@@ -208,27 +259,71 @@ function register(api: PluginApi): void {
   api.on(
     "reply_payload_sending",
     (event, ctx) => {
-      const verdict = decided(guard, "reply_payload_sending", () => {
+      const answer = (verdict: Verdict) => (verdict.deliver ? undefined : { cancel: true, reason: verdict.reason });
+      const result = decidedWithContent(guard, "reply_payload_sending", () => {
         const attempt = { channel: ctx?.channelId, accountId: ctx?.accountId, conversationId: ctx?.conversationId, senderId: ctx?.senderId, text: event?.payload?.text };
         const verdict = decideReply(bookState(guard), guard.policy, guard.admissions, attempt, Date.now());
         return { verdict, attempt: { channel: str(attempt.channel) ?? "?", account: str(ctx?.accountId), text: event?.payload?.text, sessionKey: str(ctx?.sessionKey) } };
       });
-      return verdict.deliver ? undefined : { cancel: true, reason: verdict.reason };
+      return result instanceof Promise ? result.then(answer) : answer(result);
     },
     { priority: PRIORITY },
   );
 
+  const toolVerdict = (event: any, ctx: any) =>
+    decided(guard, "before_tool_call", () => {
+      const params = event?.params;
+      const verdict = decideToolCall(bookState(guard), guard.policy, { toolName: event?.toolName, params, channelId: ctx?.channelId });
+      return { verdict, attempt: { channel: str(params?.channel) ?? str(ctx?.channelId) ?? "?", action: str(params?.action), sessionKey: str(ctx?.sessionKey) } };
+    });
+
+  // First: the host-trusted tier runs before every ordinary before_tool_call hook (OpenClaw
+  // 2026.9.6; needs the manifest contract and an explicitly enabled plugin). It only refuses; the
+  // ordinary hook below records the decision, so an allowed call is audited once.
+  try {
+    api.registerTrustedToolPolicy?.({
+      id: TRUSTED_POLICY_ID,
+      description: "openclaw-guard: refuses tool calls that reach unvetted recipients or could switch the guard off",
+      evaluate: (event, ctx) => {
+        try {
+          if (decideToolCall(bookState(guard), guard.policy, { toolName: event?.toolName, params: event?.params, channelId: ctx?.channelId }).deliver) return undefined;
+          const verdict = toolVerdict(event, ctx); // records the refusal
+          return verdict.deliver ? undefined : { block: true, blockReason: verdict.reason };
+        } catch {
+          return { block: true, blockReason: "openclaw-guard blocked this tool call: the guard hit an internal error, and fails closed." };
+        }
+      },
+    });
+  } catch (error) {
+    guard.log.warn(`openclaw-guard: the trusted tool policy could not be registered (${String(error)}); the ordinary tool hook still gates.`);
+  }
+
+  // Last: the ordinary hook re-checks the params after every other plugin's handler and pins them.
   api.on(
     "before_tool_call",
     (event, ctx) => {
-      const verdict = decided(guard, "before_tool_call", () => {
-        const params = event.params;
-        const verdict = decideToolCall(bookState(guard), guard.policy, { toolName: event.toolName, params, channelId: ctx?.channelId });
-        return { verdict, attempt: { channel: str(params?.channel) ?? str(ctx?.channelId) ?? "?", action: str(params?.action), sessionKey: str(ctx?.sessionKey) } };
-      });
-      return verdict.deliver ? undefined : { block: true, blockReason: verdict.reason };
+      const verdict = toolVerdict(event, ctx);
+      if (!verdict.deliver) return { block: true, blockReason: verdict.reason };
+      if (verdict.code === "read-only-action" || (verdict.code === "not-a-send" && event?.toolName !== "message" && !guard.policy.allowTools.has(event?.toolName))) return undefined;
+      const params = event?.params && typeof event.params === "object" ? (event.params as Record<string, unknown>) : {};
+      const state = bookState(guard);
+      const text = toolCallText(params);
+      if (event?.toolName !== "message" || !state.ok || verdict.code === "internal-channel" || text === undefined) return { params };
+      return checkContent(state.book, verdict.alias, text).then(
+        (content) => {
+          if (content.action === "block") return { block: true, blockReason: `openclaw-guard blocked this tool call: ${content.reason}` };
+          if (content.action === "allow") return { params };
+          // A plugin approval to the human: allow-once or deny; OpenClaw denies when it times out.
+          const requireApproval = { title: "message-send", description: `openclaw-guard: ${content.reason} Allow this one message?`, severity: "warning", timeoutMs: 120_000, allowedDecisions: ["allow-once", "deny"] };
+          return { params, requireApproval };
+        },
+        (error: unknown) => {
+          guard.log.error(`openclaw-guard: the content checks failed in before_tool_call, refused: ${String(error)}`);
+          return { block: true, blockReason: "openclaw-guard blocked this tool call: the content checks could not run." };
+        },
+      );
     },
-    { priority: PRIORITY },
+    { priority: LAST },
   );
 
   // Inbound messages the channel admitted: the conversations replies may go back to.

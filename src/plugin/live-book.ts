@@ -10,6 +10,7 @@ import { maskTarget } from "../audit/redact.js";
 import { fingerprintOf } from "../contacts/config-source.js";
 import { loadConfig, type Config } from "../contacts/config.js";
 import { canonicalDestination, CHANNELS, destinationKey, isChannel, validateTarget, type Destination } from "../contacts/targets.js";
+import { contactRegions } from "../policy/regions.js";
 import { bookFromContacts, entryKey, type Book, type BookEntry } from "./book.js";
 import type { BookState } from "./decide.js";
 
@@ -63,7 +64,9 @@ export function withAllowTo(book: Book, allowed: readonly Destination[]): Book {
     const key = entryKey(destination.channel, destinationKey(destination));
     if (!entries.has(key)) entries.set(key, { alias: ALLOW_TO_ALIAS, destination });
   }
-  return { entries, size: book.size, fingerprint: book.fingerprint };
+  // allowTo's own numbers widen the regions national-format numbers in a message are read in.
+  const regions = new Set([...book.regions, ...contactRegions(allowed.map((d) => ({ target: d.chat })))]);
+  return { entries, size: book.size, fingerprint: book.fingerprint, regions: [...regions] };
 }
 
 export type LiveBook = {

@@ -3,7 +3,6 @@
 // decision with a reason; the intent is audited (fsynced) before delivery and the outcome after it.
 import { randomUUID } from "node:crypto";
 import type { CountryCode } from "libphonenumber-js";
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { maskTarget, redactInput, redactText } from "../audit/redact.js";
 import { sha256, type AuditRecord, type Store } from "../audit/store.js";
 import type { Config, Contact } from "../contacts/config.js";
@@ -14,6 +13,7 @@ import { decideContent, findContent } from "../policy/content.js";
 import { decideConfirmation, decideDuplicate, decideRateLimit } from "../policy/limits.js";
 import type { Window } from "../policy/settings.js";
 import { checkMessage } from "../policy/message.js";
+import { contactRegions } from "../policy/regions.js";
 import { decideRecipient } from "../policy/recipient.js";
 
 export type SendStatus = "sent" | "queued" | "refused" | "failed" | "unknown";
@@ -45,9 +45,6 @@ export type SendDeps = {
 export function bookFix(path: string): string {
   return `Fix: a human corrects ${path} (\`openclaw-guard doctor\` names the problem); the next call uses the fixed book, no restart needed.`;
 }
-
-/** National-format numbers in a message are looked for in these regions besides the address book's own. */
-const COMMON_REGIONS: CountryCode[] = ["US", "GB", "DE", "FR", "IN", "BR", "ZA", "AU"];
 
 export async function sendMessage(deps: SendDeps, request: SendRequest): Promise<SendResult> {
   const id = (deps.newId ?? randomUUID)();
@@ -209,12 +206,7 @@ const regionsByConfig = new WeakMap<Config, CountryCode[]>();
 function regionsOf(config: Config): CountryCode[] {
   const cached = regionsByConfig.get(config);
   if (cached) return cached;
-  const regions = new Set<CountryCode>(COMMON_REGIONS);
-  for (const contact of config.contacts.values()) {
-    const country = contact.target.startsWith("+") ? parsePhoneNumberFromString(contact.target)?.country : undefined;
-    if (country) regions.add(country);
-  }
-  const list = [...regions];
+  const list = contactRegions(config.contacts.values());
   regionsByConfig.set(config, list);
   return list;
 }

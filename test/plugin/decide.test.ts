@@ -18,6 +18,7 @@ const CONTACTS: BookContact[] = [
 ];
 const book: BookState = { ok: true, book: bookFromContacts(CONTACTS) };
 const policy = { internalChannels: new Set(["webchat"]) };
+const toolPolicy = { ...policy, allowTools: new Set<string>() };
 const NOW = 1_000_000;
 const send = (channel: unknown, to: unknown, extra: { threadId?: unknown; content?: unknown } = {}, state: BookState = book, admissions = createAdmissions()) =>
   decideSend(state, policy, admissions, { channel, to, ...extra }, NOW);
@@ -226,7 +227,7 @@ describe("decideReply", () => {
 });
 
 describe("decideToolCall (the assistant's message tool)", () => {
-  const call = (params: unknown, channelId = "telegram") => decideToolCall(book, policy, { toolName: "message", params, channelId });
+  const call = (params: unknown, channelId = "telegram") => decideToolCall(book, toolPolicy, { toolName: "message", params, channelId });
   it("blocks polls, topics and stickers to anyone unvetted, and without an explicit target", () => {
     expect(call({ action: "poll", target: "777", question: "?" })).toMatchObject({ deliver: false });
     expect(call({ action: "topic-create", target: "-100777", name: "x" })).toMatchObject({ deliver: false });
@@ -241,7 +242,52 @@ describe("decideToolCall (the assistant's message tool)", () => {
     expect(call({ action: "broadcast", targets: ["555111", "@alice_bot"] })).toMatchObject({ deliver: true });
     expect(call({ action: "read", target: "777" })).toMatchObject({ deliver: true });
     expect(call({ action: "send", message: "hi" })).toMatchObject({ deliver: true });
-    expect(decideToolCall(book, policy, { toolName: "exec", params: { command: "ls" } })).toMatchObject({ deliver: true });
+    expect(decideToolCall(book, toolPolicy, { toolName: "exec", params: { command: "ls" } })).toMatchObject({ deliver: true });
+  });
+  it("checks every recipient field the channel reads (22.2: a vetted target beside an unvetted chatId)", () => {
+    expect(call({ action: "topic-edit", target: "-1001234567890", chatId: "-100777", name: "x" })).toMatchObject({ deliver: false, code: "not-in-address-book" });
+    expect(call({ action: "topic-edit", to: "-1001234567890", channelId: "-100777" })).toMatchObject({ deliver: false });
+    expect(call({ action: "edit", target: "555111", chatId: -100777, messageId: 3 })).toMatchObject({ deliver: false });
+    expect(call({ action: "react", chatId: "777", messageId: 1, emoji: "x" })).toMatchObject({ deliver: false });
+    expect(call({ action: "poll", targets: ["555111"], to: ["777"] })).toMatchObject({ deliver: false });
+    expect(call({ action: "poll", recipient: "777" })).toMatchObject({ deliver: false });
+    // Two vetted chats in fields the channel reads one of: which one it picks is not ours to guess.
+    expect(call({ action: "topic-edit", target: "555111", chatId: "-1001234567890" })).toMatchObject({ deliver: false, code: "recipients-disagree" });
+    expect(call({ action: "topic-edit", chatId: "-1009876543210", threadId: 5, topicId: 6 })).toMatchObject({ deliver: false, code: "recipients-disagree" });
+    expect(call({ action: "topic-edit", chatId: "-1009876543210", topicId: 6 })).toMatchObject({ deliver: false });
+    // The same chat in every field, spelled differently, and numeric chat ids: vetted.
+    expect(call({ action: "topic-edit", target: "telegram:-1001234567890", chatId: -1001234567890, name: "x" })).toMatchObject({ deliver: true });
+    expect(call({ action: "topic-edit", chatId: "-1001234567890", topicId: 7 })).toMatchObject({ deliver: true });
+  });
+  it("refuses every call that could switch the guard off, whatever allowTools says (22.1)", () => {
+    const open = { ...toolPolicy, allowTools: new Set(["plugins", "gateway", "config"]) };
+    for (const params of [{ action: "disable", pluginId: "openclaw-guard" }, { action: "uninstall", pluginId: "OpenClaw-Guard " }, { action: "reload" }, { action: "install", packageName: "x" }, { action: "enable", pluginId: "voice-call" }, { action: " DISABLE ", pluginId: "openclaw-guard" }, {}]) {
+      expect(decideToolCall(book, open, { toolName: "plugins", params })).toMatchObject({ deliver: false, code: "guard-protected" });
+    }
+    expect(decideToolCall(book, open, { toolName: "gateway", params: { action: "update.run" } })).toMatchObject({ deliver: false, code: "guard-protected" });
+    expect(decideToolCall(book, open, { toolName: "gateway", params: { action: "config.apply", raw: "{}" } })).toMatchObject({ deliver: false, code: "guard-protected" });
+    expect(decideToolCall(book, open, { toolName: "config", params: { action: "set", path: "plugins.entries.openclaw-guard.enabled", value: false } })).toMatchObject({ deliver: false });
+    expect(decideToolCall(book, toolPolicy, { toolName: "plugins", params: { action: "list" } })).toMatchObject({ deliver: true });
+    expect(decideToolCall(book, toolPolicy, { toolName: "gateway", params: { action: "config.get" } })).toMatchObject({ deliver: true });
+  });
+  it("refuses outbound tools with no vettable recipient and unknown outbound-looking tools, unless allowTools names them", () => {
+    for (const [toolName, params] of [["sessions_send", { sessionKey: "agent:main:telegram:direct:777", message: "hi" }], ["voice_call", { action: "initiate_call", to: "+15550001111" }], ["voicecall", { to: "+15550001111" }], ["conversations_send", { text: "x" }], ["acme_sms", {}], ["custom_tool", { chatId: "777" }], ["custom_tool", { targets: ["a"] }]] as const) {
+      expect(decideToolCall(book, toolPolicy, { toolName, params })).toMatchObject({ deliver: false });
+      expect(decideToolCall(book, { ...toolPolicy, allowTools: new Set([toolName]) }, { toolName, params })).toMatchObject({ deliver: true });
+    }
+    expect(decideToolCall(book, toolPolicy, { toolName: "web_fetch", params: { url: "https://example.org" } })).toMatchObject({ deliver: true });
+    expect(decideToolCall(book, toolPolicy, { toolName: "sessions_spawn", params: { task: "x" } })).toMatchObject({ deliver: true });
+  });
+  it("never lets a message-tool call through when any recipient field names an unvetted chat (property)", () => {
+    const fields = ["chatId", "channelId", "to", "target", "recipient", "userId", "groupId"] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.subarray([...fields]), fc.constantFrom("poll", "topic-edit", "topic-create", "react", "edit", "delete", "sticker", "pin"), fc.integer({ min: 600000, max: 9999999 }), (bad, vettedFields, action, unvetted) => {
+        const params: Record<string, unknown> = { action };
+        for (const f of vettedFields) params[f] = "-1001234567890";
+        params[bad] = fc.sample(fc.constantFrom(String(unvetted), unvetted, `tg:${unvetted}`, `-100${unvetted}`), 1)[0];
+        expect(call(params)).toMatchObject({ deliver: false });
+      }),
+    );
   });
 });
 

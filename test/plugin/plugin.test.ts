@@ -42,7 +42,7 @@ const ctx = { channelId: "telegram", accountId: "default", sessionKey: "agent:ma
 const lines = (file: string) => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("the openclaw-guard plugin", () => {
-  it("registers once per api however often register() runs, and answers synchronously", () => {
+  it("registers once per api however often register() runs, and answers synchronously", async () => {
     const { api, hooks, run } = setup();
     plugin.register(api);
     expect([...hooks.keys()].sort()).toEqual(["before_tool_call", "message_received", "message_sending", "reply_payload_sending"]);
@@ -50,7 +50,26 @@ describe("the openclaw-guard plugin", () => {
     const result = run("message_sending", { to: "777", content: "x", metadata: { channel: "telegram" } }, ctx);
     expect(result).not.toBeInstanceOf(Promise);
     expect(result).toMatchObject({ cancel: true, cancelReason: expect.stringMatching(/blocked this message at the gateway/) });
-    expect(run("message_sending", { to: "tg:555111", content: "x", metadata: { channel: "telegram" } }, ctx)).toBeUndefined();
+    // A delivery is scanned for content first (async); cancels stay synchronous.
+    expect(await run("message_sending", { to: "tg:555111", content: "x", metadata: { channel: "telegram" } }, ctx)).toBeUndefined();
+  });
+
+  it("withholds secrets and deny-pattern text even to a vetted chat, on every hook, and asks the human for phone numbers in the message tool", async () => {
+    const { run } = setup();
+    const secret = "the key is ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+    expect(await run("message_sending", { to: "555111", content: secret, metadata: { channel: "telegram" } }, ctx)).toMatchObject({ cancel: true, cancelReason: expect.stringMatching(/GitHub token/) });
+    run("message_received", { from: "telegram:4242", senderId: "4242", content: "hi" }, { ...ctx, conversationId: "telegram:4242" });
+    expect(await run("reply_payload_sending", { payload: { text: secret } }, { ...ctx, conversationId: "telegram:4242", senderId: "4242" })).toMatchObject({ cancel: true });
+    expect(await run("before_tool_call", { toolName: "message", params: { action: "send", target: "555111", message: secret } }, ctx)).toMatchObject({ block: true });
+    expect(await run("before_tool_call", { toolName: "message", params: { action: "poll", target: "555111", question: "ok?", options: [secret, "no"] } }, ctx)).toMatchObject({ block: true });
+    const phone = await run("before_tool_call", { toolName: "message", params: { action: "send", target: "555111", message: "call +1 415 555 2671" } }, ctx);
+    expect(phone).toMatchObject({ requireApproval: { title: "message-send", allowedDecisions: ["allow-once", "deny"] } });
+    expect(JSON.stringify((phone as { requireApproval: unknown }).requireApproval)).not.toMatch(/415/);
+    // A confirm finding passes message_sending (it cannot ask; the MCP server and the tool gate do).
+    expect(await run("message_sending", { to: "555111", content: "call +1 415 555 2671", metadata: { channel: "telegram" } }, ctx)).toBeUndefined();
+    // The tool gate returns the params it checked, so a later rewrite is overwritten.
+    const params = { action: "poll", target: "555111", question: "lunch?", options: ["yes", "no"] };
+    expect(await run("before_tool_call", { toolName: "message", params }, ctx)).toEqual({ params });
   });
 
   it("cancels when its own code fails: hostile events, getters that throw, mismatched channels", () => {
@@ -92,7 +111,7 @@ describe("the openclaw-guard plugin", () => {
 
   it("audits every attempt in a chain `audit verify` accepts, numbers masked, text hashed", async () => {
     const { run, auditFile } = setup();
-    run("message_sending", { to: "555111", content: "secret plans", metadata: { channel: "telegram" } }, ctx);
+    await run("message_sending", { to: "555111", content: "secret plans", metadata: { channel: "telegram" } }, ctx);
     run("message_sending", { to: "+1 555 000 1234", content: "secret plans", metadata: { channel: "telegram" } }, ctx);
     run("before_tool_call", { toolName: "message", params: { action: "poll", target: "777" } }, ctx);
     await eventually(() => expect(lines(auditFile)).toHaveLength(3));
@@ -118,12 +137,12 @@ describe("the openclaw-guard plugin", () => {
     expect(alerts.map((a) => String(a.status)).sort()).toEqual(["rate-limited", "sent", "sent"]);
   });
 
-  it("lets a reply to a sender the channel admitted through, and nothing else to that chat", () => {
+  it("lets a reply to a sender the channel admitted through, and nothing else to that chat", async () => {
     const { run } = setup();
     run("message_received", { from: "telegram:4242", senderId: "4242", content: "hi" }, { ...ctx, conversationId: "telegram:4242" });
     const replyCtx = { ...ctx, conversationId: "telegram:4242", senderId: "4242" };
-    expect(run("reply_payload_sending", { payload: { text: "Hello!" } }, replyCtx)).toBeUndefined();
-    expect(run("message_sending", { to: "4242", content: "Hello!", metadata: { channel: "telegram" } }, ctx)).toBeUndefined();
+    expect(await run("reply_payload_sending", { payload: { text: "Hello!" } }, replyCtx)).toBeUndefined();
+    expect(await run("message_sending", { to: "4242", content: "Hello!", metadata: { channel: "telegram" } }, ctx)).toBeUndefined();
     expect(run("message_sending", { to: "4242", content: "and also this", metadata: { channel: "telegram" } }, ctx)).toMatchObject({ cancel: true });
     expect(run("reply_payload_sending", { payload: { text: "x" } }, { ...replyCtx, conversationId: "telegram:4243", senderId: "4243" })).toMatchObject({ cancel: true });
   });

@@ -1,6 +1,6 @@
 // The gateway layer of doctor from crafted facts: plugin configured, active, same book, gaps, credential.
 import { describe, expect, it } from "vitest";
-import { checkAllowTo, checkBook, checkCredential, checkGaps, checkPluginActive, checkPluginConfig } from "../../src/setup/checks/gateway-checks.js";
+import { checkAllowTo, checkBook, checkCredential, checkGaps, checkGuardTools, checkPluginActive, checkPluginConfig } from "../../src/setup/checks/gateway-checks.js";
 
 const OURS = "/h/.config/openclaw-guard/config.json5";
 const entry = (over: Record<string, unknown> = {}) => ({ plugins: { entries: { "openclaw-guard": { enabled: true, config: { configPath: OURS }, ...over } } } });
@@ -44,7 +44,7 @@ describe("gateway layer: the plugin", () => {
 
 describe("gateway layer: what still gets through", () => {
   it("flags unhooked Telegram actions per account (inheriting the channel's), the poll RPC, and pairing-code replies", () => {
-    const off = { poll: false, createForumTopic: false, sticker: false };
+    const off = { poll: false, createForumTopic: false, editForumTopic: false, sticker: false };
     const checks = checkGaps({ channels: { telegram: { actions: off, accounts: { a: { dmPolicy: "allowlist" }, b: { actions: { poll: true } } } } } });
     expect(checks.find((c) => c.id === "gateway.telegram-actions")).toMatchObject({ status: "fail", summary: expect.stringMatching(/^channels\.telegram\.accounts\.b\.actions\.poll is on/) });
     expect(checks.find((c) => c.id === "gateway.poll-rpc")).toMatchObject({ status: "note" });
@@ -54,6 +54,15 @@ describe("gateway layer: what still gets through", () => {
     expect(checkGaps({ channels: { whatsapp: { allowFrom: ["+1"] } } }).map((c) => c.id)).toEqual(["gateway.pairing-replies"]);
     expect(checkGaps({ channels: { whatsapp: { dmPolicy: "allowlist" }, signal: { dmPolicy: "pairing", enabled: false } } })).toEqual([]);
     expect(checkGaps(undefined)).toEqual([]);
+  });
+});
+
+describe("gateway layer: the assistant's tools that can switch the plugin off", () => {
+  it("fails while the plugins or gateway tool is offered to the assistant, ok once tools.deny takes both", () => {
+    expect(checkGuardTools({})).toMatchObject({ status: "fail", summary: expect.stringContaining("plugins and gateway tools") });
+    expect(checkGuardTools({ tools: { deny: ["plugins"] } })).toMatchObject({ status: "fail", fix: expect.stringContaining('["gateway"]') });
+    expect(checkGuardTools({ tools: { deny: ["gateway", "plugins"] } })).toMatchObject({ status: "ok" });
+    expect(checkGuardTools({ tools: { deny: ["*"] } })).toMatchObject({ status: "ok" });
   });
 });
 

@@ -36,13 +36,13 @@ describe("init openclaw", () => {
     expect(json.plugins.entries.other).toEqual({ enabled: true });
     // Ours: enabled, pointed at this config; the user's alert setting stays.
     expect(json.plugins.entries["openclaw-guard"]).toEqual({ enabled: true, config: { alert: { to: "ops", maxPerHour: 3 }, configPath: config } });
-    const off = { poll: false, createForumTopic: false, sticker: false };
+    const off = { poll: false, createForumTopic: false, editForumTopic: false, sticker: false };
     expect(json.channels.telegram.actions).toEqual({ sendMessage: true, ...off });
     expect(json.channels.telegram.accounts.work).toEqual({ botToken: "2:Y", actions: off });
     expect(json.channels.telegram.accounts.home.actions).toEqual(off);
     expect(first.stdout).toMatch(/~ plugins\.entries\.openclaw-guard: .*\(changed: enabled, config\.configPath; kept: config\.alert\)/);
     expect(first.stdout).toContain("+ plugins.load.paths: /opt/ocg");
-    expect(first.stdout).toContain("turned off: poll, createForumTopic, sticker");
+    expect(first.stdout).toContain("turned off: poll, createForumTopic, editForumTopic, sticker");
     expect(first.stdout).toMatch(/hot-reloads/);
     expect(first.stdout).toContain("init openclaw --pair");
     expect(first.stdout + first.stderr).not.toContain("secret-token-value");
@@ -60,7 +60,7 @@ describe("init openclaw", () => {
     const result = await init(home, cwd, ["openclaw"]);
     expect(result.code).toBe(0);
     const json = JSON.parse(read(openclawJson(home)));
-    expect(json).toEqual({ plugins: { load: { paths: [ROOT] }, entries: { "openclaw-guard": { enabled: true, config: { configPath: config } } } } });
+    expect(json).toEqual({ plugins: { load: { paths: [ROOT] }, entries: { "openclaw-guard": { enabled: true, config: { configPath: config } } } }, tools: { deny: ["plugins", "gateway"] } });
     expect(result.stdout).toContain("channels.telegram not configured");
   });
 

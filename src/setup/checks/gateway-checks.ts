@@ -7,7 +7,7 @@ import { resolveConfigPath } from "../../contacts/config-path.js";
 import { pick } from "../../gateway/openclaw-config.js";
 import { PLUGIN_ID, STATUS_METHOD } from "../../plugin/index.js";
 import { allowToDestinations, allowToSchema, maskedAllowTo } from "../../plugin/live-book.js";
-import { UNHOOKED_TELEGRAM_ACTIONS } from "../clients/openclaw.js";
+import { GUARD_TOOLS, UNHOOKED_TELEGRAM_ACTIONS } from "../clients/openclaw.js";
 import { check, plural, type Check } from "../doctor-report.js";
 
 const INIT = "run `openclaw-guard init openclaw` (then let the gateway reload).";
@@ -144,6 +144,21 @@ function scopesOf(config: Json | undefined, channel: string): Scope[] {
     for (const [name, account] of Object.entries(accounts)) list.push({ label: `channels.${channel}.accounts.${name}`, node: account });
   }
   return list;
+}
+
+/** The assistant's tools that can switch the plugin off (issue 22.1). */
+
+/**
+ * The plugin's tool gate refuses their changing actions, but a refusal in a hook is the only thing
+ * in the way while they are offered: doctor fails until `tools.deny` takes them from the agent.
+ */
+export function checkGuardTools(config: Json): Check {
+  const deny = pick(config, "tools", "deny");
+  const denied = new Set(Array.isArray(deny) ? deny.filter((t): t is string => typeof t === "string") : []);
+  const open = GUARD_TOOLS.filter((t) => !denied.has(t) && !denied.has("*"));
+  return open.length > 0
+    ? check("gateway.guard-tools", "gateway", "fail", `the assistant can call the ${open.join(" and ")} tool${open.length === 1 ? "" : "s"}, which can disable, uninstall or reload openclaw-guard or rewrite the gateway config (the plugin refuses those calls, but only its own hook stands in the way).`, `add ${JSON.stringify(open)} to tools.deny in openclaw.json`)
+    : check("gateway.guard-tools", "gateway", "ok", "the plugins and gateway tools are denied to the assistant (tools.deny).");
 }
 
 /** What still gets past the plugin in this config, each with its fix. */

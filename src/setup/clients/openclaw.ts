@@ -7,11 +7,14 @@ import { openclawConfigPath } from "../../gateway/openclaw-config.js";
 import { PLUGIN_ID } from "../../plugin/index.js";
 import { arrayAt, changeSummary, ensureStrings, InitError, objectAt, planJsonFile, replaceOurs, type ClientSetup, type InitContext, type JsonObject } from "../init-plan.js";
 
+/** The assistant tools that can disable, uninstall or reconfigure this plugin: init denies them (tools.deny). */
+export const GUARD_TOOLS = ["plugins", "gateway"] as const;
+
 /**
  * Telegram actions that reach the Bot API directly (RPC/CLI `message.action` poll, topic creation,
- * sticker): no message_sending hook runs for them (seen on 2026.9.6).
+ * sticker, topic rename): no message_sending hook runs for them (seen on 2026.9.6).
  */
-export const UNHOOKED_TELEGRAM_ACTIONS = ["poll", "createForumTopic", "sticker"] as const;
+export const UNHOOKED_TELEGRAM_ACTIONS = ["poll", "createForumTopic", "editForumTopic", "sticker"] as const;
 
 /** The package root: the directory with openclaw.plugin.json (dist/cli.js lives one level below). */
 export function packageRoot(context: InitContext): string {
@@ -96,6 +99,8 @@ export const openclaw: ClientSetup = {
         ...checkPluginLists(file, json),
         ...mergePluginEntry(file, json, context.config),
         ...disableUnhookedActions(file, json),
+        // The assistant's plugins and gateway tools can switch the guard off; only the guard's own hook would stand in the way.
+        ...ensureStrings(arrayAt(file, json, ["tools", "deny"]), GUARD_TOOLS, "tools.deny"),
       ];
     });
     return {
@@ -107,6 +112,7 @@ export const openclaw: ClientSetup = {
       ],
       limits: [
         "The `poll` RPC reaches Telegram without any hook, whatever the actions say (no config switch stops it in OpenClaw 2026.9.6).",
+        "Telegram react, edit and delete (`message.action`, `openclaw message edit ...`) run no hook when an operator calls them: they change or mark messages already in a chat the bot is in (an edit can rewrite an earlier message's text, a react is visible to the chat); the assistant's message tool is still gated by recipient.",
         'Pairing-code replies to unknown senders (dmPolicy "pairing", the default) and typing indicators go out without a hook.',
         "Anything that can write openclaw.json, or holds the shared gateway token (operator.admin on request), can switch the plugin off.",
       ],
