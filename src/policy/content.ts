@@ -1,6 +1,6 @@
 // Content checks: find what a message should not carry, then decide per the contact's policy.
 // Findings name a kind and a position, never the matched text.
-import { findNumbers, type CountryCode } from "libphonenumber-js/max";
+import { findNumbers, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { denyFormPattern, denyForms, lookAlikeForm, originalSpan, phoneForm, scanForm } from "./normalise.js";
 import type { ContactPolicy, ContentAction, DenyPattern } from "./settings.js";
 
@@ -131,7 +131,8 @@ const PHONE_LINK = /(?:\bwa\.me\/|\bwhatsapp:\/\/send\/?\?(?:[^\s#]*&)?phone=|\b
 export function findPhoneNumbers(message: string, regions: readonly CountryCode[]): Finding[] {
   const scanned = phoneForm(message);
   const text = scanned.text;
-  if (!MAY_HOLD_A_NUMBER.test(text)) return [];
+  const obscured = PHONE_WORD.test(text);
+  if (!obscured && !MAY_HOLD_A_NUMBER.test(text)) return [];
   const seen = new Map<number, Finding>();
   const add = (start: number, end: number) => {
     if (![...seen.values()].some((f) => f.start < end && start < f.end)) seen.set(start, { kind: "phone-number", label: "a phone number", start, end });
@@ -145,7 +146,54 @@ export function findPhoneNumbers(message: string, regions: readonly CountryCode[
       add(found.startsAt, found.endsAt);
     }
   }
+  if (obscured) for (const [start, end] of obscuredNumbers(text, regions)) add(start, end);
   return [...seen.values()].map((f) => ({ ...f, ...originalSpan(scanned, f.start, f.end) }));
+}
+
+/** Words that say a number follows; they gate the looser reading of obscuredNumbers. */
+const PHONE_WORD = /\b(?:phone|number|num|call|text|txt|sms|cell|mobile|whats ?app|tel|reach|dial|contact|ring|digits|backwards|reversed)\b/i;
+const DIGIT_WORDS: Record<string, string> = { zero: "0", one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9" };
+/** A digit group (l, I, O, o read as the digits they imitate; %2B as +) or a digit spelt out. */
+const NUMBER_TOKEN = /(?<![A-Za-z0-9])(?:%2[Bb](?=\d))?[0-9lIOo]*\d[0-9lIOo]*(?![A-Za-z0-9])|\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b/gi;
+const MAX_GAP = 24;
+const MAX_SPELT_GAP = 3;
+
+/**
+ * Next to a word like "phone" or "call", digit groups a few words apart are read as one number,
+ * with digits spelt out or imitated by letters, and also backwards: flagged when the joined digits
+ * make a valid national number in one of the regions or a possible international one.
+ */
+function obscuredNumbers(text: string, regions: readonly CountryCode[]): [number, number][] {
+  const spans: [number, number][] = [];
+  let group: { start: number; end: number; digits: string; spelt: boolean } | undefined;
+  const close = () => {
+    if (group && group.digits.length >= 10 && group.digits.length <= 15) {
+      const digits = group.digits;
+      if (looksLikePhone(digits, regions) || looksLikePhone([...digits].reverse().join(""), regions)) spans.push([group.start, group.end]);
+    }
+    group = undefined;
+  };
+  for (const token of text.matchAll(NUMBER_TOKEN)) {
+    const word = DIGIT_WORDS[token[0].toLowerCase()];
+    const digits = word ?? token[0].replace(/^%2b/i, "").replace(/[lI]/g, "1").replace(/[Oo]/g, "0");
+    // Groups of digits may have a few words between them; a spelt-out digit only separators.
+    const gap = word !== undefined || group?.spelt ? MAX_SPELT_GAP : MAX_GAP;
+    if (group && token.index - group.end <= gap) {
+      group.digits += digits;
+      group.end = token.index + token[0].length;
+      group.spelt = word !== undefined;
+    } else {
+      close();
+      group = { start: token.index, end: token.index + token[0].length, digits, spelt: word !== undefined };
+    }
+  }
+  close();
+  return spans;
+}
+
+function looksLikePhone(digits: string, regions: readonly CountryCode[]): boolean {
+  if (parsePhoneNumberFromString(`+${digits}`)?.isPossible()) return true;
+  return regions.some((region) => parsePhoneNumberFromString(digits, region)?.isValid());
 }
 
 /** Cheap pre-check for what looksNational accepts, to skip the per-region scans. */

@@ -90,6 +90,15 @@ const SECRETS: [label: RegExp, text: string][] = [
 ];
 
 const PHONES = [
+  // Obscured forms (issue 21): bare national digits, words, look-alikes, reversed, JSON, %2B, em dashes, split.
+  "text me at 2127365000 tonight",
+  "my cell is two one two seven three six five zero zero zero",
+  "phone: 2l2 736 5OOO",
+  "number backwards: 0005637212",
+  '{"name": "Ann", "phone": "27821234567"}',
+  "https://example.com/contact?tel=%2B27821234567",
+  "reach her on 212—736—5000",
+  "the number starts 212 736 and ends with 5000",
   "call me on +27 82 123 4567",
   "her number is 082 123 4567",
   "US office (212) 736-5000",
@@ -128,6 +137,9 @@ const PHONES = [
 ];
 
 const CLEAN = [
+  "Call the retry after build 20261122 finishes; ticket number 48213 is closed.",
+  "Text sizes 12, 14 and 16 look fine; contact form latency p99 was 230 ms over 1200 requests.",
+  "Release 2026.11.22 is number one on the list; one or two reviewers, three at most.",
   "The secret is out: we ship the new dashboard on Friday.",
   "Token refresh works again; see https://docs.openclaw.ai/gateway/configuration for the settings.",
   "Image digest sha256 pinned; artifact build-2026-11-22 uploaded.",
