@@ -102,9 +102,9 @@ describe("formatDenial", () => {
   });
 });
 
-describe("docs/guard.md's default allowlist", () => {
+describe("docs/config.md's default allowlist", () => {
   it("is exactly DEFAULT_ALLOWED_OPENCLAW_COMMANDS, in order", () => {
-    const readme = readFileSync(join(import.meta.dirname, "..", "..", "docs", "guard.md"), "utf8");
+    const readme = readFileSync(join(import.meta.dirname, "..", "..", "docs", "config.md"), "utf8");
     const listed = DEFAULT_ALLOWED_OPENCLAW_COMMANDS.map((entry) => {
       const [words, ...forbidden] = entry.split(" !");
       return forbidden.length === 0 ? `\`${entry}\`` : `\`${words}\` (without ${forbidden.map((f) => `\`${f}\``).join(" or ")})`;
