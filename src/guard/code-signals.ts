@@ -8,7 +8,7 @@ import { DEFAULT_ALLOW_LIST, type AllowList } from "./openclaw-policy.js";
 const OWN_NAME = /openclaw-guard/gi;
 
 const OPENCLAW_MARKER = /claw|moltbot|18789|openclaw_gateway|gateway\.auth/i;
-const GATEWAY_MARKER = /18789|openclaw_gateway|gateway\.auth|\.openclaw\b|\/tools\/invoke/i;
+const GATEWAY_MARKER = /18789|openclaw_gateway|gateway\.auth|(?<![A-Za-z0-9-])\.openclaw\b|\/tools\/invoke/i;
 
 /** The text points at OpenClaw: its name, the gateway port, its env or config keys. */
 export function mentionsOpenclaw(text: string): boolean {
