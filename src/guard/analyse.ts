@@ -79,6 +79,9 @@ export function analyseFileContent(filePath: string, content: string, options: A
   return analysis.verdict();
 }
 
+
+/** Launchers whose own options take no command string: judged by the program they run. */
+const PLAIN_LAUNCHERS: ReadonlySet<string> = new Set(["timeout", "nice", "ionice", "stdbuf", "time", "nohup", "setsid", "chrt", "taskset", "unbuffer", "xargs", "find"]);
 /** `#!/bin/sh`, `#!/usr/bin/env python3`, `#!/usr/bin/env -S bash -e`: the interpreter's name. */
 function shebangInterpreter(content: string): string {
   const line = /^#!\s*([^\n]*)/.exec(content)?.[1] ?? "";
@@ -389,7 +392,10 @@ class Analysis implements Analyser {
     const program = normaliseCommandName(base);
     // Shells and eval get their payload parsed, the guard's own CLI its subcommand; for everything else the flipped default applies.
     const runsGuard = program === "node" && this.isGuardEntry(args.find((x) => !x.text.startsWith("-"))?.text ?? "");
-    if (unwraps === 0 && !runsGuard && !SHELLS.has(program) && program !== "eval" && (site.scope.mentionsOpenclaw || args.some((x) => x.content !== undefined))) this.checkArguments(program, args, site);
+    // A launcher whose own options run nothing (timeout, nice, xargs, find -exec) is judged by the program it runs,
+    // whose arguments are checked when it is reached; env by its assignments and options only.
+    const judged = PLAIN_LAUNCHERS.has(program) ? [] : program === "env" ? args.slice(0, Math.max(0, args.findIndex((x) => !x.text.startsWith("-") && !/^[A-Za-z_]\w*=/.test(x.text)))) : args;
+    if ((unwraps === 0 || site.launched === true) && !PLAIN_LAUNCHERS.has(program) && !runsGuard && !SHELLS.has(program) && program !== "eval" && (site.scope.mentionsOpenclaw || judged.some((x) => x.content !== undefined))) this.checkArguments(program, judged, site);
     if (name.text.includes("/") && this.isGuardEntry(name.text)) return guardCli(this, args, site, unwraps);
     const handler = commandHandlers[program];
     if (handler !== undefined) return handler(this, args, site, unwraps);

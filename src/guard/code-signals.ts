@@ -8,7 +8,7 @@ import { DEFAULT_ALLOW_LIST, type AllowList } from "./openclaw-policy.js";
 const OWN_NAME = /openclaw-guard/gi;
 
 const OPENCLAW_MARKER = /claw|moltbot|18789|openclaw_gateway|gateway\.auth/i;
-const GATEWAY_MARKER = /18789|openclaw_gateway|gateway\.auth|\.openclaw\b|\/tools\/invoke/i;
+const GATEWAY_MARKER = /18789|openclaw_gateway|gateway\.auth|(?<![A-Za-z0-9-])\.openclaw\b|\/tools\/invoke/i;
 
 /** The text points at OpenClaw: its name, the gateway port, its env or config keys. */
 export function mentionsOpenclaw(text: string): boolean {
@@ -21,7 +21,7 @@ export function mentionsGateway(text: string): boolean {
 }
 
 const SPAWNS_PROCESS =
-  /child_process|subprocess|\bos\.(system|popen|exec\w*|spawn\w*)|\bpty\.spawn|\b(exec|execFile|execSync|execFileSync|spawn|spawnSync|fork|system|popen|execv\w*|execl\w*)\b|\bIO\.popen|\bOpen3\b|%x|\bqx\b|`|\bDeno\.(run|Command)|\bBun\.spawn|\bexeca\b|\bshelljs\b|\bzx\b/;
+  /child_process|subprocess|\bos\.(system|popen|exec\w*|spawn\w*)|\bpty\.spawn|\b(exec|execFile|execSync|execFileSync|spawn|spawnSync|fork|system|popen|execv\w*|execl\w*)\b|\bIO\.popen|\bOpen3\b|%x|\bqx\b|`|\bDeno\.(run|Command)|\bBun\.spawn|\bexeca\b|\bshelljs\b|\bzx\b|\bposix_spawn\w*|\bgetattr\s*\(\s*os\b|\b__import__\b|\bimportlib\b|\breadpipe\b|\bpassthru\b|\bshell_exec\b|\bproc_open\b|\bpcntl_exec\b|\bio\.popen\b|\bos\.execute\b|\bopen\s*\([^)]*['"]\s*(?:-\||\|)/;
 const OPENS_CONNECTION =
   /\bsocket\b|WebSocket|\bwss?:\/\/|\bhttps?:\/\/|require\(\s*['"](ws|net|http|https|undici|node:net|node:http|node:https)['"]|from\s+['"](ws|net|http|https|undici|node:net|node:http|node:https)['"]|\bfetch\s*\(|\burllib\b|\brequests\b|\bhttp\.client\b|\bhttpx\b|\baiohttp\b|\bwebsockets?\b|IO::Socket|Net::HTTP|LWP|HTTP::Tiny/;
 const IMPORTS_OPENCLAW =

@@ -20,7 +20,7 @@ export const LIFECYCLE_SCRIPTS: Readonly<Record<string, readonly string[]>> = {
   version: ["preversion", "version", "postversion"], link: ["preinstall", "install", "postinstall", "prepare"],
 };
 
-export const LANGUAGES = ["python", "node", "perl", "ruby", "php", "deno", "bun"] as const;
+export const LANGUAGES = ["python", "node", "perl", "ruby", "php", "deno", "bun", "lua", "tcl"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Options of plain launchers: which take a value, how many positionals precede the command. */
@@ -44,6 +44,8 @@ export const LAUNCHERS: Readonly<Record<string, LauncherSpec>> = {
   builtin: {},
   exec: { valueOptions: ["-a"] },
   nohup: {},
+  // `uv run [--with X] python -c ...`: the program after the subcommand.
+  uv: { valueOptions: ["--with", "--python", "-p", "--project", "--directory", "--env-file", "--package"], positionalsBefore: 1 },
   setsid: {},
   time: { valueOptions: ["-f", "--format", "-o", "--output"] },
   nice: { valueOptions: ["-n", "--adjustment"] },
@@ -112,6 +114,8 @@ export const INLINE_CODE_OPTIONS: Readonly<Record<Language, readonly string[]>> 
   php: ["-r"],
   deno: [],
   bun: ["-e", "--eval", "-p", "--print"],
+  lua: ["-e"],
+  tcl: ["-c"], // expect -c; tclsh reads its code from a file or stdin
 };
 /** `perl -le CODE`, `ruby -ne CODE`, `python -Ic CODE`: the code option ends a flag cluster. */
 export const CLUSTERED_CODE_OPTION: Readonly<Partial<Record<Language, RegExp>>> = {
@@ -127,6 +131,8 @@ export const INTERPRETER_VALUE_OPTIONS: Readonly<Record<Language, readonly strin
   php: ["-c", "-d", "-z"],
   deno: ["--config", "-c", "--import-map", "--env-file"],
   bun: ["-r", "--preload", "--cwd", "--env-file", "--config", "-c"],
+  lua: ["-l"],
+  tcl: ["-encoding"],
 };
 
 export const MAKEFILE_NAME = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
@@ -151,8 +157,10 @@ export function packageBinName(spec: string): string {
 }
 
 export function normaliseCommandName(base: string): string {
-  if (/^python[0-9.]*$/.test(base)) return "python";
-  if (base === "nodejs") return "node";
+  if (/^(?:python|pypy)[0-9.]*$/.test(base)) return "python";
+  if (base === "nodejs" || base === "tsx" || base === "ts-node") return "node";
+  if (/^(?:lua[0-9.]*|luajit)$/.test(base)) return "lua";
+  if (/^(?:tclsh|wish)[0-9.]*$/.test(base) || base === "expect") return "tcl";
   if (/^perl[0-9.]*$/.test(base)) return "perl";
   if (/^ruby[0-9.]*$/.test(base)) return "ruby";
   if (/^php[0-9.]*$/.test(base)) return "php";

@@ -30,6 +30,7 @@ export const DEFAULT_ALLOWED_OPENCLAW_COMMANDS: readonly string[] = [
   "logs",
   "channels list",
   "channels status",
+  "gateway status",
   "sessions list",
   "config get",
   "models list",

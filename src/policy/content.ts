@@ -1,7 +1,7 @@
 // Content checks: find what a message should not carry, then decide per the contact's policy.
 // Findings name a kind and a position, never the matched text.
-import { findNumbers, type CountryCode } from "libphonenumber-js/max";
-import { denyFormPattern, denyForms, originalSpan, phoneForm, scanForm } from "./normalise.js";
+import { findNumbers, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { denyFormPattern, denyForms, lookAlikeForm, originalSpan, phoneForm, scanForm } from "./normalise.js";
 import type { ContactPolicy, ContentAction, DenyPattern } from "./settings.js";
 
 export type FindingKind = "secret" | "phone-number" | "deny-pattern" | "too-long";
@@ -44,11 +44,28 @@ const EXTRA_SECRETS: { label: string; pattern: RegExp }[] = [
   { label: "a Google service-account key", pattern: /"(?:type"\s*:\s*"service_account"|private_key_id"\s*:\s*"[0-9a-f]{40}")/g },
   { label: "an Azure connection string", pattern: /\b(?:AccountKey|SharedAccessKey)\s*=\s*[A-Za-z0-9+/]{40,}={0,2}/gi },
   { label: "an Azure client secret", pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g },
-  { label: "a Telegram bot token", pattern: /\b\d{8,10}:AA[0-9A-Za-z_-]{33}(?![0-9A-Za-z_-])/g },
+  { label: "a Telegram bot token", pattern: /(?<!\d)\d{8,10}:AA[0-9A-Za-z_-]{33}(?![0-9A-Za-z_-])/g },
+  // From gitleaks' rule set (gcp-api-key's neighbours, gitlab-pat, discord, pypi, digitalocean, sendgrid, stripe).
+  { label: "a Google OAuth client secret", pattern: /\bGOCSPX-[0-9A-Za-z_-]{28}(?![0-9A-Za-z_-])/g },
+  { label: "a SendGrid key", pattern: /\bSG\.[0-9A-Za-z_-]{20,24}\.[0-9A-Za-z_-]{39,50}(?![0-9A-Za-z_-])/g },
+  { label: "an OpenAI API key", pattern: /\bsk-(?:proj|svcacct|admin)-[0-9A-Za-z_-]{40,}(?![0-9A-Za-z_-])/g },
+  { label: "a Stripe webhook secret", pattern: /\bwhsec_[0-9A-Za-z]{24,}\b/g },
+  { label: "a GitLab token", pattern: /\bgl(?:pat|dt|ptt|rt|soat|cbt|imt|agent|oas|ffct)-[0-9A-Za-z_-]{20,}(?![0-9A-Za-z_-])/g },
+  { label: "a Discord bot token", pattern: /\b[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![0-9A-Za-z_-])/g },
+  { label: "a PyPI token", pattern: /\bpypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,}/g },
+  { label: "a DigitalOcean token", pattern: /\bdo[opr]_v1_[a-f0-9]{64}\b/g },
+  { label: "an AWS secret access key", pattern: /\baws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/gi },
+  { label: "a password in a URL", pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@\/]*:[^\s@\/]{3,}@[^\s@]+/gi },
+  // An AWS access key id written with blanks, dashes or a line break between its characters.
+  { label: "an AWS access key", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])(?:[ \t\r\n-]{0,2}[A-Z2-7]){16}(?![A-Za-z0-9])/g },
+  // A JSON Web Token split over lines: its three parts joined by a dot with blanks around it.
+  { label: "a JSON Web Token", pattern: /\beyJ[A-Za-z0-9_-]{10,}\s*\.\s*eyJ[A-Za-z0-9_-]{10,}\s*\.\s*[A-Za-z0-9_-]{16,}/g },
   { label: "a Hugging Face token", pattern: /\b(?:hf|api_org)_[A-Za-z0-9]{34,40}\b/g },
   { label: "a Twilio API key", pattern: /\bSK[0-9a-fA-F]{32}\b/g },
   { label: "a password", pattern: /(?<![A-Za-z0-9])(?:[Pp]ass(?:word|wd|phrase)|PASS(?:WORD|WD|PHRASE)|[Pp]wd|PWD)\s*[:=]\s*(?!(?:\*+|x+|<[^>]*>|\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[A-Za-z_]\w*%)(?!\w))["']?[^\s"',;]{6,}/g },
   { label: "a token", pattern: /\b(?:[A-Za-z]+[_-])*(?:token|secret|api[_-]?key|apikey|auth|bearer|signature|sid|key)["']?\s*[:=]?\s*["']?(?:[0-9a-f]{32,}|[0-9A-F]{32,})\b/gi },
+  // The generic case, keyword-gated: a long token with letters and digits after "secret is", "key:" ...
+  { label: "a secret after a keyword", pattern: /\b(?:secret|token|api[ _-]?key|password|passwd|credential|private key|access key)s?\b(?:\s+(?:is|was|=|:)|\s*[:=])\s*["'`]?(?=[A-Za-z0-9_\-+/=]*\d)(?=[A-Za-z0-9_\-+/=]*[A-Za-z])[A-Za-z0-9_\-+/=]{20,}/gi },
 ];
 
 /** Loaded on the first send, not at server start: secretlint and its preset take ~60 ms to import. */
@@ -78,8 +95,22 @@ export async function findSecrets(message: string): Promise<Finding[]> {
       if (!overlaps(match.index, end)) found.push({ kind: "secret", label, start: match.index, end });
     }
   }
+  // A secret wrapped in base64 is read again once decoded and reported at the base64 run.
+  for (const run of text.matchAll(BASE64_RUN)) {
+    const end = run.index + run[0].length;
+    if (overlaps(run.index, end)) continue;
+    const decoded = Buffer.from(run[0], "base64").toString("utf8");
+    if (!/^[\t\n\r\x20-\x7e]+$/.test(decoded)) continue;
+    const inner = await findSecrets(decoded);
+    if (inner.length > 0) found.push({ kind: "secret", label: `${inner[0]!.label} in base64`, start: run.index, end });
+  }
+  // Look-alike letters of other scripts (Cyrillic А in AKIA...) read as the Latin ones.
+  const latin = lookAlikeForm(text);
+  if (latin !== text) for (const f of await findSecrets(latin)) if (!overlaps(f.start, f.end)) found.push(f);
   return found.map((f) => ({ ...f, ...originalSpan(scanned, f.start, f.end) }));
 }
+
+const BASE64_RUN = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=_-])/g;
 
 /** No phone number has fewer than 7 digits; most messages can skip the per-region scans. */
 const MAY_HOLD_A_NUMBER = /(?:\d[\s().\/-]*){7}/;
@@ -100,7 +131,8 @@ const PHONE_LINK = /(?:\bwa\.me\/|\bwhatsapp:\/\/send\/?\?(?:[^\s#]*&)?phone=|\b
 export function findPhoneNumbers(message: string, regions: readonly CountryCode[]): Finding[] {
   const scanned = phoneForm(message);
   const text = scanned.text;
-  if (!MAY_HOLD_A_NUMBER.test(text)) return [];
+  const obscured = PHONE_WORD.test(text);
+  if (!obscured && !MAY_HOLD_A_NUMBER.test(text)) return [];
   const seen = new Map<number, Finding>();
   const add = (start: number, end: number) => {
     if (![...seen.values()].some((f) => f.start < end && start < f.end)) seen.set(start, { kind: "phone-number", label: "a phone number", start, end });
@@ -114,7 +146,54 @@ export function findPhoneNumbers(message: string, regions: readonly CountryCode[
       add(found.startsAt, found.endsAt);
     }
   }
+  if (obscured) for (const [start, end] of obscuredNumbers(text, regions)) add(start, end);
   return [...seen.values()].map((f) => ({ ...f, ...originalSpan(scanned, f.start, f.end) }));
+}
+
+/** Words that say a number follows; they gate the looser reading of obscuredNumbers. */
+const PHONE_WORD = /\b(?:phone|number|num|call|text|txt|sms|cell|mobile|whats ?app|tel|reach|dial|contact|ring|digits|backwards|reversed)\b/i;
+const DIGIT_WORDS: Record<string, string> = { zero: "0", one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9" };
+/** A digit group (l, I, O, o read as the digits they imitate; %2B as +) or a digit spelt out. */
+const NUMBER_TOKEN = /(?<![A-Za-z0-9])(?:%2[Bb](?=\d))?[0-9lIOo]*\d[0-9lIOo]*(?![A-Za-z0-9])|\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b/gi;
+const MAX_GAP = 24;
+const MAX_SPELT_GAP = 3;
+
+/**
+ * Next to a word like "phone" or "call", digit groups a few words apart are read as one number,
+ * with digits spelt out or imitated by letters, and also backwards: flagged when the joined digits
+ * make a valid national number in one of the regions or a possible international one.
+ */
+function obscuredNumbers(text: string, regions: readonly CountryCode[]): [number, number][] {
+  const spans: [number, number][] = [];
+  let group: { start: number; end: number; digits: string; spelt: boolean } | undefined;
+  const close = () => {
+    if (group && group.digits.length >= 10 && group.digits.length <= 15) {
+      const digits = group.digits;
+      if (looksLikePhone(digits, regions) || looksLikePhone([...digits].reverse().join(""), regions)) spans.push([group.start, group.end]);
+    }
+    group = undefined;
+  };
+  for (const token of text.matchAll(NUMBER_TOKEN)) {
+    const word = DIGIT_WORDS[token[0].toLowerCase()];
+    const digits = word ?? token[0].replace(/^%2b/i, "").replace(/[lI]/g, "1").replace(/[Oo]/g, "0");
+    // Groups of digits may have a few words between them; a spelt-out digit only separators.
+    const gap = word !== undefined || group?.spelt ? MAX_SPELT_GAP : MAX_GAP;
+    if (group && token.index - group.end <= gap) {
+      group.digits += digits;
+      group.end = token.index + token[0].length;
+      group.spelt = word !== undefined;
+    } else {
+      close();
+      group = { start: token.index, end: token.index + token[0].length, digits, spelt: word !== undefined };
+    }
+  }
+  close();
+  return spans;
+}
+
+function looksLikePhone(digits: string, regions: readonly CountryCode[]): boolean {
+  if (parsePhoneNumberFromString(`+${digits}`)?.isPossible()) return true;
+  return regions.some((region) => parsePhoneNumberFromString(digits, region)?.isValid());
 }
 
 /** Cheap pre-check for what looksNational accepts, to skip the per-region scans. */

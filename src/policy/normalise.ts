@@ -99,6 +99,11 @@ const LOOK_ALIKES: Record<string, string> = {
   α: "a", ι: "i", κ: "k", ν: "v", ο: "o", ρ: "p", υ: "u",
   ı: "i", ɡ: "g", ɑ: "a", ℓ: "l",
 };
+/** Look-alike letters of other scripts as the Latin ones, one code unit for one (offsets stay). */
+export function lookAlikeForm(text: string): string {
+  return PLAIN_ASCII.test(text) ? text : text.replace(/[^\x00-\x7f]/g, (c) => LOOK_ALIKES[c] ?? c);
+}
+
 // Digits and signs written for letters ("fa1c0n" is not covered: 1 could be i or l).
 const LEET: Record<string, string> = { "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s" };
 const LEET_CHARACTER = /[03457@$]/g;

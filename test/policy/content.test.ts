@@ -23,6 +23,27 @@ const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 });
 const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
 
 const SECRETS: [label: RegExp, text: string][] = [
+  // Formats from gitleaks' rule set and vendor docs (issue 21).
+  [/Google OAuth client secret/, `client_secret: GOCSPX-${r(28, 201, `${ALNUM}_-`)}`],
+  [/SendGrid/, `SENDGRID=SG.${r(22, 202, `${ALNUM}_-`)}.${r(43, 203, `${ALNUM}_-`)}`],
+  [/OpenAI/, `key sk-proj-${r(74, 204, `${ALNUM}_-`)}T3BlbkFJ${r(74, 205, `${ALNUM}_-`)}`],
+  [/Stripe webhook/, `whsec_${r(32, 206)}`],
+  [/AWS secret access key/, `aws_secret_access_key: ${r(40, 207, `${ALNUM}/+`)}`],
+  [/password in a URL/, `broker amqp://guest:${r(12, 208)}@mq.internal:5672/`],
+  [/password in a URL/, `cache redis://:${r(16, 209)}@redis.internal:6379/0`],
+  [/Telegram bot token/, `https://api.telegram.org/bot${r(10, 210, "0123456789")}:AA${r(33, 211, `${ALNUM}_-`)}/sendMessage`],
+  [/GitLab/, `glpat-${r(20, 212, `${ALNUM}_-`)}`],
+  [/Discord/, `discord bot token ${r(24, 213, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz").replace(/^./, "M")}.${r(6, 214, `${ALNUM}_-`)}.${r(38, 215, `${ALNUM}_-`)}`],
+  [/PyPI/, `pypi-AgEIcHlwaS5vcmc${r(70, 216, `${ALNUM}_-`)}`],
+  [/DigitalOcean/, `dop_v1_${r(64, 217, "0123456789abcdef")}`],
+  [/AWS access key/, `AKIA ${r(4, 218, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")} ${r(4, 219, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")} ${r(4, 220, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")} ${r(4, 221, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`],
+  [/AWS access key/, `key AKIA${r(8, 222, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}\n${r(8, 223, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")} ok`],
+  [/AWS access key/, `key \u0410KIA${r(16, 224, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`],
+  [/secret/, `the secret is ${r(32, 225, `${ALNUM}_-`)}`],
+  [/secret|token/, `here's my api key: ${r(40, 226, `${ALNUM}_-`)}`],
+  [/JSON Web Token/, `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0\n.${r(43, 227, `${ALNUM}_-`)}`],
+  [/Google API key/, `maps key=AIza${r(35, 228, `${ALNUM}_-`)}`],
+  [/base64/, `encoded: ${Buffer.from(`ghp_${r(36, 229)}`).toString("base64")}`],
   [/private key/, `key:\n${rsa.privateKey.export({ type: "pkcs1", format: "pem" }) as string}`],
   [/private key/, ec.privateKey.export({ type: "pkcs8", format: "pem" }) as string],
   [/private key/, ec.privateKey.export({ type: "sec1", format: "pem" }) as string],
@@ -69,6 +90,15 @@ const SECRETS: [label: RegExp, text: string][] = [
 ];
 
 const PHONES = [
+  // Obscured forms (issue 21): bare national digits, words, look-alikes, reversed, JSON, %2B, em dashes, split.
+  "text me at 2127365000 tonight",
+  "my cell is two one two seven three six five zero zero zero",
+  "phone: 2l2 736 5OOO",
+  "number backwards: 0005637212",
+  '{"name": "Ann", "phone": "27821234567"}',
+  "https://example.com/contact?tel=%2B27821234567",
+  "reach her on 212—736—5000",
+  "the number starts 212 736 and ends with 5000",
   "call me on +27 82 123 4567",
   "her number is 082 123 4567",
   "US office (212) 736-5000",
@@ -107,6 +137,15 @@ const PHONES = [
 ];
 
 const CLEAN = [
+  "Call the retry after build 20261122 finishes; ticket number 48213 is closed.",
+  "Text sizes 12, 14 and 16 look fine; contact form latency p99 was 230 ms over 1200 requests.",
+  "Release 2026.11.22 is number one on the list; one or two reviewers, three at most.",
+  "The secret is out: we ship the new dashboard on Friday.",
+  "Token refresh works again; see https://docs.openclaw.ai/gateway/configuration for the settings.",
+  "Image digest sha256 pinned; artifact build-2026-11-22 uploaded.",
+  "Connect with amqp://mq.internal:5672/ (no credentials in the URL, they come from the vault).",
+  "Encoded header was SGVsbG8sIHRoaXMgaXMganVzdCBhIGdyZWV0aW5nLg== which is just a greeting.",
+  "The API key is stored in the vault under payments/prod, not in the repo.",
   "Deploy finished: build 20261122 passed, 0 failures.",
   "PR #1234 merged into main; CI green.",
   "Upgraded Claude Code to version 2.1.330.",

@@ -18,6 +18,9 @@ import type { Analyser, Handler, HandlerTable, Site } from "./types.js";
 /** Options that load code before the program: with the CLI as the program they run anything. */
 const NODE_PRELOAD_OPTIONS = ["-r", "--require", "--import", "--loader", "--experimental-loader"];
 
+/** A script path that is the program's own stdin (a here-document fed to `python3 /dev/stdin`). */
+const STDIN_FILE = /^\/(?:dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/;
+
 function display(text: string): string {
   return text.replaceAll(UNKNOWN, "…").slice(0, 60);
 }
@@ -57,7 +60,7 @@ function interpreter(language: Language): Handler {
       if (language === "bun" && arg === "x") return packageRunner(a, args.slice(i + 1), site, unwraps);
       if (language === "bun" && arg === "run" && packageScript(a, "bun", args.slice(i + 1), site)) return;
       if ((language === "deno" || language === "bun") && arg === "run") continue;
-      if (arg === "-") return a.analyseStdin(site, "code");
+      if (arg === "-" || STDIN_FILE.test(arg)) return a.analyseStdin(site, "code");
       if (isOpenclawEntryScript(arg)) {
         if (preload !== undefined) a.deny(`node ${display(preload)} loads code into the OpenClaw CLI.`);
         return a.decideCli("openclaw", args.slice(i + 1), site);

@@ -48,7 +48,7 @@ export function launch(a: Analyser, spec: LauncherSpec, args: readonly ShellWord
     }
     const wrapped = args.slice(i);
     if (spec.joinsCommand) return a.analysePayload(wrapped.map((x) => x.text).join(" "), site.scope, `The command given to ${launcher}`);
-    a.analyseArgv(spec.appendsArguments ? [...wrapped, word(UNKNOWN)] : wrapped, { ...site, ...(preload ? { preload } : {}), assigned }, unwraps + 1);
+    a.analyseArgv(spec.appendsArguments ? [...wrapped, word(UNKNOWN)] : wrapped, { ...site, ...(preload ? { preload } : {}), assigned, launched: true }, unwraps + 1);
     return;
   }
 }
@@ -61,7 +61,7 @@ function find(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: numb
     const end = args.findIndex((x, k) => k > i && (x.text === ";" || x.text === "+"));
     // find substitutes each found path for {}: `find -name openclaw -exec {} message send \;`.
     const command = args.slice(i + 1, end < 0 ? undefined : end).map((x) => (x.text.includes("{}") ? word(UNKNOWN) : x));
-    a.analyseArgv(args[end]?.text === "+" ? [...command, word(UNKNOWN)] : command, site, unwraps + 1);
+    a.analyseArgv(args[end]?.text === "+" ? [...command, word(UNKNOWN)] : command, { ...site, launched: true }, unwraps + 1);
     if (end < 0) return;
     i = end;
   }

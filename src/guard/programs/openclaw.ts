@@ -22,10 +22,15 @@ function hash(a: Analyser, args: readonly ShellWord[], site: Site): void {
   }
 }
 
-/** `--config F` or $OPENCLAW_GUARD_CONFIG set for this command (by assignment, or earlier in the same text). */
+const CONFIG_LOCATION_VARIABLES = ["OPENCLAW_GUARD_CONFIG", "XDG_CONFIG_HOME", "HOME"];
+
+/** `--config F` or $OPENCLAW_GUARD_CONFIG (or $XDG_CONFIG_HOME, $HOME) set for this command (by assignment, or earlier in the same text). */
 function choosesConfig(words: readonly string[], site: Site): boolean {
-  const assigned = site.assigned?.includes("OPENCLAW_GUARD_CONFIG") === true || site.node.namedChildren.some((c) => c?.type === "variable_assignment" && c.childForFieldName("name")?.text === "OPENCLAW_GUARD_CONFIG");
-  return assigned || site.scope.words.lookupVariable("OPENCLAW_GUARD_CONFIG") !== undefined || words.some((w) => w === "--config" || w.startsWith("--config="));
+  // The config's default location follows $XDG_CONFIG_HOME and $HOME: changing either picks another book too.
+  const assigned = CONFIG_LOCATION_VARIABLES.some(
+    (name) => site.assigned?.includes(name) === true || site.node.namedChildren.some((c) => c?.type === "variable_assignment" && c.childForFieldName("name")?.text === name),
+  );
+  return assigned || CONFIG_LOCATION_VARIABLES.some((name) => site.scope.words.lookupVariable(name) !== undefined) || words.some((w) => w === "--config" || w.startsWith("--config="));
 }
 
 /**
@@ -43,7 +48,7 @@ export const guardCli: Handler = (a, args, site) => {
   const init = positionals[0] === "init" || positionals[0] === "setup";
   // `send` with the agent's own config is the incident itself: its own book maps an alias to any number.
   if (positionals[0] === "send" && choosesConfig(words, site)) {
-    a.deny("Sending with another openclaw-guard config (--config, $OPENCLAW_GUARD_CONFIG) is disabled here: it would bring its own address book.");
+    a.deny("Sending with another openclaw-guard config (--config, $OPENCLAW_GUARD_CONFIG, $XDG_CONFIG_HOME, $HOME) is disabled here: it would bring its own address book.");
   }
   if (shim && positionals[1] === "uninstall") a.deny("Removing the openclaw-guard shims is disabled here; a human runs `openclaw-guard shim uninstall`.");
   if (init && words.some((w) => /^--?(remove|uninstall)$/.test(w) || w === "remove")) {

@@ -26,6 +26,8 @@ export interface Site {
   readonly preload?: string;
   /** Variables a launcher set for this command (`env X=... cmd`); the node's own assignments are on `node`. */
   readonly assigned?: readonly string[];
+  /** Reached through a launcher: the program's own arguments are still judged (the launcher's were not). */
+  readonly launched?: boolean;
 }
 
 export type FileRunner = "shell" | "code" | "make" | "written";
