@@ -77,7 +77,7 @@ describe("gatherSeparation (real files, as this user)", () => {
 });
 
 describe("init openclaw --separate recipe", () => {
-  it("names every step: service user, root-owned code, moved state and book 0700/0600, tokens, user services, remote init, doctor", () => {
+  it("names every step: service user, root-owned code, moved state and book 0700/0600, tokens, system services, remote init, doctor", () => {
     const text = separateRecipe({ agentUser: "dev", agentHome: "/home/dev", packageDir: "/home/dev/openclaw-guard", node: "/usr/bin/node", openclawEntry: "/usr/lib/node_modules/openclaw/openclaw.mjs" });
     for (const needle of [
       "useradd --system --create-home --home-dir /var/lib/openclaw --shell /usr/sbin/nologin openclaw",
@@ -85,9 +85,9 @@ describe("init openclaw --separate recipe", () => {
       "mv /home/dev/.openclaw /var/lib/openclaw/.openclaw",
       "chmod 600 /var/lib/openclaw/.config/openclaw-guard/config.json5",
       "token add dev --aliases",
-      "ExecStart=/usr/bin/node /opt/openclaw-guard/dist/cli.js serve --http --host 127.0.0.1 --port 8787",
-      "ExecStart=/usr/bin/node /usr/lib/node_modules/openclaw/openclaw.mjs gateway run",
-      "loginctl enable-linger openclaw",
+      "ExecStart=/opt/openclaw-guard/bin/node /opt/openclaw-guard/dist/cli.js serve --http --host 127.0.0.1 --port 8787",
+      "ExecStart=/opt/openclaw-guard/bin/node /opt/openclaw-guard/openclaw/openclaw.mjs gateway run",
+      "User=openclaw",
       "init claude-code --remote http://127.0.0.1:8787/mcp",
       "doctor --service-user openclaw",
     ]) expect(text).toContain(needle);
