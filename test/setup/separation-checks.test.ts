@@ -1,10 +1,10 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkSeparation, type SeparationFacts } from "../../src/setup/checks/separation-checks.js";
 import { realDoctorIO } from "../../src/setup/doctor-io.js";
 import { separateRecipe } from "../../src/setup/separate-recipe.js";
-import { gatherSeparation } from "../../src/setup/separation-facts.js";
+import { execStartPrograms, gatherSeparation, SERVICE_UNITS } from "../../src/setup/separation-facts.js";
 import { privateDir } from "../helpers.js";
 
 const clean: SeparationFacts = { separated: true, serviceUser: "openclaw", readable: [], writable: [], registrations: [{ client: "claude-code", file: "/h/.claude.json", kind: "http" }] };
@@ -65,6 +65,30 @@ describe("gatherSeparation (real files, as this user)", () => {
     const facts = gatherSeparation(io, "openclaw", []);
     expect(facts.readable.map((f) => f.path)).toEqual(expect.arrayContaining([join(service, ".openclaw", "openclaw.json"), join(service, ".config", "openclaw-guard", "config.json5")]));
     expect(facts.registrations).toEqual([expect.objectContaining({ kind: "stdio", credential: "$OPENCLAW_GATEWAY_TOKEN" })]);
+  });
+
+  it("finds the guard's paired device credential left in this user's home (issue 19 c)", () => {
+    const { io, home } = fixture();
+    expect(gatherSeparation(io, "openclaw", []).readable.map((f) => f.what)).not.toContain("gateway device credential");
+    mkdirSync(join(home, ".local", "state", "openclaw-guard"), { recursive: true });
+    writeFileSync(join(home, ".local", "state", "openclaw-guard", "gateway-device.json"), "{}");
+    const facts = gatherSeparation(io, "openclaw", []);
+    expect(facts.readable).toContainEqual({ what: "gateway device credential", path: join(home, ".local", "state", "openclaw-guard", "gateway-device.json") });
+    expect(checkSeparation(facts).map((c) => [c.id, c.status])).toContainEqual(["exposure.separation.gateway", "fail"]);
+  });
+
+  it("checks what the service units run, not only the default install folder (issue 19 g)", () => {
+    const { io, root } = fixture();
+    const nvmNode = join(root, "agent-nvm", "node");
+    mkdirSync(dirname(nvmNode));
+    writeFileSync(nvmNode, "");
+    const unit = `[Service]\nUser=openclaw\nExecStart=${nvmNode} /opt/openclaw-guard/dist/cli.js serve --http\n`;
+    const withUnits = { ...io, readFile: (p: string) => (p === SERVICE_UNITS[1] ? unit : io.readFile(p)) };
+    expect(execStartPrograms(unit)).toEqual([nvmNode, "/opt/openclaw-guard/dist/cli.js"]);
+    expect(execStartPrograms("ExecStart=-'/usr/bin/node' x\nExecStartPre=/bin/true\n")).toEqual(["/usr/bin/node"]);
+    const facts = gatherSeparation(withUnits, "openclaw", []);
+    expect(facts.writable).toContainEqual({ what: "unit program", path: nvmNode });
+    expect(checkSeparation(facts).map((c) => [c.id, c.status])).toContainEqual(["exposure.separation.code", "fail"]);
   });
 
   it("reads the codex table init writes, remote or local", () => {
