@@ -19,7 +19,7 @@ import { trustOurCodexHooks, type CodexHook, type WrittenHook } from "./codex-ap
 import { clientNamed, CLIENTS } from "./clients/index.js";
 import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
 import { isLoopbackHost } from "../gateway/loopback.js";
-import { separateRecipe } from "./separate-recipe.js";
+import { resolveAgentUser, separateRecipe } from "./separate-recipe.js";
 import type { PairingResult } from "../gateway/device-pairing.js";
 import { hookCommand, InitError, removalChange, tildePath, type ClientPlan, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Remote, type Scope } from "./init-plan.js";
 import { unsupportedPlatform } from "./platform.js";
@@ -28,7 +28,7 @@ const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry
        openclaw-guard init <client> --remote URL [--dry-run]   (claude-code, codex, gemini; the token from $OPENCLAW_GUARD_TOKEN)
        openclaw-guard init codex --trust-hook [...]   (also record Codex's trust in the guard hook)
        openclaw-guard init --remove <client> [--scope user|project] [--dry-run] [--config PATH]
-       openclaw-guard init openclaw --separate   (prints the recipe that puts the gateway and the guard under their own OS user)
+       openclaw-guard init openclaw --separate [--agent-user NAME] [--service-user NAME]   (prints the recipe that puts the gateway and the guard under their own OS user; homes from /etc/passwd)
        openclaw-guard init --print <client> [--scope user|project] [--config PATH] [--remote URL]
        openclaw-guard init openclaw --pair [--config PATH]
 clients: ${CLIENTS.map((c) => c.name).join(", ")}
@@ -76,6 +76,8 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     remove: { type: "boolean" },
     remote: { type: "string" },
     separate: { type: "boolean" },
+    "agent-user": { type: "string" },
+    "service-user": { type: "string" },
     pair: { type: "boolean" },
     "trust-hook": { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -91,13 +93,23 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   }
   const [name, ...extra] = positionals;
   if (name === "openclaw" && values.separate && extra.length === 0) {
-    deps.out(separateRecipe({ agentUser: deps.env.USER || deps.env.LOGNAME || "<agent user>", agentHome: deps.env.HOME || homedir(), packageDir: dirname(dirname(deps.cli)), node: deps.node, openclawEntry: findOnPath("openclaw", deps.env) ?? "<path to openclaw>" }));
+    let agent;
+    try {
+      agent = resolveAgentUser(values["agent-user"], deps.env, deps.readSystemFile("/etc/passwd"));
+    } catch (e) {
+      deps.err(`openclaw-guard init openclaw --separate: ${(e as Error).message}\n`);
+      return 1;
+    }
+    const serviceUser = values["service-user"];
+    if (serviceUser !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(serviceUser)) throw new UsageError(`openclaw-guard init: --service-user must be a plain user name ([a-z_][a-z0-9_-]*)\n${USAGE}`);
+    deps.out(separateRecipe({ agentUser: agent.name, agentHome: agent.home, packageDir: dirname(dirname(deps.cli)), node: deps.node, openclawEntry: findOnPath("openclaw", deps.env) ?? "<path to openclaw>", ...(serviceUser ? { user: serviceUser, home: `/var/lib/${serviceUser}` } : {}) }));
     return 0;
   }
   const client = name === undefined ? undefined : clientNamed(name);
   if (client === undefined || extra.length > 0) throw new UsageError(`openclaw-guard init: ${name === undefined ? "which client? (or `openclaw-guard setup`: every agent found here, the book and the gateway in one go)" : `unknown client "${[name, ...extra].join(" ")}"`}\n${USAGE}`);
   // An option that would be silently dropped (`init claude-code --separate` used to run a full init) is refused instead.
   if (values.separate) throw new UsageError(`openclaw-guard init: --separate is for the openclaw target only, alone\n${USAGE}`);
+  if (values["agent-user"] !== undefined || values["service-user"] !== undefined) throw new UsageError(`openclaw-guard init: --agent-user and --service-user go with init openclaw --separate only\n${USAGE}`);
   if (values.remove && (values.pair || values["trust-hook"] || values.print)) throw new UsageError(`openclaw-guard init: --remove does not go with --pair, --trust-hook or --print\n${USAGE}`);
   const scope = values.scope ?? "user";
   if (scope !== "user" && scope !== "project") throw new UsageError(`openclaw-guard init: --scope must be user or project\n${USAGE}`);

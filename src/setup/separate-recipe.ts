@@ -18,7 +18,7 @@ export type RecipeOptions = {
   /** This checkout of openclaw-guard, copied root-owned to codeDir. */
   packageDir: string;
   node: string;
-  /** The openclaw CLI entry (openclaw.mjs) the gateway service runs. */
+  /** The openclaw CLI entry (openclaw.mjs) the printer found; copied root-owned beside the guard's code. */
   openclawEntry: string;
   user?: string;
   home?: string;
@@ -26,33 +26,78 @@ export type RecipeOptions = {
   port?: number;
 };
 
+export type PasswdUser = { name: string; uid: number; home: string };
+
+/** One user of /etc/passwd by name: never $USER/$HOME of whoever runs init (printed under sudo those are root's). */
+export function passwdUser(passwd: string, name: string): PasswdUser | undefined {
+  for (const line of passwd.split("\n")) {
+    const f = line.split(":");
+    if (f[0] === name && f.length >= 7 && /^\d+$/.test(f[2] ?? "")) return { name, uid: Number(f[2]), home: f[5] ?? "" };
+  }
+  return undefined;
+}
+
+/**
+ * The agent's user for the recipe: --agent-user, else the user sudo was run by, else $USER; it must be in
+ * /etc/passwd and must not be root (a root agent is not separated by anything here). Throws with the reason.
+ */
+export function resolveAgentUser(flag: string | undefined, env: NodeJS.ProcessEnv, passwd: string): PasswdUser {
+  const name = flag || env.SUDO_USER || env.USER || env.LOGNAME;
+  if (!name) throw new Error("which user runs the agent? pass --agent-user NAME");
+  const entry = passwdUser(passwd, name);
+  if (entry === undefined) throw new Error(`agent user "${name}" is not in /etc/passwd; pass --agent-user NAME`);
+  if (entry.uid === 0) throw new Error(`the agent's user cannot be root ("${name}"); pass --agent-user NAME (the user the agent runs as)`);
+  return entry;
+}
+
 export function separateRecipe(o: RecipeOptions): string {
   const user = o.user ?? SEPARATE_DEFAULTS.user;
   const home = o.home ?? SEPARATE_DEFAULTS.home;
   const code = o.codeDir ?? SEPARATE_DEFAULTS.codeDir;
   const port = o.port ?? SEPARATE_DEFAULTS.port;
   const cli = `${code}/dist/cli.js`;
+  // The units run only root-owned copies: a node or openclaw under the agent's home (nvm, a user npm prefix)
+  // would be code the agent can change, run as the service user.
+  const node = `${code}/bin/node`;
+  const openclawDir = `${code}/openclaw`;
+  const openclaw = `${openclawDir}/openclaw.mjs`;
+  const openclawSource = o.openclawEntry.replace(/\/[^/]*$/, "");
   const asService = (...argv: string[]) => shellJoin(["sudo", "-u", user, "-H", "--", ...argv]);
-  const units = `${home}/.config/systemd/user`;
+  const units = "/etc/systemd/system";
+  const deviceCredential = `${o.agentHome}/.local/state/openclaw-guard/gateway-device.json`;
   const gatewayUnit = `[Unit]
 Description=OpenClaw gateway (owned by ${user}; the agent's user cannot read its state)
+After=network.target
 [Service]
-ExecStart=${shellJoin([o.node, o.openclawEntry, "gateway", "run"])}
+User=${user}
+Group=${user}
+Environment=HOME=${home}
+WorkingDirectory=${home}
+ExecStart=${shellJoin([node, openclaw, "gateway", "run"])}
 UMask=0077
+NoNewPrivileges=yes
+ProtectHome=yes
+PrivateTmp=yes
 Restart=on-failure
 [Install]
-WantedBy=default.target
+WantedBy=multi-user.target
 `;
   const guardUnit = `[Unit]
 Description=openclaw-guard MCP service over HTTP (loopback; agents authenticate with their own token)
 After=openclaw-gateway.service
 [Service]
-ExecStart=${shellJoin([o.node, cli, "serve", "--http", "--host", "127.0.0.1", "--port", String(port)])}
+User=${user}
+Group=${user}
+Environment=HOME=${home}
+WorkingDirectory=${home}
+ExecStart=${shellJoin([node, cli, "serve", "--http", "--host", "127.0.0.1", "--port", String(port)])}
 UMask=0077
-Restart=on-failure
 NoNewPrivileges=yes
+ProtectHome=yes
+PrivateTmp=yes
+Restart=on-failure
 [Install]
-WantedBy=default.target
+WantedBy=multi-user.target
 `;
   const steps: [string, string[]][] = [
     [`A dedicated user owns the gateway and the guard (its home ${home}, mode 0700).`, [
@@ -62,11 +107,17 @@ WantedBy=default.target
     [`The guard's code, root-owned and read-only to everyone else (the plugin ships in it: neither user may change what the gateway loads).`, [
       shellJoin(["install", "-d", "-m", "0755", "-o", "root", "-g", "root", code]),
       shellJoin(["cp", "-a", `${o.packageDir}/.`, code]),
+      shellJoin(["install", "-d", "-m", "0755", "-o", "root", "-g", "root", `${code}/bin`]),
+      shellJoin(["install", "-m", "0755", "-o", "root", "-g", "root", o.node, node]),
+      shellJoin(["cp", "-a", `${openclawSource}/.`, openclawDir]),
       shellJoin(["chown", "-R", "root:root", code]),
       shellJoin(["chmod", "-R", "go-w", code]),
     ]],
-    [`Stop the gateway the agent's user runs now, then move OpenClaw's state (config, gateway token, channel credentials) to ${user}, 0700/0600.`, [
+    [`Stop the gateway the agent's user runs now (its user unit, then any process left) and move OpenClaw's state (config, gateway token, channel credentials) to ${user}, 0700/0600; nothing of it may stay in ${o.agentHome}.`, [
+      `systemctl --user -M ${o.agentUser}@ disable --now openclaw-gateway.service || true`,
+      `! ${shellJoin(["pgrep", "-u", o.agentUser, "-f", "openclaw(\\.mjs)? gateway"])}`,
       shellJoin(["mv", `${o.agentHome}/.openclaw`, `${home}/.openclaw`]),
+      shellJoin(["test", "!", "-e", `${o.agentHome}/.openclaw`]),
       shellJoin(["chown", "-R", `${user}:${user}`, `${home}/.openclaw`]),
       shellJoin(["chmod", "-R", "go-rwx", `${home}/.openclaw`]),
     ]],
@@ -76,23 +127,28 @@ WantedBy=default.target
       shellJoin(["chown", `${user}:${user}`, `${home}/.config/openclaw-guard/config.json5`]),
       shellJoin(["chmod", "600", `${home}/.config/openclaw-guard/config.json5`]),
     ]],
-    [`Point the gateway at the book through the plugin (as ${user}; see \`openclaw-guard init openclaw\`).`, [asService(o.node, cli, "init", "openclaw")]],
-    [`One token per agent, limited to its aliases; it is printed once: hand it to that agent's user.`, [asService(o.node, cli, "token", "add", o.agentUser, "--aliases", "<alias,alias>", "--rate", "20/1h")]],
-    [`User services for both, started at boot without a login (units under ${units}).`, [
-      shellJoin(["install", "-d", "-m", "0700", "-o", user, "-g", user, `${home}/.config/systemd`, units]),
+    [`The guard's paired device credential (operator.write: with it the hook-less poll RPC reaches any chat) leaves ${o.agentUser}'s home; re-pair as ${user} if the guard used one.`, [
+      shellJoin(["rm", "-f", deviceCredential]),
+      shellJoin(["test", "!", "-e", deviceCredential]),
+    ]],
+    [`Point the gateway at the book through the plugin in ${code} (as ${user}; \`init openclaw\` rewrites plugins.load.paths, which may still name ${o.agentUser}'s own checkout), then check no load path is left under ${o.agentHome}.`, [
+      asService(node, cli, "init", "openclaw"),
+      `! grep -F ${shellJoin([o.agentHome])} ${shellJoin([`${home}/.openclaw/openclaw.json`])}`,
+    ]],
+    [`One token per agent, limited to its aliases; it is printed once: hand it to that agent's user.`, [asService(node, cli, "token", "add", o.agentUser, "--aliases", "<alias,alias>", "--rate", "20/1h")]],
+    [`System services for both, run as ${user} (User=, NoNewPrivileges, ProtectHome, UMask=0077; units in ${units}, root-owned, no user manager needed).`, [
       `cat > ${units}/openclaw-gateway.service <<'EOF'\n${gatewayUnit}EOF`,
       `cat > ${units}/openclaw-guard.service <<'EOF'\n${guardUnit}EOF`,
-      shellJoin(["chown", `${user}:${user}`, `${units}/openclaw-gateway.service`, `${units}/openclaw-guard.service`]),
-      shellJoin(["loginctl", "enable-linger", user]),
-      `sudo -u ${user} XDG_RUNTIME_DIR=/run/user/$(id -u ${user}) systemctl --user enable --now openclaw-gateway.service openclaw-guard.service`,
+      shellJoin(["systemctl", "daemon-reload"]),
+      shellJoin(["systemctl", "enable", "--now", "openclaw-gateway.service", "openclaw-guard.service"]),
     ]],
     [`As ${o.agentUser}: register the service in the agent's client (the token stays out of argv and history), keep the local hook and shim.`, [
       `read -rs OPENCLAW_GUARD_TOKEN && export OPENCLAW_GUARD_TOKEN`,
-      shellJoin([o.node, cli, "init", "claude-code", "--remote", `http://127.0.0.1:${port}/mcp`]),
+      shellJoin([node, cli, "init", "claude-code", "--remote", `http://127.0.0.1:${port}/mcp`]),
       "unset OPENCLAW_GUARD_TOKEN",
     ]],
     [`As ${o.agentUser}: check. doctor fails while this user can read the gateway's config or token, read or write the book, write the guard's code or plugin, or still starts a local server holding a gateway credential.`, [
-      shellJoin([o.node, cli, "doctor", "--service-user", user]),
+      shellJoin([node, cli, "doctor", "--service-user", user]),
     ]],
   ];
   const body = steps.map(([why, commands], i) => `${i + 1}. ${why}\n${commands.map((c) => c.split("\n").map((l) => `     ${l}`).join("\n")).join("\n")}`).join("\n\n");

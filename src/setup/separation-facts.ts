@@ -3,6 +3,7 @@
 // read or write, and how this user's clients reach openclaw-guard.
 import { dirname, join } from "node:path";
 import JSON5 from "json5";
+import { defaultDeviceCredentialFile } from "../gateway/device-credential.js";
 import { openclawConfigPath } from "../gateway/openclaw-config.js";
 import type { PathFact, Registration, SeparationFacts } from "./checks/separation-checks.js";
 import type { DoctorIO } from "./doctor-io.js";
@@ -25,12 +26,16 @@ export function gatherSeparation(io: DoctorIO, serviceUser: string | undefined, 
     { what: "gateway config", path: openclawConfigPath(io.env) },
     { what: "address book", path: join(guardDir, "config.json5") },
     { what: "agent tokens", path: join(guardDir, "tokens.json") },
+    // The guard's paired device (operator.write) left in this user's home: the hook-less poll RPC to any chat.
+    { what: "gateway device credential", path: defaultDeviceCredentialFile(io.env) },
   ];
   const mustNotWrite: PathFact[] = [
     { what: "address book", path: join(guardDir, "config.json5") },
     { what: "agent tokens", path: join(guardDir, "tokens.json") },
     { what: "audit log", path: join(home, ".local", "state", "openclaw-guard", "audit.jsonl") },
     ...codeDirs.flatMap((dir) => codeFiles(io, dir)),
+    // What the service units actually run (node, openclaw, the guard's cli), wherever it was installed.
+    ...unitPrograms(io).map((path) => ({ what: "unit program", path })),
   ];
   const readable = dedupe(mustNotRead.filter((f) => exists(io, f.path) && io.canRead(f.path)));
   const writable = dedupe(mustNotWrite.filter((f) => writableBy(io, f.path)));
@@ -85,6 +90,30 @@ function codeFiles(io: Access, dir: string): PathFact[] {
   };
   walk(join(dir, "dist"), 0);
   return files;
+}
+
+export const SERVICE_UNITS = ["/etc/systemd/system/openclaw-gateway.service", "/etc/systemd/system/openclaw-guard.service"] as const;
+
+/** The program and script of every ExecStart= in the service units (absolute paths only). */
+export function execStartPrograms(unitText: string): string[] {
+  const out: string[] = [];
+  for (const line of unitText.split("\n")) {
+    const m = /^\s*ExecStart=[-@:+!]*(.*)$/.exec(line);
+    if (!m) continue;
+    const argv = (m[1] ?? "").trim().split(/\s+/).map((a) => a.replace(/^'(.*)'$/, "$1"));
+    for (const a of argv.slice(0, 2)) if (a.startsWith("/")) out.push(a);
+  }
+  return out;
+}
+
+function unitPrograms(io: DoctorIO): string[] {
+  return SERVICE_UNITS.flatMap((unit) => {
+    try {
+      return execStartPrograms(io.readFile(unit));
+    } catch {
+      return [];
+    }
+  });
 }
 
 function homeOf(io: DoctorIO, user: string): string | undefined {

@@ -1,5 +1,7 @@
-// `openclaw-guard token add|list|revoke`: the agent tokens `serve --http` accepts. A new token is
-// printed once, on stdout, and only its hash is kept.
+// `openclaw-guard token add|list|revoke|rotate`: the agent tokens `serve --http` accepts. A new token is
+// printed once, on stdout, and only its hash is kept. Every change is a read-modify-write under one
+// cross-process lock (tokens.json.lock), replaced atomically, so two commands never lose each other's
+// change and the server's reload never sees half a file.
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseCommandArgs, UsageError } from "../cli-args.js";
@@ -7,7 +9,8 @@ import { loadConfig, resolveConfigPath } from "../contacts/config.js";
 import { isValidAlias } from "../contacts/alias.js";
 import { defaultTokenFile, describeRate, loadTokenFile, mintToken, parseRate, type TokenFile } from "./tokens.js";
 
-const USAGE = "usage: openclaw-guard token add <agent> [--aliases a,b] [--rate N/window] | token list [--json] | token revoke <agent>   (all take --tokens FILE)";
+const USAGE = "usage: openclaw-guard token add <agent> [--aliases a,b] [--rate N/window] | token list [--json] | token revoke <agent> | token rotate <agent> [--grace 10m]   (all take --tokens FILE)";
+const DEFAULT_GRACE_SECONDS = 600;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("token", args, {
@@ -15,6 +18,7 @@ export async function run(args: string[]): Promise<number> {
     rate: { type: "string" },
     json: { type: "boolean" },
     tokens: { type: "string" },
+    grace: { type: "string" },
   });
   const configPath = resolveConfigPath({ flag: values.config });
   const path = values.tokens ? resolve(values.tokens) : defaultTokenFile(configPath);
@@ -22,12 +26,14 @@ export async function run(args: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(USAGE);
   switch (verb) {
     case "add":
-      return add(path, configPath, requireName(name), values.aliases, values.rate);
+      return withTokenLock(path, () => add(path, configPath, requireName(name), values.aliases, values.rate));
     case "list":
       if (name !== undefined) throw new UsageError(USAGE);
       return list(path, values.json === true);
     case "revoke":
-      return revoke(path, requireName(name));
+      return withTokenLock(path, () => revoke(path, requireName(name)));
+    case "rotate":
+      return withTokenLock(path, () => rotate(path, requireName(name), values.grace === undefined ? DEFAULT_GRACE_SECONDS : graceSeconds(values.grace)));
     default:
       throw new UsageError(USAGE);
   }
@@ -74,6 +80,42 @@ function revoke(path: string, name: string): number {
   save(path, { ...file, tokens: rest });
   process.stderr.write(`Revoked "${name}": the HTTP server refuses it from its next request on.\n`);
   return 0;
+}
+
+function graceSeconds(text: string): number {
+  const match = /^(\d{1,6})([smh]?)$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * ({ s: 1, m: 60, h: 3600 } as Record<string, number>)[match[2] || "s"]! : NaN;
+  if (!(seconds >= 0 && seconds <= 7 * 86_400)) throw new UsageError(`openclaw-guard token: --grace ${JSON.stringify(text)}: expected such as 10m, 90s or 1h (at most 7 days)\n${USAGE}`);
+  return seconds;
+}
+
+/** A new secret for the same grant; the old one keeps working for the grace time, then is refused. */
+function rotate(path: string, name: string, grace: number): number {
+  const file = loadTokenFile(path);
+  const grant = file.tokens[name];
+  if (!grant) {
+    process.stderr.write(`openclaw-guard token: no token named "${name}" in ${path}.\n`);
+    return 1;
+  }
+  const { token, hash } = mintToken();
+  const until = new Date(Date.now() + grace * 1000).toISOString();
+  const { previous: _older, ...kept } = grant;
+  save(path, { ...file, tokens: { ...file.tokens, [name]: { ...kept, hash, ...(grace > 0 ? { previous: { hash: grant.hash, until } } : {}) } } });
+  process.stderr.write(`New token for agent "${name}" saved to ${path}; ${grace > 0 ? `the old one is accepted until ${until}, then refused` : "the old one is refused from the server's next request"}.\nIt is shown once, below: re-register the agent's client with it (OPENCLAW_GUARD_TOKEN=... openclaw-guard init <client> --remote <url>).\n`);
+  process.stdout.write(`${token}\n`);
+  return 0;
+}
+
+/** The token file's lock, held across read-modify-write (waits ~7 s; a lock left by a killed process goes stale after 5 s). */
+async function withTokenLock(path: string, fn: () => number): Promise<number> {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const { default: lockfile } = await import("proper-lockfile");
+  const release = await lockfile.lock(path, { realpath: false, lockfilePath: `${path}.lock`, stale: 5000, retries: { retries: 150, minTimeout: 2, maxTimeout: 50, factor: 1.3 } });
+  try {
+    return fn();
+  } finally {
+    await release();
+  }
 }
 
 /** Atomic replace, 0600 in a 0700 directory when it creates one. */

@@ -21,6 +21,8 @@ const grantSchema = z.strictObject({
   aliases: z.array(z.string().regex(ALIAS_PATTERN)).optional(),
   rate: windowSchema.optional(),
   created: z.string(),
+  /** Left by `token rotate`: the replaced token stays valid until `until` (ISO time), so the agent is never without one. */
+  previous: z.strictObject({ hash: z.string().regex(/^[0-9a-f]{64}$/), until: z.string() }).optional(),
 });
 
 const fileSchema = z.strictObject({ version: z.literal(1), tokens: z.record(z.string().regex(ALIAS_PATTERN), grantSchema) });
@@ -46,13 +48,15 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
-/** The agent whose token this is, comparing every stored hash in constant time; undefined for anything else. */
-export function findAgent(file: TokenFile, presented: string): Agent | undefined {
+/** The agent whose token this is, comparing every stored hash in constant time; undefined for anything else. A rotated-out token counts until its grace time ends. */
+export function findAgent(file: TokenFile, presented: string, now: number = Date.now()): Agent | undefined {
   const wanted = Buffer.from(hashToken(presented), "hex");
   let found: Agent | undefined;
   for (const [name, grant] of Object.entries(file.tokens)) {
     // No early exit: the time taken does not say which entry matched.
-    if (timingSafeEqual(wanted, Buffer.from(grant.hash, "hex")) && found === undefined) found = { name, grant };
+    const current = timingSafeEqual(wanted, Buffer.from(grant.hash, "hex"));
+    const previous = grant.previous !== undefined && timingSafeEqual(wanted, Buffer.from(grant.previous.hash, "hex")) && Date.parse(grant.previous.until) > now;
+    if ((current || previous) && found === undefined) found = { name, grant };
   }
   return TOKEN_SHAPE.test(presented) ? found : undefined;
 }

@@ -1,10 +1,10 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkSeparation, type SeparationFacts } from "../../src/setup/checks/separation-checks.js";
 import { realDoctorIO } from "../../src/setup/doctor-io.js";
 import { separateRecipe } from "../../src/setup/separate-recipe.js";
-import { gatherSeparation } from "../../src/setup/separation-facts.js";
+import { execStartPrograms, gatherSeparation, SERVICE_UNITS } from "../../src/setup/separation-facts.js";
 import { privateDir } from "../helpers.js";
 
 const clean: SeparationFacts = { separated: true, serviceUser: "openclaw", readable: [], writable: [], registrations: [{ client: "claude-code", file: "/h/.claude.json", kind: "http" }] };
@@ -67,6 +67,30 @@ describe("gatherSeparation (real files, as this user)", () => {
     expect(facts.registrations).toEqual([expect.objectContaining({ kind: "stdio", credential: "$OPENCLAW_GATEWAY_TOKEN" })]);
   });
 
+  it("finds the guard's paired device credential left in this user's home (issue 19 c)", () => {
+    const { io, home } = fixture();
+    expect(gatherSeparation(io, "openclaw", []).readable.map((f) => f.what)).not.toContain("gateway device credential");
+    mkdirSync(join(home, ".local", "state", "openclaw-guard"), { recursive: true });
+    writeFileSync(join(home, ".local", "state", "openclaw-guard", "gateway-device.json"), "{}");
+    const facts = gatherSeparation(io, "openclaw", []);
+    expect(facts.readable).toContainEqual({ what: "gateway device credential", path: join(home, ".local", "state", "openclaw-guard", "gateway-device.json") });
+    expect(checkSeparation(facts).map((c) => [c.id, c.status])).toContainEqual(["exposure.separation.gateway", "fail"]);
+  });
+
+  it("checks what the service units run, not only the default install folder (issue 19 g)", () => {
+    const { io, root } = fixture();
+    const nvmNode = join(root, "agent-nvm", "node");
+    mkdirSync(dirname(nvmNode));
+    writeFileSync(nvmNode, "");
+    const unit = `[Service]\nUser=openclaw\nExecStart=${nvmNode} /opt/openclaw-guard/dist/cli.js serve --http\n`;
+    const withUnits = { ...io, readFile: (p: string) => (p === SERVICE_UNITS[1] ? unit : io.readFile(p)) };
+    expect(execStartPrograms(unit)).toEqual([nvmNode, "/opt/openclaw-guard/dist/cli.js"]);
+    expect(execStartPrograms("ExecStart=-'/usr/bin/node' x\nExecStartPre=/bin/true\n")).toEqual(["/usr/bin/node"]);
+    const facts = gatherSeparation(withUnits, "openclaw", []);
+    expect(facts.writable).toContainEqual({ what: "unit program", path: nvmNode });
+    expect(checkSeparation(facts).map((c) => [c.id, c.status])).toContainEqual(["exposure.separation.code", "fail"]);
+  });
+
   it("reads the codex table init writes, remote or local", () => {
     const { io, home } = fixture();
     mkdirSync(join(home, ".codex"));
@@ -77,7 +101,7 @@ describe("gatherSeparation (real files, as this user)", () => {
 });
 
 describe("init openclaw --separate recipe", () => {
-  it("names every step: service user, root-owned code, moved state and book 0700/0600, tokens, user services, remote init, doctor", () => {
+  it("names every step: service user, root-owned code, moved state and book 0700/0600, tokens, system services, remote init, doctor", () => {
     const text = separateRecipe({ agentUser: "dev", agentHome: "/home/dev", packageDir: "/home/dev/openclaw-guard", node: "/usr/bin/node", openclawEntry: "/usr/lib/node_modules/openclaw/openclaw.mjs" });
     for (const needle of [
       "useradd --system --create-home --home-dir /var/lib/openclaw --shell /usr/sbin/nologin openclaw",
@@ -85,9 +109,9 @@ describe("init openclaw --separate recipe", () => {
       "mv /home/dev/.openclaw /var/lib/openclaw/.openclaw",
       "chmod 600 /var/lib/openclaw/.config/openclaw-guard/config.json5",
       "token add dev --aliases",
-      "ExecStart=/usr/bin/node /opt/openclaw-guard/dist/cli.js serve --http --host 127.0.0.1 --port 8787",
-      "ExecStart=/usr/bin/node /usr/lib/node_modules/openclaw/openclaw.mjs gateway run",
-      "loginctl enable-linger openclaw",
+      "ExecStart=/opt/openclaw-guard/bin/node /opt/openclaw-guard/dist/cli.js serve --http --host 127.0.0.1 --port 8787",
+      "ExecStart=/opt/openclaw-guard/bin/node /opt/openclaw-guard/openclaw/openclaw.mjs gateway run",
+      "User=openclaw",
       "init claude-code --remote http://127.0.0.1:8787/mcp",
       "doctor --service-user openclaw",
     ]) expect(text).toContain(needle);

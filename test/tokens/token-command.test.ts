@@ -50,4 +50,41 @@ describe("openclaw-guard token", () => {
       expect((await token(config, ...args)).code).not.toBe(0);
     }
   });
+
+  it("rotate gives a new secret for the same grant; the old one holds for the grace time only, then is refused", async () => {
+    const dir = privateDir();
+    const config = writeConfig(dir, BOOK);
+    const path = join(dir, "tokens.json");
+    const old = (await token(config, "add", "laptop", "--aliases", "alice")).stdout.trim();
+    const rotated = await token(config, "rotate", "laptop", "--grace", "10m");
+    expect(rotated.code).toBe(0);
+    const fresh = rotated.stdout.trim();
+    expect(fresh).toMatch(/^ocg_[A-Za-z0-9_-]{43}$/);
+    expect(fresh).not.toBe(old);
+    const file = parseTokenFile(readFileSync(path, "utf8"), path);
+    const now = Date.now();
+    expect(findAgent(file, fresh, now)).toMatchObject({ name: "laptop", grant: { aliases: ["alice"] } });
+    expect(findAgent(file, old, now)?.name).toBe("laptop");
+    expect(findAgent(file, old, now + 11 * 60_000)).toBeUndefined();
+    expect(findAgent(file, fresh, now + 11 * 60_000)?.name).toBe("laptop");
+    // A second rotation drops the first secret at once; --grace 0 refuses the replaced one immediately.
+    const third = (await token(config, "rotate", "laptop", "--grace", "0")).stdout.trim();
+    const after = parseTokenFile(readFileSync(path, "utf8"), path);
+    expect(findAgent(after, old, now)).toBeUndefined();
+    expect(findAgent(after, fresh, now)).toBeUndefined();
+    expect(findAgent(after, third, now)?.name).toBe("laptop");
+    expect((await token(config, "rotate", "nobody")).code).toBe(1);
+    expect((await token(config, "rotate", "laptop", "--grace", "9y")).code).not.toBe(0);
+  });
+
+  it("concurrent adds under the lock lose none of each other's tokens", async () => {
+    const dir = privateDir();
+    const config = writeConfig(dir, BOOK);
+    const names = Array.from({ length: 8 }, (_, i) => `agent${i}`);
+    const results = await Promise.all(names.map((n) => token(config, "add", n)));
+    expect(results.map((r) => r.code)).toEqual(names.map(() => 0));
+    const file = parseTokenFile(readFileSync(join(dir, "tokens.json"), "utf8"), join(dir, "tokens.json"));
+    expect(Object.keys(file.tokens).sort()).toEqual(names);
+    for (const [i, r] of results.entries()) expect(findAgent(file, r.stdout.trim())?.name).toBe(names[i]);
+  }, 60_000);
 });
