@@ -79,10 +79,10 @@ describe("doctor against a real OpenClaw", () => {
 
   it("detects the installed version, runs the CLI under Node 24 and reaches the gateway with its token", async () => {
     const run = await doctor({ transport: "cli", bin: [NODE24, OPENCLAW] }, "cli-ok");
-    // The harness gateway runs without the openclaw-guard plugin and with the Telegram actions no hook sees left on: only the backstop
-    // fails (gateway-credential.test.ts installs it).
+    // The harness gateway runs without the openclaw-guard plugin, with the Telegram actions no hook sees left on and the assistant's
+    // plugins/gateway tools not denied: only the backstop fails (gateway-credential.test.ts installs it).
     expect(run.code, run.stdout).toBe(1);
-    expect(run.report.checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual(["gateway.plugin-config", "gateway.plugin-active", "gateway.telegram-actions"]);
+    expect(run.report.checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual(["gateway.plugin-config", "gateway.plugin-active", "gateway.telegram-actions", "gateway.guard-tools"]);
     expect(find(run, "openclaw.version")).toMatchObject({ status: "ok" });
     expect(find(run, "openclaw.version").summary).toContain("openclaw 2026.9.6");
     expect(find(run, "transport.cli")).toMatchObject({ status: "ok" });

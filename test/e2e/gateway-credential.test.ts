@@ -157,7 +157,8 @@ describe("the guard's paired device on a real gateway", () => {
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
     expect(init.stdout).toContain(`+ plugins.load.paths: ${REPO_ROOT.replace(/\/$/, "")}`);
-    expect(init.stdout).toContain("channels.telegram.actions: poll false, createForumTopic false, sticker false (turned off: poll, createForumTopic, sticker)");
+    expect(init.stdout).toContain("channels.telegram.actions: poll false, createForumTopic false, editForumTopic false, sticker false (turned off: poll, createForumTopic, editForumTopic, sticker)");
+    expect(init.stdout).toContain("+ tools.deny: plugins");
 
     // The gateway hot-reloads openclaw.json; wait until plugins.list reports the plugin active.
     const credential = stored();
