@@ -9,7 +9,7 @@ import { eventually } from "../helpers.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
 import { connectGateway, type GatewayRpc } from "../support/gateway-ws.js";
-import { useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
+import { useGatewayWithFakeTelegram, useFakeModelTurns } from "../support/openclaw-gateway.js";
 
 const VETTED = "555111";
 const INBOUND = 4343; // allowed to write to the assistant (allowFrom), not in the book
@@ -32,11 +32,7 @@ const real = useGatewayWithFakeTelegram(async (config, home) => {
     load: { paths: [REPO_ROOT, join(REPO_ROOT, "test/fixtures/rewrite-plugin")] },
     entries: { "openclaw-guard": { enabled: true, config: { configPath: bookPath } }, "ocg-test-rewrite": { enabled: true } },
   };
-  config.channels.telegram.dmPolicy = "allowlist";
-  config.channels.telegram.allowFrom = [String(INBOUND)];
-  config.models = { mode: "merge", providers: { fake: { baseUrl: model.url, apiKey: "dummy", api: "anthropic-messages", models: [{ id: "claude-fake", name: "Fake" }] } } };
-  config.agents = { defaults: { model: { primary: "fake/claude-fake" } } };
-  config.tools = { toolSearch: false };
+  useFakeModelTurns(config, model.url, INBOUND);
 });
 
 let rpc: GatewayRpc;

@@ -14,7 +14,7 @@ import { eventually } from "../helpers.js";
 import { REPO_ROOT, runClaude } from "../support/claude-code.js";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
 import { connectGateway, type GatewayRpc } from "../support/gateway-ws.js";
-import { NODE24, openclawCli, useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
+import { NODE24, openclawCli, useGatewayWithFakeTelegram, useFakeModelTurns } from "../support/openclaw-gateway.js";
 
 const VETTED = "555111";
 const HUMAN = "555999";
@@ -40,11 +40,7 @@ const real = useGatewayWithFakeTelegram(async (config, home) => {
     load: { paths: [REPO_ROOT, join(REPO_ROOT, "test/fixtures/fault-plugin")] },
     entries: { "openclaw-guard": { enabled: true, config: { configPath: bookPath, alert: { to: "human", maxPerHour: 1000 } } }, "ocg-test-fault": { enabled: true } },
   };
-  config.channels.telegram.dmPolicy = "allowlist";
-  config.channels.telegram.allowFrom = [String(INBOUND)];
-  config.models = { mode: "merge", providers: { fake: { baseUrl: model.url, apiKey: "dummy", api: "anthropic-messages", models: [{ id: "claude-fake", name: "Fake" }] } } };
-  config.agents = { defaults: { model: { primary: "fake/claude-fake" } } };
-  config.tools = { toolSearch: false };
+  useFakeModelTurns(config, model.url, INBOUND);
 });
 
 let rpc: GatewayRpc;

@@ -231,3 +231,12 @@ export function useGatewayWithFakeTelegram(configure?: GatewayOptions["configure
     },
   };
 }
+
+/** Agent turns answered by a fake Anthropic server at `modelUrl`, started by Telegram DMs from `inbound` only. */
+export function useFakeModelTurns(config: Record<string, any>, modelUrl: string, inbound: number): void {
+  config.channels.telegram.dmPolicy = "allowlist";
+  config.channels.telegram.allowFrom = [String(inbound)];
+  config.models = { mode: "merge", providers: { fake: { baseUrl: modelUrl, apiKey: "dummy", api: "anthropic-messages", models: [{ id: "claude-fake", name: "Fake" }] } } };
+  config.agents = { defaults: { model: { primary: "fake/claude-fake" } } };
+  config.tools = { toolSearch: false };
+}
