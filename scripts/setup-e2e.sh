@@ -114,6 +114,9 @@ if ! stamped "$whatsapp_stamp" "$whatsapp_spec"; then
   expect_version "$whatsapp_pkg" "\"version\": \"$WHATSAPP_VERSION\"" "$(<"$whatsapp_pkg")"
   echo "$whatsapp_spec" >"$whatsapp_stamp"
 fi
+# Its peer is the pinned gateway: linked, so its modules import as they do inside that gateway (the
+# differential test loads its target normaliser directly).
+[[ -L $dir/whatsapp/node_modules/openclaw ]] || ln -s ../../openclaw/node_modules/openclaw "$dir/whatsapp/node_modules/openclaw"
 
 echo "NODE24=$node24"
 echo "OPENCLAW=$openclaw"

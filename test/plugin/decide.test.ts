@@ -102,6 +102,7 @@ describe("decideSend: everyone else is cancelled", () => {
     ["whatsapp", "120363025246125487@g.us"],
     ["whatsapp", "+１５５５１２３４５６７"],
     ["whatsapp", "0015551234567"],
+    ["whatsapp", "15551234567:12@c.us"], // OpenClaw refuses a device suffix on c.us (found by test/e2e/whatsapp-targets.test.ts)
     ["signal", "+49 151 12345678"], // not the stored canonical form: refused, not guessed
     ["signal", "SIGNAL:+4915112345678x"],
     ["discord", "user:123456789012345678"],
