@@ -100,7 +100,8 @@ export function decideToolCall(state: BookState, policy: Policy, call: ToolCall)
   const action = typeof params.action === "string" ? params.action : "";
   if (READ_ONLY_ACTIONS.has(action)) return { deliver: true, code: "read-only-action", to: "" };
   const channel = typeof params.channel === "string" && params.channel !== "" ? params.channel : typeof call.channelId === "string" ? call.channelId : "";
-  const targets = [params.target, params.to, ...(Array.isArray(params.targets) ? params.targets : [])].filter((t) => t !== undefined && t !== null && t !== "");
+  // WhatsApp's upload-file and react deliver to `chatJid` before `to` (seen: a vetted target beside a stranger's chatJid reached the stranger).
+  const targets = [params.target, params.to, params.chatJid, ...(Array.isArray(params.targets) ? params.targets : [])].filter((t) => t !== undefined && t !== null && t !== "");
   if (targets.length === 0) {
     // No explicit recipient: a send resolves to the current conversation and meets the send hooks there.
     return SEND_ACTIONS.has(action) ? { deliver: true, code: "not-a-send", to: "" } : refuse("no-recipient", `the message tool's "${redactInput(action)}" action needs an explicit vetted target.`, "");

@@ -3,9 +3,14 @@
 // WhatsApp Web listener" and stays in the gateway's durable delivery queue, so "the guard cancelled
 // it" and "the gateway tried to deliver it" are told apart by the gateway itself.
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { REPO_ROOT } from "./claude-code.js";
+
+// node:sqlite (Node >= 22.5; the e2e suites run on Node 24) has no types in the pinned @types/node 20,
+// so it is loaded untyped, with the little used here declared.
+type Database = { prepare(sql: string): { all(): unknown[] }; close(): void };
+const { DatabaseSync } = createRequire(import.meta.url)("node:sqlite") as { DatabaseSync: new (file: string, options: { readOnly: boolean }) => Database };
 
 const E2E_DIR = join(REPO_ROOT, ".cache/e2e");
 export const WHATSAPP_PLUGIN = join(E2E_DIR, "whatsapp/node_modules/@openclaw/whatsapp");
