@@ -256,10 +256,11 @@ describe("WhatsApp through the real gateway, with the openclaw-guard plugin", ()
       expect(reacted.stdout).toMatch(NO_LISTENER);
     }, 60_000);
 
-    it("channels.whatsapp.allowFrom listing only the vetted numbers refuses them for DMs; groups stay open", async () => {
+    it("what init and doctor rely on: actions.reactions false refuses CLI react; allowFrom listing only vetted numbers refuses the rest for DMs, not for groups", async () => {
       const original = readFileSync(real.gateway.configPath, "utf8");
       const config = JSON.parse(original);
       config.channels.whatsapp.allowFrom = [VETTED];
+      config.channels.whatsapp.actions = { reactions: false };
       writeFileSync(real.gateway.configPath, JSON.stringify(config, null, 2));
       try {
         await eventually(async () => expect((await poll(STRANGER)).ok === false && !NO_LISTENER.test(JSON.stringify(await poll(STRANGER)))).toBe(true), 20_000);
@@ -269,6 +270,9 @@ describe("WhatsApp through the real gateway, with the openclaw-guard plugin", ()
         expect(upload).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not in the configured allowFrom/) } });
         expect(outcomeOf(await poll(STRANGER_GROUP))).toBe("attempted");
         expect(outcomeOf(await poll(VETTED))).toBe("attempted");
+        // A group, which allowFrom does not cover: what refuses it is the actions switch.
+        const reacted = await openclawCli(["message", "react", "--channel", "whatsapp", "--target", STRANGER_GROUP, "--message-id", "3EB0ABCDEF", "--emoji", "👍", "--json"], real.gateway.env);
+        expect(reacted.stdout).toMatch(/WhatsApp reactions are disabled/);
       } finally {
         writeFileSync(real.gateway.configPath, original);
       }
