@@ -173,13 +173,17 @@ describe("WhatsApp through the real gateway, with the openclaw-guard plugin", ()
     expect(records.filter((r) => full.test(JSON.stringify(r)))).toEqual([]);
   });
 
-  it("CLI message send and broadcast: strangers never attempted, the vetted number once", async () => {
+  it("CLI message send and broadcast: strangers never attempted, the vetted number once; CLI react (no hook runs) reaches a stranger", async () => {
     const cli = (args: string[]) => openclawCli(["message", ...args, "--json"], real.gateway.env);
-    const [stranger, vetted, broadcast] = await Promise.all([
+    // Side by side: each CLI start costs ~10 s.
+    const [stranger, vetted, broadcast, reacted] = await Promise.all([
       cli(["send", "--channel", "whatsapp", "--target", "+27 (82) 999-9999", "--message", "cli stranger"]),
       cli(["send", "--channel", "whatsapp", "--target", "27821234567@s.whatsapp.net", "--message", "cli vetted"]),
       cli(["broadcast", "--channel", "whatsapp", "--targets", STRANGER, "--targets", STRANGER_GROUP, "--targets", VETTED, "--message", "cli broadcast"]),
+      // A documented limit (docs/gateway.md): the channel attempted it, so no hook cancelled it; the RPC's react is refused (below).
+      cli(["react", "--channel", "whatsapp", "--target", STRANGER, "--message-id", "3EB0ABCDEF", "--emoji", "👍"]),
     ]);
+    expect(reacted.stdout).toMatch(NO_LISTENER);
     expect(stranger.exitCode).toBe(1);
     expect(stranger.stdout).toMatch(/No delivery result/);
     expect(vetted.stdout).toMatch(NO_LISTENER);
@@ -251,11 +255,6 @@ describe("WhatsApp through the real gateway, with the openclaw-guard plugin", ()
       expect(audit().slice(before)).toEqual([]);
     });
 
-    it("CLI react reaches a stranger's chat (where the RPC's react is refused); CLI poll is message.action poll", async () => {
-      const reacted = await openclawCli(["message", "react", "--channel", "whatsapp", "--target", STRANGER, "--message-id", "3EB0ABCDEF", "--emoji", "👍", "--json"], real.gateway.env);
-      expect(reacted.stdout).toMatch(NO_LISTENER);
-    }, 60_000);
-
     it("what init and doctor rely on: actions.reactions false refuses CLI react; allowFrom listing only vetted numbers refuses the rest for DMs, not for groups", async () => {
       const original = readFileSync(real.gateway.configPath, "utf8");
       const config = JSON.parse(original);
@@ -263,7 +262,7 @@ describe("WhatsApp through the real gateway, with the openclaw-guard plugin", ()
       config.channels.whatsapp.actions = { reactions: false };
       writeFileSync(real.gateway.configPath, JSON.stringify(config, null, 2));
       try {
-        await eventually(async () => expect((await poll(STRANGER)).ok === false && !NO_LISTENER.test(JSON.stringify(await poll(STRANGER)))).toBe(true), 20_000);
+        await eventually(async () => expect(outcomeOf(await poll(STRANGER))).not.toBe("attempted"), 20_000); // the hot reload
         const dm = await poll(STRANGER);
         expect(dm).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not listed in the configured WhatsApp allowFrom/) } });
         const upload = await action("upload-file", { to: STRANGER, ...FILE });
