@@ -6,6 +6,8 @@
 #   node20/              a Node the openclaw CLI refuses (doctor's check of that, whatever Node runs the tests)
 #   codex/, gemini/      the real Codex CLI and Gemini CLI, driven offline by fake model servers
 #   conformance/         the official MCP conformance suite (needs Node >= 22: it runs on Node 24)
+#   whatsapp/            the real @openclaw/whatsapp channel plugin of the pinned gateway's version, loaded
+#                        by the e2e gateways from plugins.load.paths (no linked phone: nothing leaves)
 # Idempotent: each group has its own stamp naming the exact versions, written only after its installs
 # succeeded and answered --version, so an interrupted run is simply repeated and a finished group is
 # never reinstalled (.cache/e2e may be shared by several checkouts).
@@ -18,6 +20,7 @@ NODE20_VERSION=20.20.2
 CODEX_VERSION=0.171.0
 GEMINI_VERSION=0.61.0
 CONFORMANCE_VERSION=0.1.16
+WHATSAPP_VERSION=$OPENCLAW_VERSION # the channel plugin is released with the gateway, same version
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir="$repo/.cache/e2e"
@@ -42,12 +45,14 @@ openclaw="$dir/openclaw/node_modules/openclaw/openclaw.mjs"
 codex="$dir/codex/node_modules/.bin/codex"
 gemini="$dir/gemini/node_modules/.bin/gemini"
 
-# Each folder gets its own package.json, or npm would walk up and edit the repo's.
+# Each folder gets its own package.json, or npm would walk up and edit the repo's. Extra arguments
+# go to npm.
 install_into() {
   local folder=$1 spec=$2
+  shift 2
   mkdir -p "$folder"
   [[ -f $folder/package.json ]] || echo '{ "private": true }' >"$folder/package.json"
-  (cd "$folder" && npm install --save-exact --no-audit --no-fund --loglevel=error "$spec")
+  (cd "$folder" && npm install --save-exact --no-audit --no-fund --loglevel=error "$@" "$spec")
 }
 
 # expect_version LABEL WANT OUTPUT: fail unless OUTPUT contains WANT.
@@ -97,9 +102,26 @@ install_tool codex "@openai/codex@$CODEX_VERSION" "$codex" "$CODEX_VERSION"
 install_tool gemini "@google/gemini-cli@$GEMINI_VERSION" "$gemini" "$GEMINI_VERSION"
 install_tool conformance "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" - "$CONFORMANCE_VERSION"
 
+# The WhatsApp channel plugin. Its peer `openclaw` is the gateway that loads it, so it is not
+# installed twice (--legacy-peer-deps, as `openclaw plugins install` does); it has no --version, its
+# package.json is asked instead.
+whatsapp_stamp="$dir/whatsapp/installed"
+whatsapp_spec="@openclaw/whatsapp@$WHATSAPP_VERSION"
+whatsapp_pkg="$dir/whatsapp/node_modules/@openclaw/whatsapp/package.json"
+if ! stamped "$whatsapp_stamp" "$whatsapp_spec"; then
+  rm -f "$whatsapp_stamp"
+  PATH="$(dirname "$node24"):$PATH" install_into "$dir/whatsapp" "$whatsapp_spec" --legacy-peer-deps
+  expect_version "$whatsapp_pkg" "\"version\": \"$WHATSAPP_VERSION\"" "$(<"$whatsapp_pkg")"
+  echo "$whatsapp_spec" >"$whatsapp_stamp"
+fi
+# Its peer is the pinned gateway: linked, so its modules import as they do inside that gateway (the
+# differential test loads its target normaliser directly).
+[[ -L $dir/whatsapp/node_modules/openclaw ]] || ln -s ../../openclaw/node_modules/openclaw "$dir/whatsapp/node_modules/openclaw"
+
 echo "NODE24=$node24"
 echo "OPENCLAW=$openclaw"
 echo "NODE22=$dir/node22/node_modules/.bin/node"
 echo "NODE20=$dir/node20/node_modules/.bin/node"
 echo "CODEX=$codex"
 echo "GEMINI=$gemini"
+echo "WHATSAPP=$dir/whatsapp/node_modules/@openclaw/whatsapp"

@@ -130,7 +130,8 @@ function whatsappDestination(raw: string): Destination | undefined {
   if (group) return { channel: "whatsapp", chat: `${group[1]}@g.us` };
   const newsletter = /^(\d{5,})@newsletter$/i.exec(text);
   if (newsletter) return { channel: "whatsapp", chat: `${newsletter[1]}@newsletter` };
-  const user = /^(\d{6,15})(?::\d{1,3})?@(?:s\.whatsapp\.net|c\.us)$/i.exec(text);
+  // A device suffix (`:12`) only on s.whatsapp.net: OpenClaw refuses `...:12@c.us`.
+  const user = /^(\d{6,15})(?::\d{1,3})?@s\.whatsapp\.net$/i.exec(text) ?? /^(\d{6,15})@c\.us$/i.exec(text);
   if (user) return { channel: "whatsapp", chat: `+${user[1]}` };
   // A phone number as people type it; anything with letters would be a group-name lookup.
   if (!/^\+?[\d\s().-]+$/.test(text)) return undefined;

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { redactText } from "../audit/redact.js";
 import { createStore, sha256, type AuditRecord, type Store } from "../audit/store.js";
 import type { AuditBatch, AuditBatchResult } from "./audit-worker.js";
 import type { Verdict } from "./decide.js";
@@ -26,7 +27,8 @@ export function attemptRecord(a: Attempt): AuditRecord {
     code: v.code,
     ...(v.deliver ? {} : { reason: v.reason }),
     ...(typeof a.text === "string" ? { textSha256: sha256(a.text), textLength: a.text.length } : {}),
-    ...(a.sessionKey ? { sessionKey: a.sessionKey } : {}),
+    // Session keys name the peer (agent:main:whatsapp:group:<jid>, ...:direct:+<number>): masked like any text.
+    ...(a.sessionKey ? { sessionKey: redactText(a.sessionKey) } : {}),
   };
 }
 

@@ -5,10 +5,10 @@
 /**
  * Every params field a channel's message actions read as the chat to act on. Telegram reads
  * `chatId`, then `channelId`, then `to` (dist/action-runtime-*.mjs), the shared message tool
- * `target`/`to`/`targets`; other channels name the same thing `recipient`, `number`, `userId`...
+ * `target`/`to`/`targets`; WhatsApp reads `chatJid` before `to` (upload-file, react); other channels name the same thing `recipient`, `number`, `userId`...
  * All present fields are checked, so which one the channel prefers does not matter.
  */
-export const RECIPIENT_FIELDS = ["chatId", "channelId", "to", "target", "recipient", "number", "phone", "phoneNumber", "userId", "groupId", "jid"] as const;
+export const RECIPIENT_FIELDS = ["chatJid", "chatId", "channelId", "to", "target", "recipient", "number", "phone", "phoneNumber", "userId", "groupId", "jid"] as const;
 /** Fields holding a list of recipients (broadcast). */
 export const RECIPIENT_LIST_FIELDS = ["targets", "recipients", "to"] as const;
 /** Fields naming a Telegram topic beside the chat. */

@@ -103,6 +103,7 @@ describe("decideSend: everyone else is cancelled", () => {
     ["whatsapp", "120363025246125487@g.us"],
     ["whatsapp", "+１５５５１２３４５６７"],
     ["whatsapp", "0015551234567"],
+    ["whatsapp", "15551234567:12@c.us"], // OpenClaw refuses a device suffix on c.us (found by test/e2e/whatsapp-targets.test.ts)
     ["signal", "+49 151 12345678"], // not the stored canonical form: refused, not guessed
     ["signal", "SIGNAL:+4915112345678x"],
     ["discord", "user:123456789012345678"],
@@ -235,10 +236,14 @@ describe("decideToolCall (the assistant's message tool)", () => {
     expect(call({ action: "poll" })).toMatchObject({ deliver: false, code: "no-recipient" });
     expect(call({ action: "broadcast", targets: ["555111", "777"] })).toMatchObject({ deliver: false });
     expect(call({ action: "poll", channel: "whatsapp", target: "555111" })).toMatchObject({ deliver: false });
+    // WhatsApp reads chatJid first: a vetted target does not vet a stranger's chatJid (seen in test/e2e/whatsapp.test.ts).
+    expect(call({ action: "upload-file", channel: "whatsapp", target: "+15551234567", chatJid: "15559999999@s.whatsapp.net", buffer: "aGk=" })).toMatchObject({ deliver: false, code: "not-in-address-book" });
+    expect(call({ action: "react", channel: "whatsapp", to: "+15551234567", chatJid: "15559999999@s.whatsapp.net", messageId: "x", emoji: "y" })).toMatchObject({ deliver: false });
     expect(call("not an object")).toMatchObject({ deliver: false });
   });
   it("lets vetted targets, read-only actions, target-less sends and other tools through", () => {
     expect(call({ action: "poll", target: "tg:555111" })).toMatchObject({ deliver: true });
+    expect(call({ action: "upload-file", channel: "whatsapp", chatJid: "15551234567@s.whatsapp.net", buffer: "aGk=" })).toMatchObject({ deliver: true });
     expect(call({ action: "broadcast", targets: ["555111", "@alice_bot"] })).toMatchObject({ deliver: true });
     expect(call({ action: "read", target: "777" })).toMatchObject({ deliver: true });
     expect(call({ action: "send", message: "hi" })).toMatchObject({ deliver: true });

@@ -113,12 +113,13 @@ describe("the openclaw-guard plugin", () => {
     const { run, auditFile } = setup();
     await run("message_sending", { to: "555111", content: "secret plans", metadata: { channel: "telegram" } }, ctx);
     run("message_sending", { to: "+1 555 000 1234", content: "secret plans", metadata: { channel: "telegram" } }, ctx);
-    run("before_tool_call", { toolName: "message", params: { action: "poll", target: "777" } }, ctx);
+    run("before_tool_call", { toolName: "message", params: { action: "poll", target: "777" } }, { ...ctx, sessionKey: "agent:main:whatsapp:group:120363000000000002@g.us" });
     await eventually(() => expect(lines(auditFile)).toHaveLength(3));
     const text = readFileSync(auditFile, "utf8");
     expect(verifyAuditText(text, readAuditTail(auditFile))).toEqual({ ok: true, records: 3 });
-    expect(text).not.toMatch(/555111|5550001234|555 000 1234|secret plans/);
+    expect(text).not.toMatch(/555111|5550001234|555 000 1234|secret plans|120363000000000002/);
     const records = lines(auditFile);
+    expect(records[2]!.sessionKey).toBe("agent:main:whatsapp:group:••••••••••••••••02@g.us");
     expect(records.map((r) => [r.path, r.decision, r.code])).toEqual([
       ["message_sending", "deliver", "vetted"],
       ["message_sending", "cancel", "unrecognised-recipient"],

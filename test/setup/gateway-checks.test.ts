@@ -51,9 +51,25 @@ describe("gateway layer: what still gets through", () => {
     expect(checks.find((c) => c.id === "gateway.pairing-replies")).toMatchObject({ status: "note", summary: expect.stringContaining("on channels.telegram, channels.telegram.accounts.b:") });
     const clean = checkGaps({ channels: { telegram: { dmPolicy: "allowlist", actions: off } } });
     expect(clean.map((c) => [c.id, c.status])).toEqual([["gateway.telegram-actions", "ok"], ["gateway.poll-rpc", "note"]]);
-    expect(checkGaps({ channels: { whatsapp: { allowFrom: ["+1"] } } }).map((c) => c.id)).toEqual(["gateway.pairing-replies"]);
-    expect(checkGaps({ channels: { whatsapp: { dmPolicy: "allowlist" }, signal: { dmPolicy: "pairing", enabled: false } } })).toEqual([]);
+    expect(checkGaps({ channels: { signal: { dmPolicy: "pairing", enabled: false } } })).toEqual([]);
     expect(checkGaps(undefined)).toEqual([]);
+  });
+
+  // Measured in test/e2e/whatsapp.test.ts: poll RPC, message.action poll and upload-file run no hook and
+  // have no switch; CLI react runs no hook, and reactions: false stops it; allowFrom limits direct chats.
+  it("on WhatsApp: fails on reactions left on, lists the open paths, and fails while allowFrom does not limit direct chats", () => {
+    const open = checkGaps({ channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["*"], accounts: { work: { actions: { reactions: false } }, home: {} } } } });
+    expect(open.map((c) => [c.id, c.status])).toEqual([["gateway.whatsapp-actions", "fail"], ["gateway.whatsapp-open-paths", "fail"]]);
+    expect(open[0]!.summary).toMatch(/^channels\.whatsapp\.actions\.reactions, channels\.whatsapp\.accounts\.home\.actions\.reactions are on/);
+    expect(open[1]!.summary).toMatch(/the `poll` RPC, message\.action poll .*message\.action upload-file .* channels\.whatsapp\.allowFrom, channels\.whatsapp\.accounts\.work\.allowFrom, channels\.whatsapp\.accounts\.home\.allowFrom do not limit/);
+    const limited = checkGaps({ channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["+27821234567"], actions: { reactions: false } } } });
+    expect(limited.map((c) => [c.id, c.status])).toEqual([["gateway.whatsapp-actions", "ok"], ["gateway.whatsapp-open-paths", "note"]]);
+    expect(limited[1]!.summary).toMatch(/reach every group and newsletter, and the numbers in allowFrom/);
+    // An account's own allowFrom is read over the channel's; an empty one counts as no limit (OpenClaw's merge may
+    // inherit the channel's list there: doctor errs on the side of "open").
+    const account = checkGaps({ channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["+27821234567"], actions: { reactions: false }, accounts: { a: { allowFrom: [] } } } } });
+    expect(account.find((c) => c.id === "gateway.whatsapp-open-paths")).toMatchObject({ status: "fail", summary: expect.stringContaining("channels.whatsapp.accounts.a.allowFrom does not limit") });
+    expect(checkGaps({ channels: { whatsapp: { allowFrom: ["+1"] } } }).map((c) => c.id)).toContain("gateway.pairing-replies");
   });
 });
 

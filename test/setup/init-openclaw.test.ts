@@ -55,6 +55,23 @@ describe("init openclaw", () => {
     expect(read(openclawJson(home))).toBe(text);
   });
 
+  it("turns off WhatsApp reactions (CLI react runs no hook) on the channel and every account, says what stays open, and a re-run changes nothing", async () => {
+    const { home, cwd } = fixture();
+    writeOpenclaw(home, { channels: { whatsapp: { enabled: true, allowFrom: ["*"], actions: { polls: true }, accounts: { work: {}, home: { actions: { reactions: true } } } } } });
+    const first = await init(home, cwd, ["openclaw"]);
+    expect(first.code, first.stderr).toBe(0);
+    const json = JSON.parse(read(openclawJson(home)));
+    expect(json.channels.whatsapp.actions).toEqual({ polls: true, reactions: false });
+    expect(json.channels.whatsapp.accounts).toEqual({ work: { actions: { reactions: false } }, home: { actions: { reactions: false } } });
+    expect(json.channels.whatsapp.allowFrom).toEqual(["*"]); // inbound policy too: the human's to change, doctor says so
+    expect(first.stdout).toContain("~ channels.whatsapp.accounts.home.actions: reactions false (turned off: reactions)");
+    expect(first.stdout).toMatch(/On WhatsApp the `poll` RPC, .*upload-file .* reach any chat without any hook/);
+    const text = read(openclawJson(home));
+    const second = await init(home, cwd, ["openclaw"]);
+    expect(second.stdout.split("\nnotes:")[0]).not.toMatch(/^ {2}[+~-] /m);
+    expect(read(openclawJson(home))).toBe(text);
+  });
+
   it("creates openclaw.json when there is none, without inventing a Telegram channel", async () => {
     const { home, cwd, config } = fixture();
     const result = await init(home, cwd, ["openclaw"]);

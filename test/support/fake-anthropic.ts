@@ -51,7 +51,11 @@ export interface FakeAnthropic {
 
 const FINAL_TEXT = "Done.";
 
-export async function startFakeAnthropic(script: ScriptStep[]): Promise<FakeAnthropic> {
+/**
+ * `script` runs in every main conversation; or, given a function, the script for a conversation is
+ * chosen by the text of its first user message (so one gateway can run different turns).
+ */
+export async function startFakeAnthropic(script: ScriptStep[] | ((firstUserText: string) => ScriptStep[])): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = [];
 
   const server = await startJsonServer((req, res, raw) => {
@@ -69,7 +73,8 @@ export async function startFakeAnthropic(script: ScriptStep[]): Promise<FakeAnth
     const main = Array.isArray(body.tools) && body.tools.length > 0;
     requests.push({ path, body, main });
     const turn = assistantTurns(body);
-    const step: ScriptStep = main ? (script[turn] ?? { text: FINAL_TEXT }) : { text: "ok" };
+    const steps = typeof script === "function" ? script(firstUserText(body)) : script;
+    const step: ScriptStep = main ? (steps[turn] ?? { text: FINAL_TEXT }) : { text: "ok" };
     const content: ContentBlock[] =
       "tool" in step ? [{ type: "tool_use", id: `toolu_fake_${turn}`, name: step.tool, input: step.input }] : [{ type: "text", text: step.text }];
     const stopReason = "tool" in step ? "tool_use" : "end_turn";
@@ -79,6 +84,12 @@ export async function startFakeAnthropic(script: ScriptStep[]): Promise<FakeAnth
   });
 
   return { ...server, requests, toolResults: () => collectToolResults(requests) };
+}
+
+function firstUserText(body: MessagesBody): string {
+  const first = (body.messages ?? []).find((m) => m.role === "user");
+  if (!first) return "";
+  return typeof first.content === "string" ? first.content : first.content.map((b) => (typeof b.text === "string" ? b.text : "")).join("\n");
 }
 
 function assistantTurns(body: MessagesBody): number {

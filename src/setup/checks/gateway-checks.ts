@@ -7,7 +7,7 @@ import { resolveConfigPath } from "../../contacts/config-path.js";
 import { pick } from "../../gateway/openclaw-config.js";
 import { PLUGIN_ID, STATUS_METHOD } from "../../plugin/index.js";
 import { allowToDestinations, allowToSchema, maskedAllowTo } from "../../plugin/live-book.js";
-import { GUARD_TOOLS, UNHOOKED_TELEGRAM_ACTIONS } from "../clients/openclaw.js";
+import { GUARD_TOOLS, OPEN_WHATSAPP_PATHS, UNHOOKED_TELEGRAM_ACTIONS, UNHOOKED_WHATSAPP_ACTIONS } from "../clients/openclaw.js";
 import { check, plural, type Check } from "../doctor-report.js";
 
 const INIT = "run `openclaw-guard init openclaw` (then let the gateway reload).";
@@ -185,6 +185,7 @@ export function checkGaps(config: Json | undefined): Check[] {
       ),
     );
   }
+  checks.push(...checkWhatsAppGaps(scopesOf(config, "whatsapp")));
   const channels = pick(config, "channels");
   const pairing: string[] = [];
   for (const channel of channels && typeof channels === "object" ? Object.keys(channels) : []) {
@@ -206,6 +207,44 @@ export function checkGaps(config: Json | undefined): Check[] {
     );
   }
   return checks;
+}
+
+/**
+ * WhatsApp: the reactions switch (init turns it off), and the paths no hook sees and no setting turns
+ * off, each listed, with how far they reach: allowFrom without "*" limits direct chats to the numbers it
+ * lists (OpenClaw's own outbound check); groups and newsletters are reachable whatever it says.
+ */
+function checkWhatsAppGaps(whatsapp: Scope[]): Check[] {
+  if (whatsapp.length === 0) return [];
+  const channelLevel = whatsapp[0]!.node;
+  const open = whatsapp.flatMap((s) => UNHOOKED_WHATSAPP_ACTIONS.filter((a) => (pick(s.node, "actions", a) ?? pick(channelLevel, "actions", a)) !== false).map((a) => `${s.label}.actions.${a}`));
+  // Conservative: an account's own list is read over the channel's, and an empty list or "*" counts as no
+  // limit (OpenClaw's account merge can inherit or filter in corner cases; doctor then says "open").
+  const unlimited = whatsapp.filter((s) => {
+    const list = pick(s.node, "allowFrom") ?? pick(channelLevel, "allowFrom");
+    return !Array.isArray(list) || list.length === 0 || list.includes("*");
+  });
+  const paths = OPEN_WHATSAPP_PATHS.join(", ");
+  return [
+    open.length > 0
+      ? check("gateway.whatsapp-actions", "gateway", "fail", `${open.join(", ")} ${open.length === 1 ? "is" : "are"} on: the CLI's \`message react\` then reaches any WhatsApp chat, and no plugin hook sees it.`, INIT)
+      : check("gateway.whatsapp-actions", "gateway", "ok", `the WhatsApp action no hook sees and a setting can stop (${UNHOOKED_WHATSAPP_ACTIONS.join(", ")}) is off.`),
+    unlimited.length > 0
+      ? check(
+          "gateway.whatsapp-open-paths",
+          "gateway",
+          "fail",
+          `on WhatsApp ${paths} reach any number and any group without any plugin hook (no setting turns them off in OpenClaw 2026.9.6), and ${unlimited.map((s) => `${s.label}.allowFrom`).join(", ")} ${unlimited.length === 1 ? "does" : "do"} not limit direct chats; they need operator.write, which the guard's device token has too.`,
+          'set allowFrom to the address book\'s WhatsApp numbers (it also decides who may write to the assistant), and keep every gateway credential out of the agent\'s reach: groups stay reachable.',
+        )
+      : check(
+          "gateway.whatsapp-open-paths",
+          "gateway",
+          "note",
+          `on WhatsApp ${paths} reach every group and newsletter, and the numbers in allowFrom, without any plugin hook (no setting turns them off in OpenClaw 2026.9.6); they need operator.write, which the guard's device token has too.`,
+          "keep every gateway credential (shared or device token) out of the agent's reach: run OpenClaw and the guard's server as another OS user.",
+        ),
+  ];
 }
 
 /** Which credential the agent's side holds, and whether the shared token is within its reach anyway. */

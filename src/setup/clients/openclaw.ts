@@ -1,6 +1,6 @@
 // `init openclaw`: the gateway side. Loads this package's plugin from its own directory, enables it,
-// points it at the guard's address book, and turns off the Telegram message actions that go to the
-// platform without any hook seeing them (poll, forum topic, sticker). Everything else in
+// points it at the guard's address book, and turns off the Telegram and WhatsApp message actions that
+// go to the platform without any hook seeing them (poll, forum topic, sticker; reactions). Everything else in
 // openclaw.json stays as it was; the gateway hot-reloads the file.
 import path from "node:path";
 import { openclawConfigPath } from "../../gateway/openclaw-config.js";
@@ -15,6 +15,16 @@ export const GUARD_TOOLS = ["plugins", "gateway"] as const;
  * sticker, topic rename): no message_sending hook runs for them (seen on 2026.9.6).
  */
 export const UNHOOKED_TELEGRAM_ACTIONS = ["poll", "createForumTopic", "editForumTopic", "sticker"] as const;
+
+/**
+ * The WhatsApp action switch that stops a path no hook sees: with `reactions` false the CLI's
+ * `message react` is refused ("WhatsApp reactions are disabled"); left on, it reached a stranger's chat.
+ * `polls` false stopped nothing (the `poll` RPC, message.action poll and the message tool's poll still
+ * went out), and upload-file has no switch (seen on 2026.9.6 with @openclaw/whatsapp 2026.9.6).
+ */
+export const UNHOOKED_WHATSAPP_ACTIONS = ["reactions"] as const;
+/** WhatsApp paths no hook sees and no setting turns off (same measurement): what doctor lists as open. */
+export const OPEN_WHATSAPP_PATHS = ["the `poll` RPC", "message.action poll (CLI `message poll`)", "message.action upload-file (a file to any chat)"] as const;
 
 /** The package root: the directory with openclaw.plugin.json (dist/cli.js lives one level below). */
 export function packageRoot(context: InitContext): string {
@@ -51,20 +61,20 @@ function mergePluginEntry(file: string, json: JsonObject, configPath: string): s
 }
 
 /** `false` for each unhooked action, on the channel and on every account that sets its own actions. */
-function disableUnhookedActions(file: string, json: JsonObject): string[] {
-  const telegram = (json.channels as JsonObject | undefined)?.telegram;
-  if (telegram === undefined) return ["= channels.telegram not configured: no Telegram actions to turn off"];
-  const places: string[][] = [["channels", "telegram"]];
-  const accounts = (telegram as JsonObject).accounts;
+function disableUnhookedActions(file: string, json: JsonObject, channel: "telegram" | "whatsapp", unhooked: readonly string[]): string[] {
+  const node = (json.channels as JsonObject | undefined)?.[channel];
+  if (node === undefined) return channel === "telegram" ? ["= channels.telegram not configured: no Telegram actions to turn off"] : [];
+  const places: string[][] = [["channels", channel]];
+  const accounts = (node as JsonObject).accounts;
   if (accounts !== undefined && (typeof accounts !== "object" || accounts === null || Array.isArray(accounts))) {
-    throw new InitError(`${file}: "channels.telegram.accounts" is not an object; refusing to rewrite it. Fix it, then re-run.`);
+    throw new InitError(`${file}: "channels.${channel}.accounts" is not an object; refusing to rewrite it. Fix it, then re-run.`);
   }
-  for (const id of Object.keys((accounts as JsonObject | undefined) ?? {})) places.push(["channels", "telegram", "accounts", id]);
+  for (const id of Object.keys((accounts as JsonObject | undefined) ?? {})) places.push(["channels", channel, "accounts", id]);
   return places.map((at) => {
     const actions = objectAt(file, json, [...at, "actions"]);
-    const turnedOff = UNHOOKED_TELEGRAM_ACTIONS.filter((action) => actions[action] !== false);
+    const turnedOff = unhooked.filter((action) => actions[action] !== false);
     for (const action of turnedOff) actions[action] = false;
-    const label = `${at.join(".")}.actions: ${UNHOOKED_TELEGRAM_ACTIONS.map((a) => `${a} false`).join(", ")}`;
+    const label = `${at.join(".")}.actions: ${unhooked.map((a) => `${a} false`).join(", ")}`;
     return turnedOff.length === 0 ? `= ${label} unchanged` : `~ ${label} (turned off: ${turnedOff.join(", ")})`;
   });
 }
@@ -98,7 +108,8 @@ export const openclaw: ClientSetup = {
         ...ensureStrings(paths, [root], "plugins.load.paths"),
         ...checkPluginLists(file, json),
         ...mergePluginEntry(file, json, context.config),
-        ...disableUnhookedActions(file, json),
+        ...disableUnhookedActions(file, json, "telegram", UNHOOKED_TELEGRAM_ACTIONS),
+        ...disableUnhookedActions(file, json, "whatsapp", UNHOOKED_WHATSAPP_ACTIONS),
         // The assistant's plugins and gateway tools can switch the guard off; only the guard's own hook would stand in the way.
         ...ensureStrings(arrayAt(file, json, ["tools", "deny"]), GUARD_TOOLS, "tools.deny"),
       ];
@@ -113,6 +124,7 @@ export const openclaw: ClientSetup = {
       limits: [
         "The `poll` RPC reaches Telegram without any hook, whatever the actions say (no config switch stops it in OpenClaw 2026.9.6).",
         "Telegram react, edit and delete (`message.action`, `openclaw message edit ...`) run no hook when an operator calls them: they change or mark messages already in a chat the bot is in (an edit can rewrite an earlier message's text, a react is visible to the chat); the assistant's message tool is still gated by recipient.",
+        `On WhatsApp ${OPEN_WHATSAPP_PATHS.join(", ")} reach any chat without any hook, and no setting turns them off; channels.whatsapp.allowFrom without "*" limits them to the numbers it lists (groups and newsletters stay reachable).`,
         'Pairing-code replies to unknown senders (dmPolicy "pairing", the default) and typing indicators go out without a hook.',
         "Anything that can write openclaw.json, or holds the shared gateway token (operator.admin on request), can switch the plugin off.",
       ],
