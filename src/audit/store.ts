@@ -2,13 +2,14 @@
 // (one per agent session) share rate limits, duplicate windows and one unbroken hash chain.
 //
 // Audit records are hash-chained JSONL: each line carries `prev` (the previous line's hash) and
-// `hash` (sha256 of the line up to that field). Each append is fsynced before the caller goes on.
+// `hash` (sha256 of the line up to that field). Each append is fsynced before the caller goes on;
+// appends that arrive while an fsync is in flight share the next one (group commit, below).
 // The chain never restarts silently: when the log is not where the ledger says it ended, the next
 // append starts with a `discontinuity` record chained from the last hash the ledger knows. Size
 // rotation moves the log to a dated sibling and opens the new file with a `rotate` record chained
 // from the old file's last hash, so `audit verify` walks every file as one chain.
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { LedgerEntry } from "../policy/limits.js";
 
@@ -98,13 +99,64 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
   const dir = dirname(auditFile);
   const ledgerFile = ledgerPathFor(auditFile);
 
-  // One transaction at a time per process: concurrent callers (many HTTP sessions) queue here
-  // instead of all polling the file lock, which made 100 concurrent sends take seconds each.
-  let queue: Promise<unknown> = Promise.resolve();
-  function locked<T>(fn: () => T): Promise<T> {
-    const turn = queue.then(() => lockedAcrossProcesses(fn));
-    queue = turn.catch(() => {});
-    return turn;
+  // Group commit: one batch at a time per process holds the cross-process lock; transactions that
+  // arrive while a batch is in flight wait in `pending` and all join the next one. A batch runs each
+  // `decide` in arrival order over the ledger as the ones before it left it, writes every record in
+  // one append and one fsync, rewrites the ledger once, and only then answers its callers, so a
+  // caller is answered only once its records are durable and many callers share one fsync.
+  type Pending = { decide: (ledger: Readonly<Ledger>) => Change<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+  let pending: Pending[] = [];
+  let running = false;
+
+  function drain(): void {
+    if (running || pending.length === 0) return;
+    running = true;
+    const batch = pending;
+    pending = [];
+    const settled = (settle: () => void) => {
+      running = false; // before the answers, so that a caller's next append starts a group at once
+      settle();
+      drain();
+    };
+    lockedAcrossProcesses(() => commit(batch)).then(settled, (error: unknown) =>
+      settled(() => {
+        for (const p of batch) p.reject(error);
+      }),
+    );
+  }
+
+  /** Applies the batch under the lock; returns how to answer its callers once the lock is released. */
+  function commit(batch: readonly Pending[]): () => void {
+    const read = readLedger(ledgerFile);
+    let ledger: Ledger = read;
+    const records: AuditRecord[] = [];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    for (const p of batch) {
+      let change: Change<unknown>;
+      try {
+        change = p.decide(ledger);
+      } catch (error) {
+        outcomes.push({ ok: false, error }); // this caller's change is not applied; the others go on
+        continue;
+      }
+      records.push(...change.records);
+      const cutoff = now() - retainSeconds() * 1000;
+      const entries = ledger.entries.filter((e) => e.at >= cutoff && e.id !== change.release);
+      if (change.reserve) entries.push(change.reserve);
+      const delivered = change.markDelivered && ledger.delivered[change.markDelivered] === undefined ? { ...ledger.delivered, [change.markDelivered]: now() } : ledger.delivered;
+      ledger = { entries, delivered, ...(ledger.auditTail ? { auditTail: ledger.auditTail } : {}) };
+      outcomes.push({ ok: true, value: change.result });
+    }
+    // Intent before effect: the records are on disk before the reservations they describe.
+    const auditTail = appendChained(auditFile, records, { now, expectedTail: read.auditTail, rotateBytes: rotateBytes() }) ?? read.auditTail;
+    writeLedger(ledgerFile, { entries: ledger.entries, delivered: ledger.delivered, ...(auditTail ? { auditTail } : {}) });
+    return () => {
+      for (const [k, p] of batch.entries()) {
+        const outcome = outcomes[k]!;
+        if (outcome.ok) p.resolve(outcome.value);
+        else p.reject(outcome.error);
+      }
+    };
   }
 
   async function lockedAcrossProcesses<T>(fn: () => T): Promise<T> {
@@ -127,18 +179,9 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
   }
 
   const transact = <T>(decide: (ledger: Readonly<Ledger>) => Change<T>): Promise<T> =>
-    locked(() => {
-      const ledger = readLedger(ledgerFile);
-      const change = decide(ledger);
-      // Intent before effect: the records are on disk before the reservation they describe.
-      const auditTail = appendChained(auditFile, change.records, { now, expectedTail: ledger.auditTail, rotateBytes: rotateBytes() }) ?? ledger.auditTail;
-      const cutoff = now() - retainSeconds() * 1000;
-      const entries = ledger.entries.filter((e) => e.at >= cutoff && e.id !== change.release);
-      if (change.reserve) entries.push(change.reserve);
-      const delivered = { ...ledger.delivered };
-      if (change.markDelivered && delivered[change.markDelivered] === undefined) delivered[change.markDelivered] = now();
-      writeLedger(ledgerFile, { entries, delivered, ...(auditTail ? { auditTail } : {}) });
-      return change.result;
+    new Promise<T>((resolve, reject) => {
+      pending.push({ decide, resolve: resolve as (value: unknown) => void, reject });
+      drain();
     });
 
   return {
@@ -199,8 +242,19 @@ function appendChained(file: string, records: readonly AuditRecord[], { now, exp
     lead.push({ event: "rotate", previous: basename(rotated) });
     endsWithNewline = true;
   }
+  if (!endsWithNewline) {
+    // A torn last line: a write cut short (a process killed mid-group), so never acknowledged. It is
+    // set aside to a sibling file, byte for byte, and a `torn` record names it, so the chain goes on.
+    const whole = readFileSync(file);
+    const keep = whole.lastIndexOf(0x0a) + 1;
+    const fragment = whole.subarray(keep);
+    const aside = `${file}.torn-${new Date(now()).toISOString().replace(/[-:.]/g, "")}-${process.pid}`;
+    writeFileSync(aside, fragment, { mode: 0o600, flag: "wx" });
+    truncateSync(file, keep);
+    lead.unshift({ event: "torn", bytes: fragment.length, sha256: createHash("sha256").update(fragment).digest("hex"), movedTo: basename(aside) });
+  }
   if (records.length === 0 && lead.length === 0) return undefined;
-  let text = endsWithNewline ? "" : "\n"; // keep a torn last line on its own, where verify will name it
+  let text = "";
   for (const record of [...lead, ...records]) {
     const body = JSON.stringify({ time: new Date(now()).toISOString(), ...record, prev });
     const hash = sha256(body.slice(0, -1));
