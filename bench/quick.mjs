@@ -1,0 +1,224 @@
+// `npm run bench:quick` (node bench/run.mjs --quick): the issue-20 figures a change to the send path,
+// the audit store or the server's start is likely to move, in well under a minute. Every figure is a
+// ratio to a baseline measured in the same round, interleaved with it, over ROUNDS rounds; each row
+// gives min/median/max of that ratio, and the load average is printed before and after.
+// `node bench/quick.mjs policy` runs one section (for `node --cpu-prof bench/quick.mjs policy`).
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { createStore } from "../dist/audit/store.js";
+import { createSendDeps } from "../dist/send/deps.js";
+import { sendMessage } from "../dist/send/pipeline.js";
+import { median, percentile, time } from "./stats.mjs";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const CLI = join(ROOT, "dist", "cli.js");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+const spread = (values, digits = 2) => {
+  const s = [...values].sort((a, b) => a - b);
+  return `${s[0].toFixed(digits)} / ${median(s).toFixed(digits)} / ${s.at(-1).toFixed(digits)}`;
+};
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+
+function bareAppend(file) {
+  const fd = openSync(file, "a");
+  writeSync(fd, `${JSON.stringify({ event: "attempt", padding: "x".repeat(300) })}\n`);
+  fsyncSync(fd);
+  closeSync(fd);
+}
+
+const MESSAGES = [
+  (n) => `Deploy ${n} finished: all 1500 tests passed, p95 latency 120 ms, rollout at 25%.`,
+  (n) => `Build #${n} failed on main, see https://ci.example.com/builds/${n}; order 4500012345 is blocked.`,
+];
+
+function writeConfig(dir, openclaw = `{ transport: "dry-run" }`) {
+  const config = join(dir, "config.json5");
+  writeFileSync(
+    config,
+    `{ openclaw: ${openclaw}, contacts: { ops: { channel: "telegram", target: "-1001234567890" } },
+       policy: { duplicateWindowSeconds: 0, rateLimit: { perContact: { count: 1000000, windowSeconds: 3600 }, global: { count: 1000000, windowSeconds: 3600 } } },
+       audit: { file: "${join(dir, "audit.jsonl")}" } }`,
+    { mode: 0o600 },
+  );
+  return config;
+}
+
+/** A store that applies `decide` to an in-memory ledger: the pipeline's pure work, without I/O. */
+function memoryStore() {
+  let ledger = { entries: [], delivered: {} };
+  return {
+    auditFile: "(memory)",
+    async transact(decide) {
+      const change = decide(ledger);
+      ledger = { entries: change.reserve ? [...ledger.entries.slice(-50), change.reserve] : ledger.entries, delivered: ledger.delivered };
+      return change.result;
+    },
+    async record() {},
+  };
+}
+
+/** Policy decision per send: from the call until the transport is asked to deliver. */
+async function policy(dir) {
+  const config = writeConfig(dir);
+  const real = createSendDeps(config, { HOME: dir, PATH: process.env.PATH }, () => {});
+  const dryRun = real.transportFor(real.config.current().config);
+  let started = 0;
+  let sink = [];
+  const timed = { name: "timed", deliver: (r) => (sink.push(performance.now() - started), dryRun.deliver(r)) };
+  const pure = { ...real, storeFor: (() => { const s = memoryStore(); return () => s; })(), transportFor: () => timed };
+  const locked = { ...real, transportFor: () => timed };
+  let n = 0;
+  const once = async (deps) => {
+    started = performance.now();
+    await sendMessage(deps, { to: "ops", message: MESSAGES[n % 2](++n), origin: "cli" });
+  };
+  for (let i = 0; i < 20; i++) await once(pure), await once(locked); // warm-up: secretlint loads, JIT
+  const rows = { pure: [], locked: [], bare: [], pureP95: [], lockedP95: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    const p = [];
+    const l = [];
+    const b = [];
+    for (let i = 0; i < 30; i++) {
+      sink = p;
+      await once(pure);
+      sink = l;
+      await once(locked);
+      b.push(await time(() => bareAppend(join(dir, "bare.jsonl"))));
+    }
+    rows.pure.push(median(p));
+    rows.pureP95.push(percentile(p, 95));
+    rows.locked.push(median(l));
+    rows.lockedP95.push(percentile(l, 95));
+    rows.bare.push(median(b));
+  }
+  const ratio = (k) => rows[k].map((v, i) => v / rows.bare[i]);
+  return [
+    { name: "policy decision, pure (recipient, message, content checks, limits over an in-memory ledger), ms median per round", value: spread(rows.pure, 3), extra: `p95 ${spread(rows.pureP95, 3)}`, ratio: spread(ratio("pure")), baseline: `bare fsynced append ${spread(rows.bare, 3)} ms`, goal: "<= 0.5 ms median" },
+    { name: "policy decision + locked, fsynced transaction (the figure issue 20 quotes), ms median per round", value: spread(rows.locked, 3), extra: `p95 ${spread(rows.lockedP95, 3)}`, ratio: spread(ratio("locked")), baseline: "same bare append", goal: "(report)" },
+  ];
+}
+
+/** Audit records/s at 1, 4, 16 and 64 concurrent writers vs a bare loop of fsynced appends. */
+async function audit(dir) {
+  const levels = [1, 4, 16, 64];
+  const count = 256;
+  const rates = Object.fromEntries(levels.map((w) => [w, []]));
+  const bare = [];
+  let f = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const bareFile = join(dir, `bare-${r}.jsonl`);
+    const bareMs = await time(() => {
+      for (let i = 0; i < count; i++) bareAppend(bareFile);
+    });
+    bare.push((count / bareMs) * 1000);
+    for (const writers of levels) {
+      const store = createStore(join(dir, `audit-${f++}.jsonl`));
+      const ms = await time(() =>
+        Promise.all(Array.from({ length: writers }, async (_, w) => {
+          for (let i = 0; i < count / writers; i++) await store.record({ event: "attempt", w, i, padding: "x".repeat(250) });
+        })),
+      );
+      rates[writers].push((count / ms) * 1000);
+    }
+  }
+  return levels.map((w) => ({
+    name: `audit records/s, ${w} concurrent writer${w > 1 ? "s" : ""} (${count} records)`,
+    value: spread(rates[w], 0),
+    ratio: spread(rates[w].map((v, i) => v / bare[i])),
+    baseline: `bare loop of fsynced appends ${spread(bare, 0)}/s`,
+    goal: w === 1 ? "(report)" : ">= 1x the bare loop",
+  }));
+}
+
+async function connect(args, env) {
+  const client = new Client({ name: "bench", version: "1" });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args, env, stderr: "ignore" }));
+  return client;
+}
+
+/** Audited send_message calls/s through one `serve` (dry-run), 16 in flight, vs the fsync-per-call floor. */
+async function throughput(dir) {
+  const env = { PATH: process.env.PATH, HOME: dir };
+  const ours = await connect([CLI, "serve", "--config", writeConfig(dir)], env);
+  const floor = await connect([join(ROOT, "bench", "minimal-fsync-server.mjs"), join(dir, "floor.jsonl")], env);
+  const calls = 160;
+  const inFlight = 16;
+  let n = 0;
+  const run = (client) =>
+    time(() =>
+      Promise.all(Array.from({ length: inFlight }, async () => {
+        for (let i = 0; i < calls / inFlight; i++) {
+          const result = await client.callTool({ name: "send_message", arguments: { to: "ops", message: MESSAGES[n % 2](++n) } });
+          if (result.isError || (result.structuredContent && result.structuredContent.status === "refused")) throw new Error(JSON.stringify(result));
+        }
+      })),
+    );
+  await run(ours), await run(floor); // warm-up
+  const a = [];
+  const b = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    a.push((calls / (await run(ours))) * 1000);
+    b.push((calls / (await run(floor))) * 1000);
+  }
+  await ours.close();
+  await floor.close();
+  return [{ name: `audited send_message calls/s through one serve (dry-run, ${inFlight} in flight, ${calls} calls)`, value: spread(a, 0), ratio: spread(b.map((v, i) => v / a[i])) + " (floor's rate / ours = our time / floor's)", baseline: `minimal SDK server, one fsynced line per call ${spread(b, 0)}/s`, goal: "<= 1.0x the floor's time" }];
+}
+
+/** Server cold start: spawn -> initialize -> tools/list, vs a minimal SDK server with one tool. */
+async function coldStart(dir) {
+  const env = { PATH: process.env.PATH, HOME: dir };
+  const config = writeConfig(dir);
+  const start = async (args) => (await connect(args, env)).listTools().then(() => undefined, () => undefined);
+  const ours = [];
+  const minimal = [];
+  const once = async (args, into) => {
+    const ms = await time(async () => {
+      const client = await connect(args, env);
+      await client.listTools();
+      await client.close();
+    });
+    into.push(ms);
+  };
+  void start;
+  await once([CLI, "serve", "--config", config], []), await once([join(ROOT, "bench", "minimal-server.mjs")], []); // warm the disk cache
+  const ratios = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const o = [];
+    const m = [];
+    for (let i = 0; i < 3; i++) {
+      await once([CLI, "serve", "--config", config], o);
+      await once([join(ROOT, "bench", "minimal-server.mjs")], m);
+    }
+    ours.push(median(o));
+    minimal.push(median(m));
+    ratios.push(median(o) / median(m));
+  }
+  return [{ name: "server cold start (spawn -> initialize -> tools/list), ms median per round", value: spread(ours, 1), ratio: spread(ratios), baseline: `minimal SDK server ${spread(minimal, 1)} ms`, goal: "<= 1.3x" }];
+}
+
+const SECTIONS = { policy, audit, throughput, "cold start": coldStart };
+
+export async function benchQuick(only = []) {
+  const chosen = only.length > 0 ? only : Object.keys(SECTIONS);
+  console.log(`openclaw-guard bench --quick: node ${process.version}, ${ROUNDS} rounds, load average before ${load()}`);
+  const started = performance.now();
+  for (const name of chosen) {
+    const dir = mkdtempSync(join(tmpdir(), "ocg-bench-quick-"));
+    try {
+      const rows = await SECTIONS[name](dir);
+      console.log(`\n## ${name}  (load ${load()})   [min / median / max over ${ROUNDS} rounds]`);
+      for (const row of rows) console.log(`- ${row.name}: ${row.value}${row.extra ? `, ${row.extra}` : ""}\n    baseline ${row.baseline}; ratio ${row.ratio}; goal ${row.goal}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  console.log(`\nload average after ${load()}; ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchQuick(process.argv.slice(2));
