@@ -53,7 +53,8 @@ const EXTRA_SECRETS: { label: string; pattern: RegExp }[] = [
 
 /** Loaded on the first send, not at server start: secretlint and its preset take ~60 ms to import. */
 async function loadSecretlint() {
-  const [{ lintSource }, { creator: recommended }] = await Promise.all([import("@secretlint/core"), import("@secretlint/secretlint-rule-preset-recommend")]);
+  const [{ lintSource }, { creator: recommended }, { secretLintProfiler }] = await Promise.all([import("@secretlint/core"), import("@secretlint/secretlint-rule-preset-recommend"), import("@secretlint/profiler")]);
+  silenceProfiler(secretLintProfiler);
   // The AWS rule scans for access key ids only when asked to (too noisy in source trees, not in chat).
   const config = {
     rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: recommended, rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }] }],
@@ -61,6 +62,16 @@ async function loadSecretlint() {
   return { lintSource, config };
 }
 let secretlint: ReturnType<typeof loadSecretlint> | undefined;
+
+/**
+ * @secretlint/core marks every lint and rule in a process-wide profiler that keeps every mark it has
+ * ever seen and searches them all on each new one, and Node buffers the marks too: a long-running
+ * server's scan got slower with every message it had checked (~20 ms per send after a few thousand).
+ * We never read that profile, so its performance clock is replaced by one that records nothing.
+ */
+function silenceProfiler(profiler: object): void {
+  (profiler as { perf: Pick<Performance, "mark" | "measure"> }).perf = { mark: () => undefined as never, measure: () => undefined as never };
+}
 
 export async function findSecrets(message: string): Promise<Finding[]> {
   const { lintSource, config } = await (secretlint ??= loadSecretlint());
