@@ -8,8 +8,8 @@
 // append starts with a `discontinuity` record chained from the last hash the ledger knows. Size
 // rotation moves the log to a dated sibling and opens the new file with a `rotate` record chained
 // from the old file's last hash, so `audit verify` walks every file as one chain.
-import { createHash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { LedgerEntry } from "../policy/limits.js";
 
@@ -95,6 +95,8 @@ export function readAuditTail(auditFile: string, read: (path: string) => string 
   }
 }
 
+let properLockfile: typeof import("proper-lockfile") | undefined;
+
 export function createStore(auditFile: string, { now = Date.now, retainSeconds = () => 86_400, rotateBytes = () => 0, onLockCompromised = () => {} }: StoreOptions = {}): Store {
   const dir = dirname(auditFile);
   const ledgerFile = ledgerPathFor(auditFile);
@@ -125,9 +127,21 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
     );
   }
 
+  // The ledger as this process last wrote it. Each write starts with a stamp no other write has
+  // (pid, a random part, a counter); while the file still starts with ours, nobody replaced it since,
+  // and the next batch skips reading and parsing it again (a busy hour's ledger is ~100 KB of JSON).
+  const writer = `${process.pid}-${randomBytes(6).toString("hex")}`;
+  let writes = 0;
+  let mine: { stamp: string; bytes: number; ledger: Ledger } | undefined;
+  function currentLedger(): Ledger {
+    if (mine !== undefined && isStill(ledgerFile, `{"stamp":${JSON.stringify(mine.stamp)},`, mine.bytes)) return mine.ledger;
+    mine = undefined;
+    return readLedger(ledgerFile);
+  }
+
   /** Applies the batch under the lock; returns how to answer its callers once the lock is released. */
   function commit(batch: readonly Pending[]): () => void {
-    const read = readLedger(ledgerFile);
+    const read = currentLedger();
     let ledger: Ledger = read;
     const records: AuditRecord[] = [];
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
@@ -149,7 +163,11 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
     }
     // Intent before effect: the records are on disk before the reservations they describe.
     const auditTail = appendChained(auditFile, records, { now, expectedTail: read.auditTail, rotateBytes: rotateBytes() }) ?? read.auditTail;
-    writeLedger(ledgerFile, { entries: ledger.entries, delivered: ledger.delivered, ...(auditTail ? { auditTail } : {}) });
+    const written: Ledger = { entries: ledger.entries, delivered: ledger.delivered, ...(auditTail ? { auditTail } : {}) };
+    const stamp = `${writer}-${++writes}`;
+    mine = undefined; // a failed write leaves the file unknown
+    const bytes = writeLedger(ledgerFile, written, stamp);
+    mine = { stamp, bytes, ledger: written };
     return () => {
       for (const [k, p] of batch.entries()) {
         const outcome = outcomes[k]!;
@@ -162,7 +180,7 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
   async function lockedAcrossProcesses<T>(fn: () => T): Promise<T> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Imported on first use so the MCP server's start does not pay for it.
-    const { default: lockfile } = await import("proper-lockfile");
+    const lockfile = (properLockfile ??= (await import("proper-lockfile")).default);
     const release = await lockfile.lock(auditFile, {
       realpath: false,
       lockfilePath: `${auditFile}.lock`,
@@ -210,10 +228,29 @@ function readLedger(file: string): Ledger {
  * record written in the same transaction is, and it is the durable account; after a power loss
  * the ledger may miss its last update, never a record.
  */
-function writeLedger(file: string, ledger: Ledger): void {
+function writeLedger(file: string, ledger: Ledger, stamp: string): number {
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(ledger), { mode: 0o600 });
+  const text = Buffer.from(JSON.stringify({ stamp, ...ledger }));
+  writeFileSync(temp, text, { mode: 0o600 });
   renameSync(temp, file);
+  return text.length;
+}
+
+/** Whether the file is `bytes` long and starts with `prefix` (false when it cannot be read). */
+function isStill(file: string, prefix: string, bytes: number): boolean {
+  const expected = Buffer.from(prefix);
+  const buffer = Buffer.alloc(expected.length);
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return false;
+  }
+  try {
+    return fstatSync(fd).size === bytes && readSync(fd, buffer, 0, buffer.length, 0) === buffer.length && buffer.equals(expected);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 type AppendOptions = { now: () => number; expectedTail: string | undefined; rotateBytes: number };
@@ -224,7 +261,11 @@ type AppendOptions = { now: () => number; expectedTail: string | undefined; rota
  */
 function appendChained(file: string, records: readonly AuditRecord[], { now, expectedTail, rotateBytes }: AppendOptions): string | undefined {
   const found = lastHash(file);
-  let { prev, endsWithNewline } = found;
+  let { prev } = found;
+  // First, before a rotation could carry it into the rotated file: a torn last line is a write cut
+  // short (a process killed mid-group), so never acknowledged. It is set aside to a sibling file,
+  // byte for byte, and a `torn` record names it, so the chain goes on.
+  const torn = found.endsWithNewline ? undefined : setAsideTornLine(file, now);
   const lead: AuditRecord[] = [];
   if (expectedTail !== undefined && prev !== expectedTail) {
     const log = found.size === undefined ? "missing" : found.size === 0 ? "empty" : "ends elsewhere";
@@ -240,19 +281,8 @@ function appendChained(file: string, records: readonly AuditRecord[], { now, exp
     const rotated = rotatedName(file, now());
     renameSync(file, rotated);
     lead.push({ event: "rotate", previous: basename(rotated) });
-    endsWithNewline = true;
   }
-  if (!endsWithNewline) {
-    // A torn last line: a write cut short (a process killed mid-group), so never acknowledged. It is
-    // set aside to a sibling file, byte for byte, and a `torn` record names it, so the chain goes on.
-    const whole = readFileSync(file);
-    const keep = whole.lastIndexOf(0x0a) + 1;
-    const fragment = whole.subarray(keep);
-    const aside = `${file}.torn-${new Date(now()).toISOString().replace(/[-:.]/g, "")}-${process.pid}`;
-    writeFileSync(aside, fragment, { mode: 0o600, flag: "wx" });
-    truncateSync(file, keep);
-    lead.unshift({ event: "torn", bytes: fragment.length, sha256: createHash("sha256").update(fragment).digest("hex"), movedTo: basename(aside) });
-  }
+  if (torn) lead.push(torn); // after a discontinuity or rotation record, which must come first
   if (records.length === 0 && lead.length === 0) return undefined;
   let text = "";
   for (const record of [...lead, ...records]) {
@@ -269,6 +299,16 @@ function appendChained(file: string, records: readonly AuditRecord[], { now, exp
     closeSync(fd);
   }
   return prev;
+}
+
+function setAsideTornLine(file: string, now: () => number): AuditRecord {
+  const whole = readFileSync(file);
+  const keep = whole.lastIndexOf(0x0a) + 1;
+  const fragment = whole.subarray(keep);
+  const aside = `${file}.torn-${new Date(now()).toISOString().replace(/[-:.]/g, "")}-${process.pid}`;
+  writeFileSync(aside, fragment, { mode: 0o600, flag: "wx" });
+  truncateSync(file, keep);
+  return { event: "torn", bytes: fragment.length, sha256: createHash("sha256").update(fragment).digest("hex"), movedTo: basename(aside) };
 }
 
 /** The hash of the last complete record, read from the file's tail; `size` undefined: no file. */

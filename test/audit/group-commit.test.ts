@@ -2,10 +2,10 @@
 // answered only once its record is durable, and the chain, the ledger and the cross-process lock
 // stay exact, also when a process is killed (-9) with a group in flight.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { createStore, readAuditTail, verifyAuditText } from "../../src/audit/store.js";
+import { createStore, ledgerPathFor, readAuditTail, rotatedFiles, verifyAuditFiles, verifyAuditText } from "../../src/audit/store.js";
 import { privateDir, readAudit, REPO_ROOT } from "../helpers.js";
 
 const fsyncs = vi.hoisted(() => ({ count: 0, failNext: false }));
@@ -114,6 +114,54 @@ describe("group commit", () => {
     // a record whose caller was told it failed, never an acknowledged one missing.
     expect(readAudit(file).map((r) => r.n)).toEqual([undefined, 1, 2, 3]);
     expect(verifyWithTail(file)).toEqual({ ok: true, records: 4 });
+  });
+
+  it("a ledger replaced by another writer between two groups is read again, so limits stay exact", async () => {
+    const file = join(privateDir(), "audit.jsonl");
+    // Two stores on one file in one process: each keeps the ledger it last wrote, and must notice the other's.
+    const [a, b] = [createStore(file), createStore(file)];
+    const reserve = (store: typeof a, n: number) =>
+      store.transact((ledger) => {
+        const ok = ledger.entries.length < 5;
+        return { result: ok, records: [{ event: "attempt", n }], ...(ok ? { reserve: { id: `r${n}`, alias: "ops", textSha256: String(n), at: Date.now() } } : {}) };
+      });
+    const granted: boolean[] = [];
+    for (let n = 0; n < 12; n++) granted.push(await reserve(n % 2 === 0 ? a : b, n));
+    expect(granted.filter(Boolean)).toHaveLength(5);
+    // A hand edit (here: the limits reset) is seen by the next group too, not hidden by what a store kept.
+    writeFileSync(ledgerPathFor(file), JSON.stringify({ entries: [], delivered: {}, auditTail: readAuditTail(file) }));
+    expect(await reserve(a, 12)).toBe(true);
+    expect(JSON.parse(readFileSync(ledgerPathFor(file), "utf8")).entries).toHaveLength(1);
+    expect(verifyWithTail(file)).toEqual({ ok: true, records: 13 });
+  });
+
+  it("a torn last line in a log due for rotation is set aside before the rotation, not carried into the rotated file", async () => {
+    const file = join(privateDir(), "audit.jsonl");
+    const store = createStore(file, { rotateBytes: () => 300 });
+    for (let n = 0; n < 3; n++) await store.record({ event: "attempt", n });
+    appendFileSync(file, '{"event":"attempt","n":3,"pre');
+    await store.record({ event: "attempt", n: 4 });
+    const files = [...rotatedFiles(file), file].map((name) => ({ name, text: readFileSync(name, "utf8") }));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(readAudit(file).map((r) => r.event)).toEqual(["rotate", "torn", "attempt"]);
+    expect(files.every((f) => f.text.endsWith("}\n"))).toBe(true);
+    const total = files.reduce((n, f) => n + f.text.split("\n").length - 1, 0);
+    expect(verifyAuditFiles(files, readAuditTail(file))).toEqual({ ok: true, records: total, files: files.length });
+  });
+
+  it("a torn last line in a log that is not where the ledger left it keeps the discontinuity record first", async () => {
+    const file = join(privateDir(), "audit.jsonl");
+    const store = createStore(file);
+    for (let n = 0; n < 2; n++) await store.record({ event: "attempt", n });
+    // The log replaced by another chain, cut mid-line: a discontinuity and a torn line at once.
+    const other = join(privateDir(), "audit.jsonl");
+    const elsewhere = createStore(other);
+    await elsewhere.record({ event: "attempt", n: 9 });
+    writeFileSync(file, `${readFileSync(other, "utf8")}{"event":"attempt","n":10,"pre`);
+    await store.record({ event: "attempt", n: 2 });
+    expect(readAudit(file).map((r) => r.event)).toEqual(["attempt", "discontinuity", "torn", "attempt"]);
+    // verify names the discontinuity (the records before it were replaced), not a broken chain.
+    expect(verifyWithTail(file)).toMatchObject({ ok: false, line: 2, problem: expect.stringMatching(/records a discontinuity/) });
   });
 
   it("4 processes x 16 writers keep one chain and an exact limit across processes", async () => {
