@@ -140,15 +140,24 @@ function looksNational(raw: string): boolean {
   return /^[0(]/.test(raw) || /^\d{3}[-. ]\d{3}[-. ]\d{4}$/.test(raw);
 }
 
+/** Both forms of a deny pattern, compiled once per loaded book (a reload makes new pattern objects). */
+const compiledDeny = new WeakMap<RegExp, { direct: RegExp; folded: RegExp | undefined }>();
+
+function compiledForms(pattern: RegExp): { direct: RegExp; folded: RegExp | undefined } {
+  let forms = compiledDeny.get(pattern);
+  if (!forms) compiledDeny.set(pattern, (forms = { direct: new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, "")), folded: denyFormPattern(pattern) }));
+  return forms;
+}
+
 /** Each pattern is tried on the text as written, then on denyForms (look-alikes, case, separators). */
 export function findDenied(message: string, patterns: readonly DenyPattern[]): Finding[] {
   if (patterns.length === 0) return [];
   let forms: ReturnType<typeof denyForms> | undefined;
   return patterns.flatMap(({ pattern, name }) => {
     const label = `text matching the deny pattern ${name}`;
-    const direct = new RegExp(pattern.source, pattern.flags.replace("g", "")).exec(message);
+    const { direct: directPattern, folded } = compiledForms(pattern);
+    const direct = directPattern.exec(message);
     if (direct) return [{ kind: "deny-pattern" as const, label, start: direct.index, end: direct.index + direct[0].length }];
-    const folded = denyFormPattern(pattern);
     if (folded === undefined) return [];
     for (const form of (forms ??= denyForms(message))) {
       const match = folded.exec(form.text);
