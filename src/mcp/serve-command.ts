@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { pino, type Logger } from "pino";
 import { redactText } from "../audit/redact.js";
 import { parseCommandArgs, UsageError } from "../cli-args.js";
-import { loadConfig, resolveConfigPath } from "../contacts/config.js";
+import { resolveConfigPath } from "../contacts/config.js";
 import { createFileState } from "../contacts/config-source.js";
 import { createSendDeps } from "../send/deps.js";
 import { unsupportedPlatform } from "../setup/platform.js";
@@ -11,7 +11,7 @@ import { scopeToAgent, type TokenSource } from "../tokens/scope.js";
 import { defaultTokenFile, findAgent, loadTokenFile } from "../tokens/tokens.js";
 import { nodeVersionProblem } from "../version.js";
 import { BoundedStdioServerTransport } from "./bounded-stdio.js";
-import { listenHttp, type Listen } from "./http-server.js";
+import type { Listen } from "./http-server.js";
 import { createServer } from "./server.js";
 import { watchToolList } from "./watch-tools.js";
 
@@ -50,7 +50,10 @@ export async function run(args: string[], platform: NodeJS.Platform = process.pl
   const deps = createSendDeps(configPath, process.env, (message) => log.warn(message), longestAgentWindow);
   try {
     // Refuse to start on a bad config or transport; later edits are re-checked on every call.
-    const config = loadConfig(configPath);
+    // Read through the source the calls use, so the first request does not load the book again.
+    const state = deps.config.current();
+    if (!state.ok) throw new Error(state.error);
+    const config = state.config;
     const transport = deps.transportFor(config);
     log.info({ config: configPath, transport: transport.name, contacts: config.contacts.size }, `openclaw-guard MCP server starting on ${values.http ? "HTTP" : "stdio"}`);
     if (values.http) {
@@ -99,6 +102,8 @@ async function serveHttp(values: Values, deps: ReturnType<typeof createSendDeps>
   const tls = values["tls-cert"] && values["tls-key"] ? { cert: readFileSync(values["tls-cert"]), key: readFileSync(values["tls-key"]) } : undefined;
   let http;
   try {
+    // Loaded only here: the HTTP stack (the SDK's Streamable HTTP transport, Hono) is a stdio server's largest unused import.
+    const { listenHttp } = await import("./http-server.js");
     http = await listenHttp({
       listen: listenFrom(values),
       tls,

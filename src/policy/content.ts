@@ -1,6 +1,7 @@
 // Content checks: find what a message should not carry, then decide per the contact's policy.
 // Findings name a kind and a position, never the matched text.
-import { findNumbers, type CountryCode } from "libphonenumber-js/max";
+import type { CountryCode } from "libphonenumber-js/max";
+import { phoneNumbers } from "../contacts/phone-numbers.js";
 import { denyFormPattern, denyForms, originalSpan, phoneForm, scanForm } from "./normalise.js";
 import type { ContactPolicy, ContentAction, DenyPattern } from "./settings.js";
 
@@ -119,7 +120,7 @@ export function findPhoneNumbers(message: string, regions: readonly CountryCode[
   for (const link of text.matchAll(PHONE_LINK)) add(link.index, link.index + link[0].length);
   const national = NATIONAL_CANDIDATE.test(text) ? regions : [];
   for (const region of [undefined, ...national]) {
-    for (const found of findNumbers(text, region ? { defaultCountry: region, v2: true } : INTERNATIONAL_POSSIBLE)) {
+    for (const found of phoneNumbers().findNumbers(text, region ? { defaultCountry: region, v2: true } : INTERNATIONAL_POSSIBLE)) {
       const raw = text.slice(found.startsAt, found.endsAt);
       if (region && !looksNational(raw)) continue;
       add(found.startsAt, found.endsAt);

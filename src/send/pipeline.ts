@@ -3,11 +3,11 @@
 // decision with a reason; the intent is audited (fsynced) before delivery and the outcome after it.
 import { randomUUID } from "node:crypto";
 import type { CountryCode } from "libphonenumber-js";
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { maskTarget, redactInput, redactText } from "../audit/redact.js";
 import { sha256, type AuditRecord, type Store } from "../audit/store.js";
 import type { Config, Contact } from "../contacts/config.js";
 import type { ConfigSource } from "../contacts/config-source.js";
+import { phoneNumbers } from "../contacts/phone-numbers.js";
 import type { Channel } from "../contacts/targets.js";
 import type { DeliveryOutcome, Transport } from "../gateway/transport.js";
 import { decideContent, findContent } from "../policy/content.js";
@@ -205,7 +205,7 @@ function regionsOf(config: Config): CountryCode[] {
   if (cached) return cached;
   const regions = new Set<CountryCode>(COMMON_REGIONS);
   for (const contact of config.contacts.values()) {
-    const country = contact.target.startsWith("+") ? parsePhoneNumberFromString(contact.target)?.country : undefined;
+    const country = contact.target.startsWith("+") ? phoneNumbers().parsePhoneNumberFromString(contact.target)?.country : undefined;
     if (country) regions.add(country);
   }
   const list = [...regions];
