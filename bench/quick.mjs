@@ -174,7 +174,6 @@ async function throughput(dir) {
 async function coldStart(dir) {
   const env = { PATH: process.env.PATH, HOME: dir };
   const config = writeConfig(dir);
-  const start = async (args) => (await connect(args, env)).listTools().then(() => undefined, () => undefined);
   const ours = [];
   const minimal = [];
   const once = async (args, into) => {
@@ -185,7 +184,6 @@ async function coldStart(dir) {
     });
     into.push(ms);
   };
-  void start;
   await once([CLI, "serve", "--config", config], []), await once([join(ROOT, "bench", "minimal-server.mjs")], []); // warm the disk cache
   const ratios = [];
   for (let r = 0; r < ROUNDS; r++) {

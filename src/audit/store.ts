@@ -3,13 +3,16 @@
 //
 // Audit records are hash-chained JSONL: each line carries `prev` (the previous line's hash) and
 // `hash` (sha256 of the line up to that field). Each append is fsynced before the caller goes on;
-// appends that arrive while an fsync is in flight share the next one (group commit, below).
+// appends that arrive while an fsync is in flight share the next one (group commit, below). The
+// fsync and the ledger's rename run off the event loop, so requests keep arriving (and grouping)
+// while the disk works; the lock is held throughout.
 // The chain never restarts silently: when the log is not where the ledger says it ended, the next
 // append starts with a `discontinuity` record chained from the last hash the ledger knows. Size
 // rotation moves the log to a dated sibling and opens the new file with a `rotate` record chained
 // from the old file's last hash, so `audit verify` walks every file as one chain.
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rename, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { promisify } from "node:util";
 import { basename, dirname, join } from "node:path";
 import type { LedgerEntry } from "../policy/limits.js";
 
@@ -96,6 +99,8 @@ export function readAuditTail(auditFile: string, read: (path: string) => string 
 }
 
 let properLockfile: typeof import("proper-lockfile") | undefined;
+const fsyncAsync = promisify(fsync);
+const renameAsync = promisify(rename);
 
 export function createStore(auditFile: string, { now = Date.now, retainSeconds = () => 86_400, rotateBytes = () => 0, onLockCompromised = () => {} }: StoreOptions = {}): Store {
   const dir = dirname(auditFile);
@@ -140,7 +145,7 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
   }
 
   /** Applies the batch under the lock; returns how to answer its callers once the lock is released. */
-  function commit(batch: readonly Pending[]): () => void {
+  async function commit(batch: readonly Pending[]): Promise<() => void> {
     const read = currentLedger();
     let ledger: Ledger = read;
     const records: AuditRecord[] = [];
@@ -162,11 +167,11 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
       outcomes.push({ ok: true, value: change.result });
     }
     // Intent before effect: the records are on disk before the reservations they describe.
-    const auditTail = appendChained(auditFile, records, { now, expectedTail: read.auditTail, rotateBytes: rotateBytes() }) ?? read.auditTail;
+    const auditTail = (await appendChained(auditFile, records, { now, expectedTail: read.auditTail, rotateBytes: rotateBytes() })) ?? read.auditTail;
     const written: Ledger = { entries: ledger.entries, delivered: ledger.delivered, ...(auditTail ? { auditTail } : {}) };
     const stamp = `${writer}-${++writes}`;
     mine = undefined; // a failed write leaves the file unknown
-    const bytes = writeLedger(ledgerFile, written, stamp);
+    const bytes = await writeLedger(ledgerFile, written, stamp);
     mine = { stamp, bytes, ledger: written };
     return () => {
       for (const [k, p] of batch.entries()) {
@@ -177,7 +182,7 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
     };
   }
 
-  async function lockedAcrossProcesses<T>(fn: () => T): Promise<T> {
+  async function lockedAcrossProcesses<T>(fn: () => Promise<T>): Promise<T> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Imported on first use so the MCP server's start does not pay for it.
     const lockfile = (properLockfile ??= (await import("proper-lockfile")).default);
@@ -190,7 +195,7 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
       onCompromised: onLockCompromised,
     });
     try {
-      return fn();
+      return await fn(); // awaited here: the lock is released only once the batch is durable
     } finally {
       await release();
     }
@@ -228,11 +233,11 @@ function readLedger(file: string): Ledger {
  * record written in the same transaction is, and it is the durable account; after a power loss
  * the ledger may miss its last update, never a record.
  */
-function writeLedger(file: string, ledger: Ledger, stamp: string): number {
+async function writeLedger(file: string, ledger: Ledger, stamp: string): Promise<number> {
   const temp = `${file}.${process.pid}.tmp`;
   const text = Buffer.from(JSON.stringify({ stamp, ...ledger }));
   writeFileSync(temp, text, { mode: 0o600 });
-  renameSync(temp, file);
+  await renameAsync(temp, file);
   return text.length;
 }
 
@@ -259,7 +264,7 @@ type AppendOptions = { now: () => number; expectedTail: string | undefined; rota
  * Appends and fsyncs, first accounting for where the chain went since the ledger last saw it;
  * returns the hash of the last record written (undefined when none).
  */
-function appendChained(file: string, records: readonly AuditRecord[], { now, expectedTail, rotateBytes }: AppendOptions): string | undefined {
+async function appendChained(file: string, records: readonly AuditRecord[], { now, expectedTail, rotateBytes }: AppendOptions): Promise<string | undefined> {
   const found = lastHash(file);
   let { prev } = found;
   // First, before a rotation could carry it into the rotated file: a torn last line is a write cut
@@ -294,7 +299,7 @@ function appendChained(file: string, records: readonly AuditRecord[], { now, exp
   const fd = openSync(file, "a", 0o600);
   try {
     writeSync(fd, text);
-    fsyncSync(fd);
+    await fsyncAsync(fd);
   } finally {
     closeSync(fd);
   }

@@ -19,7 +19,17 @@ vi.mock("node:fs", async (original) => {
     }
     real.fsyncSync(fd);
   };
-  return { ...real, fsyncSync };
+  // The store fsyncs off the event loop (the callback form); the synchronous one is counted too.
+  const fsync = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+    fsyncs.count++;
+    if (fsyncs.failNext) {
+      fsyncs.failNext = false;
+      process.nextTick(callback, Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }));
+      return;
+    }
+    real.fsync(fd, callback);
+  };
+  return { ...real, fsyncSync, fsync };
 });
 
 const WRITER = join(REPO_ROOT, "test", "support", "audit-writer.mjs");
