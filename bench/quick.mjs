@@ -3,7 +3,7 @@
 // ratio to a baseline measured in the same round, interleaved with it, over ROUNDS rounds; each row
 // gives min/median/max of that ratio, and the load average is printed before and after.
 // `node bench/quick.mjs policy` runs one section (for `node --cpu-prof bench/quick.mjs policy`).
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -12,6 +12,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { createStore } from "../dist/audit/store.js";
 import { createSendDeps } from "../dist/send/deps.js";
 import { sendMessage } from "../dist/send/pipeline.js";
+import { bareAppend, MESSAGES } from "./policy.mjs";
 import { median, percentile, time } from "./stats.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -23,18 +24,6 @@ const spread = (values, digits = 2) => {
   return `${s[0].toFixed(digits)} / ${median(s).toFixed(digits)} / ${s.at(-1).toFixed(digits)}`;
 };
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
-
-function bareAppend(file) {
-  const fd = openSync(file, "a");
-  writeSync(fd, `${JSON.stringify({ event: "attempt", padding: "x".repeat(300) })}\n`);
-  fsyncSync(fd);
-  closeSync(fd);
-}
-
-const MESSAGES = [
-  (n) => `Deploy ${n} finished: all 1500 tests passed, p95 latency 120 ms, rollout at 25%.`,
-  (n) => `Build #${n} failed on main, see https://ci.example.com/builds/${n}; order 4500012345 is blocked.`,
-];
 
 function writeConfig(dir, openclaw = `{ transport: "dry-run" }`) {
   const config = join(dir, "config.json5");
