@@ -11,14 +11,14 @@ import { createSendDeps } from "../dist/send/deps.js";
 import { sendMessage } from "../dist/send/pipeline.js";
 import { fmt, median, percentile, time } from "./stats.mjs";
 
-function bareAppend(file) {
+export function bareAppend(file) {
   const fd = openSync(file, "a");
   writeSync(fd, `${JSON.stringify({ event: "attempt", padding: "x".repeat(300) })}\n`);
   fsyncSync(fd);
   closeSync(fd);
 }
 
-const MESSAGES = [
+export const MESSAGES = [
   (n) => `Deploy ${n} finished: all 1500 tests passed, p95 latency 120 ms, rollout at 25%.`,
   (n) => `Build #${n} failed on main, see https://ci.example.com/builds/${n}; order 4500012345 is blocked.`,
 ];

@@ -11,6 +11,11 @@ const sections = [
 ];
 if (existsSync(new URL("./guard.mjs", import.meta.url))) sections.push(["guard", "./guard.mjs", "benchGuard"]);
 
+// `node bench/run.mjs --quick [section]`: the issue-20 figures only, in under a minute (bench/quick.mjs).
+if (process.argv[2] === "--quick") {
+  await (await import("./quick.mjs")).benchQuick(process.argv.slice(3));
+  process.exit(0);
+}
 // `node bench/run.mjs guard` runs only the sections named.
 const only = process.argv.slice(2);
 if (only.length > 0) sections.splice(0, sections.length, ...sections.filter(([title]) => only.includes(title)));

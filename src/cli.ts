@@ -2,6 +2,7 @@
 // Thin dispatcher. Each command's module is imported lazily so that hot paths
 // (the PreToolUse hook runs before every shell command) load only what they use.
 import { argv, exit, stderr, stdout } from "node:process";
+import { enableCompileCache } from "./compile-cache.js";
 import { denyOnCrash, denyUntilDecided } from "./guard/fail-closed.js";
 import { VERSION } from "./version.js";
 
@@ -68,6 +69,8 @@ async function main(): Promise<number> {
     stdout.write(commandUsage(name));
     return 0;
   }
+  // A server starts once per agent session; Node's compile cache makes every start after the first quicker.
+  if (name === "serve") enableCompileCache();
   const module = await command.load();
   return module.run(rest);
 }

@@ -2,13 +2,17 @@
 // (one per agent session) share rate limits, duplicate windows and one unbroken hash chain.
 //
 // Audit records are hash-chained JSONL: each line carries `prev` (the previous line's hash) and
-// `hash` (sha256 of the line up to that field). Each append is fsynced before the caller goes on.
+// `hash` (sha256 of the line up to that field). Each append is fsynced before the caller goes on;
+// appends that arrive while an fsync is in flight share the next one (group commit, below). The
+// fsync and the ledger's rename run off the event loop, so requests keep arriving (and grouping)
+// while the disk works; the lock is held throughout.
 // The chain never restarts silently: when the log is not where the ledger says it ended, the next
 // append starts with a `discontinuity` record chained from the last hash the ledger knows. Size
 // rotation moves the log to a dated sibling and opens the new file with a `rotate` record chained
 // from the old file's last hash, so `audit verify` walks every file as one chain.
-import { createHash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, existsSync, fstatSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rename, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { promisify } from "node:util";
 import { basename, dirname, join } from "node:path";
 import type { LedgerEntry } from "../policy/limits.js";
 
@@ -94,23 +98,94 @@ export function readAuditTail(auditFile: string, read: (path: string) => string 
   }
 }
 
+let properLockfile: typeof import("proper-lockfile") | undefined;
+const fsyncAsync = promisify(fsync);
+const renameAsync = promisify(rename);
+
 export function createStore(auditFile: string, { now = Date.now, retainSeconds = () => 86_400, rotateBytes = () => 0, onLockCompromised = () => {} }: StoreOptions = {}): Store {
   const dir = dirname(auditFile);
   const ledgerFile = ledgerPathFor(auditFile);
 
-  // One transaction at a time per process: concurrent callers (many HTTP sessions) queue here
-  // instead of all polling the file lock, which made 100 concurrent sends take seconds each.
-  let queue: Promise<unknown> = Promise.resolve();
-  function locked<T>(fn: () => T): Promise<T> {
-    const turn = queue.then(() => lockedAcrossProcesses(fn));
-    queue = turn.catch(() => {});
-    return turn;
+  // Group commit: one batch at a time per process holds the cross-process lock; transactions that
+  // arrive while a batch is in flight wait in `pending` and all join the next one. A batch runs each
+  // `decide` in arrival order over the ledger as the ones before it left it, writes every record in
+  // one append and one fsync, rewrites the ledger once, and only then answers its callers, so a
+  // caller is answered only once its records are durable and many callers share one fsync.
+  type Pending = { decide: (ledger: Readonly<Ledger>) => Change<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+  let pending: Pending[] = [];
+  let running = false;
+
+  function drain(): void {
+    if (running || pending.length === 0) return;
+    running = true;
+    const batch = pending;
+    pending = [];
+    const settled = (settle: () => void) => {
+      running = false; // before the answers, so that a caller's next append starts a group at once
+      settle();
+      drain();
+    };
+    lockedAcrossProcesses(() => commit(batch)).then(settled, (error: unknown) =>
+      settled(() => {
+        for (const p of batch) p.reject(error);
+      }),
+    );
   }
 
-  async function lockedAcrossProcesses<T>(fn: () => T): Promise<T> {
+  // The ledger as this process last wrote it. Each write starts with a stamp no other write has
+  // (pid, a random part, a counter); while the file still starts with ours, nobody replaced it since,
+  // and the next batch skips reading and parsing it again (a busy hour's ledger is ~100 KB of JSON).
+  const writer = `${process.pid}-${randomBytes(6).toString("hex")}`;
+  let writes = 0;
+  let mine: { stamp: string; bytes: number; ledger: Ledger } | undefined;
+  function currentLedger(): Ledger {
+    if (mine !== undefined && isStill(ledgerFile, `{"stamp":${JSON.stringify(mine.stamp)},`, mine.bytes)) return mine.ledger;
+    mine = undefined;
+    return readLedger(ledgerFile);
+  }
+
+  /** Applies the batch under the lock; returns how to answer its callers once the lock is released. */
+  async function commit(batch: readonly Pending[]): Promise<() => void> {
+    const read = currentLedger();
+    let ledger: Ledger = read;
+    const records: AuditRecord[] = [];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    for (const p of batch) {
+      let change: Change<unknown>;
+      try {
+        change = p.decide(ledger);
+      } catch (error) {
+        outcomes.push({ ok: false, error }); // this caller's change is not applied; the others go on
+        continue;
+      }
+      records.push(...change.records);
+      const cutoff = now() - retainSeconds() * 1000;
+      const entries = ledger.entries.filter((e) => e.at >= cutoff && e.id !== change.release);
+      if (change.reserve) entries.push(change.reserve);
+      const delivered = change.markDelivered && ledger.delivered[change.markDelivered] === undefined ? { ...ledger.delivered, [change.markDelivered]: now() } : ledger.delivered;
+      ledger = { entries, delivered, ...(ledger.auditTail ? { auditTail: ledger.auditTail } : {}) };
+      outcomes.push({ ok: true, value: change.result });
+    }
+    // Intent before effect: the records are on disk before the reservations they describe.
+    const auditTail = (await appendChained(auditFile, records, { now, expectedTail: read.auditTail, rotateBytes: rotateBytes() })) ?? read.auditTail;
+    const written: Ledger = { entries: ledger.entries, delivered: ledger.delivered, ...(auditTail ? { auditTail } : {}) };
+    const stamp = `${writer}-${++writes}`;
+    mine = undefined; // a failed write leaves the file unknown
+    const bytes = await writeLedger(ledgerFile, written, stamp);
+    mine = { stamp, bytes, ledger: written };
+    return () => {
+      for (const [k, p] of batch.entries()) {
+        const outcome = outcomes[k]!;
+        if (outcome.ok) p.resolve(outcome.value);
+        else p.reject(outcome.error);
+      }
+    };
+  }
+
+  async function lockedAcrossProcesses<T>(fn: () => Promise<T>): Promise<T> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Imported on first use so the MCP server's start does not pay for it.
-    const { default: lockfile } = await import("proper-lockfile");
+    const lockfile = (properLockfile ??= (await import("proper-lockfile")).default);
     const release = await lockfile.lock(auditFile, {
       realpath: false,
       lockfilePath: `${auditFile}.lock`,
@@ -120,25 +195,16 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
       onCompromised: onLockCompromised,
     });
     try {
-      return fn();
+      return await fn(); // awaited here: the lock is released only once the batch is durable
     } finally {
       await release();
     }
   }
 
   const transact = <T>(decide: (ledger: Readonly<Ledger>) => Change<T>): Promise<T> =>
-    locked(() => {
-      const ledger = readLedger(ledgerFile);
-      const change = decide(ledger);
-      // Intent before effect: the records are on disk before the reservation they describe.
-      const auditTail = appendChained(auditFile, change.records, { now, expectedTail: ledger.auditTail, rotateBytes: rotateBytes() }) ?? ledger.auditTail;
-      const cutoff = now() - retainSeconds() * 1000;
-      const entries = ledger.entries.filter((e) => e.at >= cutoff && e.id !== change.release);
-      if (change.reserve) entries.push(change.reserve);
-      const delivered = { ...ledger.delivered };
-      if (change.markDelivered && delivered[change.markDelivered] === undefined) delivered[change.markDelivered] = now();
-      writeLedger(ledgerFile, { entries, delivered, ...(auditTail ? { auditTail } : {}) });
-      return change.result;
+    new Promise<T>((resolve, reject) => {
+      pending.push({ decide, resolve: resolve as (value: unknown) => void, reject });
+      drain();
     });
 
   return {
@@ -167,10 +233,29 @@ function readLedger(file: string): Ledger {
  * record written in the same transaction is, and it is the durable account; after a power loss
  * the ledger may miss its last update, never a record.
  */
-function writeLedger(file: string, ledger: Ledger): void {
+async function writeLedger(file: string, ledger: Ledger, stamp: string): Promise<number> {
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(ledger), { mode: 0o600 });
-  renameSync(temp, file);
+  const text = Buffer.from(JSON.stringify({ stamp, ...ledger }));
+  writeFileSync(temp, text, { mode: 0o600 });
+  await renameAsync(temp, file);
+  return text.length;
+}
+
+/** Whether the file is `bytes` long and starts with `prefix` (false when it cannot be read). */
+function isStill(file: string, prefix: string, bytes: number): boolean {
+  const expected = Buffer.from(prefix);
+  const buffer = Buffer.alloc(expected.length);
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return false;
+  }
+  try {
+    return fstatSync(fd).size === bytes && readSync(fd, buffer, 0, buffer.length, 0) === buffer.length && buffer.equals(expected);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 type AppendOptions = { now: () => number; expectedTail: string | undefined; rotateBytes: number };
@@ -179,9 +264,13 @@ type AppendOptions = { now: () => number; expectedTail: string | undefined; rota
  * Appends and fsyncs, first accounting for where the chain went since the ledger last saw it;
  * returns the hash of the last record written (undefined when none).
  */
-function appendChained(file: string, records: readonly AuditRecord[], { now, expectedTail, rotateBytes }: AppendOptions): string | undefined {
+async function appendChained(file: string, records: readonly AuditRecord[], { now, expectedTail, rotateBytes }: AppendOptions): Promise<string | undefined> {
   const found = lastHash(file);
-  let { prev, endsWithNewline } = found;
+  let { prev } = found;
+  // First, before a rotation could carry it into the rotated file: a torn last line is a write cut
+  // short (a process killed mid-group), so never acknowledged. It is set aside to a sibling file,
+  // byte for byte, and a `torn` record names it, so the chain goes on.
+  const torn = found.endsWithNewline ? undefined : setAsideTornLine(file, now);
   const lead: AuditRecord[] = [];
   if (expectedTail !== undefined && prev !== expectedTail) {
     const log = found.size === undefined ? "missing" : found.size === 0 ? "empty" : "ends elsewhere";
@@ -197,10 +286,10 @@ function appendChained(file: string, records: readonly AuditRecord[], { now, exp
     const rotated = rotatedName(file, now());
     renameSync(file, rotated);
     lead.push({ event: "rotate", previous: basename(rotated) });
-    endsWithNewline = true;
   }
+  if (torn) lead.push(torn); // after a discontinuity or rotation record, which must come first
   if (records.length === 0 && lead.length === 0) return undefined;
-  let text = endsWithNewline ? "" : "\n"; // keep a torn last line on its own, where verify will name it
+  let text = "";
   for (const record of [...lead, ...records]) {
     const body = JSON.stringify({ time: new Date(now()).toISOString(), ...record, prev });
     const hash = sha256(body.slice(0, -1));
@@ -210,11 +299,21 @@ function appendChained(file: string, records: readonly AuditRecord[], { now, exp
   const fd = openSync(file, "a", 0o600);
   try {
     writeSync(fd, text);
-    fsyncSync(fd);
+    await fsyncAsync(fd);
   } finally {
     closeSync(fd);
   }
   return prev;
+}
+
+function setAsideTornLine(file: string, now: () => number): AuditRecord {
+  const whole = readFileSync(file);
+  const keep = whole.lastIndexOf(0x0a) + 1;
+  const fragment = whole.subarray(keep);
+  const aside = `${file}.torn-${new Date(now()).toISOString().replace(/[-:.]/g, "")}-${process.pid}`;
+  writeFileSync(aside, fragment, { mode: 0o600, flag: "wx" });
+  truncateSync(file, keep);
+  return { event: "torn", bytes: fragment.length, sha256: createHash("sha256").update(fragment).digest("hex"), movedTo: basename(aside) };
 }
 
 /** The hash of the last complete record, read from the file's tail; `size` undefined: no file. */

@@ -1,6 +1,6 @@
 // Per-channel target validation. Targets are stored canonical so the gateway never has to guess
 // (WhatsApp, for one, strips non-digits and falls back to a group-name lookup on digit-free text).
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { phoneNumbers } from "./phone-numbers.js";
 
 export const CHANNELS = ["whatsapp", "telegram", "signal", "imessage", "discord", "slack", "matrix"] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -44,7 +44,7 @@ const FORMS: Record<Channel, Form[]> = {
 /** Only a leading "+" number is accepted: guessing a default region turns typos into real strangers. */
 function toE164(text: string): string | undefined {
   if (!/^\+[\d ()./-]+$/.test(text)) return undefined;
-  const parsed = parsePhoneNumberFromString(text);
+  const parsed = phoneNumbers().parsePhoneNumberFromString(text);
   if (!parsed || !parsed.isValid() || parsed.ext) return undefined;
   return parsed.number;
 }

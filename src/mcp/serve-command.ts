@@ -11,7 +11,7 @@ import { scopeToAgent, type TokenSource } from "../tokens/scope.js";
 import { defaultTokenFile, findAgent, loadTokenFile } from "../tokens/tokens.js";
 import { nodeVersionProblem } from "../version.js";
 import { BoundedStdioServerTransport } from "./bounded-stdio.js";
-import { listenHttp, type Listen } from "./http-server.js";
+import type { Listen } from "./http-server.js";
 import { createServer } from "./server.js";
 import { watchToolList } from "./watch-tools.js";
 
@@ -112,6 +112,8 @@ async function serveHttp(values: Values, deps: ReturnType<typeof createSendDeps>
   const tls = values["tls-cert"] && values["tls-key"] ? { cert: readFileSync(values["tls-cert"]), key: readFileSync(values["tls-key"]) } : undefined;
   let http;
   try {
+    // Loaded only here: the HTTP stack (the SDK's Streamable HTTP transport, Hono) is a stdio server's largest unused import.
+    const { listenHttp } = await import("./http-server.js");
     http = await listenHttp({
       listen: listenFrom(values),
       tls,

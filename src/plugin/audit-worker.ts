@@ -7,17 +7,14 @@ export type AuditBatch = { id: number; file: string; records: AuditRecord[] };
 export type AuditBatchResult = { id: number; error?: string };
 
 const stores = new Map<string, Store>();
-let tail: Promise<void> = Promise.resolve();
 
+// Not chained batch after batch: the store queues in arrival order itself, and batches that arrive
+// while its fsync is in flight share the next one (group commit).
 parentPort?.on("message", (batch: AuditBatch) => {
-  tail = tail.then(async () => {
-    let store = stores.get(batch.file);
-    if (!store) stores.set(batch.file, (store = createStore(batch.file)));
-    try {
-      await store.record(...batch.records);
-      parentPort?.postMessage({ id: batch.id } satisfies AuditBatchResult);
-    } catch (error) {
-      parentPort?.postMessage({ id: batch.id, error: error instanceof Error ? error.message : String(error) } satisfies AuditBatchResult);
-    }
-  });
+  let store = stores.get(batch.file);
+  if (!store) stores.set(batch.file, (store = createStore(batch.file)));
+  store.record(...batch.records).then(
+    () => parentPort?.postMessage({ id: batch.id } satisfies AuditBatchResult),
+    (error: unknown) => parentPort?.postMessage({ id: batch.id, error: error instanceof Error ? error.message : String(error) } satisfies AuditBatchResult),
+  );
 });

@@ -1,6 +1,7 @@
 // Content checks: find what a message should not carry, then decide per the contact's policy.
 // Findings name a kind and a position, never the matched text.
-import { findNumbers, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import type { CountryCode } from "libphonenumber-js/max";
+import { phoneNumbers } from "../contacts/phone-numbers.js";
 import { denyFormPattern, denyForms, lookAlikeForm, originalSpan, phoneForm, scanForm } from "./normalise.js";
 import type { ContactPolicy, ContentAction, DenyPattern } from "./settings.js";
 
@@ -70,7 +71,8 @@ const EXTRA_SECRETS: { label: string; pattern: RegExp }[] = [
 
 /** Loaded on the first send, not at server start: secretlint and its preset take ~60 ms to import. */
 async function loadSecretlint() {
-  const [{ lintSource }, { creator: recommended }] = await Promise.all([import("@secretlint/core"), import("@secretlint/secretlint-rule-preset-recommend")]);
+  const [{ lintSource }, { creator: recommended }, { secretLintProfiler }] = await Promise.all([import("@secretlint/core"), import("@secretlint/secretlint-rule-preset-recommend"), import("@secretlint/profiler")]);
+  silenceProfiler(secretLintProfiler);
   // The AWS rule scans for access key ids only when asked to (too noisy in source trees, not in chat).
   const config = {
     rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: recommended, rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }] }],
@@ -78,6 +80,16 @@ async function loadSecretlint() {
   return { lintSource, config };
 }
 let secretlint: ReturnType<typeof loadSecretlint> | undefined;
+
+/**
+ * @secretlint/core marks every lint and rule in a process-wide profiler that keeps every mark it has
+ * ever seen and searches them all on each new one, and Node buffers the marks too: a long-running
+ * server's scan got slower with every message it had checked (~20 ms per send after a few thousand).
+ * We never read that profile, so its performance clock is replaced by one that records nothing.
+ */
+function silenceProfiler(profiler: object): void {
+  (profiler as { perf: Pick<Performance, "mark" | "measure"> }).perf = { mark: () => undefined as never, measure: () => undefined as never };
+}
 
 export async function findSecrets(message: string): Promise<Finding[]> {
   const { lintSource, config } = await (secretlint ??= loadSecretlint());
@@ -140,7 +152,7 @@ export function findPhoneNumbers(message: string, regions: readonly CountryCode[
   for (const link of text.matchAll(PHONE_LINK)) add(link.index, link.index + link[0].length);
   const national = NATIONAL_CANDIDATE.test(text) ? regions : [];
   for (const region of [undefined, ...national]) {
-    for (const found of findNumbers(text, region ? { defaultCountry: region, v2: true } : INTERNATIONAL_POSSIBLE)) {
+    for (const found of phoneNumbers().findNumbers(text, region ? { defaultCountry: region, v2: true } : INTERNATIONAL_POSSIBLE)) {
       const raw = text.slice(found.startsAt, found.endsAt);
       if (region && !looksNational(raw)) continue;
       add(found.startsAt, found.endsAt);
@@ -192,8 +204,8 @@ function obscuredNumbers(text: string, regions: readonly CountryCode[]): [number
 }
 
 function looksLikePhone(digits: string, regions: readonly CountryCode[]): boolean {
-  if (parsePhoneNumberFromString(`+${digits}`)?.isPossible()) return true;
-  return regions.some((region) => parsePhoneNumberFromString(digits, region)?.isValid());
+  if (phoneNumbers().parsePhoneNumberFromString(`+${digits}`)?.isPossible()) return true;
+  return regions.some((region) => phoneNumbers().parsePhoneNumberFromString(digits, region)?.isValid());
 }
 
 /** Cheap pre-check for what looksNational accepts, to skip the per-region scans. */
@@ -208,15 +220,24 @@ function looksNational(raw: string): boolean {
   return /^[0(]/.test(raw) || /^\d{3}[-. ]\d{3}[-. ]\d{4}$/.test(raw);
 }
 
+/** Both forms of a deny pattern, compiled once per loaded book (a reload makes new pattern objects). */
+const compiledDeny = new WeakMap<RegExp, { direct: RegExp; folded: RegExp | undefined }>();
+
+function compiledForms(pattern: RegExp): { direct: RegExp; folded: RegExp | undefined } {
+  let forms = compiledDeny.get(pattern);
+  if (!forms) compiledDeny.set(pattern, (forms = { direct: new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, "")), folded: denyFormPattern(pattern) }));
+  return forms;
+}
+
 /** Each pattern is tried on the text as written, then on denyForms (look-alikes, case, separators). */
 export function findDenied(message: string, patterns: readonly DenyPattern[]): Finding[] {
   if (patterns.length === 0) return [];
   let forms: ReturnType<typeof denyForms> | undefined;
   return patterns.flatMap(({ pattern, name }) => {
     const label = `text matching the deny pattern ${name}`;
-    const direct = new RegExp(pattern.source, pattern.flags.replace("g", "")).exec(message);
+    const { direct: directPattern, folded } = compiledForms(pattern);
+    const direct = directPattern.exec(message);
     if (direct) return [{ kind: "deny-pattern" as const, label, start: direct.index, end: direct.index + direct[0].length }];
-    const folded = denyFormPattern(pattern);
     if (folded === undefined) return [];
     for (const form of (forms ??= denyForms(message))) {
       const match = folded.exec(form.text);

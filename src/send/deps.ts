@@ -24,7 +24,7 @@ export function createSendDeps(
   return {
     config,
     transportFor(current: Config) {
-      const key = JSON.stringify(current.openclaw);
+      const key = perBook(transportKeys, current, () => JSON.stringify(current.openclaw));
       let transport = transports.get(key);
       if (!transport) {
         transport = createTransport(current.openclaw, env);
@@ -33,7 +33,7 @@ export function createSendDeps(
       return transport;
     },
     storeFor(current: Config | undefined) {
-      retention = current ? Math.max(retainSecondsOf(current), retainAtLeastSeconds()) : MAX_RETENTION_SECONDS;
+      retention = current ? Math.max(perBook(retentions, current, () => retainSecondsOf(current)), retainAtLeastSeconds()) : MAX_RETENTION_SECONDS;
       rotateBytes = current?.audit.rotateBytes ?? DEFAULT_ROTATE_BYTES;
       const file = current?.audit.file ?? defaultAuditFile(env);
       let store = stores.get(file);
@@ -49,6 +49,16 @@ export function createSendDeps(
       await Promise.all([...transports.values()].map((t) => t.close?.()));
     },
   };
+}
+
+// Derived once per loaded book (a reload is a new Config object), not on every send.
+const transportKeys = new WeakMap<Config, string>();
+const retentions = new WeakMap<Config, number>();
+
+function perBook<T>(cache: WeakMap<Config, T>, config: Config, derive: () => T): T {
+  let value = cache.get(config);
+  if (value === undefined) cache.set(config, (value = derive()));
+  return value;
 }
 
 /** Without a readable config, ledger entries are kept as long as any window could need them. */

@@ -1,5 +1,6 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createStore, GENESIS, readAuditTail, verifyAuditText } from "../../src/audit/store.js";
 import { privateDir, readAudit } from "../helpers.js";
@@ -50,14 +51,22 @@ describe("hash-chained audit log", () => {
     expect(verifyAuditText(readFileSync(file, "utf8"), tail)).toEqual({ ok: true, records: 3 });
   });
 
-  it("keeps appending after a torn last line, and verify names the torn line", async () => {
+  it("after a torn last line (a write cut short), sets the fragment aside byte for byte and records it, keeping one chain", async () => {
     const { file, store } = await storeWith(2);
-    appendFileSync(file, '{"event":"attempt","n":2,"pre');
+    const fragment = '{"event":"attempt","n":2,"pre';
+    appendFileSync(file, fragment);
     await store.record({ event: "attempt", n: 3 });
     const l = lines(file);
     expect(l).toHaveLength(4);
-    expect(JSON.parse(l[3]!).prev).toBe(JSON.parse(l[1]!).hash);
-    expect(verifyAuditText(readFileSync(file, "utf8"))).toMatchObject({ ok: false, line: 3, problem: expect.stringMatching(/torn write/) });
+    const torn = JSON.parse(l[2]!);
+    expect(torn).toMatchObject({ event: "torn", bytes: fragment.length, prev: JSON.parse(l[1]!).hash });
+    expect(readFileSync(join(dirname(file), torn.movedTo), "utf8")).toBe(fragment);
+    expect(torn.sha256).toBe(createHash("sha256").update(fragment).digest("hex"));
+    expect(JSON.parse(l[3]!).prev).toBe(torn.hash);
+    expect(verifyAuditText(readFileSync(file, "utf8"), readAuditTail(file))).toEqual({ ok: true, records: 4 });
+    // A torn line in the middle (not the last) is still named by verify: only the end is repaired.
+    const edited = [l[0], fragment, l[1]].join("\n");
+    expect(verifyAuditText(edited)).toMatchObject({ ok: false, line: 2, problem: expect.stringMatching(/torn write/) });
   });
 
   it("writes the log 0600 in a 0700 directory", async () => {
