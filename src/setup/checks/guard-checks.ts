@@ -77,7 +77,7 @@ export function checkShimOrder(lookups: readonly PathLookup[], agentsCovered: re
       "guard",
       "warn",
       `no openclaw-guard shim on PATH (neither an agent's settings nor your shells): \`openclaw\` runs the real CLI (${real[0]!.found[0]!.file}) in ${shells(real)}; outside the hooks nothing stops a raw send by name.${unreadNote}`,
-      `openclaw-guard init claude-code or init codex puts the shim on that agent's PATH (in its own settings, no rc-file edit). For another agent: openclaw-guard shim install --dir "${SHIM_DIR_SUGGESTION}", then, in the shell that starts it, export PATH="${SHIM_DIR_SUGGESTION}:$PATH".`,
+      `openclaw-guard init claude-code or init codex puts the shim on that agent's PATH (in its own settings, no rc-file edit). For another agent: openclaw-guard shim install --dir "${SHIM_DIR_SUGGESTION}", then export PATH="${SHIM_DIR_SUGGESTION}:$PATH" in the shell that starts it.`,
     );
   }
   const bad = read.filter((l) => l.found.length > 0 && !l.found[0]!.isShim);

@@ -65,18 +65,21 @@ export function codexAgentPath(text: string | undefined): string | undefined {
  * lives in the same file.
  */
 function planUserConfig(file: string, before: string | undefined, context: InitContext, server: TomlTable | undefined): FilePlan {
+  // The server table first and the root key last: an error names the line as the user's file has it.
+  const summary: string[] = [];
+  let text = before;
+  if (server) {
+    const table = upsertTomlTable(file, text, server.keys, server.values, server.drop);
+    text = table.after;
+    summary.push(table.added ? `+ ${server.label}` : changeSummary(server.label, table.changed, table.kept));
+  }
   const dir = shimDir(context.env, context.home);
   const path = agentPath(dir, context.env.PATH, codexAgentPath(before));
-  const set = upsertTomlTable(file, before, SHELL_SET_TABLE, { PATH: tomlString(path), [AGENT_VARIABLE]: tomlString("codex") });
-  const summary = [set.added ? `+ [shell_environment_policy.set] PATH: ${dir} first, then the PATH init ran with; ${AGENT_VARIABLE} = "codex"` : changeSummary("[shell_environment_policy.set] PATH (the shim directory first)", set.changed, set.kept)];
+  const set = upsertTomlTable(file, text, SHELL_SET_TABLE, { PATH: tomlString(path), [AGENT_VARIABLE]: tomlString("codex") });
+  summary.push(set.added ? `+ [shell_environment_policy.set] PATH: ${dir} first, then the PATH init ran with; ${AGENT_VARIABLE} = "codex"` : changeSummary("[shell_environment_policy.set] PATH (the shim directory first)", set.changed, set.kept));
   const login = upsertRootKey(file, set.after, "allow_login_shell", "false", LOGIN_SHELL_MARKER);
   summary.push(`${login.mark} allow_login_shell = false${login.mark === "=" ? " unchanged" : ""}`);
-  let after = login.after;
-  if (server) {
-    const table = upsertTomlTable(file, after, server.keys, server.values, server.drop);
-    after = table.after;
-    summary.unshift(table.added ? `+ ${server.label}` : changeSummary(server.label, table.changed, table.kept));
-  }
+  const after = login.after;
   let kept = removeTomlTable(file, removeRootKey(after, "allow_login_shell", LOGIN_SHELL_MARKER), SHELL_SET_TABLE);
   if (server) kept = removeTomlTable(file, kept, server.keys);
   const removed = [...(server ? [`- [${server.keys.map(tomlKey).join(".")}]`] : []), "- [shell_environment_policy.set]", "- allow_login_shell = false"];
