@@ -20,7 +20,9 @@ import { gatherSeparation } from "./separation-facts.js";
 import { checkAllowTo, checkBook, checkCredential, checkGaps, checkGuardTools, checkPluginActive, checkPluginConfig, pluginConfigPath, type BookFacts, type CredentialFacts, type GatewayPluginFacts, type PluginRuntime } from "./checks/gateway-checks.js";
 import { bookFingerprint, PLUGIN_ID, STATUS_METHOD } from "../plugin/index.js";
 import { isOurHookHandler } from "./clients/hook-groups.js";
-import { canaryInput, checkCanary, checkDenyRules, checkHook, checkShimOrder, hookForCanary, type CanaryFacts, type ClaudeFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
+import { canaryInput, checkAgentPath, checkCanary, checkDenyRules, checkHook, checkShimOrder, findGuardHooks, hookForCanary, type AgentPathFacts, type CanaryFacts, type ClaudeFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
+import { shimDir } from "./clients/agent-path.js";
+import { codexAgentPath } from "./clients/codex.js";
 import { checkOpenclawConfig, checkOpenclawVersion, checkOutboundAllowlist, checkUngatedChannels, checkWhatsapp, normaliseWhatsappEntry, parseOpenclawVersion, type OurContacts, type VersionFacts } from "./checks/openclaw-checks.js";
 import { checkCli, checkGateway, classifyGatewayError, cliProblem, describeArgv, type CliFacts, type GatewayFacts } from "./checks/transport-checks.js";
 import { makeReport, scrubChecks, type Check, type DoctorReport } from "./doctor-report.js";
@@ -51,6 +53,8 @@ export type DoctorFacts = {
   /** undefined when the transport does not use the gateway. */
   credential?: CredentialFacts;
   lookups: PathLookup[];
+  /** The PATH each set-up agent client gives its shells (Claude Code, Codex). */
+  agentPaths?: AgentPathFacts[];
   claude: ClaudeFacts;
   canary?: CanaryFacts;
   codex?: CodexFacts;
@@ -90,7 +94,8 @@ export function evaluate(facts: DoctorFacts): Check[] {
     ...checkGaps(facts.openclaw.config),
     facts.openclaw.config !== undefined ? checkGuardTools(facts.openclaw.config) : undefined,
     facts.credential && checkCredential(facts.credential),
-    checkShimOrder(facts.lookups),
+    ...(facts.agentPaths ?? []).map(checkAgentPath),
+    checkShimOrder(facts.lookups, (facts.agentPaths ?? []).filter((a) => checkAgentPath(a).status === "ok").map((a) => a.client)),
     checkHook(facts.claude),
     checkDenyRules(facts.claude),
     checkCanary(facts.canary),
@@ -163,6 +168,7 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
     book: gatherBook(io, config, openclaw, probe.plugin),
     ...(credential ? { credential } : {}),
     lookups,
+    agentPaths: gatherAgentPaths(io, claude, codexFiles !== undefined),
     claude,
     ...(canary ? { canary } : {}),
     ...(codexFiles ? { codex: { ...codexFiles, ...(codexListed ? { listed: codexListed } : {}) } } : {}),
@@ -420,6 +426,38 @@ async function runCanary(io: DoctorIO, hook: NonNullable<ReturnType<typeof hookF
   // Claude Code runs a hook's command through a shell, with the canary JSON on stdin.
   const result = await io.run("/bin/sh", ["-c", hook.command], { env: io.env, input: canaryInput(io.home), timeoutMs: timeoutMs ?? Math.min((hook.timeout ?? 10) * 1000, 30_000), cwd: io.home });
   return { hook, result, ms: Math.round(io.now() - started) };
+}
+
+/** The PATH of Claude Code's and Codex's shells, for the clients set up here (init's hook or a PATH setting found). */
+function gatherAgentPaths(io: DoctorIO, claude: ClaudeFacts, codexSetUp: boolean): AgentPathFacts[] {
+  const dir = shimDir(io.env, io.home);
+  const firstIsShim = (value: string | undefined) => value !== undefined && isShim(io, join(value.split(":")[0] ?? "", CLI_NAMES[0]!));
+  const facts: AgentPathFacts[] = [];
+  // Claude Code: managed settings win, then the project's local and shared settings, then the user's.
+  const order = ["managed", "project-local", "project", "user"] as const;
+  const envPath = (file: SettingsFile) => {
+    try {
+      const value = (JSON.parse(file.text ?? "{}") as { env?: { PATH?: unknown } }).env?.PATH;
+      return typeof value === "string" ? value : undefined;
+    } catch {
+      return undefined; // the hook line reports an unreadable settings file
+    }
+  };
+  const setter = order.flatMap((scope) => claude.files.filter((f) => f.scope === scope)).find((f) => envPath(f) !== undefined);
+  if (setter !== undefined || findGuardHooks(claude.files).length > 0) {
+    const file = setter?.path ?? claude.files.find((f) => f.scope === "user")!.path;
+    const value = setter && envPath(setter);
+    facts.push({ client: "claude-code", file, ...(value !== undefined ? { value } : {}), firstIsShim: firstIsShim(value), shimDir: dir, ...(io.env.PATH !== undefined ? { currentPath: io.env.PATH } : {}) });
+  }
+  if (codexSetUp) {
+    const file = join(io.env.CODEX_HOME || join(io.home, ".codex"), "config.toml");
+    const text = readIfExists(io, file) ?? "";
+    const value = codexAgentPath(text);
+    const root = text.split(/^\s*\[/m)[0] ?? "";
+    const loginShell = !/^\s*allow_login_shell\s*=\s*false\b/m.test(root);
+    facts.push({ client: "codex", file, ...(value !== undefined ? { value } : {}), firstIsShim: firstIsShim(value), loginShell, shimDir: dir, ...(io.env.PATH !== undefined ? { currentPath: io.env.PATH } : {}) });
+  }
+  return facts;
 }
 
 /** undefined when Codex has nothing of ours. */

@@ -237,11 +237,11 @@ function remove(client: ClientSetup, plan: ClientPlan, dryRun: boolean, scope: s
   const backups = apply(client, dryRun ? [] : files.map((f) => f.change), deps, display);
   if (backups === undefined) return 1;
   for (const { change, summary } of files) {
-    const state = !changed(change) ? (change.before === undefined ? "absent" : "unchanged: nothing of ours in it") : change.deleteFile ? (dryRun ? "would be deleted" : "deleted") : dryRun ? "would change" : "changed";
+    const state = !changed(change) ? (change.before === undefined ? "absent" : summary.length > 0 ? "kept" : "unchanged: nothing of ours in it") : change.deleteFile ? (dryRun ? "would be deleted" : "deleted") : dryRun ? "would change" : "changed";
     const backup = backups.get(change);
     deps.out(`\n${display(change.path)} (${state}${backup ? `, backup: ${display(backup)}` : ""})\n${summary.map((line) => `  ${line}`).join("\n")}${summary.length > 0 ? "\n" : ""}`);
   }
-  deps.out(`\nRestart ${client.title} to unload the server and the hook. A PATH shim is separate: \`openclaw-guard shim uninstall --dir DIR\`.\n`);
+  deps.out(`\nRestart ${client.title} to unload the server and the hook. The PATH shims stay where they are until \`openclaw-guard shim uninstall --dir DIR\`.\n`);
   return 0;
 }
 

@@ -290,7 +290,7 @@ export function stringifyJson(value: unknown, format: JsonFormat = { indent: "  
 export function planJsonFile(
   file: string,
   before: string | undefined,
-  options: { allowsComments: boolean; newFileMode?: number },
+  options: { allowsComments: boolean; newFileMode?: number; removeScalars?: (value: JsonObject) => string[] },
   edit: (value: JsonObject) => string[],
 ): FilePlan {
   const parsed = parseJsonFile(file, before, options.allowsComments);
@@ -302,9 +302,11 @@ export function planJsonFile(
   const ours: JsonObject = {};
   edit(ours);
   const kept = structuredClone(value);
-  const removed = subtractOurs(kept, ours, "");
+  // Scalars are never ours by key alone (a `version: 1` other hooks need): removeScalars takes the ones that are.
+  const removed = [...subtractOurs(kept, ours, ""), ...(options.removeScalars?.(kept) ?? [])];
   const residue = structuredClone(ours);
   subtractOurs(residue, ours, "");
+  options.removeScalars?.(residue);
   // A file that holds nothing of ours stays as it is, even one holding only what init would add.
   const untouched = before === undefined || deepEqual(original, kept);
   const removal = { after: textOf(kept), deleteFile: !untouched && deepEqual(kept, residue), summary: untouched ? [] : removed };

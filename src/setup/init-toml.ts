@@ -262,3 +262,39 @@ function checkOtherDefinitions(headers: readonly Header[], pairs: readonly Pair[
     }
   }
 }
+
+/**
+ * Set a key of the root table (before the first table header), as `key = value # marker`: an existing
+ * root `key` is replaced, a new one goes after the file's leading comments. `removeRootKey` takes out
+ * only a line carrying `marker`, so a value the user set themselves stays.
+ */
+export function upsertRootKey(file: string, text: string | undefined, key: string, value: string, marker: string): { after: string; mark: "+" | "~" | "=" } {
+  const source = text ?? "";
+  const eol = detectEol(source);
+  const { headers, pairs } = scanToml(file, source);
+  const firstHeader = headers[0]?.line ?? Number.POSITIVE_INFINITY;
+  const line = `${tomlKey(key)} = ${value} # ${marker}`;
+  const lines = source.split("\n");
+  const cr = eol === "\r\n" ? "\r" : "";
+  const found = pairs.filter((p) => p.line < firstHeader && sameKeys(p.keys, [key]));
+  if (found.length > 1) throw new InitError(`${file}:${found[1]!.line + 1}: ${key} is set twice (invalid TOML); refusing to rewrite it. Fix it, then re-run; the file was not changed.`);
+  const pair = found[0];
+  if (pair) {
+    if (pair.line === pair.end && lines[pair.line]!.replace(/\r$/, "") === line) return { after: source, mark: "=" };
+    lines.splice(pair.line, pair.end - pair.line + 1, line + cr);
+    return { after: lines.join("\n"), mark: "~" };
+  }
+  if (source === "") return { after: line + eol, mark: "+" };
+  // After the leading comment block (and the blank line closing it), before anything else.
+  let at = 0;
+  while (at < lines.length && at < firstHeader && /^\s*#/.test(lines[at]!)) at++;
+  const blank = at > 0 && at < lines.length && lines[at]!.replace(/\r$/, "").trim() === "";
+  lines.splice(blank ? at + 1 : at, 0, line + cr); // one line, so that removing it gives the text back byte for byte
+  return { after: lines.join("\n"), mark: "+" };
+}
+
+export function removeRootKey(text: string, key: string, marker: string): string {
+  const lines = text.split("\n");
+  const ours = new RegExp(String.raw`^\s*${key}\s*=.*#\s*${marker.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\s*\r?$`);
+  return lines.filter((l) => !ours.test(l)).join("\n");
+}

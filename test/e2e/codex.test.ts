@@ -15,7 +15,9 @@ const CLI = join(REPO_ROOT, "dist/cli.js");
 const CODEX = join(E2E_DIR, "codex/node_modules/.bin/codex");
 const ADVICE = "Use the `send_message` (namespace mcp__openclaw_guard) tool with a contact alias";
 
-// Codex runs commands in a login shell (bash -lc), which resets PATH from /etc/profile.
+// Codex runs commands in a login shell (bash -lc) by default, which resets PATH from /etc/profile
+// (init sets allow_login_shell = false and the PATH in [shell_environment_policy.set]; this profile
+// is for runs without that).
 const fixture = useClientFixture("codex", (f) => writeFile(join(f.home, ".bash_profile"), `export PATH='${f.bin}':"$PATH"\n`));
 
 function step(argv: string[], timeoutMs = 60_000): NetnsStep {
@@ -62,6 +64,7 @@ describe.skipIf(skip !== undefined)("Codex CLI 0.171.0 for real", () => {
     expect(initRun!.stdout).toMatch(/Codex hook trust .*\n {2}\+ trusted ~\/\.codex\/hooks\.json:pre_tool_use:0:0 \(sha256:/);
     expect(list!.stdout).toMatch(/openclaw-guard\s+\S+node\s+\S+cli\.js serve --config \S+\s.*enabled/);
     expect(doctorChecks(result, 2)["guard.codex-hook"]).toMatchObject({ status: "ok" });
+    expect(doctorChecks(result, 2)["guard.agent-path-codex"]).toMatchObject({ status: "ok" });
     expect(codexRun, codexRun?.stderr).toMatchObject({ exitCode: 0, timedOut: false });
 
     // Connected: Codex started our server and offered its tools, described in Codex's spelling.
@@ -81,7 +84,7 @@ describe.skipIf(skip !== undefined)("Codex CLI 0.171.0 for real", () => {
     expectOneDeliveryAndMaskedRefusal(await fixture().auditRecords());
   });
 
-  it("a hook changed after it was trusted is skipped silently: doctor fails, and only Codex's prefix rules still apply", async () => {
+  it("a hook changed after it was trusted is skipped silently: doctor fails, and only Codex's prefix rules and the PATH shim still apply", async () => {
     const script = hostile().map(shell);
     const result = await runInLoopbackNamespace({ model: "codex", script, steps: [init("--trust-hook")] });
     expect(result.steps[0]).toMatchObject({ exitCode: 0 });
@@ -95,22 +98,19 @@ describe.skipIf(skip !== undefined)("Codex CLI 0.171.0 for real", () => {
     expect(check!.summary).toMatch(/Codex skips the guard hook, silently: .*hooks\.json:pre_tool_use:0:0 changed since it was trusted/);
     expect(check!.fix).toContain("init codex --trust-hook");
 
-    // What reached the fake openclaw is what the rules let through (the README's table says so).
-    expect((await fixture().ranOpenclaw()).filter((args) => args.includes("message send"))).toEqual([
-      `message send --target ${NUMBER} --message hi`,
-      `message send --target ${NUMBER} --message hi`,
-      `message send --target ${NUMBER} --message hi`,
-      `--profile x message send --target ${NUMBER} --message hi`,
-    ]);
+    // Nothing reached the fake openclaw: what the rules let through, the PATH shim init put first in
+    // [shell_environment_policy.set] refused (no login shell resets PATH: allow_login_shell = false).
+    expect((await fixture().ranOpenclaw()).filter((args) => args.includes("message send"))).toEqual([]);
     // The rules' justification tells the model what to use instead, in Codex's spelling.
-    const blockedByRules = after.toolResults.map((r, i) => ({ command: HOSTILE[i], rejected: /forbidden|rejected/i.test(r.text) && !r.text.includes("Process exited"), advised: r.text.includes(ADVICE) }));
+    const shim = "openclaw-guard: raw `openclaw message send` is disabled here.";
+    const blockedByRules = after.toolResults.map((r, i) => ({ command: HOSTILE[i], rejected: /forbidden|rejected/i.test(r.text) && !r.text.includes("Process exited"), advised: r.text.includes(ADVICE), shim: r.text.includes(shim) }));
     expect(blockedByRules).toEqual([
-      { command: HOSTILE[0], rejected: true, advised: true },
-      { command: HOSTILE[1], rejected: false, advised: false },
-      { command: HOSTILE[2], rejected: false, advised: false },
-      { command: HOSTILE[3], rejected: false, advised: false },
-      { command: HOSTILE[4], rejected: true, advised: true },
-      { command: HOSTILE[5], rejected: false, advised: false },
+      { command: HOSTILE[0], rejected: true, advised: true, shim: false },
+      { command: HOSTILE[1], rejected: false, advised: false, shim: true },
+      { command: HOSTILE[2], rejected: false, advised: false, shim: true },
+      { command: HOSTILE[3], rejected: false, advised: false, shim: true },
+      { command: HOSTILE[4], rejected: true, advised: true, shim: false },
+      { command: HOSTILE[5], rejected: false, advised: false, shim: true },
     ]);
   });
 });

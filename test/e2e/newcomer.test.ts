@@ -14,9 +14,8 @@ import { NODE24, OPENCLAW, useGatewayWithFakeTelegram } from "../support/opencla
 const VETTED_CHAT = "700100200";
 const INVENTED_CHAT = "999888777";
 const SEND = INCIDENT.sendTool;
-// The one WARN still left on this branch: where the PATH shim goes is issue 18 item 2 (helper
-// "cli": on the agent's PATH through its client's env settings). Once that lands, empty this list.
-const PENDING_WARNS = ["guard.shim"];
+// No WARN is left: the PATH shim is on Claude Code's PATH through its settings env.PATH (issue 18 item 2).
+const PENDING_WARNS: string[] = [];
 /** The ids of the WARN lines in a human doctor report (ids come from the --json run). */
 const warnLines = (stdout: string) => stdout.split("\n").filter((l) => l.startsWith("WARN "));
 
@@ -85,9 +84,10 @@ describe("a newcomer's first run: setup, then a protected first send", () => {
     expect(checks.find((c) => c.id === "gateway.plugin-active")).toMatchObject({ status: "ok" });
     expect(checks.find((c) => c.id === "client.claude-code-server")).toMatchObject({ status: "ok" });
     expect(checks.find((c) => c.id === "client.claude-code-tools")).toMatchObject({ status: "ok" });
+    expect(checks.find((c) => c.id === "guard.agent-path-claude-code")).toMatchObject({ status: "ok" });
 
     // Idempotent: the second run writes nothing.
-    const files = [".claude.json", ".claude/settings.json", ".openclaw/openclaw.json", ".config/openclaw-guard/config.json5"].map((f) => join(home, f));
+    const files = [".claude.json", ".claude/settings.json", ".openclaw/openclaw.json", ".config/openclaw-guard/config.json5", ".local/share/openclaw-guard/bin/openclaw"].map((f) => join(home, f));
     const before = files.map((f) => readFileSync(f, "utf8"));
     const again = await setup();
     expect(again.exitCode, again.stdout).toBe(0);

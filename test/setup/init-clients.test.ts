@@ -59,7 +59,8 @@ const cases: Case[] = [
       ".codex/hooks.json": JSON.stringify({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "/bin/mine" }] }] } }),
     },
     preserved(home) {
-      const toml = read(path.join(home, ".codex/config.toml"));
+      // The user's text stays byte for byte, but for the one root key init adds (marked, so --remove takes only it).
+      const toml = read(path.join(home, ".codex/config.toml")).replace(/^allow_login_shell = false # openclaw-guard: .*\n/m, "");
       expect(toml.startsWith('model = "o4"\n\n[mcp_servers.other]\ncommand = "/bin/other"\nargs = [\n  "a",\n  "[not.a.header]",\n]\n\n# a comment\n[profiles.fast]\nmodel = "o4-mini"\n')).toBe(true);
       expect(toml).toContain(`[mcp_servers.openclaw-guard]\ncommand = "${NODE}"\nargs = ["${CLI}", "serve", "--config", `);
       const hooks = JSON.parse(read(path.join(home, ".codex/hooks.json")));
@@ -348,7 +349,10 @@ describe("init: scopes, comments and warnings", () => {
     const removed = await init(home, cwd, ["--remove", client, "--scope", "project"]);
     expect(removed.code).toBe(0);
     const left = [cwd, home].flatMap((dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !/\.bak-/.test(e.name)).map((e) => path.join(e.parentPath, e.name)));
-    expect(left.map((f) => path.relative(home, f))).toEqual([".config/openclaw-guard/config.json5"]);
+    // The PATH shims stay (another client may point its PATH at them): `shim uninstall` removes them.
+    const shims = ["claude-code", "codex"].includes(client) ? [".local/share/openclaw-guard/bin/clawdbot", ".local/share/openclaw-guard/bin/moltbot", ".local/share/openclaw-guard/bin/openclaw"] : [];
+    expect(left.map((f) => path.relative(home, f)).sort()).toEqual([".config/openclaw-guard/config.json5", ...shims]);
+    if (shims.length > 0) expect(removed.stdout).toMatch(/bin\/openclaw \(kept\)\n {2}= kept \(other clients may use it\): `openclaw-guard shim uninstall --dir \S+\/\.local\/share\/openclaw-guard\/bin` removes it/);
   });
 
   it("refuses to run on Windows, saying so, and writes nothing", async () => {
@@ -461,7 +465,7 @@ describe("init: the user's own fields in our server entry", () => {
     const first = await init(home, cwd, ["codex"]);
     expect(first.code).toBe(0);
     const text = read(path.join(home, ".codex/config.toml"));
-    expect(text).toMatch(/^\[mcp_servers\.openclaw-guard\]\ncommand = "\/opt\/node\/bin\/node"\nstartup_timeout_sec = 30\nargs = \["\/opt\/ocg\/dist\/cli\.js", .*\]\n\n\[mcp_servers\.openclaw-guard\.env\]\nOPENCLAW_GATEWAY_TOKEN = "secret"\n$/);
+    expect(text).toMatch(/^allow_login_shell = false # openclaw-guard: .*\n\[mcp_servers\.openclaw-guard\]\ncommand = "\/opt\/node\/bin\/node"\nstartup_timeout_sec = 30\nargs = \["\/opt\/ocg\/dist\/cli\.js", .*\]\n\n\[mcp_servers\.openclaw-guard\.env\]\nOPENCLAW_GATEWAY_TOKEN = "secret"\n\n\[shell_environment_policy\.set\]\nPATH = ".*"\nOPENCLAW_GUARD_AGENT = "codex"\n$/);
     expect(summaryOf(first.stdout)).toMatch(/^ {2}~ \[mcp_servers\.openclaw-guard\]: .*\(changed: command, args; kept: startup_timeout_sec\)$/m);
     await init(home, cwd, ["codex"]);
     expect(read(path.join(home, ".codex/config.toml"))).toBe(text);
@@ -474,15 +478,16 @@ describe("init: failures part-way", () => {
     writeAll(home, { ".claude.json": CLAUDE_JSON, ".claude/settings.json": CLAUDE_SETTINGS });
     const renamed: string[] = [];
     const rename = (from: string, to: string) => {
-      if (renamed.length === 1) throw Object.assign(new Error(`EACCES: permission denied, rename '${from}' -> '${to}'`), { code: "EACCES" });
+      if (to.endsWith(".claude.json")) throw Object.assign(new Error(`EACCES: permission denied, rename '${from}' -> '${to}'`), { code: "EACCES" });
       renameSync(from, to);
       renamed.push(path.relative(home, to));
     };
     const result = await init(home, cwd, ["claude-code"], undefined, { applyPlans: (plans, now) => applyPlans(plans, now, rename) });
     expect(result.code).toBe(1);
-    expect(renamed).toEqual([".claude/settings.json"]);
+    const shims = ["openclaw", "clawdbot", "moltbot"].map((name) => `.local/share/openclaw-guard/bin/${name}`);
+    expect(renamed).toEqual([...shims, ".claude/settings.json"]);
     expect(result.stderr).toContain("openclaw-guard init claude-code: EACCES: permission denied");
-    expect(result.stderr).toContain("Already written: ~/.claude/settings.json (backup: ~/.claude/settings.json.bak-20261122T100000000Z). Not written: ~/.claude.json.");
+    expect(result.stderr).toContain(`Already written: ${shims.map((f) => `~/${f} (new file)`).join(", ")}, ~/.claude/settings.json (backup: ~/.claude/settings.json.bak-20261122T100000000Z). Not written: ~/.claude.json.`);
     expect(read(path.join(home, ".claude.json"))).toBe(CLAUDE_JSON);
     expect(read(path.join(home, ".claude/settings.json"))).toContain("hook claude-code");
     expect(backups(home)).toEqual([".claude/settings.json.bak-20261122T100000000Z"]);

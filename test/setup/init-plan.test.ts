@@ -158,14 +158,15 @@ describe("commands and rules", () => {
   });
   it("installs a hook that fails closed, with a short timeout, for Bash and for file writes", () => {
     const plan = claudeCode.plan(context, () => undefined);
-    expect(plan.files.map((f) => f.path)).toEqual(["/home/u/.claude/settings.json", "/home/u/.claude.json"]); // the guard is written first
-    const settings = JSON.parse(plan.files[0]!.after);
+    const shims = ["openclaw", "clawdbot", "moltbot"].map((name) => `/home/u/.local/share/openclaw-guard/bin/${name}`);
+    expect(plan.files.map((f) => f.path)).toEqual([...shims, "/home/u/.claude/settings.json", "/home/u/.claude.json"]); // the guard is written first
+    const settings = JSON.parse(plan.files[3]!.after);
     const handler = { type: "command", command: "/usr/bin/node --liftoff-only '/opt/my tools/openclaw-guard/dist/guard/hook-main.cjs' hook claude-code --config /home/u/.config/openclaw-guard/config.json5", timeout: 10, onFailure: "block" };
     expect(settings.hooks.PreToolUse).toEqual([
       { matcher: "Bash", hooks: [handler] },
       { matcher: "Write|Edit|MultiEdit|NotebookEdit", hooks: [handler] },
     ]);
-    expect(JSON.parse(plan.files[1]!.after)).toEqual({
+    expect(JSON.parse(plan.files[4]!.after)).toEqual({
       mcpServers: { "openclaw-guard": { type: "stdio", command: "/usr/bin/node", args: [context.cli, "serve", "--config", context.config], env: {} } },
     });
   });

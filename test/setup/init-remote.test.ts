@@ -60,7 +60,8 @@ describe("init <client> --remote", () => {
     await init(home, ["codex"]);
     expect((await init(home, ["codex", "--remote", URL_], token)).code).toBe(0);
     const toml = readFileSync(path.join(home, ".codex", "config.toml"), "utf8");
-    expect(toml).toBe(`[mcp_servers.openclaw-guard]\nurl = "${URL_}"\nhttp_headers = { Authorization = "Bearer ${token}" }\n`);
+    expect(toml).toMatch(/^allow_login_shell = false # openclaw-guard: .*\n\[mcp_servers\.openclaw-guard\]\n/);
+    expect(toml).toContain(`[mcp_servers.openclaw-guard]\nurl = "${URL_}"\nhttp_headers = { Authorization = "Bearer ${token}" }\n\n[shell_environment_policy.set]\n`);
     expect(readFileSync(path.join(home, ".codex", "hooks.json"), "utf8")).toContain("hook-main.cjs hook codex");
     await init(home, ["codex"]);
     expect(readFileSync(path.join(home, ".codex", "config.toml"), "utf8")).not.toMatch(/url|http_headers/);

@@ -4,6 +4,7 @@
 import { dirname } from "node:path";
 import { maskDigitRuns } from "../../audit/redact.js";
 import { check, type Check } from "../doctor-report.js";
+import { missingDirs } from "../clients/agent-path.js";
 import type { RunResult } from "./transport-checks.js";
 
 // ---- PATH shims ---------------------------------------------------------------------------------
@@ -14,8 +15,54 @@ export type PathLookup = { shell: string; found: { file: string; isShim: boolean
 /** In double quotes the shell expands $HOME; a `~` there would stay a literal `~` in PATH. */
 export const SHIM_DIR_SUGGESTION = "$HOME/.local/share/openclaw-guard/bin";
 
-export function checkShimOrder(lookups: readonly PathLookup[]): Check {
+/** One agent client's PATH setting, as doctor read it (Claude Code settings env.PATH, Codex's shell_environment_policy.set). */
+export type AgentPathFacts = {
+  client: "claude-code" | "codex";
+  /** The file the client takes the value from (the highest-precedence one that sets it), or where init writes it. */
+  file: string;
+  /** The PATH the client gives its shells; undefined: the setting is absent (the shells inherit the client's own PATH). */
+  value?: string;
+  /** Its first directory holds our `openclaw` shim. */
+  firstIsShim: boolean;
+  /** Codex: a login shell is allowed, which resets PATH from /etc/profile. */
+  loginShell?: boolean;
+  /** The directory init writes the shims to. */
+  shimDir: string;
+  /** The PATH doctor runs with (the user's, now). */
+  currentPath?: string;
+};
+
+const CLIENT_TITLES = { "claude-code": "Claude Code", codex: "Codex" } as const;
+
+/** Whether the agent's shells find the shim first, by the client's own env setting (no rc file involved). */
+export function checkAgentPath(facts: AgentPathFacts): Check {
+  const id = `guard.agent-path-${facts.client}`;
+  const title = CLIENT_TITLES[facts.client];
+  const init = `openclaw-guard init ${facts.client}`;
+  const setting = facts.client === "claude-code" ? "settings env.PATH" : "[shell_environment_policy.set] PATH";
+  if (facts.value === undefined) {
+    return check(id, "guard", "warn", `${title}'s shells get the PATH ${title} was started with: no ${setting} in ${facts.file}, so \`openclaw\` there is the real CLI by name (the hook still checks every command).`, `${init} (writes the shims to ${facts.shimDir} and puts that directory first in ${setting}; your own shells stay as they are).`);
+  }
+  const first = facts.value.split(":")[0] ?? "";
+  if (!facts.firstIsShim) {
+    return check(id, "guard", "fail", `${setting} in ${facts.file} starts with ${JSON.stringify(first)}, which holds no openclaw-guard shim: ${title}'s shells run the real CLI by name.`, `${init} (rewrites the shims and ${setting}).`);
+  }
+  if (facts.loginShell) {
+    return check(id, "guard", "fail", `${facts.file} allows login shells (allow_login_shell is not false): Codex's default login shell resets PATH from /etc/profile, dropping the shim directory.`, `${init} (sets allow_login_shell = false).`);
+  }
+  const missing = missingDirs(facts.value, facts.currentPath, first);
+  if (missing.length > 0) {
+    return check(id, "guard", "warn", `${setting} in ${facts.file} is stale: it was written from an earlier PATH and lacks ${missing.join(", ")}, so ${title}'s shells do not find the programs there (${title} does not expand $PATH, so init wrote an absolute value).`, `${init} (adds them after the shim directory).`);
+  }
+  return check(id, "guard", "ok", `${title}'s shells start PATH with the shim directory ${first} (${setting} in ${facts.file}).`);
+}
+
+export function checkShimOrder(lookups: readonly PathLookup[], agentsCovered: readonly string[] = []): Check {
   const id = "guard.shim";
+  if (agentsCovered.length > 0) {
+    const inYours = lookups.some((l) => l.found.some((f) => f.isShim));
+    return check(id, "guard", "ok", `the PATH shim is on the agents' PATH (${agentsCovered.join(", ")}), set in their own settings${inYours ? "; it is on your PATH too, where a person at a terminal gets the real CLI for everything but sending" : ", not in your shells': your own \`openclaw\` is the real CLI, as intended"}.`);
+  }
   const read = lookups.filter((l) => l.error === undefined);
   const unread = lookups.filter((l) => l.error !== undefined);
   const unreadNote = unread.length > 0 ? ` Could not read PATH from ${unread.map((l) => `${l.shell} (${l.error})`).join(", ")}.` : "";
@@ -29,8 +76,8 @@ export function checkShimOrder(lookups: readonly PathLookup[]): Check {
       id,
       "guard",
       "warn",
-      `no openclaw-guard shim on PATH: \`openclaw\` runs the real CLI (${real[0]!.found[0]!.file}) in ${shells(real)}; outside Claude Code's hook nothing stops a raw send.${unreadNote}`,
-      `openclaw-guard shim install --dir "${SHIM_DIR_SUGGESTION}", then add export PATH="${SHIM_DIR_SUGGESTION}:$PATH" at the end of ~/.profile and ~/.bashrc.`,
+      `no openclaw-guard shim on PATH (neither an agent's settings nor your shells): \`openclaw\` runs the real CLI (${real[0]!.found[0]!.file}) in ${shells(real)}; outside the hooks nothing stops a raw send by name.${unreadNote}`,
+      `openclaw-guard init claude-code or init codex puts the shim on that agent's PATH (in its own settings, no rc-file edit). For another agent: openclaw-guard shim install --dir "${SHIM_DIR_SUGGESTION}", then export PATH="${SHIM_DIR_SUGGESTION}:$PATH" in the shell that starts it.`,
     );
   }
   const bad = read.filter((l) => l.found.length > 0 && !l.found[0]!.isShim);

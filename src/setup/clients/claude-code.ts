@@ -8,7 +8,8 @@ import path from "node:path";
 import { remoteNotes } from "./remote.js";
 import { compareVersions } from "../../version.js";
 import { hookCommand, mergeHookGroupsFor } from "./claude-hooks.js";
-import { arrayAt, ensureStrings, jsonServerEntry, mergeEntry, objectAt, planJsonFile, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type ReadText } from "../init-plan.js";
+import { AGENT_VARIABLE, agentPath, isOurAgentPath, shimDir, shimPlans } from "./agent-path.js";
+import { arrayAt, ensureStrings, jsonServerEntry, mergeEntry, objectAt, planJsonFile, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type JsonObject, type ReadText } from "../init-plan.js";
 
 /** First release that honours `onFailure: "block"`; older ones let the command run when the hook crashes. */
 export const MIN_CLAUDE_CODE_VERSION = "2.1.295";
@@ -53,15 +54,53 @@ export function permissionPath(file: string, home: string): string {
   return tilde.startsWith("~/") ? tilde : `/${file}`;
 }
 
+/**
+ * Settings `env`: the PATH of every Bash tool shell, the shim directory first. Claude Code 2.1.330
+ * (checked) does not expand `$PATH` in it, and its shell snapshot sources ~/.bashrc for functions
+ * and aliases but keeps this PATH; so the value is absolute, taken from init's own PATH.
+ */
+function setAgentEnv(file: string, settings: JsonObject, context: InitContext): string[] {
+  const env = objectAt(file, settings, ["env"]);
+  const dir = shimDir(context.env, context.home);
+  const old = env.PATH;
+  const path = agentPath(dir, context.env.PATH, typeof old === "string" ? old : undefined);
+  env.PATH = path;
+  const summary = [old === path ? "= env.PATH: the shim directory first (unchanged)" : `${old === undefined ? "+" : "~"} env.PATH: ${dir} first, then ${isOurAgentPath(old, dir) ? "the PATH it held plus the directories your PATH gained" : old === undefined ? "the PATH init ran with" : "the PATH you had set there"}`];
+  const had = env[AGENT_VARIABLE];
+  env[AGENT_VARIABLE] = "claude-code";
+  summary.push(had === "claude-code" ? `= env.${AGENT_VARIABLE} unchanged` : `${had === undefined ? "+" : "~"} env.${AGENT_VARIABLE}: claude-code`);
+  return summary;
+}
+
+/** What `init --remove` takes out of `env`: a PATH init wrote (the shim directory first) and the agent marker. */
+function removeAgentEnv(settings: JsonObject, context: InitContext): string[] {
+  const env = settings.env;
+  if (typeof env !== "object" || env === null || Array.isArray(env)) return [];
+  const vars = env as JsonObject;
+  const summary: string[] = [];
+  if (isOurAgentPath(vars.PATH, shimDir(context.env, context.home))) {
+    delete vars.PATH;
+    summary.push("- env.PATH (the shim directory first)");
+  }
+  if (vars[AGENT_VARIABLE] === "claude-code") {
+    delete vars[AGENT_VARIABLE];
+    summary.push(`- env.${AGENT_VARIABLE}`);
+  }
+  if (summary.length > 0 && Object.keys(vars).length === 0) delete settings.env;
+  return summary;
+}
+
 /** The hooks + deny rules plan for ~/.claude/settings.json (shared with `init vscode`, which reads the same file). */
-export function planClaudeUserSettings(context: InitContext, read: ReadText, options: { denyRules: boolean }): FilePlan {
+export function planClaudeUserSettings(context: InitContext, read: ReadText, options: { denyRules: boolean; agentPath?: boolean }): FilePlan {
   const file = claudeUserSettingsPath(context);
-  return planJsonFile(file, read(file), { allowsComments: false }, (settings) => {
+  const removeScalars = options.agentPath ? (settings: JsonObject) => removeAgentEnv(settings, context) : undefined;
+  return planJsonFile(file, read(file), { allowsComments: false, ...(removeScalars ? { removeScalars } : {}) }, (settings) => {
     const summary = mergeHookGroupsFor(file, settings, hookCommand(context, "claude-code"));
     if (options.denyRules) {
       summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "deny"]), denyRules(context), "permissions.deny"));
       summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "allow"]), ALLOWED_TOOLS, "permissions.allow"));
     }
+    if (options.agentPath) summary.push(...setAgentEnv(file, settings, context));
     return summary;
   });
 }
@@ -79,6 +118,7 @@ export const claudeCode: ClientSetup = {
       "The model sees the tools as mcp__openclaw-guard__send_message and mcp__openclaw-guard__list_contacts; both are in permissions.allow, so Claude Code runs them without asking (headless `claude -p` refuses a tool nobody approved). Every send still passes the guard's own policy.",
       ...remoteNotes(context, serverFile),
       "The hook and deny rules are in your user settings: restart running Claude Code sessions to load them.",
+      `The PATH shim is in ${tildePath(shimDir(context.env, context.home), context.home)} and on Claude Code's PATH only (settings env.PATH, which Claude Code does not expand: it holds your PATH as it is now, the shim directory first). Your own shells are unchanged. After your PATH changes, re-run init; \`openclaw-guard doctor\` says when it is stale.`,
     ];
     if (context.scope === "project") {
       notes.push(
@@ -87,12 +127,14 @@ export const claudeCode: ClientSetup = {
       );
     }
     return {
-      files: [planClaudeUserSettings(context, read, { denyRules: true }), serverPlan], // the guard first: a failed write never leaves the server unguarded
+      // The guard first (shims, then the settings that point PATH at them): a failed write never leaves the server unguarded.
+      files: [...shimPlans(context, read), planClaudeUserSettings(context, read, { denyRules: true, agentPath: true }), serverPlan],
       notes,
       limits: [
         "The hook parses each Bash command (bash -c, eval, pipes, scripts it can read) but is a guard rail, not a boundary: a program the agent writes can read the gateway token and talk to OpenClaw directly.",
         "Deny rules miss sh -c, eval, xargs, $(...), python -c/node -e and script files; the hook covers most of these, the rules are a second net.",
         "`claude --bare` and `--safe-mode` skip all hooks.",
+        "The PATH shim only sees lookups by name: the real binary by its absolute path, npx or node .../openclaw.mjs bypass it (the hook, and the gateway plugin where installed, back it).",
         `Claude Code older than ${MIN_CLAUDE_CODE_VERSION} ignores onFailure: a crashed or timed-out hook lets the command run.`,
       ],
     };

@@ -5,8 +5,9 @@ import path from "node:path";
 import { mergeHookGroups } from "./hook-groups.js";
 import { remoteNotes } from "./remote.js";
 import { HOOK_TIMEOUT_SECONDS } from "./claude-hooks.js";
-import { hookCommand, planJsonFile, planOwnedFile, serveArgs, SERVER_NAME, type ClientSetup, type InitContext } from "../init-plan.js";
-import { planTomlTable, tomlString } from "../init-toml.js";
+import { AGENT_VARIABLE, agentPath, shimDir, shimPlans } from "./agent-path.js";
+import { changeSummary, hookCommand, planJsonFile, planOwnedFile, serveArgs, SERVER_NAME, type ClientSetup, type FilePlan, type InitContext } from "../init-plan.js";
+import { planTomlTable, removeRootKey, removeTomlTable, upsertRootKey, upsertTomlTable, tomlKey, tomlString } from "../init-toml.js";
 import { sendMessageAdvice } from "../../mcp/client-tool-names.js";
 
 const CLI_NAMES = ["openclaw", "clawdbot", "moltbot"];
@@ -38,6 +39,60 @@ export function codexRules(): string {
 ${rules.join("\n")}`;
 }
 
+/** Ends the `allow_login_shell = false` line init writes; `init --remove` takes out only a line carrying it. */
+export const LOGIN_SHELL_MARKER = "openclaw-guard: a login shell would reset PATH (shell_environment_policy.set)";
+export const SHELL_SET_TABLE = ["shell_environment_policy", "set"];
+
+type TomlTable = { keys: string[]; values: Record<string, string>; label: string; drop: string[] };
+
+/** The PATH in [shell_environment_policy.set], as init writes it (a TOML basic string); undefined when absent. */
+export function codexAgentPath(text: string | undefined): string | undefined {
+  const lines = (text ?? "").split("\n");
+  const start = lines.findIndex((l) => /^\s*\[\s*shell_environment_policy\s*\.\s*set\s*\]/.test(l));
+  if (start < 0) return undefined;
+  for (const line of lines.slice(start + 1)) {
+    if (/^\s*\[/.test(line)) break;
+    const match = /^\s*(?:PATH|"PATH")\s*=\s*("(?:[^"\\]|\\.)*")/.exec(line);
+    if (match) return JSON.parse(match[1]!) as string;
+  }
+  return undefined;
+}
+
+/**
+ * Codex 0.171 (checked): [shell_environment_policy.set] is given to every exec_command shell as it is
+ * (no `$PATH` expansion), but a login shell (its default) resets PATH from /etc/profile, so
+ * `allow_login_shell = false` goes with it. The user's config.toml, plus the server table when it
+ * lives in the same file.
+ */
+function planUserConfig(file: string, before: string | undefined, context: InitContext, server: TomlTable | undefined): FilePlan {
+  // The server table first and the root key last: an error names the line as the user's file has it.
+  const summary: string[] = [];
+  let text = before;
+  if (server) {
+    const table = upsertTomlTable(file, text, server.keys, server.values, server.drop);
+    text = table.after;
+    summary.push(table.added ? `+ ${server.label}` : changeSummary(server.label, table.changed, table.kept));
+  }
+  const dir = shimDir(context.env, context.home);
+  const path = agentPath(dir, context.env.PATH, codexAgentPath(before));
+  const set = upsertTomlTable(file, text, SHELL_SET_TABLE, { PATH: tomlString(path), [AGENT_VARIABLE]: tomlString("codex") });
+  summary.push(set.added ? `+ [shell_environment_policy.set] PATH: ${dir} first, then the PATH init ran with; ${AGENT_VARIABLE} = "codex"` : changeSummary("[shell_environment_policy.set] PATH (the shim directory first)", set.changed, set.kept));
+  const login = upsertRootKey(file, set.after, "allow_login_shell", "false", LOGIN_SHELL_MARKER);
+  summary.push(`${login.mark} allow_login_shell = false${login.mark === "=" ? " unchanged" : ""}`);
+  const after = login.after;
+  let kept = removeTomlTable(file, removeRootKey(after, "allow_login_shell", LOGIN_SHELL_MARKER), SHELL_SET_TABLE);
+  if (server) kept = removeTomlTable(file, kept, server.keys);
+  const removed = [...(server ? [`- [${server.keys.map(tomlKey).join(".")}]`] : []), "- [shell_environment_policy.set]", "- allow_login_shell = false"];
+  return {
+    path: file,
+    before,
+    after,
+    summary,
+    newFileMode: 0o600,
+    removal: before === undefined || kept === before ? { after: before ?? "", deleteFile: false, summary: [] } : { after: kept, deleteFile: kept.trim() === "", summary: removed },
+  };
+}
+
 export const codex: ClientSetup = {
   name: "codex",
   title: "Codex CLI",
@@ -45,10 +100,17 @@ export const codex: ClientSetup = {
     const home = codexHome(context);
     const configFile = context.scope === "user" ? path.join(home, "config.toml") : path.join(context.cwd, ".codex", "config.toml");
     const args = serveArgs(context);
+    const keys = ["mcp_servers", SERVER_NAME];
     // Codex 0.171 (checked): url + http_headers is a streamable HTTP server; command + args a stdio one.
-    const configPlan = context.remote
-      ? planTomlTable(configFile, read(configFile), ["mcp_servers", SERVER_NAME], { url: tomlString(context.remote.url), http_headers: `{ Authorization = ${tomlString(`Bearer ${context.remote.token}`)} }` }, `[mcp_servers.${SERVER_NAME}]: ${context.remote.url} (HTTP, Authorization: Bearer <agent token>)`, ["command", "args", "env", "bearer_token_env_var"])
-      : planTomlTable(configFile, read(configFile), ["mcp_servers", SERVER_NAME], { command: tomlString(context.node), args: `[${args.map(tomlString).join(", ")}]` }, `[mcp_servers.${SERVER_NAME}]: ${context.node} ${args.join(" ")}`, ["url", "http_headers", "bearer_token_env_var"]);
+    const server: TomlTable = context.remote
+      ? { keys, values: { url: tomlString(context.remote.url), http_headers: `{ Authorization = ${tomlString(`Bearer ${context.remote.token}`)} }` }, label: `[mcp_servers.${SERVER_NAME}]: ${context.remote.url} (HTTP, Authorization: Bearer <agent token>)`, drop: ["command", "args", "env", "bearer_token_env_var"] }
+      : { keys, values: { command: tomlString(context.node), args: `[${args.map(tomlString).join(", ")}]` }, label: `[mcp_servers.${SERVER_NAME}]: ${context.node} ${args.join(" ")}`, drop: ["url", "http_headers", "bearer_token_env_var"] };
+    const userConfig = path.join(home, "config.toml");
+    // The agent's PATH goes into the user's config only: the agent can edit its repository's .codex/.
+    const configPlans =
+      configFile === userConfig
+        ? [planUserConfig(userConfig, read(userConfig), context, server)]
+        : [planUserConfig(userConfig, read(userConfig), context, undefined), planProjectServer(configFile, read(configFile), server)];
     const hooksFile = codexHooksFile(context);
     const hooksPlan = planJsonFile(hooksFile, read(hooksFile), { allowsComments: false }, (json) =>
       mergeHookGroups(hooksFile, json, ["hooks", "PreToolUse"], [{ matcher: "Bash", hooks: [{ type: "command", command: hookCommand(context, "codex"), timeout: HOOK_TIMEOUT_SECONDS }] }]),
@@ -59,6 +121,7 @@ export const codex: ClientSetup = {
       ...remoteNotes(context, configFile),
       "Codex SKIPS a hook it has not been told to trust, silently, and any later change to the hook entry (re-running init from another checkout or with another Node) makes it untrusted again. `init codex --trust-hook` records the trust the way Codex's /hooks does (through `codex app-server`); or trust it in /hooks. `openclaw-guard doctor` checks it.",
       "Hooks must be enabled (they are by default; `[features] hooks = false` turns them off).",
+      `The PATH shim is in ${shimDir(context.env, context.home)} and on Codex's shell PATH only ([shell_environment_policy.set] in ${userConfig}, which Codex does not expand: it holds your PATH as it is now, the shim directory first; allow_login_shell = false, since a login shell would reset PATH). Your own shells are unchanged. After your PATH changes, re-run init; \`openclaw-guard doctor\` says when it is stale.`,
       "Codex shows our tools in the mcp__openclaw_guard namespace (send_message, list_contacts); deny messages name them that way.",
     ];
     if (context.scope === "project") {
@@ -68,14 +131,19 @@ export const codex: ClientSetup = {
       );
     }
     return {
-      files: [hooksPlan, rulesPlan, configPlan], // the guard first: a failed write never leaves the server unguarded
+      files: [hooksPlan, rulesPlan, ...shimPlans(context, read), ...configPlans], // the guard first: a failed write never leaves the server unguarded
       notes,
       limits: [
         "Prefix rules miss `sh -c`, `bash -c`, `env openclaw ...`, `openclaw --profile x message ...` and scripts; only the hook sees those, and only while Codex trusts it.",
         "Codex has no onFailure setting: if the hook crashes or times out, the command may run. (The hook itself only ever exits 0 or 2.)",
         "Only shell commands are checked: Codex's apply_patch file edits are not.",
         "Nothing stops a program the agent writes from talking to OpenClaw directly.",
+        "The PATH shim only sees lookups by name: the real binary by its absolute path bypasses it (the hook, and the gateway plugin where installed, back it). A shell_environment_policy.include_only without PATH drops it.",
       ],
     };
   },
 };
+
+function planProjectServer(file: string, before: string | undefined, server: TomlTable): FilePlan {
+  return planTomlTable(file, before, server.keys, server.values, server.label, server.drop);
+}

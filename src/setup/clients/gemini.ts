@@ -62,6 +62,7 @@ export const gemini: ClientSetup = {
         "A hook that crashes or times out is a warning in Gemini CLI, not a block: the command runs. (The hook itself only ever exits 0 or 2.)",
         "In an untrusted folder, or where a workspace settings file disables the hook (hooksConfig), only the policy applies.",
         "Nothing stops a program the agent writes from talking to OpenClaw directly.",
+        "No PATH shim: Gemini CLI 0.61 has no setting for its shells' PATH (run_shell_command gets the CLI's own environment, and a .gemini/.env never overrides a variable that is already set, as PATH always is). The hook and the policy are Gemini's guard.",
       ],
     };
   },
