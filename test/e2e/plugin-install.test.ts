@@ -50,10 +50,11 @@ describe("openclaw plugins install <packed tarball> + one config line", () => {
     expect(install.exitCode, `${install.stdout}\n${install.stderr}`).toBe(0);
     expect(install.stdout).toContain("Installed plugin: openclaw-guard");
 
-    for (const [path, value] of [
+    const lines: [string, string][] = [
       ["plugins.entries.openclaw-guard.config.allowTo.telegram", JSON.stringify([LISTED])],
       ["plugins.allow", JSON.stringify(["openclaw-guard"])],
-    ]) {
+    ];
+    for (const [path, value] of lines) {
       const set = await openclawCli(["config", "set", path, value, "--strict-json"], env);
       expect(set.exitCode, `${set.stdout}\n${set.stderr}`).toBe(0);
     }
