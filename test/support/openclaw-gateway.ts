@@ -129,14 +129,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 /** Runs the real openclaw CLI under Node 24 (it needs node:sqlite). */
-export async function openclawCli(args: string[], env: Record<string, string>) {
+export async function openclawCli(args: string[], env: Record<string, string>, timeoutMs = CLI_TIMEOUT_MS) {
   const started = performance.now();
   const result = await execa(NODE24, [OPENCLAW, ...args], {
     env,
     extendEnv: false,
     stdin: "ignore",
     reject: false,
-    timeout: CLI_TIMEOUT_MS,
+    timeout: timeoutMs,
     forceKillAfterDelay: 2_000,
   });
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut, durationMs: Math.round(performance.now() - started) };
