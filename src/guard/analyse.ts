@@ -190,6 +190,33 @@ class Analysis implements Analyser {
     }
   }
 
+  /**
+   * A string another program may hand to a shell (ssh ProxyCommand, GIT_SSH_COMMAND, PS4, LESSOPEN,
+   * tar --to-command, vim -c '!...', gdb -ex 'shell ...', sqlite3 '.shell ...', parallel): parsed as
+   * shell with the same analyser, so `open${u}claw`, `$(...)`, braces, variables and long blanks are
+   * seen as bash sees them, not as text. Only in a command that mentions OpenClaw; the string as a
+   * whole, after an `OPTION=` / `Key=` prefix, and after a program's shell-escape prefix. A string that
+   * does not parse as shell is prose, left to the text check.
+   */
+  analyseRunString(text: string, scope: Scope, what: string): void {
+    if (!scope.mentionsOpenclaw || !/[\s$`{]/.test(text) || !mentionsOpenclaw(text)) return;
+    const candidates = new Set<string>([text]);
+    const value = /^-{0,2}[A-Za-z][\w.-]*=([\s\S]*)$/.exec(text)?.[1];
+    for (const base of value === undefined ? [text] : [text, value]) {
+      candidates.add(base);
+      const escaped = /^\s*(?:\||:?!|\.shell\s|\.system\s|shell\s|system\s|call\s+system\s*\(|exe\s)([\s\S]*)$/.exec(base)?.[1];
+      if (escaped !== undefined) candidates.add(escaped);
+    }
+    for (const candidate of candidates) {
+      const source = candidate.replaceAll(UNKNOWN, "__guard_unknown__");
+      if (this.parses >= MAX_PARSES || scope.nesting >= MAX_NESTING) return this.deny(`${what} nests shells or payloads too deeply to check.`);
+      const tree = parseShell(this.parser, source);
+      const clean = !tree.rootNode.hasError;
+      tree.delete();
+      if (clean) this.analyseScript(source, { inheritedMention: true, nesting: scope.nesting + 1 });
+    }
+  }
+
   analysePayload(text: string, from: Scope, what: string): void {
     if (!isStatic(text) && from.mentionsOpenclaw) {
       this.deny(`${what} is built at run time in a command that mentions OpenClaw.`);
@@ -329,7 +356,10 @@ class Analysis implements Analyser {
     const valueNode = node.childForFieldName("value");
     if (!valueNode) return;
     const value = evaluateNode(valueNode, scope.words);
-    if (scope.mentionsOpenclaw) this.checkEmbedded(valueNode.type === "raw_string" ? valueNode.text.slice(1, -1) : value, `The variable ${name}`);
+    if (scope.mentionsOpenclaw) {
+      this.checkEmbedded(valueNode.type === "raw_string" ? valueNode.text.slice(1, -1) : value, `The variable ${name}`);
+      this.analyseRunString(value, scope, `The variable ${name}`);
+    }
     if (/^(BASH_ENV|ENV|npm_config_script_shell)$/.test(name)) this.peekScript(value, { node, scope }, "shell");
   }
 
@@ -408,6 +438,7 @@ class Analysis implements Analyser {
     if (data === "all") return;
     const judged = args.filter((_, k) => !data.has(k));
     this.checkEmbedded(judged.map((x) => (x.content !== undefined ? `\n${x.content}\n` : x.text)).join(" "), `An argument of ${program}`);
+    for (const x of judged) this.analyseRunString(x.text, site.scope, `An argument of ${program}`);
     // Shells and interpreters judge their stdin as a script or as code.
     if (!SHELLS.has(program) && !(LANGUAGES as readonly string[]).includes(program)) {
       const input = this.stdinOf(site);
