@@ -300,7 +300,12 @@ class Analysis implements Analyser {
       if (node.type === "variable_assignment") {
         const name = node.childForFieldName("name")?.text;
         const value = node.childForFieldName("value");
-        if (name !== undefined) assign(name, value ? (value.type === "array" ? UNKNOWN : evaluateNode(value, scope.words)) : "");
+        const evaluated = value ? (value.type === "array" ? UNKNOWN : evaluateNode(value, scope.words)) : "";
+        // `f=~/.cl; f+=aude/settings.json`: an append joins the value bash will hold.
+        if (name !== undefined && node.children.some((c) => c?.type === "+=")) {
+          const before = variables.get(name);
+          variables.set(name, before === null ? null : `${before ?? UNKNOWN}${evaluated}`);
+        } else if (name !== undefined) assign(name, evaluated);
       } else if (node.type === "for_statement") {
         const name = node.childForFieldName("variable")?.text;
         const values = node.childrenForFieldName("value");
@@ -383,7 +388,8 @@ class Analysis implements Analyser {
       const field = command.fieldNameForChild(i);
       if (child === null || !child.isNamed) continue;
       if (field === "name") argv.push(...evaluateWord(child.firstNamedChild ?? child, scope.words));
-      else if (field === "argument") argv.push(...this.argumentWords(child, scope));
+      // tree-sitter reads `sh 0<f` as an argument `0` and a redirect `<f`; bash reads a descriptor.
+      else if (field === "argument" && !(child.type === "number" && /[<>]/.test(scope.source[child.endIndex] ?? ""))) argv.push(...this.argumentWords(child, scope));
     }
     return argv;
   }
@@ -512,6 +518,10 @@ class Analysis implements Analyser {
   analyseStdin(site: Site, kind: "shell" | "code"): void {
     const program = this.stdinOf(site);
     if (program === undefined) return;
+    // `sh <&3`, `sh < f` with nothing known of the descriptor or file: a script that cannot be checked.
+    if (kind === "shell" && program === UNKNOWN && this.redirectedInput(site.node, site.scope) === UNKNOWN) {
+      return this.deny("The shell reads its script from a file or descriptor that cannot be read here, so it cannot be checked.");
+    }
     if (kind === "shell") this.analysePayload(program, site.scope, "The script fed to the shell");
     else this.checkCode(program, site.scope, "code fed to the interpreter");
   }
@@ -538,6 +548,12 @@ class Analysis implements Analyser {
       if (redirect.type === "file_redirect" && redirect.children.some((c) => c?.type === "<")) {
         const target = redirect.childForFieldName("destination");
         return (target ? this.fileText(evaluateNode(target, scope.words)) : undefined) ?? UNKNOWN;
+      }
+      if (redirect.type === "file_redirect" && redirect.children.some((c) => c?.type === "<&")) {
+        // `sh <&3`: stdin is whatever `exec 3<f` opened; an unknown descriptor is unknown input.
+        const target = redirect.childForFieldName("destination");
+        const file = target ? this.descriptors.get(evaluateNode(target, scope.words)) : undefined;
+        return (file !== undefined ? this.fileText(file) : undefined) ?? UNKNOWN;
       }
     }
     return undefined;
@@ -669,7 +685,7 @@ class Analysis implements Analyser {
         const file = args.filter((a) => !a.startsWith("-")).at(-1);
         const data = input() ?? (file !== undefined && args.length <= 3 ? this.fileText(file) : undefined);
         if (data === undefined) return undefined;
-        return decodeOutput(name?.text ?? "", args, data) ?? filterOutput(name?.text ?? "", args, data);
+        return decodeOutput(name?.text ?? "", args, data) ?? filterOutput(name?.text ?? "", args, data, UNKNOWN);
       }
     }
   }
