@@ -190,6 +190,33 @@ class Analysis implements Analyser {
     }
   }
 
+  /**
+   * A string another program may hand to a shell (ssh ProxyCommand, GIT_SSH_COMMAND, PS4, LESSOPEN,
+   * tar --to-command, vim -c '!...', gdb -ex 'shell ...', sqlite3 '.shell ...', parallel): parsed as
+   * shell with the same analyser, so `open${u}claw`, `$(...)`, braces, variables and long blanks are
+   * seen as bash sees them, not as text. Only in a command that mentions OpenClaw; the string as a
+   * whole, after an `OPTION=` / `Key=` prefix, and after a program's shell-escape prefix. A string that
+   * does not parse as shell is prose, left to the text check.
+   */
+  analyseRunString(text: string, scope: Scope, what: string): void {
+    if (!scope.mentionsOpenclaw || !/[\s$`{]/.test(text) || !mentionsOpenclaw(text)) return;
+    const candidates = new Set<string>([text]);
+    const value = /^-{0,2}[A-Za-z][\w.-]*=([\s\S]*)$/.exec(text)?.[1];
+    for (const base of value === undefined ? [text] : [text, value]) {
+      candidates.add(base);
+      const escaped = /^\s*(?:\||:?!|\.shell\s|\.system\s|shell\s|system\s|call\s+system\s*\(|exe\s)([\s\S]*)$/.exec(base)?.[1];
+      if (escaped !== undefined) candidates.add(escaped);
+    }
+    for (const candidate of candidates) {
+      const source = candidate.replaceAll(UNKNOWN, "__guard_unknown__");
+      if (this.parses >= MAX_PARSES || scope.nesting >= MAX_NESTING) return this.deny(`${what} nests shells or payloads too deeply to check.`);
+      const tree = parseShell(this.parser, source);
+      const clean = !tree.rootNode.hasError;
+      tree.delete();
+      if (clean) this.analyseScript(source, { inheritedMention: true, nesting: scope.nesting + 1 });
+    }
+  }
+
   analysePayload(text: string, from: Scope, what: string): void {
     if (!isStatic(text) && from.mentionsOpenclaw) {
       this.deny(`${what} is built at run time in a command that mentions OpenClaw.`);
@@ -273,7 +300,12 @@ class Analysis implements Analyser {
       if (node.type === "variable_assignment") {
         const name = node.childForFieldName("name")?.text;
         const value = node.childForFieldName("value");
-        if (name !== undefined) assign(name, value ? (value.type === "array" ? UNKNOWN : evaluateNode(value, scope.words)) : "");
+        const evaluated = value ? (value.type === "array" ? UNKNOWN : evaluateNode(value, scope.words)) : "";
+        // `f=~/.cl; f+=aude/settings.json`: an append joins the value bash will hold.
+        if (name !== undefined && node.children.some((c) => c?.type === "+=")) {
+          const before = variables.get(name);
+          variables.set(name, before === null ? null : `${before ?? UNKNOWN}${evaluated}`);
+        } else if (name !== undefined) assign(name, evaluated);
       } else if (node.type === "for_statement") {
         const name = node.childForFieldName("variable")?.text;
         const values = node.childrenForFieldName("value");
@@ -329,7 +361,10 @@ class Analysis implements Analyser {
     const valueNode = node.childForFieldName("value");
     if (!valueNode) return;
     const value = evaluateNode(valueNode, scope.words);
-    if (scope.mentionsOpenclaw) this.checkEmbedded(valueNode.type === "raw_string" ? valueNode.text.slice(1, -1) : value, `The variable ${name}`);
+    if (scope.mentionsOpenclaw) {
+      this.checkEmbedded(valueNode.type === "raw_string" ? valueNode.text.slice(1, -1) : value, `The variable ${name}`);
+      this.analyseRunString(value, scope, `The variable ${name}`);
+    }
     if (/^(BASH_ENV|ENV|npm_config_script_shell)$/.test(name)) this.peekScript(value, { node, scope }, "shell");
   }
 
@@ -353,7 +388,8 @@ class Analysis implements Analyser {
       const field = command.fieldNameForChild(i);
       if (child === null || !child.isNamed) continue;
       if (field === "name") argv.push(...evaluateWord(child.firstNamedChild ?? child, scope.words));
-      else if (field === "argument") argv.push(...this.argumentWords(child, scope));
+      // tree-sitter reads `sh 0<f` as an argument `0` and a redirect `<f`; bash reads a descriptor.
+      else if (field === "argument" && !(child.type === "number" && /[<>]/.test(scope.source[child.endIndex] ?? ""))) argv.push(...this.argumentWords(child, scope));
     }
     return argv;
   }
@@ -408,6 +444,7 @@ class Analysis implements Analyser {
     if (data === "all") return;
     const judged = args.filter((_, k) => !data.has(k));
     this.checkEmbedded(judged.map((x) => (x.content !== undefined ? `\n${x.content}\n` : x.text)).join(" "), `An argument of ${program}`);
+    for (const x of judged) this.analyseRunString(x.text, site.scope, `An argument of ${program}`);
     // Shells and interpreters judge their stdin as a script or as code.
     if (!SHELLS.has(program) && !(LANGUAGES as readonly string[]).includes(program)) {
       const input = this.stdinOf(site);
@@ -481,6 +518,10 @@ class Analysis implements Analyser {
   analyseStdin(site: Site, kind: "shell" | "code"): void {
     const program = this.stdinOf(site);
     if (program === undefined) return;
+    // `sh <&3`, `sh < f` with nothing known of the descriptor or file: a script that cannot be checked.
+    if (kind === "shell" && program === UNKNOWN && this.redirectedInput(site.node, site.scope) === UNKNOWN) {
+      return this.deny("The shell reads its script from a file or descriptor that cannot be read here, so it cannot be checked.");
+    }
     if (kind === "shell") this.analysePayload(program, site.scope, "The script fed to the shell");
     else this.checkCode(program, site.scope, "code fed to the interpreter");
   }
@@ -507,6 +548,12 @@ class Analysis implements Analyser {
       if (redirect.type === "file_redirect" && redirect.children.some((c) => c?.type === "<")) {
         const target = redirect.childForFieldName("destination");
         return (target ? this.fileText(evaluateNode(target, scope.words)) : undefined) ?? UNKNOWN;
+      }
+      if (redirect.type === "file_redirect" && redirect.children.some((c) => c?.type === "<&")) {
+        // `sh <&3`: stdin is whatever `exec 3<f` opened; an unknown descriptor is unknown input.
+        const target = redirect.childForFieldName("destination");
+        const file = target ? this.descriptors.get(evaluateNode(target, scope.words)) : undefined;
+        return (file !== undefined ? this.fileText(file) : undefined) ?? UNKNOWN;
       }
     }
     return undefined;
@@ -638,7 +685,7 @@ class Analysis implements Analyser {
         const file = args.filter((a) => !a.startsWith("-")).at(-1);
         const data = input() ?? (file !== undefined && args.length <= 3 ? this.fileText(file) : undefined);
         if (data === undefined) return undefined;
-        return decodeOutput(name?.text ?? "", args, data) ?? filterOutput(name?.text ?? "", args, data);
+        return decodeOutput(name?.text ?? "", args, data) ?? filterOutput(name?.text ?? "", args, data, UNKNOWN);
       }
     }
   }

@@ -50,10 +50,14 @@ function deleteCharacters(set: string, input: string): string {
 }
 
 /**
- * Filters between a file and a shell (tr, sort, head, grep, ...): their output is taken to be
- * their input, which over-approximates what reaches the shell; only used to find a refused call.
+ * Filters between a file and a shell (tr, sort, head, grep, ...). `cat`/`tee` print their input and
+ * `tr -d SET` is evaluated; any other filter's output is the UNKNOWN marker, then its input on the next line:
+ * the input text is still searched for a refused call (an over-approximation of what reaches a
+ * shell), but the output is never taken to BE the input (`$(tr A-Z a-z <<< OPENCLAW)` is not
+ * `OPENCLAW`, `$(echo openclaw-x | sed 's/-x//')` is not `openclaw-x`): it is computed.
  */
-export function filterOutput(name: string, args: readonly string[], input: string): string | undefined {
+export function filterOutput(name: string, args: readonly string[], input: string, unknown: string): string | undefined {
   if (name === "tr" && args[0] === "-d" && args[1] !== undefined) return deleteCharacters(args[1], input);
-  return /^(tr|sort|uniq|head|tail|grep|egrep|fgrep|cut|sed|awk|tee|dos2unix|iconv|fold|expand|unexpand|cat)$/.test(name) ? input : undefined;
+  if (name === "cat" || (name === "tee" && args.every((a) => a.startsWith("-")))) return input;
+  return /^(tr|sort|uniq|head|tail|grep|egrep|fgrep|cut|sed|awk|tee|dos2unix|iconv|fold|expand|unexpand)$/.test(name) ? `${unknown}\n${input}` : undefined;
 }

@@ -12,8 +12,9 @@ function shell(a: Analyser, args: readonly ShellWord[], site: Site): void {
     const arg = args[i]?.text ?? "";
     if (arg === "-") break;
     if (arg === "--") {
-      // `bash -c -- STRING`: the string comes after the end of options.
-      if (commandMode && args[i + 1] !== undefined) return a.analysePayload(args[i + 1]?.text ?? "", site.scope, "The command given to the shell");
+      // `bash -c -- STRING`: the string comes after the end of options; `sh -- FILE`: the script does.
+      if (commandMode && args[i + 1] !== undefined) return commandString(a, args, i + 1, site);
+      if (!commandMode && args[i + 1] !== undefined) return scriptOperand(a, args[i + 1] as ShellWord, site);
       break;
     }
     if (/^[-+]o$|^-O$|^--(rcfile|init-file)$/.test(arg)) {
@@ -26,23 +27,42 @@ function shell(a: Analyser, args: readonly ShellWord[], site: Site): void {
       continue;
     }
     if (arg.startsWith("--") || arg.startsWith("+")) continue;
-    if (commandMode) return a.analysePayload(arg, site.scope, "The command given to the shell");
-    if (STDIN_FILES.test(arg)) return a.analyseStdin(site, "shell");
-    const content = args[i]?.content;
-    if (content !== undefined) return a.analysePayload(content, site.scope, "The script from a process substitution");
-    a.peekScript(arg, site, "shell");
-    return;
+    if (commandMode) return commandString(a, args, i, site);
+    return scriptOperand(a, args[i] as ShellWord, site);
   }
   if (!commandMode) a.analyseStdin(site, "shell");
 }
 
+/** A single-quoted shell word for `value`. */
+function quoted(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * `sh -c STRING NAME ARG...`: the string with `$0`, `$1`, ..., `$@` and `$*` replaced by the words
+ * after it, as the shell will see them (`bash -c 'sh "$0"' FILE` runs FILE).
+ */
+function commandString(a: Analyser, args: readonly ShellWord[], at: number, site: Site): void {
+  const operands = args.slice(at + 1).map((x) => x.text);
+  const payload = (args[at]?.text ?? "").replace(/"?\$(?:\{([0-9@*])\}|([0-9@*]))"?/g, (whole, braced: string | undefined, bare: string | undefined) => {
+    const which = braced ?? bare ?? "";
+    if (which === "@" || which === "*") return operands.length > 1 ? operands.slice(1).map(quoted).join(" ") : whole;
+    const value = operands[Number(which)];
+    return value === undefined ? whole : quoted(value);
+  });
+  a.analysePayload(payload, site.scope, "The command given to the shell");
+}
+
+/** The script a shell or `source` runs: stdin, a process substitution, or a file to peek at. */
+function scriptOperand(a: Analyser, operand: ShellWord, site: Site): void {
+  if (operand.content !== undefined) return a.analysePayload(operand.content, site.scope, "The script from a process substitution");
+  if (STDIN_FILES.test(operand.text)) return a.analyseStdin(site, "shell");
+  a.peekScript(operand.text, site, "shell");
+}
+
 function source(a: Analyser, args: readonly ShellWord[], site: Site): void {
-  const file = args[0]?.text;
-  if (file === undefined) return;
-  const content = args[0]?.content;
-  if (content !== undefined) return a.analysePayload(content, site.scope, "The script from a process substitution");
-  if (STDIN_FILES.test(file)) return a.analyseStdin(site, "shell");
-  a.peekScript(file, site, "shell");
+  const operand = args[0]?.text === "--" ? args[1] : args[0];
+  if (operand !== undefined) scriptOperand(a, operand, site);
 }
 
 /** `at [-f FILE] TIME`, `batch`: the job is read from FILE or stdin. */
