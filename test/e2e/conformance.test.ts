@@ -36,7 +36,7 @@ describe("MCP conformance suite against serve --http", () => {
 
   afterAll(async () => {
     await proxy?.close();
-    server?.stop();
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

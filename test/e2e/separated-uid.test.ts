@@ -73,8 +73,8 @@ describe.skipIf(skip !== undefined)("separated deployment: gateway and guard as 
     url = server.url;
   }, 120_000);
 
-  afterAll(() => {
-    server?.stop();
+  afterAll(async () => {
+    await server?.stop();
     rmSync(guardDir, { recursive: true, force: true });
     rmSync(agentHome, { recursive: true, force: true });
   });
