@@ -2,8 +2,8 @@
 // ./checks/, and scrubs every secret it saw from the texts before anything is printed.
 import { dirname, join } from "node:path";
 import JSON5 from "json5";
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { defaultAuditFile, resolveConfigPath, type Config } from "../contacts/config.js";
+import { phoneNumbers } from "../contacts/phone-numbers.js";
 import { cliEnvironment } from "../gateway/cli-transport.js";
 import { resolveGatewaySettings, type GatewaySettings } from "../gateway/gateway-settings.js";
 import type { GatewayConnection } from "../gateway/gateway-transport.js";
@@ -183,7 +183,7 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
 
 /** A phone number's national significant number ("821234567" of "+27821234567"): a gateway may echo it in national form. */
 function nationalNumber(target: string): string[] {
-  const national = target.startsWith("+") ? parsePhoneNumberFromString(target)?.nationalNumber : undefined;
+  const national = target.startsWith("+") ? phoneNumbers().parsePhoneNumberFromString(target)?.nationalNumber : undefined;
   return national !== undefined && national.length >= 6 ? [national] : [];
 }
 
