@@ -160,7 +160,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   if (values.remove) return remove(client, plan, dryRun, scope, deps, display, { state, statePath, replan });
   const writer = writerPlans(plan.files.filter(changed), client, dryRun, deps, display);
   if (writer === undefined) return 1;
-  deps.out(`openclaw-guard init ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n`);
+  deps.out(`openclaw-guard init ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n${writer.notice}`);
   const warnings: string[] = [];
   if (remote) {
     // The token lands in these files: readable by others, it is theirs too.
@@ -269,7 +269,7 @@ async function remove(
   const changes = [...plan.files].reverse().map((file) => removalChange(file, new Set(saved.state[file.path] ?? [])));
   const writer = writerPlans(changes.filter((c) => c.writer !== undefined && changed(c)).map((c) => ({ ...c, writer: { lost: json5Only(c.before) ?? "its JSON5 syntax", apply: c.writer! } })), client, dryRun, deps, display);
   if (writer === undefined) return 1;
-  deps.out(`openclaw-guard init --remove ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n`);
+  deps.out(`openclaw-guard init --remove ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n${writer.notice}`);
   const backups = apply(client, dryRun ? [] : changes.filter((c) => c.writer === undefined), deps, display);
   if (backups === undefined) return 1;
   for (const change of changes) {
@@ -295,28 +295,29 @@ async function remove(
  * Files init changes through OpenClaw's own writer (a JSON5 openclaw.json): says plainly what the
  * rewrite loses, and finds the openclaw CLI first. Undefined (reported): it is not there, nothing is written.
  */
-function writerPlans(files: readonly (FileChange & { readonly writer?: ConfigWriter })[], client: ClientSetup, dryRun: boolean, deps: InitDeps, display: (file: string) => string): { bin: string | undefined } | undefined {
+function writerPlans(files: readonly (FileChange & { readonly writer?: ConfigWriter })[], client: ClientSetup, dryRun: boolean, deps: InitDeps, display: (file: string) => string): { bin: string | undefined; notice: string } | undefined {
   const viaWriter = files.filter((f) => f.writer !== undefined);
-  if (viaWriter.length === 0) return { bin: undefined };
+  if (viaWriter.length === 0) return { bin: undefined, notice: "" };
   const bin = deps.findOpenclaw(deps.env);
+  let notice = "";
   for (const file of viaWriter) {
     const why = `${display(file.path)} is JSON5 (${file.writer!.lost}), which a JSON rewrite would lose`;
     if (bin === undefined && !dryRun) {
       deps.err(`openclaw-guard init ${client.name}: ${why}, so init changes it only through OpenClaw's own config writer (\`openclaw config set\`), and no \`openclaw\` CLI is on PATH. Put it on PATH (or make the file plain JSON, or add the snippet from \`openclaw-guard init --print openclaw\` by hand), then re-run.\nNothing was written.\n`);
       return undefined;
     }
-    deps.out(
-      `${why}: init changes it through OpenClaw's own config writer, \`openclaw config\`, which rewrites the whole file as plain JSON. ` +
+    notice += (
+      `\n${why}: init changes it through OpenClaw's own config writer, \`openclaw config\`, which rewrites the whole file as plain JSON. ` +
         `Its ${file.writer!.lost} and its layout are lost (every value stays; OpenClaw also adds a "meta" block). ` +
         `${dryRun ? "Without --dry-run, init first copies it to" : "Backup first:"} ${display(file.path)}.bak-<time>; OpenClaw keeps its own ${path.basename(file.path)}.bak too.` +
-        `${bin === undefined ? " (No `openclaw` CLI is on PATH: without it, init refuses.)" : ""}\n`,
+        `${bin === undefined ? " (No `openclaw` CLI is on PATH: without it, init refuses.)" : ""}\n`
     );
   }
-  return { bin };
+  return { bin, notice };
 }
 
 /** Backs the file up, then runs each `openclaw config` command; the backup's path, or undefined (reported) on failure. */
-async function runWriter(file: FileChange, commands: readonly (readonly string[])[], writer: { bin: string | undefined }, dryRun: boolean, deps: InitDeps, display: (file: string) => string): Promise<{ backup: string | undefined } | undefined> {
+async function runWriter(file: FileChange, commands: readonly (readonly string[])[], writer: { readonly bin: string | undefined }, dryRun: boolean, deps: InitDeps, display: (file: string) => string): Promise<{ backup: string | undefined } | undefined> {
   if (dryRun || writer.bin === undefined) {
     deps.out(`\n${display(file.path)}: the commands init runs (OPENCLAW_CONFIG_PATH=${shellQuote(file.path)}):\n${commands.map((c) => `  openclaw ${shellJoin(c)}`).join("\n")}\n`);
     return { backup: undefined };
