@@ -5,7 +5,7 @@
 // each changed file is backed up and replaced atomically, the guard's files before the server
 // registration. Re-running changes nothing.
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import path, { dirname, join } from "node:path";
 import { homedir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
@@ -17,11 +17,12 @@ import { claudeVersionWarning } from "./clients/claude-code.js";
 import { codexHooksFile } from "./clients/codex.js";
 import { trustOurCodexHooks, type CodexHook, type WrittenHook } from "./codex-app-server.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
-import { ApplyError, applyPlans, changed, readText, type Applied } from "./init-files.js";
+import { ApplyError, applyPlans, backUpBeforeWriter, changed, readText, writePrivateFile, type Applied } from "./init-files.js";
+import { forgetFiles, formatInitState, initStatePath, parseInitState, recordPreexisting, type InitState } from "./init-state.js";
 import { isLoopbackHost } from "../gateway/loopback.js";
 import { resolveAgentUser, separateRecipe } from "./separate-recipe.js";
 import type { PairingResult } from "../gateway/device-pairing.js";
-import { hookCommand, InitError, removalChange, tildePath, type ClientPlan, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Remote, type Scope } from "./init-plan.js";
+import { hookCommand, InitError, json5Only, removalChange, shellJoin, shellQuote, tildePath, type ClientPlan, type ConfigWriter, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Remote, type Scope } from "./init-plan.js";
 import { unsupportedPlatform } from "./platform.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
@@ -56,6 +57,12 @@ export interface InitDeps {
   /** The text of examples/config.json5, the start of a missing address book. */
   readonly exampleConfig: () => string;
   readonly readSystemFile: ReadSystemFile;
+  /** The openclaw CLI on PATH (for a JSON5 openclaw.json, changed through `openclaw config set`), undefined when not found. */
+  readonly findOpenclaw: (env: NodeJS.ProcessEnv) => string | undefined;
+  /** Runs the openclaw CLI with these arguments (an argv array, never a shell string). */
+  readonly runOpenclaw: (bin: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<{ exitCode: number | undefined; output: string }>;
+  /** Writes init's own state file (init-state.json, 0600). */
+  readonly writeState: (file: string, text: string) => void;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -147,8 +154,13 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     return 1;
   }
   const dryRun = values["dry-run"] === true;
-  if (values.remove) return remove(client, plan, dryRun, scope, deps, display);
-  deps.out(`openclaw-guard init ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n`);
+  const statePath = initStatePath(context.config);
+  const state = parseInitState(deps.read(statePath));
+  const replan = () => client.plan(context, deps.read);
+  if (values.remove) return remove(client, plan, dryRun, scope, deps, display, { state, statePath, replan });
+  const writer = writerPlans(plan.files.filter(changed), client, dryRun, deps, display);
+  if (writer === undefined) return 1;
+  deps.out(`openclaw-guard init ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n${writer.notice}`);
   const warnings: string[] = [];
   if (remote) {
     // The token lands in these files: readable by others, it is theirs too.
@@ -166,14 +178,27 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     const warning = claudeVersionWarning(await deps.claudeVersion());
     if (warning) warnings.push(warning);
   }
-  const backups = apply(client, dryRun ? [] : files, deps, display);
+  const backups = apply(client, dryRun ? [] : files.filter((f) => f.writer === undefined), deps, display);
   if (backups === undefined) return 1;
-  for (const file of files) {
-    const state = !changed(file) ? "unchanged" : file.before === undefined ? "new file" : dryRun ? "would change" : "changed";
-    const backup = backups.get(file);
-    deps.out(`\n${display(file.path)} (${state}${backup ? `, backup: ${display(backup)}` : ""})\n${file.summary.map((line) => `  ${line}`).join("\n")}\n`);
-  }
   let code = 0;
+  for (const file of files) {
+    let backup = backups.get(file);
+    if (file.writer !== undefined && changed(file)) {
+      const done = await runWriter(file, file.writer.apply, writer, dryRun, deps, display);
+      if (done === undefined) return 1;
+      backup = done.backup;
+    }
+    const fileState = !changed(file) ? "unchanged" : file.before === undefined ? "new file" : dryRun ? "would change" : file.writer ? "changed by openclaw config set" : "changed";
+    deps.out(`\n${display(file.path)} (${fileState}${backup ? `, backup: ${display(backup)}` : ""})\n${file.summary.map((line) => `  ${line}`).join("\n")}\n`);
+  }
+  if (!dryRun) {
+    const recorded = recordPreexisting(state, plan.files);
+    if (recorded !== state) deps.writeState(statePath, formatInitState(recorded));
+    if (writer.bin !== undefined && replan().files.some(changed)) {
+      deps.err(`openclaw-guard init ${client.name}: after \`openclaw config set\`, the file still differs from what init writes (a re-run would change it again); check it with \`openclaw-guard init ${client.name} --dry-run\`.\n`);
+      code = 1;
+    }
+  }
   if (trustHook) code = await trustHooks(deps, dryRun, display, { sourcePath: codexHooksFile(context), command: hookCommand(context, "codex") });
   printTail(plan, deps);
   for (const warning of warnings) deps.err(`warning: ${warning}\n`);
@@ -231,18 +256,91 @@ function existingMode(file: string): number | undefined {
  * like any init write; a file left holding nothing else is deleted. The server registration goes
  * first, so a failed removal never leaves the server registered without its guard.
  */
-function remove(client: ClientSetup, plan: ClientPlan, dryRun: boolean, scope: string, deps: InitDeps, display: (file: string) => string): number {
-  deps.out(`openclaw-guard init --remove ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n`);
-  const files = [...plan.files].reverse().map((file) => ({ change: removalChange(file), summary: file.removal.summary }));
-  const backups = apply(client, dryRun ? [] : files.map((f) => f.change), deps, display);
+async function remove(
+  client: ClientSetup,
+  plan: ClientPlan,
+  dryRun: boolean,
+  scope: string,
+  deps: InitDeps,
+  display: (file: string) => string,
+  saved: { state: InitState; statePath: string; replan: () => ClientPlan },
+): Promise<number> {
+  // Items that were in a file before init first wrote there stay (recorded at install, init-state.json).
+  const changes = [...plan.files].reverse().map((file) => removalChange(file, new Set(saved.state[file.path] ?? [])));
+  const writer = writerPlans(changes.filter((c) => c.writer !== undefined && changed(c)).map((c) => ({ ...c, writer: { lost: json5Only(c.before) ?? "its JSON5 syntax", apply: c.writer! } })), client, dryRun, deps, display);
+  if (writer === undefined) return 1;
+  deps.out(`openclaw-guard init --remove ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n${writer.notice}`);
+  const backups = apply(client, dryRun ? [] : changes.filter((c) => c.writer === undefined), deps, display);
   if (backups === undefined) return 1;
-  for (const { change, summary } of files) {
-    const state = !changed(change) ? (change.before === undefined ? "absent" : summary.length > 0 ? "kept" : "unchanged: nothing of ours in it") : change.deleteFile ? (dryRun ? "would be deleted" : "deleted") : dryRun ? "would change" : "changed";
-    const backup = backups.get(change);
+  for (const change of changes) {
+    let backup = backups.get(change);
+    if (change.writer !== undefined && changed(change)) {
+      const done = await runWriter(change, change.writer, writer, dryRun, deps, display);
+      if (done === undefined) return 1;
+      backup = done.backup;
+    }
+    const { summary } = change;
+    const state = !changed(change) ? (change.before === undefined ? "absent" : summary.length > 0 ? "kept" : "unchanged: nothing of ours in it") : change.deleteFile ? (dryRun ? "would be deleted" : "deleted") : dryRun ? "would change" : change.writer ? "changed by openclaw config" : "changed";
     deps.out(`\n${display(change.path)} (${state}${backup ? `, backup: ${display(backup)}` : ""})\n${summary.map((line) => `  ${line}`).join("\n")}${summary.length > 0 ? "\n" : ""}`);
+  }
+  if (!dryRun) {
+    const forgotten = forgetFiles(saved.state, changes.map((c) => c.path));
+    if (Object.keys(forgotten).length !== Object.keys(saved.state).length) deps.writeState(saved.statePath, formatInitState(forgotten));
   }
   deps.out(`\nRestart ${client.title} to unload the server and the hook. The PATH shims stay where they are until \`openclaw-guard shim uninstall --dir DIR\`.\n`);
   return 0;
+}
+
+/**
+ * Files init changes through OpenClaw's own writer (a JSON5 openclaw.json): says plainly what the
+ * rewrite loses, and finds the openclaw CLI first. Undefined (reported): it is not there, nothing is written.
+ */
+function writerPlans(files: readonly (FileChange & { readonly writer?: ConfigWriter })[], client: ClientSetup, dryRun: boolean, deps: InitDeps, display: (file: string) => string): { bin: string | undefined; notice: string } | undefined {
+  const viaWriter = files.filter((f) => f.writer !== undefined);
+  if (viaWriter.length === 0) return { bin: undefined, notice: "" };
+  const bin = deps.findOpenclaw(deps.env);
+  let notice = "";
+  for (const file of viaWriter) {
+    const why = `${display(file.path)} is JSON5 (${file.writer!.lost}), which a JSON rewrite would lose`;
+    if (bin === undefined && !dryRun) {
+      deps.err(`openclaw-guard init ${client.name}: ${why}, so init changes it only through OpenClaw's own config writer (\`openclaw config set\`), and no \`openclaw\` CLI is on PATH. Put it on PATH (or make the file plain JSON, or add the snippet from \`openclaw-guard init --print openclaw\` by hand), then re-run.\nNothing was written.\n`);
+      return undefined;
+    }
+    notice += (
+      `\n${why}: init changes it through OpenClaw's own config writer, \`openclaw config\`, which rewrites the whole file as plain JSON. ` +
+        `Its ${file.writer!.lost} and its layout are lost (every value stays; OpenClaw also adds a "meta" block). ` +
+        `${dryRun ? "Without --dry-run, init first copies it to" : "Backup first:"} ${display(file.path)}.bak-<time>; OpenClaw keeps its own ${path.basename(file.path)}.bak too.` +
+        `${bin === undefined ? " (No `openclaw` CLI is on PATH: without it, init refuses.)" : ""}\n`
+    );
+  }
+  return { bin, notice };
+}
+
+/** Backs the file up, then runs each `openclaw config` command; the backup's path, or undefined (reported) on failure. */
+async function runWriter(file: FileChange, commands: readonly (readonly string[])[], writer: { readonly bin: string | undefined }, dryRun: boolean, deps: InitDeps, display: (file: string) => string): Promise<{ backup: string | undefined } | undefined> {
+  if (dryRun || writer.bin === undefined) {
+    deps.out(`\n${display(file.path)}: the commands init runs (OPENCLAW_CONFIG_PATH=${shellQuote(file.path)}):\n${commands.map((c) => `  openclaw ${shellJoin(c)}`).join("\n")}\n`);
+    return { backup: undefined };
+  }
+  let backup: string;
+  try {
+    backup = backUpBeforeWriter(file, deps.now());
+  } catch (error) {
+    deps.err(`openclaw-guard init: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
+  const env = { ...deps.env, OPENCLAW_CONFIG_PATH: file.path };
+  for (const [i, args] of commands.entries()) {
+    const result = await deps.runOpenclaw(writer.bin, args, env);
+    if (result.exitCode !== 0) {
+      deps.err(
+        `openclaw-guard init: \`openclaw ${args.slice(0, 2).join(" ")}\` failed on ${display(file.path)} (${result.exitCode === undefined ? "did not run" : `exit ${result.exitCode}`}): ${result.output.trim().split("\n").slice(-5).join(" | ")}\n` +
+          `${i === 0 ? "It was not changed" : `It may be partly changed (${i} of ${commands.length} commands ran)`}; the backup is ${display(backup)}.\n`,
+      );
+      return undefined;
+    }
+  }
+  return { backup };
 }
 
 /** A missing address book starts as the example, 0600 in a directory created 0700, so `serve` accepts it under any umask. */
@@ -357,5 +455,12 @@ export function defaultDeps(): InitDeps {
     now: () => new Date(),
     exampleConfig: () => readFileSync(new URL("../../examples/config.json5", import.meta.url), "utf8"),
     readSystemFile: (file) => readFileSync(file, "utf8"),
+    findOpenclaw: (env) => findOnPath("openclaw", env),
+    runOpenclaw: async (bin, args, env) => {
+      // OpenClaw loads its plugins to validate the result: minutes on a slow machine.
+      const result = await execa(bin, args, { env, extendEnv: false, reject: false, timeout: 300_000, stdin: "ignore", all: true });
+      return { exitCode: result.exitCode, output: result.all ?? "" };
+    },
+    writeState: writePrivateFile,
   };
 }

@@ -102,6 +102,32 @@ function prepare(plan: FileChange, now: Date): Prepared {
   return { plan, applied: backup === undefined ? { path: target } : { path: target, backup }, temp };
 }
 
+/**
+ * Back up a file that another program is about to rewrite (OpenClaw's `config set`), after the
+ * same check that nobody changed it while init planned. Returns the backup's path.
+ */
+export function backUpBeforeWriter(plan: FileChange, now = new Date()): string {
+  const target = realTarget(plan.path);
+  checkUnchanged(plan, target);
+  const backup = backupName(target, now);
+  backUp(target, backup);
+  return backup;
+}
+
+/** A small private file of init's own (its state), replaced atomically, mode 0600. */
+export function writePrivateFile(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const fd = openSync(temp, "wx", 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+}
+
 function backUp(target: string, backup: string): void {
   copyFileSync(target, backup);
   chmodSync(backup, 0o600); // settings files can hold tokens: the backup is the owner's only

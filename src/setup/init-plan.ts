@@ -57,13 +57,77 @@ export interface FilePlan extends FileChange {
    * writes them, stale copies already replaced), so removing is exact for every target.
    */
   readonly removal: Removal;
+  /**
+   * The items init writes that were already in the file before it ever installed there
+   * (`tools.deny: plugins`), when this run can tell (the file holds nothing else of ours yet):
+   * init records them so `init --remove` leaves them (see `keeping`). Undefined: cannot tell.
+   */
+  readonly preexisting?: readonly string[];
+  /** The removal that leaves the recorded pre-existing items in place (`removal` keeps none). */
+  readonly keeping?: (keep: ReadonlySet<string>) => RemovalChange;
+  /** The file is JSON5 and is changed only through its owner's own config writer (see ConfigWriter). */
+  readonly writer?: ConfigWriter;
 }
 
-/** The change `init --remove` applies to a planned file. */
-export function removalChange(plan: FilePlan): FileChange {
+/**
+ * A JSON5 file (comments, unquoted keys) that a JSON rewrite would strip: init changes it through
+ * the program's own config writer instead (OpenClaw: `openclaw config set`), as commands.
+ */
+export interface ConfigWriter {
+  /** What is lost when the writer rewrites the file ("comments, unquoted keys"). */
+  readonly lost: string;
+  /** Each command's arguments after the program, in order (init --remove's are in removalChange). */
+  readonly apply: readonly (readonly string[])[];
+}
+
+/** One leaf change between two JSON values: set `path` to `value`, or (value undefined) remove it. */
+export interface ValueChange {
+  readonly path: readonly string[];
+  readonly value?: unknown;
+}
+
+/** The smallest set of path changes that turns `before` into `after` (objects recursed, arrays and scalars set whole). */
+export function valueChanges(before: JsonObject, after: JsonObject, prefix: readonly string[] = []): ValueChange[] {
+  const changes: ValueChange[] = [];
+  for (const key of Object.keys(before)) if (!Object.hasOwn(after, key)) changes.push({ path: [...prefix, key] });
+  for (const [key, value] of Object.entries(after)) {
+    const old = before[key];
+    if (deepEqual(old, value)) continue;
+    if (isObject(old) && isObject(value)) changes.push(...valueChanges(old, value, [...prefix, key]));
+    else changes.push({ path: [...prefix, key], value });
+  }
+  return changes;
+}
+
+/** Valid JSON5 that is not JSON: what makes it so ("comments, unquoted keys"), else undefined. */
+export function json5Only(text: string | undefined): string | undefined {
+  const body = text?.startsWith(BOM) ? text.slice(BOM.length) : text;
+  if (body === undefined || body.trim() === "") return undefined;
+  try {
+    JSON.parse(body);
+    return undefined;
+  } catch {
+    try {
+      const value: unknown = JSON5.parse(body);
+      return isObject(value) ? json5Features(body) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** What `init --remove` does to one file: the change, its `- removed` lines, and for a JSON5 file the writer's commands. */
+export interface RemovalChange extends FileChange {
+  readonly summary: readonly string[];
+  readonly writer?: readonly (readonly string[])[];
+}
+
+/** The change `init --remove` applies to a planned file; `keep`: the items recorded as there before init. */
+export function removalChange(plan: FilePlan, keep: ReadonlySet<string> = new Set()): RemovalChange {
+  if (plan.keeping) return plan.keeping(keep);
   // Nothing to remove from a file that does not exist: it stays absent (a second --remove changes nothing).
-  if (plan.before === undefined) return { path: plan.path, before: undefined, after: "", deleteFile: true, newFileMode: plan.newFileMode };
-  return { path: plan.path, before: plan.before, after: plan.removal.after, deleteFile: plan.removal.deleteFile, newFileMode: plan.newFileMode };
+  if (plan.before === undefined) return { path: plan.path, before: undefined, after: "", deleteFile: true, newFileMode: plan.newFileMode, summary: plan.removal.summary };
+  return { path: plan.path, before: plan.before, after: plan.removal.after, deleteFile: plan.removal.deleteFile, newFileMode: plan.newFileMode, summary: plan.removal.summary };
 }
 
 export interface ClientPlan {
@@ -290,10 +354,17 @@ export function stringifyJson(value: unknown, format: JsonFormat = { indent: "  
 export function planJsonFile(
   file: string,
   before: string | undefined,
-  options: { allowsComments: boolean; newFileMode?: number; removeScalars?: (value: JsonObject) => string[] },
+  options: {
+    allowsComments: boolean;
+    newFileMode?: number;
+    removeScalars?: (value: JsonObject) => string[];
+    /** A JSON5 file is changed by these commands (the program's own writer) instead of being refused. */
+    json5Writer?: (changes: readonly ValueChange[]) => (readonly string[])[];
+  },
   edit: (value: JsonObject) => string[],
 ): FilePlan {
-  const parsed = parseJsonFile(file, before, options.allowsComments);
+  const lost = options.json5Writer ? json5Only(before) : undefined;
+  const parsed: ParsedJson = lost !== undefined ? { value: JSON5.parse((before as string).replace(/^\uFEFF/, "")), format: { indent: "  ", eol: "\n", bom: "" } } : parseJsonFile(file, before, options.allowsComments);
   const original = structuredClone(parsed.value);
   const value = structuredClone(parsed.value);
   const summary = edit(value);
@@ -301,16 +372,49 @@ export function planJsonFile(
   // What init writes into an empty file is exactly "ours": take that out of the merged result.
   const ours: JsonObject = {};
   edit(ours);
-  const kept = structuredClone(value);
-  // Scalars are never ours by key alone (a `version: 1` other hooks need): removeScalars takes the ones that are.
-  const removed = [...subtractOurs(kept, ours, ""), ...(options.removeScalars?.(kept) ?? [])];
   const residue = structuredClone(ours);
   subtractOurs(residue, ours, "");
   options.removeScalars?.(residue);
-  // A file that holds nothing of ours stays as it is, even one holding only what init would add.
-  const untouched = before === undefined || deepEqual(original, kept);
-  const removal = { after: textOf(kept), deleteFile: !untouched && deepEqual(kept, residue), summary: untouched ? [] : removed };
-  return { path: file, before, after: textOf(value), summary, newFileMode: options.newFileMode ?? 0o600, removal };
+  const removalKeeping = (keep: ReadonlySet<string>) => {
+    const kept = structuredClone(value);
+    // Scalars are never ours by key alone (a `version: 1` other hooks need): removeScalars takes the ones that are.
+    const removed = [...subtractOurs(kept, ours, "", keep), ...(options.removeScalars?.(kept) ?? [])];
+    // A file that holds nothing of ours stays as it is, even one holding only what init would add.
+    const untouched = before === undefined || deepEqual(original, kept);
+    const summary = untouched ? [] : removed;
+    return { kept, removal: { after: textOf(kept), deleteFile: !untouched && deepEqual(kept, residue), summary } };
+  };
+  const { removal } = removalKeeping(new Set());
+  // Before init ever wrote here, none of its own entries (our server entry, hook groups) is in the file, and
+  // the string items of ours that are (a deny rule) were the user's. A file init writes only strings into cannot tell.
+  const installed = subtractOurs(structuredClone(original), ours, "").map((line) => line.slice(2));
+  const shared = sharedItems(original, ours, "");
+  const marked = subtractOurs(structuredClone(ours), ours, "").length > sharedItems(ours, ours, "").length;
+  const preexisting = marked && installed.every((item) => shared.includes(item)) ? shared : undefined;
+  const writer = lost === undefined ? undefined : { lost, apply: options.json5Writer!(valueChanges(original, value)) };
+  const newFileMode = options.newFileMode ?? 0o600;
+  const keeping = (keep: ReadonlySet<string>): RemovalChange => {
+    // Nothing to remove from a file that does not exist: it stays absent (a second --remove changes nothing).
+    if (before === undefined) return { path: file, before, after: "", deleteFile: true, newFileMode, summary: [] };
+    const { kept, removal } = removalKeeping(keep);
+    const change = { path: file, before, after: removal.after, deleteFile: removal.deleteFile, newFileMode, summary: removal.summary };
+    // The writer cannot delete a file; deleting one that holds nothing but ours loses nothing.
+    return writer && !removal.deleteFile ? { ...change, writer: options.json5Writer!(valueChanges(original, kept)) } : change;
+  };
+  return { path: file, before, after: textOf(value), summary, newFileMode, removal, ...(preexisting ? { preexisting } : {}), keeping, ...(writer ? { writer } : {}) };
+}
+
+/** `label: item` for each string item of ours already in `target`'s arrays (a deny rule the user had). */
+function sharedItems(target: JsonObject, ours: JsonObject, prefix: string): string[] {
+  const found: string[] = [];
+  for (const [key, mine] of Object.entries(ours)) {
+    const theirs = target[key];
+    const label = prefix === "" ? key : `${prefix}.${key}`;
+    if (key === SERVER_NAME) continue;
+    if (isObject(mine) && isObject(theirs)) found.push(...sharedItems(theirs, mine, label));
+    else if (Array.isArray(mine) && Array.isArray(theirs)) found.push(...mine.filter((m): m is string => typeof m === "string" && theirs.includes(m)).map((m) => `${label}${itemLabel(m)}`));
+  }
+  return found;
 }
 
 const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -321,7 +425,7 @@ const isObject = (value: unknown): value is JsonObject => typeof value === "obje
  * (hook groups, deny rules); containers that only held ours. Other values stay, even when ours has
  * the same key (a `version: 1` the user's other hooks need). Returns `- label` lines.
  */
-function subtractOurs(target: JsonObject, ours: JsonObject, prefix: string): string[] {
+function subtractOurs(target: JsonObject, ours: JsonObject, prefix: string, keep: ReadonlySet<string> = new Set()): string[] {
   const summary: string[] = [];
   for (const [key, mine] of Object.entries(ours)) {
     if (!Object.hasOwn(target, key)) continue;
@@ -332,11 +436,13 @@ function subtractOurs(target: JsonObject, ours: JsonObject, prefix: string): str
       summary.push(`- ${label}`);
     } else if (isObject(mine) && isObject(theirs)) {
       const hadKeys = Object.keys(theirs).length > 0;
-      summary.push(...subtractOurs(theirs, mine, label));
+      summary.push(...subtractOurs(theirs, mine, label, keep));
       if (hadKeys && Object.keys(theirs).length === 0) delete target[key];
     } else if (Array.isArray(mine) && Array.isArray(theirs)) {
-      const isMine = (item: unknown) => mine.some((m) => deepEqual(m, item));
+      // An item the user had before init (recorded at install) is theirs, even when init writes it too.
+      const isMine = (item: unknown) => mine.some((m) => deepEqual(m, item)) && !keep.has(`${label}${itemLabel(item)}`);
       summary.push(...theirs.filter(isMine).map((item) => `- ${label}${itemLabel(item)}`));
+      summary.push(...theirs.filter((item) => keep.has(`${label}${itemLabel(item)}`)).map((item) => `= ${label}${itemLabel(item)} (there before init: kept)`));
       const rest = theirs.filter((item) => !isMine(item));
       if (theirs.length > 0 && rest.length === 0) delete target[key];
       else theirs.splice(0, theirs.length, ...rest);

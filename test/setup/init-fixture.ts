@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { privateDir, REPO_ROOT } from "../helpers.js";
 import { runInit, type InitDeps } from "../../src/setup/init-command.js";
-import { applyPlans, readText } from "../../src/setup/init-files.js";
+import { applyPlans, readText, writePrivateFile } from "../../src/setup/init-files.js";
 
 export const CLI = "/opt/ocg/dist/cli.js";
 export const NODE = "/opt/node/bin/node";
@@ -40,6 +40,11 @@ export async function init(home: string, cwd: string, args: string[], claudeVers
     now: () => new Date("2026-11-22T10:00:00.000Z"),
     exampleConfig: () => readFileSync(path.join(REPO_ROOT, "examples", "config.json5"), "utf8"),
     readSystemFile: (file) => readFileSync(file, "utf8"),
+    findOpenclaw: () => undefined,
+    runOpenclaw: async () => {
+      throw new Error("not expected in this test");
+    },
+    writeState: writePrivateFile,
     ...overrides,
   };
   const code = await runInit(args, deps);

@@ -3,7 +3,10 @@
 // test/e2e/gateway-backstop.test.ts).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import JSON5 from "json5";
 import { describe, expect, it } from "vitest";
+import { configCommands, configPath } from "../../src/setup/clients/openclaw.js";
+import { valueChanges } from "../../src/setup/init-plan.js";
 import { fixture, init } from "./init-fixture.js";
 
 const ROOT = "/opt/ocg";
@@ -105,8 +108,8 @@ describe("init openclaw", () => {
   });
 
   it.each([
-    ["a JSON5 file with comments", "{\n  // mine\n  gateway: { port: 1 },\n}\n", /is JSON5, not JSON \(comments, unquoted keys, trailing commas\)/],
-    ["a JSON5 file with only unquoted keys", "{\n  gateway: { port: 1 }\n}\n", /is JSON5, not JSON \(unquoted keys\); refusing/],
+    ["a JSON5 file with comments, when no openclaw CLI is on PATH", "{\n  // mine\n  gateway: { port: 1 },\n}\n", /openclaw\.json is JSON5 \(comments, unquoted keys, trailing commas\).*`openclaw config set`.*no `openclaw` CLI is on PATH/],
+    ["a JSON5 file with only unquoted keys, when no openclaw CLI is on PATH", "{\n  gateway: { port: 1 }\n}\n", /openclaw\.json is JSON5 \(unquoted keys\), which a JSON rewrite would lose.*no `openclaw` CLI is on PATH/],
     ["plugins.deny naming the plugin", JSON.stringify({ plugins: { deny: ["openclaw-guard"] } }), /plugins\.deny lists "openclaw-guard"/],
     ["plugins switched off altogether", JSON.stringify({ plugins: { enabled: false } }), /plugins\.enabled is false/],
     ["accounts that are not an object", JSON.stringify({ channels: { telegram: { accounts: ["a"] } } }), /channels\.telegram\.accounts" is not an object/],
@@ -173,5 +176,154 @@ describe("init openclaw --pair", () => {
   it("is for the openclaw target only", async () => {
     const { home, cwd } = fixture();
     await expect(init(home, cwd, ["codex", "--pair"])).rejects.toThrow(/--pair is for the openclaw target only/);
+  });
+});
+
+const JSON5_FILE = `// my gateway (hand-edited)
+{
+  gateway: { mode: "local", port: 18789 }, // the port
+  tools: { deny: ["plugins"] },
+  /* channels */
+  channels: { telegram: { botToken: "1:X", actions: { poll: true } } },
+  plugins: { entries: { other: { enabled: true, }, }, },
+}
+`;
+
+/** A stand-in for `openclaw config` in unit tests: applies set/unset as OpenClaw does (the real CLI runs in test/e2e/init-json5.test.ts). */
+function fakeOpenclaw(calls: string[][]) {
+  return async (_bin: string, args: readonly string[], env: NodeJS.ProcessEnv) => {
+    calls.push([...args]);
+    const file = env.OPENCLAW_CONFIG_PATH!;
+    const value = JSON5.parse(read(file)) as Record<string, unknown>;
+    const walk = (keys: string[], create: boolean) => {
+      let node = value;
+      for (const key of keys.slice(0, -1)) node = (node[key] ??= create ? {} : undefined) as Record<string, unknown>;
+      return node;
+    };
+    const keysOf = (at: string) => [...at.matchAll(/([^.[\]"]+)|\["((?:[^"\\]|\\.)*)"\]/g)].map((m) => m[1] ?? JSON.parse(`"${m[2]}"`));
+    if (args[1] === "unset") delete walk(keysOf(args[2]!), false)[keysOf(args[2]!).at(-1)!];
+    else for (const op of JSON.parse(args[3]!) as { path: string; value: unknown }[]) walk(keysOf(op.path), true)[keysOf(op.path).at(-1)!] = op.value;
+    writeFileSync(file, JSON.stringify(value, null, 2));
+    return { exitCode: 0, output: "Updated." };
+  };
+}
+
+describe("init openclaw on a JSON5 openclaw.json (comments, unquoted keys)", () => {
+  it("changes it through `openclaw config set` in one batch, says first what is lost and where the backup is, and a re-run changes nothing", async () => {
+    const { home, cwd, config } = fixture();
+    writeOpenclaw(home, JSON5_FILE);
+    const calls: string[][] = [];
+    const deps = { findOpenclaw: () => "/usr/bin/openclaw", runOpenclaw: fakeOpenclaw(calls) };
+    const first = await init(home, cwd, ["openclaw"], undefined, deps);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.slice(0, 3)).toEqual(["config", "set", "--batch-json"]);
+    expect(JSON.parse(calls[0]![3]!)).toEqual([
+      { path: "tools.deny", value: ["plugins", "gateway"] },
+      ...["poll", "createForumTopic", "editForumTopic", "sticker"].map((action) => ({ path: `channels.telegram.actions.${action}`, value: false })),
+      { path: "plugins.entries.openclaw-guard", value: { enabled: true, config: { configPath: config } } },
+      { path: "plugins.load", value: { paths: [ROOT] } },
+    ]);
+    expect(first.stdout).toMatch(/~\/\.openclaw\/openclaw\.json is JSON5 \(comments, unquoted keys, trailing commas\).*`openclaw config`.*Its comments, unquoted keys, trailing commas and its layout are lost.*Backup first: ~\/\.openclaw\/openclaw\.json\.bak-<time>/);
+    expect(first.stdout).toMatch(/\(changed by openclaw config set, backup: ~\/\.openclaw\/openclaw\.json\.bak-20261122T100000000Z\)/);
+    expect(read(`${openclawJson(home)}.bak-20261122T100000000Z`)).toBe(JSON5_FILE);
+    const text = read(openclawJson(home));
+    const second = await init(home, cwd, ["openclaw"], undefined, deps);
+    expect(second.code).toBe(0);
+    expect(calls).toHaveLength(1); // now plain JSON with nothing to change: no command, no write
+    expect(read(openclawJson(home))).toBe(text);
+  });
+
+  it("--dry-run lists the exact commands and runs none", async () => {
+    const { home, cwd } = fixture();
+    writeOpenclaw(home, JSON5_FILE);
+    const calls: string[][] = [];
+    const dry = await init(home, cwd, ["openclaw", "--dry-run"], undefined, { findOpenclaw: () => "/usr/bin/openclaw", runOpenclaw: fakeOpenclaw(calls) });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(calls).toEqual([]);
+    expect(dry.stdout).toMatch(/the commands init runs \(OPENCLAW_CONFIG_PATH=.*openclaw\.json\):\n {2}openclaw config set --batch-json '\[\{"path":/);
+    expect(dry.stdout).toContain("would change");
+    expect(read(openclawJson(home))).toBe(JSON5_FILE);
+  });
+
+  it("--remove on a JSON5 file takes out only what init added, through `openclaw config unset` and `config set`", async () => {
+    const { home, cwd, config } = fixture();
+    const installed = JSON5_FILE.replace("actions: { poll: true }", "actions: { poll: false, createForumTopic: false, editForumTopic: false, sticker: false }").replace("tools: { deny: [\"plugins\"] },", `tools: { deny: ["plugins", "gateway"] },\n  plugins: { load: { paths: ["/srv/x", "${ROOT}"] }, entries: { "openclaw-guard": { enabled: true, config: { configPath: "${config}" } } } },`).replace("  plugins: { entries: { other: { enabled: true, }, }, },\n", "");
+    writeOpenclaw(home, installed);
+    const calls: string[][] = [];
+    const removed = await init(home, cwd, ["--remove", "openclaw"], undefined, { findOpenclaw: () => "/usr/bin/openclaw", runOpenclaw: fakeOpenclaw(calls) });
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(calls).toEqual([
+      ["config", "unset", "tools"],
+      ["config", "unset", "plugins.entries"],
+      ["config", "set", "--batch-json", JSON.stringify([{ path: "plugins.load.paths", value: ["/srv/x"] }])],
+    ]);
+    const json = JSON.parse(read(openclawJson(home)));
+    expect(json.plugins).toEqual({ load: { paths: ["/srv/x"] } });
+    expect(json.gateway).toEqual({ mode: "local", port: 18789 });
+    expect(removed.stdout).toContain("changed by openclaw config");
+  });
+
+  it("reports a failing `openclaw config set` with its output and the backup, and exits 1", async () => {
+    const { home, cwd } = fixture();
+    writeOpenclaw(home, JSON5_FILE);
+    const result = await init(home, cwd, ["openclaw"], undefined, { findOpenclaw: () => "/usr/bin/openclaw", runOpenclaw: async () => ({ exitCode: 1, output: "Error: Config validation failed: plugins.entries.openclaw-guard: plugin not found" }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/`openclaw config set` failed on ~\/\.openclaw\/openclaw\.json \(exit 1\): Error: Config validation failed.*\nIt was not changed; the backup is ~\/\.openclaw\/openclaw\.json\.bak-/);
+    expect(read(openclawJson(home))).toBe(JSON5_FILE);
+  });
+
+  it("says so when the writer left the file different from what init writes", async () => {
+    const { home, cwd } = fixture();
+    writeOpenclaw(home, JSON5_FILE);
+    const result = await init(home, cwd, ["openclaw"], undefined, { findOpenclaw: () => "/usr/bin/openclaw", runOpenclaw: async () => ({ exitCode: 0, output: "" }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/still differs from what init writes/);
+  });
+
+  it("spells config paths the way OpenClaw parses them, and turns a value change into unsets and one batch", () => {
+    expect(configPath(["plugins", "entries", "openclaw-guard"])).toBe("plugins.entries.openclaw-guard");
+    expect(configPath(["channels", "telegram", "accounts", "my.bot", "actions"])).toBe('channels.telegram.accounts["my.bot"].actions');
+    expect(configPath(["a", '"q"]'])).toBe('a["\\"q\\"]"]');
+    expect(configCommands(valueChanges({ a: { b: 1, c: [1] }, d: 2 }, { a: { b: 1, c: [1, 2] }, e: { f: true } }))).toEqual([
+      ["config", "unset", "d"],
+      ["config", "set", "--batch-json", JSON.stringify([{ path: "a.c", value: [1, 2] }, { path: "e", value: { f: true } }])],
+    ]);
+    expect(configCommands([])).toEqual([]);
+  });
+});
+
+describe("init --remove keeps what the user had before init (init-state.json)", () => {
+  it("a tools.deny and plugins.allow entry the user wrote before init stay after --remove; the ones init added go", async () => {
+    const { home, cwd, config } = fixture();
+    writeOpenclaw(home, { tools: { deny: ["plugins", "exec"] }, plugins: { allow: ["voice-call"] } });
+    const first = await init(home, cwd, ["openclaw"]);
+    expect(first.code, first.stderr).toBe(0);
+    const state = JSON.parse(read(path.join(path.dirname(config), "init-state.json")));
+    expect(state.preexisting).toEqual({ [openclawJson(home)]: ["tools.deny: plugins"] });
+    await init(home, cwd, ["openclaw"]); // a re-run (everything present now) records nothing new
+    expect(JSON.parse(read(path.join(path.dirname(config), "init-state.json")))).toEqual(state);
+    const removed = await init(home, cwd, ["--remove", "openclaw"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(read(openclawJson(home)))).toEqual({ tools: { deny: ["plugins", "exec"] }, plugins: { allow: ["voice-call"] } });
+    expect(removed.stdout).toContain("- tools.deny: gateway");
+    expect(removed.stdout).toContain("= tools.deny: plugins (there before init: kept)");
+    expect(JSON.parse(read(path.join(path.dirname(config), "init-state.json"))).preexisting).toEqual({});
+  });
+
+  it("without a record (an install made before init kept one), --remove takes out every entry init writes, as before", async () => {
+    const { home, cwd } = fixture();
+    writeOpenclaw(home, { tools: { deny: ["plugins", "gateway", "exec"] }, plugins: { entries: { "openclaw-guard": { enabled: true } } } });
+    const removed = await init(home, cwd, ["--remove", "openclaw"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(read(openclawJson(home))).tools).toEqual({ deny: ["exec"] });
+  });
+
+  it("an install over an older one records nothing (the entries present may be init's own)", async () => {
+    const { home, cwd, config } = fixture();
+    writeOpenclaw(home, { tools: { deny: ["plugins", "gateway"] }, plugins: { entries: { "openclaw-guard": { enabled: true } } } });
+    await init(home, cwd, ["openclaw"]);
+    expect(() => read(path.join(path.dirname(config), "init-state.json"))).toThrow(/ENOENT/);
   });
 });

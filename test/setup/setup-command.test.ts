@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../../src/contacts/config.js";
 import { validateTarget, CHANNELS } from "../../src/contacts/targets.js";
-import { applyPlans, readText } from "../../src/setup/init-files.js";
+import { applyPlans, readText, writePrivateFile } from "../../src/setup/init-files.js";
 import type { InitDeps } from "../../src/setup/init-command.js";
 import { runSetup } from "../../src/setup/setup-command.js";
 import { bookText, parseContactFlag } from "../../src/setup/setup-plan.js";
@@ -37,6 +37,9 @@ async function setup(home: string, args: string[], options: { interactive?: bool
     now: () => new Date("2026-12-07T06:00:00.000Z"),
     exampleConfig: () => readFileSync(path.join(REPO_ROOT, "examples", "config.json5"), "utf8"),
     readSystemFile: (file) => readFileSync(file, "utf8"),
+    findOpenclaw: () => undefined,
+    runOpenclaw: async () => ({ exitCode: undefined, output: "not expected in this test" }),
+    writeState: writePrivateFile,
   };
   run.code = await runSetup(args, {
     init,

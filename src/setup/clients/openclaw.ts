@@ -5,7 +5,7 @@
 import path from "node:path";
 import { openclawConfigPath } from "../../gateway/openclaw-config.js";
 import { PLUGIN_ID } from "../../plugin/index.js";
-import { arrayAt, changeSummary, ensureStrings, InitError, objectAt, planJsonFile, replaceOurs, type ClientSetup, type InitContext, type JsonObject } from "../init-plan.js";
+import { arrayAt, changeSummary, ensureStrings, InitError, objectAt, planJsonFile, replaceOurs, type ClientSetup, type InitContext, type JsonObject, type ValueChange } from "../init-plan.js";
 
 /** The assistant tools that can disable, uninstall or reconfigure this plugin: init denies them (tools.deny). */
 export const GUARD_TOOLS = ["plugins", "gateway"] as const;
@@ -91,6 +91,29 @@ function checkPluginLists(file: string, json: JsonObject): string[] {
   return ensureStrings(arrayAt(file, json, ["plugins", "allow"]), [PLUGIN_ID], "plugins.allow");
 }
 
+/** A config path as `openclaw config` reads it: dots between plain keys, `["key"]` for any other (OpenClaw's own rule). */
+export function configPath(keys: readonly string[]): string {
+  return keys.reduce((at, key) => (/^[A-Za-z_$][A-Za-z0-9_$:-]*$/.test(key) ? (at === "" ? key : `${at}.${key}`) : `${at}[${JSON.stringify(key)}]`), "");
+}
+
+/**
+ * The `openclaw config` commands (arguments after `openclaw`) that make a change: one `config unset`
+ * per removed key, then every value in one `config set --batch-json` (a single validated write).
+ */
+export function configCommands(changes: readonly ValueChange[]): string[][] {
+  const unsets = changes.filter((c) => c.value === undefined).map((c) => ["config", "unset", configPath(c.path)]);
+  const sets = changes.filter((c) => c.value !== undefined).map((c) => ({ path: configPath(c.path), value: c.value }));
+  return [...unsets, ...(sets.length > 0 ? [["config", "set", "--batch-json", JSON.stringify(sets)]] : [])];
+}
+
+/** init --remove: the plugin's id in a plugins.allow list the user keeps (init adds it there only when the list exists). */
+function removeFromAllow(json: JsonObject): string[] {
+  const allow = (json.plugins as JsonObject | undefined)?.allow;
+  if (!Array.isArray(allow) || !allow.includes(PLUGIN_ID)) return [];
+  allow.splice(0, allow.length, ...allow.filter((id) => id !== PLUGIN_ID));
+  return [`- plugins.allow: ${PLUGIN_ID}`];
+}
+
 export const openclaw: ClientSetup = {
   name: "openclaw",
   title: "OpenClaw gateway (the backstop plugin)",
@@ -98,8 +121,8 @@ export const openclaw: ClientSetup = {
     const file = openclawConfigPath({ ...context.env, HOME: context.home });
     const root = packageRoot(context);
     const before = read(file);
-    // OpenClaw reads JSON5: a file with comments is refused rather than stripped of them.
-    const plan = planJsonFile(file, before, { allowsComments: true }, (json) => {
+    // OpenClaw reads JSON5: a hand-edited file (comments, unquoted keys) is changed through OpenClaw's own writer.
+    const plan = planJsonFile(file, before, { allowsComments: true, json5Writer: configCommands, removeScalars: removeFromAllow }, (json) => {
       const paths = arrayAt(file, json, ["plugins", "load", "paths"]);
       // Another copy of this plugin (a moved or older checkout) would load under the same id.
       const isOtherCopy = (entry: unknown) => typeof entry === "string" && path.resolve(entry) !== root && manifestId(read(path.join(entry, "openclaw.plugin.json"))) === PLUGIN_ID;
