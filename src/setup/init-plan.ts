@@ -63,7 +63,7 @@ export interface FilePlan extends FileChange {
    * init records them so `init --remove` leaves them (see `keeping`). Undefined: cannot tell.
    */
   readonly preexisting?: readonly string[];
-  /** The removal that leaves the recorded pre-existing items in place (`removal` keeps none). */
+  /** The removal of an existing file that leaves the recorded pre-existing items in place (`removal` keeps none). */
   readonly keeping?: (keep: ReadonlySet<string>) => RemovalChange;
   /** The file is JSON5 and is changed only through its owner's own config writer (see ConfigWriter). */
   readonly writer?: ConfigWriter;
@@ -101,7 +101,7 @@ export function valueChanges(before: JsonObject, after: JsonObject, prefix: read
 
 /** Valid JSON5 that is not JSON: what makes it so ("comments, unquoted keys"), else undefined. */
 export function json5Only(text: string | undefined): string | undefined {
-  const body = text?.startsWith(BOM) ? text.slice(BOM.length) : text;
+  const body = text === undefined ? undefined : withoutBom(text);
   if (body === undefined || body.trim() === "") return undefined;
   try {
     JSON.parse(body);
@@ -124,9 +124,9 @@ export interface RemovalChange extends FileChange {
 
 /** The change `init --remove` applies to a planned file; `keep`: the items recorded as there before init. */
 export function removalChange(plan: FilePlan, keep: ReadonlySet<string> = new Set()): RemovalChange {
-  if (plan.keeping) return plan.keeping(keep);
   // Nothing to remove from a file that does not exist: it stays absent (a second --remove changes nothing).
-  if (plan.before === undefined) return { path: plan.path, before: undefined, after: "", deleteFile: true, newFileMode: plan.newFileMode, summary: plan.removal.summary };
+  if (plan.before === undefined) return { path: plan.path, before: undefined, after: "", deleteFile: true, newFileMode: plan.newFileMode, summary: [] };
+  if (plan.keeping) return plan.keeping(keep);
   return { path: plan.path, before: plan.before, after: plan.removal.after, deleteFile: plan.removal.deleteFile, newFileMode: plan.newFileMode, summary: plan.removal.summary };
 }
 
@@ -228,6 +228,10 @@ export interface JsonFormat {
 }
 
 const BOM = "\uFEFF";
+
+function withoutBom(text: string): string {
+  return text.startsWith(BOM) ? text.slice(BOM.length) : text;
+}
 
 /** The file's first line ending ("\n" for a file without one). */
 export function detectEol(text: string): string {
@@ -364,7 +368,7 @@ export function planJsonFile(
   edit: (value: JsonObject) => string[],
 ): FilePlan {
   const lost = options.json5Writer ? json5Only(before) : undefined;
-  const parsed: ParsedJson = lost !== undefined ? { value: JSON5.parse((before as string).replace(/^\uFEFF/, "")), format: { indent: "  ", eol: "\n", bom: "" } } : parseJsonFile(file, before, options.allowsComments);
+  const parsed: ParsedJson = lost !== undefined ? { value: JSON5.parse(withoutBom(before as string)), format: { indent: "  ", eol: "\n", bom: "" } } : parseJsonFile(file, before, options.allowsComments);
   const original = structuredClone(parsed.value);
   const value = structuredClone(parsed.value);
   const summary = edit(value);
@@ -393,9 +397,8 @@ export function planJsonFile(
   const preexisting = marked && installed.every((item) => shared.includes(item)) ? shared : undefined;
   const writer = lost === undefined ? undefined : { lost, apply: options.json5Writer!(valueChanges(original, value)) };
   const newFileMode = options.newFileMode ?? 0o600;
+  // removalChange handles a file that does not exist before it calls this.
   const keeping = (keep: ReadonlySet<string>): RemovalChange => {
-    // Nothing to remove from a file that does not exist: it stays absent (a second --remove changes nothing).
-    if (before === undefined) return { path: file, before, after: "", deleteFile: true, newFileMode, summary: [] };
     const { kept, removal } = removalKeeping(keep);
     const change = { path: file, before, after: removal.after, deleteFile: removal.deleteFile, newFileMode, summary: removal.summary };
     // The writer cannot delete a file; deleting one that holds nothing but ours loses nothing.
