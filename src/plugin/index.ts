@@ -192,7 +192,7 @@ const PASSED_UNCHECKED = new Set(["internal-channel", "not-a-send", "read-only-a
 /**
  * decided() plus the content policy on what the recipient check let through: a secret or a deny
  * pattern cancels even to a vetted chat. A `confirm` finding is delivered here (message_sending
- * cannot ask the human; the tool gate asks through a plugin approval) and audited as such.
+ * cannot ask the human; the tool gate asks through a plugin approval, send_message asked already).
  */
 function decidedWithContent(guard: Guard, path: HookPath, decide: () => { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> }): Verdict | Promise<Verdict> {
   let decision: { verdict: Verdict; attempt: Omit<Attempt, "path" | "verdict"> } | undefined;

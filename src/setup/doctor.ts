@@ -17,7 +17,7 @@ import { checkExposure, type ExposureFacts } from "./checks/exposure-checks.js";
 import { checkSeparation, type SeparationFacts } from "./checks/separation-checks.js";
 import { SEPARATE_DEFAULTS } from "./separate-recipe.js";
 import { gatherSeparation } from "./separation-facts.js";
-import { checkAllowTo, checkBook, checkCredential, checkGaps, checkGuardTools, checkPluginActive, checkPluginConfig, pluginConfigPath, type BookFacts, type CredentialFacts, type GatewayPluginFacts, type PluginRuntime } from "./checks/gateway-checks.js";
+import { checkAllowTo, checkApprovalRoute, checkBook, checkCredential, checkGaps, checkGuardTools, checkPluginActive, checkPluginConfig, pluginConfigPath, type BookFacts, type CredentialFacts, type GatewayPluginFacts, type PluginRuntime } from "./checks/gateway-checks.js";
 import { bookFingerprint, PLUGIN_ID, STATUS_METHOD } from "../plugin/index.js";
 import { isOurHookHandler } from "./clients/hook-groups.js";
 import { canaryInput, checkAgentPath, checkCanary, checkDenyRules, checkHook, checkShimOrder, findGuardHooks, hookForCanary, type AgentPathFacts, type CanaryFacts, type ClaudeFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
@@ -92,6 +92,7 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkPluginActive(facts.plugin),
     checkBook(facts.plugin, facts.book),
     ...checkGaps(facts.openclaw.config),
+    checkApprovalRoute(facts.openclaw.config),
     facts.openclaw.config !== undefined ? checkGuardTools(facts.openclaw.config) : undefined,
     facts.credential && checkCredential(facts.credential),
     ...(facts.agentPaths ?? []).map(checkAgentPath),

@@ -1,6 +1,6 @@
 // The gateway layer of doctor from crafted facts: plugin configured, active, same book, gaps, credential.
 import { describe, expect, it } from "vitest";
-import { checkAllowTo, checkBook, checkCredential, checkGaps, checkGuardTools, checkPluginActive, checkPluginConfig } from "../../src/setup/checks/gateway-checks.js";
+import { checkAllowTo, checkApprovalRoute, checkBook, checkCredential, checkGaps, checkGuardTools, checkPluginActive, checkPluginConfig } from "../../src/setup/checks/gateway-checks.js";
 
 const OURS = "/h/.config/openclaw-guard/config.json5";
 const entry = (over: Record<string, unknown> = {}) => ({ plugins: { entries: { "openclaw-guard": { enabled: true, config: { configPath: OURS }, ...over } } } });
@@ -79,6 +79,20 @@ describe("gateway layer: the assistant's tools that can switch the plugin off", 
     expect(checkGuardTools({ tools: { deny: ["plugins"] } })).toMatchObject({ status: "fail", fix: expect.stringContaining('["gateway"]') });
     expect(checkGuardTools({ tools: { deny: ["gateway", "plugins"] } })).toMatchObject({ status: "ok" });
     expect(checkGuardTools({ tools: { deny: ["*"] } })).toMatchObject({ status: "ok" });
+  });
+});
+
+describe("gateway layer: where a confirm finding is asked", () => {
+  const guarded = { plugins: { entries: { "openclaw-guard": { enabled: true } } } };
+  it("says nothing without the plugin, notes the refusal without an approver, ok with one", () => {
+    expect(checkApprovalRoute({ channels: { telegram: {} } })).toBeUndefined();
+    expect(checkApprovalRoute({ ...guarded, channels: { telegram: {} } })).toMatchObject({ status: "note", summary: expect.stringContaining("is refused, not asked"), fix: expect.stringContaining("execApprovals") });
+    expect(checkApprovalRoute({ ...guarded, channels: { telegram: { execApprovals: { enabled: true, approvers: ["4343"] } } } })).toMatchObject({ status: "ok", summary: expect.stringContaining("channels.telegram.execApprovals") });
+    expect(checkApprovalRoute({ ...guarded, channels: { telegram: { accounts: { work: { execApprovals: { approvers: ["1"] } } } } } })).toMatchObject({ status: "ok", summary: expect.stringContaining("accounts.work.execApprovals") });
+    // Turned off, or no one named: no route.
+    expect(checkApprovalRoute({ ...guarded, channels: { telegram: { execApprovals: { enabled: false, approvers: ["4343"] } } } })).toMatchObject({ status: "note" });
+    expect(checkApprovalRoute({ ...guarded, channels: { telegram: { execApprovals: { enabled: true, approvers: [] } } } })).toMatchObject({ status: "note" });
+    expect(checkApprovalRoute({ ...guarded, approvals: { plugin: { enabled: true } } })).toMatchObject({ status: "ok", summary: expect.stringContaining("approvals.plugin") });
   });
 });
 

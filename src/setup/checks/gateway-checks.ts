@@ -210,6 +210,34 @@ export function checkGaps(config: Json | undefined): Check[] {
 }
 
 /**
+ * A `confirm` finding (a phone number in the text, by default) in the assistant's message tool becomes
+ * a plugin approval; OpenClaw refuses the call when no surface can ask the human (measured on 2026.9.6:
+ * "Plugin approval unavailable"). Routes read here: approvals.plugin, and a channel's execApprovals
+ * approvers (Telegram DMs the prompt to them; they answer `/approve <id> allow-once|deny`).
+ */
+export function checkApprovalRoute(config: Json | undefined): Check | undefined {
+  if (pluginEntry(config) === undefined) return undefined;
+  const routes: string[] = [];
+  if (pick(config, "approvals", "plugin", "enabled") === true) routes.push("approvals.plugin");
+  const channels = pick(config, "channels");
+  for (const channel of channels && typeof channels === "object" ? Object.keys(channels) : []) {
+    for (const scope of scopesOf(config, channel)) {
+      const approvers = pick(scope.node, "execApprovals", "approvers");
+      if (pick(scope.node, "execApprovals", "enabled") !== false && Array.isArray(approvers) && approvers.length > 0) routes.push(`${scope.label}.execApprovals`);
+    }
+  }
+  return routes.length > 0
+    ? check("gateway.approvals", "gateway", "ok", `a message-tool call the content checks want confirmed is asked of the human through ${routes.join(", ")} (allow once or deny; refused on timeout).`)
+    : check(
+        "gateway.approvals",
+        "gateway",
+        "note",
+        "no approval route is configured: a message-tool call the content checks want confirmed (a phone number in the text, by default) is refused, not asked. A send by RPC or the CLI with such text is delivered and audited (that hook cannot ask).",
+        'to be asked instead, name yourself as approver: channels.telegram.execApprovals: { enabled: true, approvers: ["<your numeric Telegram id>"] } (or configure approvals.plugin).',
+      );
+}
+
+/**
  * WhatsApp: the reactions switch (init turns it off), and the paths no hook sees and no setting turns
  * off, each listed, with how far they reach: allowFrom without "*" limits direct chats to the numbers it
  * lists (OpenClaw's own outbound check); groups and newsletters are reachable whatever it says.
