@@ -40,6 +40,7 @@ async function setup(home: string, args: string[], options: { interactive?: bool
     findOpenclaw: () => undefined,
     runOpenclaw: async () => ({ exitCode: undefined, output: "not expected in this test" }),
     writeState: writePrivateFile,
+    findProgram: (name) => `/usr/bin/${name}`,
   };
   run.code = await runSetup(args, {
     init,
