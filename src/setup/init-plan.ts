@@ -359,7 +359,7 @@ export function planJsonFile(
   options: {
     allowsComments: boolean;
     newFileMode?: number;
-    /** Takes the scalars of ours out of `value`; `before` is the same file before anything was removed. */
+    /** Takes the scalars of ours out of `value`; `before` is the file as it is now (before this run adds anything). */
     removeScalars?: (value: JsonObject, before: JsonObject) => string[];
     /** A JSON5 file is changed by these commands (the program's own writer) instead of being refused. */
     json5Writer?: (changes: readonly ValueChange[]) => (readonly string[])[];
@@ -381,7 +381,7 @@ export function planJsonFile(
   const removalKeeping = (keep: ReadonlySet<string>) => {
     const kept = structuredClone(value);
     // Scalars are never ours by key alone (a `version: 1` other hooks need): removeScalars takes the ones that are.
-    const removed = [...subtractOurs(kept, ours, "", keep), ...(options.removeScalars?.(kept, value) ?? [])];
+    const removed = [...subtractOurs(kept, ours, "", keep), ...(options.removeScalars?.(kept, original) ?? [])];
     // A file that holds nothing of ours stays as it is, even one holding only what init would add.
     const untouched = before === undefined || deepEqual(original, kept);
     const summary = untouched ? [] : removed;

@@ -120,19 +120,25 @@ export function mergeSandbox(file: string, settings: JsonObject, layer: SandboxL
 }
 
 /**
- * What `init --remove` takes of the scalars: the ones holding init's value, when `before` (the file
- * as it was) held the layer's denyRead entries, i.e. init put the sandbox there.
+ * What `init --remove` does to the scalars: takes out the ones holding init's value when `before`
+ * (the file on disk) held the layer's denyRead entries, i.e. init put the sandbox there; else gives
+ * them back the value they have on disk (a sandbox the user turned on themselves stays as it is).
  */
 export function removeSandboxScalars(settings: JsonObject, before: JsonObject, layer: SandboxLayer, home: string): string[] {
-  const denyRead = (before.sandbox as { filesystem?: { denyRead?: unknown } } | undefined)?.filesystem?.denyRead;
-  const ours = denyReadPaths(layer, home);
+  const was = before.sandbox as { filesystem?: { denyRead?: unknown } } & JsonObject | undefined;
+  const denyRead = was?.filesystem?.denyRead;
+  const installed = Array.isArray(denyRead) && denyReadPaths(layer, home).every((p) => denyRead.includes(p));
   const sandbox = settings.sandbox;
-  if (!Array.isArray(denyRead) || !ours.every((p) => denyRead.includes(p)) || typeof sandbox !== "object" || sandbox === null || Array.isArray(sandbox)) return [];
+  if (typeof sandbox !== "object" || sandbox === null || Array.isArray(sandbox)) return [];
   const fields = sandbox as JsonObject;
   const summary = Object.entries(SANDBOX_SCALARS).flatMap(([key, value]) => {
-    if (fields[key] !== value) return [];
-    delete fields[key];
-    return [`- sandbox.${key}`];
+    const old = was?.[key];
+    if (!installed && old !== undefined) fields[key] = old;
+    if ((!installed && old === undefined) || (installed && fields[key] === value)) {
+      delete fields[key];
+      return installed ? [`- sandbox.${key}`] : [];
+    }
+    return [];
   });
   if (Object.keys(fields).length === 0) delete settings.sandbox;
   return summary;
