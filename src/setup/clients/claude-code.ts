@@ -158,7 +158,7 @@ function sandboxNotes(sandbox: SandboxLayer, home: string): string[] {
 
 const SANDBOX_LIMITS = [
   "The sandbox covers Bash only: the Read, Edit and WebFetch tools and MCP servers run outside it (the Read deny rules keep the Read tool off the guarded paths; the hook and the Edit rules guard writes).",
-  "A project's .claude/settings.json or settings.local.json with sandbox.enabled: false turns the sandbox off in that project, and a project sandbox.filesystem.allowRead re-opens a guarded path (Claude Code honours both from project settings when the layer is in user settings). A repository can ship them; `openclaw-guard doctor` run in the project reports them.",
+  "A project's .claude/settings.json or settings.local.json with sandbox.enabled: false turns the sandbox off in that project, and a project sandbox.filesystem.allowRead re-opens a guarded path (Claude Code honours both from project settings when the layer is in user settings). The hook refuses the agent writing them, but a repository can ship them; `openclaw-guard doctor` run in the project reports them.",
 ];
 
 /** A warning (or undefined) for the output of `claude --version`; undefined output: not found. */
