@@ -86,6 +86,7 @@ export async function runSetup(args: string[], deps: SetupDeps): Promise<number>
     if (prompts.isCancel(picked)) return cancelled(err);
     agents = agents.filter((a) => picked.includes(a.client));
   }
+  if (values.sandbox && !agents.some((a) => a.client === "claude-code")) out("--sandbox: Claude Code is not among the agents set up here, so there is no sandbox to turn on.\n");
 
   // The address book: an existing one is kept as it is (setup never rewrites your contacts).
   const book = await planBook(config, given, found, deps, prompts);

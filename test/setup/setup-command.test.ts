@@ -105,6 +105,9 @@ describe("openclaw-guard setup", () => {
     mkdirSync(path.join(plain, ".claude"));
     await setup(plain, ["--yes", "--contact", "alice=whatsapp:+27821234567"]);
     expect(readFileSync(path.join(plain, ".claude/settings.json"), "utf8")).not.toContain("sandbox");
+    const noClaude = privateDir();
+    mkdirSync(path.join(noClaude, ".gemini"));
+    expect((await setup(noClaude, ["--yes", "--sandbox", "--contact", "alice=whatsapp:+27821234567"])).stdout).toContain("--sandbox: Claude Code is not among the agents set up here");
   });
 
   it("with OpenClaw's config: transport gateway, the plugin registered, the device paired, the reload awaited, then doctor", async () => {
