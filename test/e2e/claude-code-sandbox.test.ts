@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { doctorChecks } from "../support/agent-client-fixture.js";
 import { INCIDENT, REPO_ROOT } from "../support/claude-code.js";
 import type { ScriptStep } from "../support/fake-anthropic.ts";
 import { namespaceProblem, NODE24, runInLoopbackNamespace, skipOrThrow, type NetnsResult, type NetnsStep } from "../support/netns.js";
@@ -83,10 +84,11 @@ const SCRIPT: ScriptStep[] = [
   bash("sleep 2; f=$HOME/.open; cat ${f}claw/openclaw.json"),
 ];
 
+/** init, Claude Code, then doctor (step 2), in one namespace. */
 async function run(initArgs: string[]): Promise<NetnsResult> {
   const script = JSON.parse(JSON.stringify(SCRIPT).replaceAll("{{HOME}}", home).replaceAll("{{CWD}}", cwd)) as ScriptStep[];
   const claude = [CLAUDE, "-p", "go", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions"];
-  const result = await runInLoopbackNamespace({ model: "anthropic", script, listen: [GATEWAY_PORT], steps: [step([NODE24, CLI, "init", "claude-code", ...initArgs]), step(claude)] });
+  const result = await runInLoopbackNamespace({ model: "anthropic", script, listen: [GATEWAY_PORT], steps: [step([NODE24, CLI, "init", "claude-code", ...initArgs]), step(claude), step([NODE24, CLI, "doctor", "--json"])] });
   const [init, agent] = result.steps;
   expect(init?.exitCode, init?.stderr).toBe(0);
   expect(agent?.exitCode, agent?.stderr).toBe(0);
@@ -100,7 +102,10 @@ describe.skipIf(skip !== undefined)("Claude Code's sandbox as a layer (init clau
   if (skip !== undefined) it.skip(skip, () => {});
 
   it("keeps the model's Bash off the gateway's state, the book, the tokens and the gateway's port; Read deny rules stop the Read tool; harmless commands run", async () => {
-    const { toolResults, connections } = await run(["--sandbox"]);
+    const result = await run(["--sandbox"]);
+    const { toolResults } = result;
+    const connections = result.steps[1]!.connections!; // doctor (step 2) probes the port itself
+    expect(doctorChecks(result, 2)["claude-code.sandbox"]).toMatchObject({ status: "ok", summary: expect.stringContaining("reaches no host on *:18789") });
     const [harmless, state, book, tokens, device, port, spellings, escape, readState, readTokens, writeOff, shellOff, after] = toolResults;
 
     expect(harmless?.isError).toBe(false);
@@ -126,7 +131,10 @@ describe.skipIf(skip !== undefined)("Claude Code's sandbox as a layer (init clau
   });
 
   it("without --sandbox the same commands read every secret and reach the gateway's port (what the layer adds)", async () => {
-    const { toolResults, connections } = await run([]);
+    const result = await run([]);
+    const { toolResults } = result;
+    const connections = result.steps[1]!.connections!;
+    expect(doctorChecks(result, 2)["claude-code.sandbox"]).toMatchObject({ status: "note", summary: expect.stringMatching(/^off: /) });
     const [, state, book, tokens, device, port, , escape, , readTokens] = toolResults;
     expect(leaked([state, book, tokens, device, escape].map((r) => r?.text).join("\n")).sort()).toEqual(["agentToken", "book", "device", "gatewayToken"]);
     expect(port?.text).toContain("GATEWAY-REACHED");

@@ -27,13 +27,15 @@ export interface StepResult {
   timedOut: boolean;
   stdout: string;
   stderr: string;
+  /** Connections accepted on each `listen` port while this step ran. */
+  connections?: Record<string, number>;
 }
 
 export interface NetnsResult {
   steps: StepResult[];
   /** What the model was shown for each tool call, in order: the tool as the client named it, and the text. */
   toolResults: { tool: string; text: string; isError?: boolean }[];
-  /** Connections accepted on each `listen` port. */
+  /** Connections accepted on each `listen` port, all steps together. */
   connections: Record<string, number>;
   /** The tools the client offered the model (Codex: `namespace.name` for namespaced ones), with descriptions. */
   offeredTools: { name: string; description: string }[];
@@ -97,7 +99,11 @@ async function main(specFile: string, resultFile: string): Promise<void> {
   const listeners = await Promise.all((spec.listen ?? []).map((port) => listenOn(port, connections)));
   try {
     const steps: StepResult[] = [];
-    for (const step of spec.steps) steps.push(await runStep(step, model.url));
+    for (const step of spec.steps) {
+      const before = { ...connections };
+      const result = await runStep(step, model.url);
+      steps.push(listeners.length === 0 ? result : { ...result, connections: Object.fromEntries(Object.entries(connections).map(([port, n]) => [port, n - (before[port] ?? 0)])) });
+    }
     const result: NetnsResult = { steps, toolResults: model.toolResults(), offeredTools: model.offeredTools(), requests: model.requestCount(), connections };
     writeFileSync(resultFile, JSON.stringify(result));
   } finally {
