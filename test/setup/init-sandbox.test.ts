@@ -25,6 +25,7 @@ describe("init claude-code --sandbox", () => {
     });
     expect(settings.permissions.deny).toEqual(expect.arrayContaining(["Read(~/.openclaw/**)", "Read(~/.config/openclaw-guard/**)", "Read(~/.local/state/openclaw-guard/gateway-device.json)"]));
     expect(result.stdout).toContain("The Read tool is not governed by the sandbox");
+    expect(result.stdout).toContain("cannot read the gateway's state and token (~/.openclaw), the address book and agent tokens (~/.config/openclaw-guard)");
     expect(result.stdout).toContain("sandbox.enabled: false turns the sandbox off in that project");
   });
 
@@ -37,6 +38,11 @@ describe("init claude-code --sandbox", () => {
     expect(settingsOf(home).sandbox.network.deniedDomains).toEqual(["*:19001"]);
     expect(settingsOf(home).sandbox.filesystem.denyRead).toContain(path.join(state, "openclaw-guard/gateway-device.json"));
     expect(settingsOf(home).permissions.deny).toContain(`Read(/${path.join(state, "openclaw-guard/gateway-device.json")})`);
+
+    const book = fixture();
+    writeFileSync(book.config, '{ openclaw: { transport: "gateway", gateway: { url: "ws://localhost:20000" } }, contacts: {} }\n');
+    await init(book.home, book.cwd, ["claude-code", "--sandbox"]);
+    expect(settingsOf(book.home).sandbox.network.deniedDomains).toEqual(["*:20000"]);
 
     const other = fixture();
     await init(other.home, other.cwd, ["claude-code", "--sandbox"], undefined, { env: { HOME: other.home, OPENCLAW_GATEWAY_URL: "wss://gw.example.com" } });

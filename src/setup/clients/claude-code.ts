@@ -152,7 +152,7 @@ export const claudeCode: ClientSetup = {
 
 function sandboxNotes(sandbox: SandboxLayer, home: string): string[] {
   return [
-    `Claude Code's sandbox is on for Bash (sandbox.enabled, failIfUnavailable, allowUnsandboxedCommands: false): its commands cannot read ${sandbox.paths.map((p) => tildePath(p.path, home)).join(", ")}, and reach no host on the gateway's port (${sandbox.deniedDomains.join(", ")} in sandbox.network.deniedDomains, for ${sandbox.gateway}). The Read tool is not governed by the sandbox: Read(...) deny rules for the same paths stop it.`,
+    `Claude Code's sandbox is on for Bash (sandbox.enabled, failIfUnavailable, allowUnsandboxedCommands: false): its commands cannot read ${sandbox.paths.map((p) => `${p.what} (${tildePath(p.path, home)})`).join(", ")}, and reach no host on the gateway's port (${sandbox.deniedDomains.join(", ")} in sandbox.network.deniedDomains, for ${sandbox.gateway}). The Read tool is not governed by the sandbox: Read(...) deny rules for the same paths stop it.`,
   ];
 }
 

@@ -56,7 +56,7 @@ export function sandboxLayer(env: NodeJS.ProcessEnv, home: string, config: strin
           { what: "the agent tokens", path: path.join(configDir, "tokens.json"), dir: false },
         ];
   const paths: GuardedPath[] = [
-    { what: "the gateway's state (its token, allowlists)", path: env.OPENCLAW_STATE_DIR || path.join(env.OPENCLAW_HOME || home, ".openclaw"), dir: true },
+    { what: "the gateway's state and token", path: env.OPENCLAW_STATE_DIR || path.join(env.OPENCLAW_HOME || home, ".openclaw"), dir: true },
     ...(env.OPENCLAW_CONFIG_PATH ? [{ what: "the gateway's config", path: path.resolve(env.OPENCLAW_CONFIG_PATH), dir: false }] : []),
     ...guardFiles,
     // In the guard's state folder, beside the audit log: only the credential is secret there.
