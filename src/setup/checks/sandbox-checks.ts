@@ -1,5 +1,5 @@
 // Layer "guard", Claude Code's sandbox (`init claude-code --sandbox`): on, off or partial, and what
-// it covers. What Claude Code 2.1.330 was seen to do (docs/clients.md):
+// it covers. What Claude Code 2.1.330 was seen to do (docs/setup.md, "Claude Code's sandbox"):
 // - only user, managed or --settings settings hold the layer; a project's .claude/settings(.local).json
 //   with sandbox.enabled: false turns it off there, and its sandbox.filesystem.allowRead re-opens a path;
 // - denyRead governs sandboxed Bash only: the Read tool needs its Read(...) deny rules;

@@ -1,7 +1,7 @@
 // Claude Code's own sandbox as a layer (`init claude-code --sandbox`): Bash commands run under
 // bubblewrap (Linux) or Seatbelt (macOS), and the settings here keep them off the gateway's state,
 // the address book, the agent tokens and the guard's device credential, and off the gateway's port.
-// Checked on Claude Code 2.1.330 (docs/clients.md has what it does and does not cover):
+// Checked on Claude Code 2.1.330 (docs/setup.md, "Claude Code's sandbox", has what it does and does not cover):
 // - `sandbox.filesystem.denyRead` governs sandboxed Bash only. The Read tool reads those files all
 //   the same, so every path also gets a `Read(...)` deny rule.
 // - The sandbox's proxy relays to the host's loopback, every spelling of it (127.1, [::ffff:127.0.0.1],
@@ -9,7 +9,7 @@
 //   wins over any allowedDomains.
 // - `allowUnsandboxedCommands: false`: else the model's `dangerouslyDisableSandbox` runs a command
 //   outside the sandbox. `failIfUnavailable: true`: else a missing bubblewrap silently means no sandbox.
-// Pure: the paths come from the environment, the gateway's URL from the caller.
+// Pure: the paths come from the environment, the files through the caller's `read`.
 import path from "node:path";
 import JSON5 from "json5";
 import { defaultDeviceCredentialFile } from "../../gateway/device-credential.js";
