@@ -14,6 +14,8 @@ import { checkAuditChain, checkBookToken, checkConfig, checkStateDir, type Audit
 import { checkClaudeTools, checkCodexHook, checkGeminiHook, checkMcpLogs, checkRegistration, type CodexFacts, type GeminiFacts, type GeminiSettings, type McpLogFacts, type RegistrationFacts, type ServerEntry } from "./checks/client-checks.js";
 import { ALLOWED_TOOLS, claudeUserMcpPath } from "./clients/claude-code.js";
 import { checkExposure, type ExposureFacts } from "./checks/exposure-checks.js";
+import { checkClaudeSandbox, type SandboxFacts } from "./checks/sandbox-checks.js";
+import { LINUX_SANDBOX_PROGRAMS, sandboxLayer } from "./clients/claude-sandbox.js";
 import { checkSeparation, type SeparationFacts } from "./checks/separation-checks.js";
 import { SEPARATE_DEFAULTS } from "./separate-recipe.js";
 import { gatherSeparation } from "./separation-facts.js";
@@ -56,6 +58,8 @@ export type DoctorFacts = {
   /** The PATH each set-up agent client gives its shells (Claude Code, Codex). */
   agentPaths?: AgentPathFacts[];
   claude: ClaudeFacts;
+  /** Claude Code's sandbox as a layer (init claude-code --sandbox). */
+  sandbox: SandboxFacts;
   canary?: CanaryFacts;
   codex?: CodexFacts;
   gemini?: GeminiFacts;
@@ -99,6 +103,7 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkShimOrder(facts.lookups, (facts.agentPaths ?? []).filter((a) => checkAgentPath(a).status === "ok").map((a) => a.client)),
     checkHook(facts.claude),
     checkDenyRules(facts.claude),
+    checkClaudeSandbox(facts.sandbox),
     checkCanary(facts.canary),
     ...facts.registrations.map(checkRegistration),
     facts.claudeTools && checkClaudeTools(facts.registrations.some((r) => r.client === "claude-code" && r.entry !== undefined), facts.claudeTools, ALLOWED_TOOLS),
@@ -171,6 +176,13 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
     lookups,
     agentPaths: gatherAgentPaths(io, claude, codexFiles !== undefined),
     claude,
+    sandbox: {
+      claude,
+      layer: sandboxLayer(env, io.home, configPath, gatewaySettings?.url ?? resolveGatewaySettings(config?.openclaw.gateway ?? {}, env, () => openclaw).url),
+      home: io.home,
+      platform: process.platform,
+      onPath: LINUX_SANDBOX_PROGRAMS.filter((program) => findOnPath(io, env.PATH, program).length > 0),
+    },
     ...(canary ? { canary } : {}),
     ...(codexFiles ? { codex: { ...codexFiles, ...(codexListed ? { listed: codexListed } : {}) } } : {}),
     ...readGeminiFiles(io),

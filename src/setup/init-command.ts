@@ -14,6 +14,7 @@ import { resolveConfigPath } from "../contacts/config-path.js";
 import { configPermissionProblem, type ReadSystemFile } from "../contacts/config-permissions.js";
 import { nodeVersionProblem } from "../version.js";
 import { claudeVersionWarning } from "./clients/claude-code.js";
+import { sandboxUnavailable } from "./clients/claude-sandbox.js";
 import { codexHooksFile } from "./clients/codex.js";
 import { trustOurCodexHooks, type CodexHook, type WrittenHook } from "./codex-app-server.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
@@ -26,6 +27,7 @@ import { hookCommand, InitError, json5Only, removalChange, shellJoin, shellQuote
 import { unsupportedPlatform } from "./platform.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
+       openclaw-guard init claude-code --sandbox [...]   (also Claude Code's sandbox for Bash: no reading the gateway's state, the book or the tokens, no reaching the gateway's port)
        openclaw-guard init <client> --remote URL [--dry-run]   (claude-code, codex, gemini; the token from $OPENCLAW_GUARD_TOKEN)
        openclaw-guard init codex --trust-hook [...]   (also record Codex's trust in the guard hook)
        openclaw-guard init --remove <client> [--scope user|project] [--dry-run] [--config PATH]
@@ -63,6 +65,8 @@ export interface InitDeps {
   readonly runOpenclaw: (bin: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<{ exitCode: number | undefined; output: string }>;
   /** Writes init's own state file (init-state.json, 0600). */
   readonly writeState: (file: string, text: string) => void;
+  /** Where a program is on PATH (`init claude-code --sandbox` needs bwrap and socat on Linux), undefined when not found. */
+  readonly findProgram: (name: string, env: NodeJS.ProcessEnv) => string | undefined;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -87,6 +91,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     "service-user": { type: "string" },
     pair: { type: "boolean" },
     "trust-hook": { type: "boolean" },
+    sandbox: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -122,6 +127,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   if (scope !== "user" && scope !== "project") throw new UsageError(`openclaw-guard init: --scope must be user or project\n${USAGE}`);
   const remote = values.remote === undefined ? undefined : remoteFrom(client.name, scope, values.remote, deps.env, values.print === true);
   const trustHook = values["trust-hook"] === true;
+  if (values.sandbox && (client.name !== "claude-code" || values.remove || values.print)) throw new UsageError(`openclaw-guard init: --sandbox is for claude-code only, not with --remove (which takes the sandbox out wherever init put it) or --print\n${USAGE}`);
   if (trustHook && client.name !== "codex") throw new UsageError(`openclaw-guard init: --trust-hook is for codex only (the other clients do not gate hooks on trust)\n${USAGE}`);
   const context: InitContext = {
     home: deps.env.HOME || homedir(),
@@ -133,6 +139,8 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     platform: deps.platform,
     env: deps.env,
     ...(remote ? { remote } : {}),
+    // --remove takes the layer out wherever it is, with or without --sandbox.
+    ...(values.sandbox || values.remove ? { sandbox: true } : {}),
   };
   const display = (file: string) => tildePath(file, context.home);
 
@@ -158,6 +166,11 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   const state = parseInitState(deps.read(statePath));
   const replan = () => client.plan(context, deps.read);
   if (values.remove) return remove(client, plan, dryRun, scope, deps, display, { state, statePath, replan });
+  const noSandbox = values.sandbox ? sandboxUnavailable(deps.platform, (program) => deps.findProgram(program, deps.env) !== undefined) : undefined;
+  if (noSandbox !== undefined && !dryRun) {
+    deps.err(`openclaw-guard init claude-code --sandbox: ${noSandbox}; the sandbox is set to failIfUnavailable, so Claude Code would refuse to start without it. Install it, then re-run.\nNothing was written.\n`);
+    return 1;
+  }
   const writer = writerPlans(plan.files.filter(changed), client, dryRun, deps, display);
   if (writer === undefined) return 1;
   deps.out(`openclaw-guard init ${client.name} (scope: ${scope}${dryRun ? ", dry run: nothing is written" : ""})\n${writer.notice}`);
@@ -178,6 +191,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     const warning = claudeVersionWarning(await deps.claudeVersion());
     if (warning) warnings.push(warning);
   }
+  if (noSandbox !== undefined) warnings.push(`${noSandbox}: without it, init refuses --sandbox.`);
   const backups = apply(client, dryRun ? [] : files.filter((f) => f.writer === undefined), deps, display);
   if (backups === undefined) return 1;
   let code = 0;
@@ -462,5 +476,6 @@ export function defaultDeps(): InitDeps {
       return { exitCode: result.exitCode, output: result.all ?? "" };
     },
     writeState: writePrivateFile,
+    findProgram: findOnPath,
   };
 }

@@ -23,6 +23,8 @@ export interface InitContext {
   readonly env: NodeJS.ProcessEnv;
   /** `--remote`: the guard's HTTP endpoint and this agent's token, instead of a local stdio server. */
   readonly remote?: Remote;
+  /** `init claude-code --sandbox` (and every `--remove`, which takes it out where it is): Claude Code's sandbox as a layer. */
+  readonly sandbox?: boolean;
 }
 
 export type Remote = { readonly url: string; readonly token: string };
@@ -361,7 +363,8 @@ export function planJsonFile(
   options: {
     allowsComments: boolean;
     newFileMode?: number;
-    removeScalars?: (value: JsonObject) => string[];
+    /** Takes the scalars of ours out of `value`; `before` is the file as it is now (before this run adds anything). */
+    removeScalars?: (value: JsonObject, before: JsonObject) => string[];
     /** A JSON5 file is changed by these commands (the program's own writer) instead of being refused. */
     json5Writer?: (changes: readonly ValueChange[]) => (readonly string[])[];
   },
@@ -378,11 +381,11 @@ export function planJsonFile(
   edit(ours);
   const residue = structuredClone(ours);
   subtractOurs(residue, ours, "");
-  options.removeScalars?.(residue);
+  options.removeScalars?.(residue, ours);
   const removalKeeping = (keep: ReadonlySet<string>) => {
     const kept = structuredClone(value);
     // Scalars are never ours by key alone (a `version: 1` other hooks need): removeScalars takes the ones that are.
-    const removed = [...subtractOurs(kept, ours, "", keep), ...(options.removeScalars?.(kept) ?? [])];
+    const removed = [...subtractOurs(kept, ours, "", keep), ...(options.removeScalars?.(kept, original) ?? [])];
     // A file that holds nothing of ours stays as it is, even one holding only what init would add.
     const untouched = before === undefined || deepEqual(original, kept);
     const summary = untouched ? [] : removed;

@@ -17,12 +17,13 @@ import { defaultDeps, runInit, type InitDeps } from "./init-command.js";
 import { tildePath, type FilePlan } from "./init-plan.js";
 import { aliasProblem, bookText, detect, parseContactFlag, SetupInputError, TARGET_HINTS, targetProblem, type ContactInput, type Detected } from "./setup-plan.js";
 
-export const USAGE = `usage: openclaw-guard setup [--yes] [--contact alias=channel:target]... [--dry-run] [--config PATH]
+export const USAGE = `usage: openclaw-guard setup [--yes] [--contact alias=channel:target]... [--sandbox] [--dry-run] [--config PATH]
   Finds OpenClaw and the agents installed here (claude, codex, gemini), writes the address book with
   your first contact, registers the guard with every agent found and with the gateway, pairs the
   guard's device with the gateway, then runs doctor. Re-running changes nothing.
   --yes        ask nothing (for scripts); needs --contact when there is no address book yet
   --contact    a contact for a new address book, e.g. ops=telegram:-1001234567890 (repeatable)
+  --sandbox    also turn on Claude Code's sandbox for its Bash tool (init claude-code --sandbox)
   --dry-run    show every file it would change, write nothing
 channels: ${CHANNELS.join(", ")}
 `;
@@ -57,6 +58,7 @@ export async function runSetup(args: string[], deps: SetupDeps): Promise<number>
     yes: { type: "boolean", short: "y" },
     contact: { type: "string", multiple: true },
     "dry-run": { type: "boolean" },
+    sandbox: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   const { out, err, env } = deps.init;
@@ -84,6 +86,7 @@ export async function runSetup(args: string[], deps: SetupDeps): Promise<number>
     if (prompts.isCancel(picked)) return cancelled(err);
     agents = agents.filter((a) => picked.includes(a.client));
   }
+  if (values.sandbox && !agents.some((a) => a.client === "claude-code")) out("--sandbox: Claude Code is not among the agents set up here, so there is no sandbox to turn on.\n");
 
   // The address book: an existing one is kept as it is (setup never rewrites your contacts).
   const book = await planBook(config, given, found, deps, prompts);
@@ -95,7 +98,7 @@ export async function runSetup(args: string[], deps: SetupDeps): Promise<number>
   const init: InitDeps = planned === undefined ? deps.init : { ...deps.init, read: (file) => (file === config ? planned.after : deps.init.read(file)) };
 
   const common = ["--config", config, ...(dryRun ? ["--dry-run"] : [])];
-  const steps: { title: string; args: string[] }[] = agents.map((a) => ({ title: a.client, args: [a.client, ...common, ...(a.client === "codex" && a.onPath ? ["--trust-hook"] : [])] }));
+  const steps: { title: string; args: string[] }[] = agents.map((a) => ({ title: a.client, args: [a.client, ...common, ...(a.client === "codex" && a.onPath ? ["--trust-hook"] : []), ...(a.client === "claude-code" && values.sandbox ? ["--sandbox"] : [])] }));
   if (found.openclawConfig !== undefined) {
     steps.push({ title: "openclaw (the gateway plugin)", args: ["openclaw", ...common] });
     if (!dryRun) steps.push({ title: "openclaw --pair (the guard's own device)", args: ["openclaw", "--pair", "--config", config] });

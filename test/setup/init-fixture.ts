@@ -45,6 +45,7 @@ export async function init(home: string, cwd: string, args: string[], claudeVers
       throw new Error("not expected in this test");
     },
     writeState: writePrivateFile,
+    findProgram: (name) => `/usr/bin/${name}`,
     ...overrides,
   };
   const code = await runInit(args, deps);

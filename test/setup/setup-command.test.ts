@@ -40,6 +40,7 @@ async function setup(home: string, args: string[], options: { interactive?: bool
     findOpenclaw: () => undefined,
     runOpenclaw: async () => ({ exitCode: undefined, output: "not expected in this test" }),
     writeState: writePrivateFile,
+    findProgram: (name) => `/usr/bin/${name}`,
   };
   run.code = await runSetup(args, {
     init,
@@ -90,6 +91,23 @@ describe("openclaw-guard setup", () => {
     expect(again.stdout).toContain("config.json5 (unchanged)");
     expect(again.stdout).not.toMatch(/\((new file|changed)[,)]/);
     expect(snapshot(home, files)).toEqual(before);
+  });
+
+  it("--sandbox turns on Claude Code's sandbox with init claude-code --sandbox, and only there", async () => {
+    const home = privateDir();
+    mkdirSync(path.join(home, ".claude"));
+    mkdirSync(path.join(home, ".gemini"));
+    const result = await setup(home, ["--yes", "--sandbox", "--contact", "alice=whatsapp:+27821234567"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(home, ".claude/settings.json"), "utf8")).sandbox).toMatchObject({ enabled: true, allowUnsandboxedCommands: false, network: { deniedDomains: ["*:18789"] } });
+    expect(readFileSync(path.join(home, ".gemini/settings.json"), "utf8")).not.toContain("sandbox");
+    const plain = privateDir();
+    mkdirSync(path.join(plain, ".claude"));
+    await setup(plain, ["--yes", "--contact", "alice=whatsapp:+27821234567"]);
+    expect(readFileSync(path.join(plain, ".claude/settings.json"), "utf8")).not.toContain("sandbox");
+    const noClaude = privateDir();
+    mkdirSync(path.join(noClaude, ".gemini"));
+    expect((await setup(noClaude, ["--yes", "--sandbox", "--contact", "alice=whatsapp:+27821234567"])).stdout).toContain("--sandbox: Claude Code is not among the agents set up here");
   });
 
   it("with OpenClaw's config: transport gateway, the plugin registered, the device paired, the reload awaited, then doctor", async () => {

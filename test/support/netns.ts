@@ -27,13 +27,20 @@ export function clientSuiteSkipReason(install: string): string | undefined {
   for (const stamp of [join(E2E_DIR, install, "installed"), join(E2E_DIR, "installed")]) {
     if (!existsSync(stamp)) throw new Error(`${stamp} is missing: the ${install} suite's tools are not installed; run scripts/setup-e2e.sh`);
   }
-  const reason = ((): string | undefined => {
-    const probe = spawnSync(UNSHARE[0]!, [...UNSHARE.slice(1), "true"], { encoding: "utf8", timeout: 10_000 });
-    if (probe.status !== 0) return `no loopback-only network namespace here (\`unshare -r -n\` + \`ip link set lo up\` failed: ${(probe.stderr || probe.error?.message || `exit ${probe.status}`).trim()}); these clients contact outside hosts, so they run only inside one`;
-    return undefined;
-  })();
-  if (reason !== undefined && process.env.CI === "true") throw new Error(`CI=true, and the ${install} suite cannot run: ${reason}`);
-  return reason === undefined ? undefined : `skipping the ${install} suite: ${reason}`;
+  return skipOrThrow(install, namespaceProblem());
+}
+
+/** Why no loopback-only network namespace can be made here, or undefined. */
+export function namespaceProblem(): string | undefined {
+  const probe = spawnSync(UNSHARE[0]!, [...UNSHARE.slice(1), "true"], { encoding: "utf8", timeout: 10_000 });
+  if (probe.status !== 0) return `no loopback-only network namespace here (\`unshare -r -n\` + \`ip link set lo up\` failed: ${(probe.stderr || probe.error?.message || `exit ${probe.status}`).trim()}); these clients contact outside hosts, so they run only inside one`;
+  return undefined;
+}
+
+/** A machine reason the suite cannot run, as a skip reason; with CI=true it throws, so CI fails instead of passing by skipping. */
+export function skipOrThrow(suite: string, reason: string | undefined): string | undefined {
+  if (reason !== undefined && process.env.CI === "true") throw new Error(`CI=true, and the ${suite} suite cannot run: ${reason}`);
+  return reason === undefined ? undefined : `skipping the ${suite} suite: ${reason}`;
 }
 
 /** Runs the spec's steps in a fresh loopback-only namespace with its fake model server. */

@@ -125,9 +125,9 @@ const PROTECTED: readonly SettingsScope[] = ["managed", "user"];
 export const DENY_RULES: readonly string[] = ["Bash(openclaw message *)", "Bash(openclaw message:*)"];
 export const CANARY_COMMAND = "openclaw message send --target +15550000000 --message doctor-canary";
 
-type Parsed = { file: SettingsFile; json?: Record<string, unknown>; error?: string };
+export type Parsed = { file: SettingsFile; json?: Record<string, unknown>; error?: string };
 
-function parse(file: SettingsFile): Parsed {
+export function parse(file: SettingsFile): Parsed {
   if (file.error !== undefined) return { file, error: `cannot read it (${file.error})` };
   if (file.text === undefined) return { file };
   try {

@@ -8,6 +8,7 @@ import path from "node:path";
 import { remoteNotes } from "./remote.js";
 import { compareVersions } from "../../version.js";
 import { hookCommand, mergeHookGroupsFor } from "./claude-hooks.js";
+import { gatewayUrlOf, mergeSandbox, removeSandboxScalars, sandboxLayer, type SandboxLayer } from "./claude-sandbox.js";
 import { AGENT_VARIABLE, agentPath, isOurAgentPath, shimDir, shimPlans } from "./agent-path.js";
 import { arrayAt, ensureStrings, jsonServerEntry, mergeEntry, objectAt, planJsonFile, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type JsonObject, type ReadText } from "../init-plan.js";
 
@@ -91,9 +92,13 @@ function removeAgentEnv(settings: JsonObject, context: InitContext): string[] {
 }
 
 /** The hooks + deny rules plan for ~/.claude/settings.json (shared with `init vscode`, which reads the same file). */
-export function planClaudeUserSettings(context: InitContext, read: ReadText, options: { denyRules: boolean; agentPath?: boolean }): FilePlan {
+export function planClaudeUserSettings(context: InitContext, read: ReadText, options: { denyRules: boolean; agentPath?: boolean; sandbox?: SandboxLayer }): FilePlan {
   const file = claudeUserSettingsPath(context);
-  const removeScalars = options.agentPath ? (settings: JsonObject) => removeAgentEnv(settings, context) : undefined;
+  const { sandbox } = options;
+  const removeScalars =
+    options.agentPath || sandbox
+      ? (settings: JsonObject, before: JsonObject) => [...(options.agentPath ? removeAgentEnv(settings, context) : []), ...(sandbox ? removeSandboxScalars(settings, before, sandbox, context.home) : [])]
+      : undefined;
   return planJsonFile(file, read(file), { allowsComments: false, ...(removeScalars ? { removeScalars } : {}) }, (settings) => {
     const summary = mergeHookGroupsFor(file, settings, hookCommand(context, "claude-code"));
     if (options.denyRules) {
@@ -101,6 +106,7 @@ export function planClaudeUserSettings(context: InitContext, read: ReadText, opt
       summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "allow"]), ALLOWED_TOOLS, "permissions.allow"));
     }
     if (options.agentPath) summary.push(...setAgentEnv(file, settings, context));
+    if (sandbox) summary.push(...mergeSandbox(file, settings, sandbox, context.home));
     return summary;
   });
 }
@@ -126,11 +132,14 @@ export const claudeCode: ClientSetup = {
         `The guard hook and deny rules were NOT put into ${path.join(context.cwd, ".claude", "settings.json")}: the agent can edit files in its repository, and a hook it can edit guards nothing. They went to ${claudeUserSettingsPath(context)}, which applies to every project.`,
       );
     }
+    const sandbox = context.sandbox ? sandboxLayer(context.env, context.home, context.config, gatewayUrlOf(context.env, context.config, read)) : undefined;
+    if (sandbox) notes.push(...sandboxNotes(sandbox, context.home));
     return {
       // The guard first (shims, then the settings that point PATH at them): a failed write never leaves the server unguarded.
-      files: [...shimPlans(context, read), planClaudeUserSettings(context, read, { denyRules: true, agentPath: true }), serverPlan],
+      files: [...shimPlans(context, read), planClaudeUserSettings(context, read, { denyRules: true, agentPath: true, ...(sandbox ? { sandbox } : {}) }), serverPlan],
       notes,
       limits: [
+        ...(sandbox ? SANDBOX_LIMITS : []),
         "The hook parses each Bash command (bash -c, eval, pipes, scripts it can read) but is a guard rail, not a boundary: a program the agent writes can read the gateway token and talk to OpenClaw directly.",
         "Deny rules miss sh -c, eval, xargs, $(...), python -c/node -e and script files; the hook covers most of these, the rules are a second net.",
         "`claude --bare` and `--safe-mode` skip all hooks.",
@@ -140,6 +149,17 @@ export const claudeCode: ClientSetup = {
     };
   },
 };
+
+function sandboxNotes(sandbox: SandboxLayer, home: string): string[] {
+  return [
+    `Claude Code's sandbox is on for Bash (sandbox.enabled, failIfUnavailable, allowUnsandboxedCommands: false): its commands cannot read ${sandbox.paths.map((p) => `${p.what} (${tildePath(p.path, home)})`).join(", ")}, and reach no host on the gateway's port (${sandbox.deniedDomains.join(", ")} in sandbox.network.deniedDomains, for ${sandbox.gateway}). The Read tool is not governed by the sandbox: Read(...) deny rules for the same paths stop it.`,
+  ];
+}
+
+const SANDBOX_LIMITS = [
+  "The sandbox covers Bash only: the Read, Edit and WebFetch tools and MCP servers run outside it (the Read deny rules keep the Read tool off the guarded paths; the hook and the Edit rules guard writes).",
+  "A project's .claude/settings.json or settings.local.json with sandbox.enabled: false turns the sandbox off in that project, and a project sandbox.filesystem.allowRead re-opens a guarded path (Claude Code honours both from project settings when the layer is in user settings). The hook refuses the agent writing them, but a repository can ship them; `openclaw-guard doctor` run in the project reports them.",
+];
 
 /** A warning (or undefined) for the output of `claude --version`; undefined output: not found. */
 export function claudeVersionWarning(output: string | undefined): string | undefined {
