@@ -1,6 +1,7 @@
 // Pure planning helpers: JSON parsing with locations, merging our entries, quoting, client plans.
 import { describe, expect, it } from "vitest";
-import { claudeCode, claudeVersionWarning, denyRules, permissionPath } from "../../src/setup/clients/claude-code.js";
+import { claudeCode, claudeVersionWarning, denyRules } from "../../src/setup/clients/claude-code.js";
+import { permissionPath } from "../../src/setup/clients/claude-sandbox.js";
 import { isOurHookHandler, mergeHookGroups } from "../../src/setup/clients/hook-groups.js";
 import { InitError, mergeEntry, json5Features, parseJsonFile, planJsonFile, replaceOurs, shellJoin, shellQuote, type InitContext } from "../../src/setup/init-plan.js";
 

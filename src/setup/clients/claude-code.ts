@@ -8,7 +8,7 @@ import path from "node:path";
 import { remoteNotes } from "./remote.js";
 import { compareVersions } from "../../version.js";
 import { hookCommand, mergeHookGroupsFor } from "./claude-hooks.js";
-import { gatewayUrlOf, mergeSandbox, removeSandboxScalars, sandboxLayer, type SandboxLayer } from "./claude-sandbox.js";
+import { gatewayUrlOf, mergeSandbox, permissionPath, removeSandboxScalars, sandboxLayer, type SandboxLayer } from "./claude-sandbox.js";
 import { AGENT_VARIABLE, agentPath, isOurAgentPath, shimDir, shimPlans } from "./agent-path.js";
 import { arrayAt, ensureStrings, jsonServerEntry, mergeEntry, objectAt, planJsonFile, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type JsonObject, type ReadText } from "../init-plan.js";
 
@@ -48,12 +48,6 @@ export function denyRules(context: InitContext): string[] {
  * nobody approved, so without these the model's send_message never runs.
  */
 export const ALLOWED_TOOLS = [`mcp__${SERVER_NAME}__send_message`, `mcp__${SERVER_NAME}__list_contacts`];
-
-/** Claude Code permission paths: `~/...` under home, `//abs` for other absolute paths (`/x` would be relative to the settings file). */
-export function permissionPath(file: string, home: string): string {
-  const tilde = tildePath(file, home);
-  return tilde.startsWith("~/") ? tilde : `/${file}`;
-}
 
 /**
  * Settings `env`: the PATH of every Bash tool shell, the shim directory first. Claude Code 2.1.330

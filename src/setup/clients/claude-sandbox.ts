@@ -16,8 +16,13 @@ import { defaultDeviceCredentialFile } from "../../gateway/device-credential.js"
 import { resolveGatewaySettings } from "../../gateway/gateway-settings.js";
 import { isLoopbackUrl } from "../../gateway/loopback.js";
 import { pick, readOpenclawConfig } from "../../gateway/openclaw-config.js";
-import { permissionPath } from "./claude-code.js";
 import { arrayAt, ensureStrings, objectAt, tildePath, type JsonObject, type ReadText } from "../init-plan.js";
+
+/** Claude Code permission paths: `~/...` under home, `//abs` for other absolute paths (`/x` would be relative to the settings file). */
+export function permissionPath(file: string, home: string): string {
+  const tilde = tildePath(file, home);
+  return tilde.startsWith("~/") ? tilde : `/${file}`;
+}
 
 /** One place sandboxed commands must not read. */
 export type GuardedPath = { readonly what: string; readonly path: string; readonly dir: boolean };
