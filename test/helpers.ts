@@ -8,8 +8,10 @@ export const REPO_ROOT = resolve(import.meta.dirname, "..");
 export const CLI = join(REPO_ROOT, "dist", "cli.js");
 
 const made: string[] = [];
+// Retried: a hook process that has just answered may still be writing Node's compile cache into a
+// HOME here as it exits (ENOTEMPTY under load, seen in the gemini suite).
 afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 });
 
 /** A 0700 temp dir removed after the test. */
