@@ -10,7 +10,7 @@ import { allowToDestinations, allowToSchema, maskedAllowTo } from "../../plugin/
 import { GUARD_TOOLS, OPEN_WHATSAPP_PATHS, UNHOOKED_TELEGRAM_ACTIONS, UNHOOKED_WHATSAPP_ACTIONS } from "../clients/openclaw.js";
 import { check, plural, type Check } from "../doctor-report.js";
 
-const INIT = "run `openclaw-guard init openclaw` (then let the gateway reload).";
+const INIT = "run `openclaw-guard init openclaw`, then restart the gateway (its hot reload was seen not to apply a channel's action switches within a minute).";
 
 export type PluginRuntime = { enabled?: unknown; state?: unknown; runtime?: { state?: unknown; error?: unknown } };
 
