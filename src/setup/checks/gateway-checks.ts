@@ -226,6 +226,13 @@ function checkWhatsAppGaps(whatsapp: Scope[]): Check[] {
   });
   const paths = OPEN_WHATSAPP_PATHS.join(", ");
   return [
+    check(
+      "gateway.whatsapp-replies",
+      "gateway",
+      "note",
+      "replies to WhatsApp senders are not admitted: the plugin lets a reply through without a contact only on Telegram (measured end to end), so the assistant's reply to a WhatsApp sender who is not in the address book is cancelled where a hook sees it. Not measured (no inbound without a linked phone): whether OpenClaw's WhatsApp reply path runs reply_payload_sending or message_sending at all (the channel's own reply delivery calls no plugin hook); if it runs none, those replies go out unchecked to whoever allowFrom lets write in. Pairing-code replies run no hook.",
+      "put the people who may write to the assistant on WhatsApp in the address book, and keep allowFrom to those numbers.",
+    ),
     open.length > 0
       ? check("gateway.whatsapp-actions", "gateway", "fail", `${open.join(", ")} ${open.length === 1 ? "is" : "are"} on: the CLI's \`message react\` then reaches any WhatsApp chat, and no plugin hook sees it.`, INIT)
       : check("gateway.whatsapp-actions", "gateway", "ok", `the WhatsApp action no hook sees and a setting can stop (${UNHOOKED_WHATSAPP_ACTIONS.join(", ")}) is off.`),
