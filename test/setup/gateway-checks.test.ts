@@ -75,10 +75,12 @@ describe("gateway layer: what still gets through", () => {
 });
 
 describe("gateway layer: the assistant's tools that can switch the plugin off", () => {
-  it("fails while the plugins or gateway tool is offered to the assistant, ok once tools.deny takes both", () => {
-    expect(checkGuardTools({})).toMatchObject({ status: "fail", summary: expect.stringContaining("plugins and gateway tools") });
-    expect(checkGuardTools({ tools: { deny: ["plugins"] } })).toMatchObject({ status: "fail", fix: expect.stringContaining('["gateway"]') });
-    expect(checkGuardTools({ tools: { deny: ["gateway", "plugins"] } })).toMatchObject({ status: "ok" });
+  it("fails while the plugins, gateway or openclaw tool is offered to the assistant, ok once tools.deny takes all three", () => {
+    expect(checkGuardTools({})).toMatchObject({ status: "fail", summary: expect.stringContaining("plugins, gateway, openclaw tools") });
+    expect(checkGuardTools({ tools: { deny: ["plugins"] } })).toMatchObject({ status: "fail", fix: expect.stringContaining('["gateway","openclaw"]') });
+    // The owner-only delegate to OpenClaw's system agent writes config and plugins too.
+    expect(checkGuardTools({ tools: { deny: ["gateway", "plugins"] } })).toMatchObject({ status: "fail", fix: expect.stringContaining('["openclaw"]') });
+    expect(checkGuardTools({ tools: { deny: ["gateway", "plugins", "openclaw"] } })).toMatchObject({ status: "ok" });
     expect(checkGuardTools({ tools: { deny: ["*"] } })).toMatchObject({ status: "ok" });
   });
 });

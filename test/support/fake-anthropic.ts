@@ -45,8 +45,8 @@ interface MessagesBody {
 export interface FakeAnthropic {
   url: string;
   requests: RecordedRequest[];
-  /** Tool results the model was shown, in order, one per tool_use id. */
-  toolResults(): ToolResult[];
+  /** Tool results the model was shown, in order, one per tool_use id; of the conversation whose first user message contains `conversation`, when given. */
+  toolResults(conversation?: string): ToolResult[];
   close(): Promise<void>;
 }
 
@@ -85,7 +85,7 @@ export async function startFakeAnthropic(script: ScriptStep[] | ((firstUserText:
     else answer();
   });
 
-  return { ...server, requests, toolResults: () => collectToolResults(requests) };
+  return { ...server, requests, toolResults: (conversation) => collectToolResults(conversation === undefined ? requests : requests.filter((r) => firstUserText(r.body).includes(conversation))) };
 }
 
 function firstUserText(body: MessagesBody): string {

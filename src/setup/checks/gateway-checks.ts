@@ -157,8 +157,8 @@ export function checkGuardTools(config: Json): Check {
   const denied = new Set(Array.isArray(deny) ? deny.filter((t): t is string => typeof t === "string") : []);
   const open = GUARD_TOOLS.filter((t) => !denied.has(t) && !denied.has("*"));
   return open.length > 0
-    ? check("gateway.guard-tools", "gateway", "fail", `the assistant can call the ${open.join(" and ")} tool${open.length === 1 ? "" : "s"}, which can disable, uninstall or reload openclaw-guard or rewrite the gateway config (the plugin refuses those calls, but only its own hook stands in the way).`, `add ${JSON.stringify(open)} to tools.deny in openclaw.json`)
-    : check("gateway.guard-tools", "gateway", "ok", "the plugins and gateway tools are denied to the assistant (tools.deny).");
+    ? check("gateway.guard-tools", "gateway", "fail", `the assistant can call the ${open.join(", ")} tool${open.length === 1 ? "" : "s"}, which can disable, uninstall or reload openclaw-guard or rewrite the gateway config (the plugin refuses those calls, but only its own hook stands in the way).`, `add ${JSON.stringify(open)} to tools.deny in openclaw.json`)
+    : check("gateway.guard-tools", "gateway", "ok", `the ${GUARD_TOOLS.join(", ")} tools are denied to the assistant (tools.deny).`);
 }
 
 /** What still gets past the plugin in this config, each with its fix. */
