@@ -4,13 +4,14 @@
 //
 // dmPolicy "pairing" with allowFrom [ADMITTED, LATE]: those two are admitted by the channel itself;
 // STRANGER is not, and gets OpenClaw's own pairing-code reply (no plugin hook sees it).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maskTarget } from "../../src/audit/redact.js";
 import { eventually } from "../helpers.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 import { startFakeAnthropic, type FakeAnthropic, type ScriptStep } from "../support/fake-anthropic.js";
+import { gatewayAudit, requireBuiltPlugin } from "../support/guard-plugin.js";
 import { useGatewayWithFakeTelegram, useFakeModelTurns } from "../support/openclaw-gateway.js";
 
 const VETTED = "555111";
@@ -46,18 +47,12 @@ const real = useGatewayWithFakeTelegram(async (config, home) => {
   config.session = { dmScope: "per-channel-peer" };
 });
 
-beforeAll(() => {
-  if (!existsSync(join(REPO_ROOT, "dist/plugin/index.js"))) throw new Error("dist/plugin/index.js is missing: run `npm run build` first");
-});
+beforeAll(requireBuiltPlugin);
 afterAll(async () => {
   await model?.close();
 });
 
-type Record_ = Record<string, unknown>;
-const audit = (): Record_[] => {
-  const file = join(guardDir, "gateway-audit.jsonl");
-  return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record_) : [];
-};
+const audit = () => gatewayAudit(guardDir);
 const masked = (chat: number | string) => maskTarget(String(chat));
 const deliveredTo = (chat: number | string) => real.telegram.delivered().filter((d) => d.chat_id === String(chat)).map((d) => d.text);
 const turnsFor = (text: string) => model.requests.filter((r) => r.main && JSON.stringify(r.body.messages?.[0] ?? "").includes(text));

@@ -6,7 +6,7 @@
 // Either way the plugin stays enabled and active, and the next unvetted send is cancelled.
 // 2026.9.6's `gateway` tool writes no config (config.get, config.schema.lookup, update.run); config
 // writes go through the `openclaw` delegate (a free-text request to OpenClaw's system agent).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GUARD_TOOLS } from "../../src/setup/clients/openclaw.js";
@@ -14,6 +14,7 @@ import { eventually } from "../helpers.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 import { startFakeAnthropic, type FakeAnthropic, type ScriptStep } from "../support/fake-anthropic.js";
 import { connectGateway, type GatewayRpc } from "../support/gateway-ws.js";
+import { gatewayAudit, requireBuiltPlugin } from "../support/guard-plugin.js";
 import { useGatewayWithFakeTelegram, useFakeModelTurns } from "../support/openclaw-gateway.js";
 
 const VETTED = "555111";
@@ -50,7 +51,7 @@ const real = useGatewayWithFakeTelegram(async (config, home) => {
 
 let rpc: GatewayRpc;
 beforeAll(async () => {
-  if (!existsSync(join(REPO_ROOT, "dist/plugin/index.js"))) throw new Error("dist/plugin/index.js is missing: run `npm run build` first");
+  requireBuiltPlugin();
   rpc = await connectGateway(real.gateway.url, real.gateway.token);
 }, 60_000);
 afterAll(async () => {
@@ -58,11 +59,8 @@ afterAll(async () => {
   await model?.close();
 });
 
-type Record_ = Record<string, unknown>;
-const audit = (): Record_[] => {
-  const file = join(guardDir, "gateway-audit.jsonl");
-  return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record_) : [];
-};
+type Json = Record<string, unknown>;
+const audit = () => gatewayAudit(guardDir);
 const offeredTools = (marker: string): string[] => {
   const turn = model.requests.filter((r) => r.main && JSON.stringify(r.body.messages?.[0] ?? "").includes(`owner turn ${marker}`)).at(-1);
   return (turn?.body.tools ?? []).map((t) => String((t as { name?: unknown }).name));
@@ -74,13 +72,13 @@ const ownTurn = async (chatId: number, marker: string) => {
 };
 const stillGuarding = async () => {
   const list = await rpc.request("plugins.list", {});
-  const entry = (list.ok ? (list.payload.plugins as Record_[]) : []).find((p) => p.id === "openclaw-guard");
+  const entry = (list.ok ? (list.payload.plugins as Json[]) : []).find((p) => p.id === "openclaw-guard");
   expect(entry, JSON.stringify(list)).toMatchObject({ enabled: true, runtime: { state: "active" } });
   const status = await rpc.request("openclaw-guard.status", {});
   expect(status).toMatchObject({ ok: true, payload: { ok: true, contacts: 1 } });
   expect((await rpc.request("send", { to: STRANGER, message: "after the turn", channel: "telegram", idempotencyKey: `k-${Math.random()}` })).ok).toBe(false);
   expect(real.telegram.callsTo(STRANGER)).toEqual([]);
-  const config = JSON.parse(readFileSync(real.gateway.configPath, "utf8")) as Record_;
+  const config = JSON.parse(readFileSync(real.gateway.configPath, "utf8")) as Json;
   expect(config.plugins).toMatchObject({ entries: { "openclaw-guard": { enabled: true } } });
 };
 
@@ -98,8 +96,8 @@ describe("an owner session's plugins, gateway and openclaw tools on the real gat
   }, 200_000);
 
   it("with tools.deny removed: the tools are offered (an owner session) and the plugin's own refusal stops each; the guard stays on", async () => {
-    const config = JSON.parse(readFileSync(real.gateway.configPath, "utf8")) as Record_;
-    delete (config.tools as Record_).deny;
+    const config = JSON.parse(readFileSync(real.gateway.configPath, "utf8")) as Json;
+    delete (config.tools as Json).deny;
     writeFileSync(real.gateway.configPath, JSON.stringify(config, null, 2));
     rpc.close();
     await real.gateway.restart();
