@@ -8,11 +8,19 @@
 // sender (seen on 2026.9.6 with a model turn; a plugin-made reply passed only the reply hook). So a
 // reply the reply hook let through is remembered briefly, and `message_sending` lets the same text
 // (or a chunk of it) to the same chat through; any other text to that chat still needs the book.
+//
+// Only on channels where that path is verified end to end (test/e2e/plugin-inbound.test.ts): an
+// inbound message on any other channel admits no one, and a reply there needs the book like any
+// send. WhatsApp is not one: no inbound is possible without a linked phone, so its replies were
+// never measured (docs/gateway.md), even where `channels.whatsapp.pluginHooks.messageReceived`
+// passes its inbound messages to plugins.
 import type { Destination } from "../contacts/targets.js";
 import { destinationKey } from "../contacts/targets.js";
 
 /** Long enough for a slow turn's reply; short enough that an old conversation is not a standing pass. */
 export const ADMISSION_WINDOW_MS = 2 * 60 * 60 * 1000;
+/** The channels whose admitted replies are measured end to end on the pinned OpenClaw. */
+export const ADMITTED_REPLY_CHANNELS: ReadonlySet<string> = new Set(["telegram"]);
 /** From the reply hook to the send hook of the same payload: milliseconds when seen; a minute allows a loaded gateway. */
 export const REPLY_HANDOFF_MS = 60_000;
 const MAX_CONVERSATIONS = 10_000;
@@ -29,12 +37,14 @@ export interface Admissions {
   isReply(destination: Destination, text: unknown, now: number): boolean;
 }
 
+/** `windowMs` 0 admits no one: every reply needs the book. */
 export function createAdmissions(windowMs = ADMISSION_WINDOW_MS): Admissions {
   // Map order is insertion order: re-inserting on every admit keeps the oldest first for eviction.
   const seen = new Map<string, number>();
   const replies: { chat: string; text: string; at: number }[] = [];
   const chatOf = (d: Destination) => `${d.channel}|${destinationKey({ ...d, thread: undefined })}`;
   const keyOf = (a: Admission): string | undefined => {
+    if (windowMs <= 0 || !ADMITTED_REPLY_CHANNELS.has(a.channel)) return undefined;
     if (typeof a.senderId !== "string" && typeof a.senderId !== "number") return undefined;
     const account = typeof a.accountId === "string" && a.accountId !== "" ? a.accountId : "default";
     // The reply goes to the chat; its topic is where the turn happened, not a different audience.

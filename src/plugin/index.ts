@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { z } from "zod";
 import { defaultAuditFile, expandHome, resolveConfigPath } from "../contacts/config-path.js";
 import { canonicalDestination, destinationKey, isChannel } from "../contacts/targets.js";
-import { createAdmissions, type Admissions } from "./admissions.js";
+import { ADMISSION_WINDOW_MS, createAdmissions, type Admissions } from "./admissions.js";
 import { checkContent, toolCallText, warmContentChecks } from "./content-gate.js";
 import { decideReply, decideSend, decideToolCall, type BookState, type Policy, type ToolPolicy, type Verdict } from "./decide.js";
 import { alertText, attemptRecord, createAlertBudget, createAuditQueue, defaultWriter, type AlertSettings, type Attempt, type AuditQueue, type HookPath } from "./gateway-log.js";
@@ -27,6 +27,8 @@ const PRIORITY = 10_000;
 const LAST = -1_000_000;
 /** Declared in openclaw.plugin.json `contracts.trustedToolPolicies`: runs before all ordinary hooks. */
 const TRUSTED_POLICY_ID = "outbound-gate";
+/** A week: longer would make one old message a standing pass to that chat. */
+const MAX_ADMISSION_WINDOW_SECONDS = 7 * 24 * 3600;
 
 export const pluginConfigSchema = z.strictObject({
   /** Default: the guard's own default config path, as `openclaw-guard serve` resolves it in the gateway's environment. */
@@ -37,6 +39,8 @@ export const pluginConfigSchema = z.strictObject({
   alert: z.strictObject({ to: z.string().min(1), maxPerHour: z.number().int().min(1).max(3600) }).optional(),
   /** Outbound-capable tools the book cannot vet (sessions_send, voice_call, ...) a human allows anyway. */
   allowTools: z.array(z.string().min(1)).default([]),
+  /** How long after a Telegram sender the channel admitted wrote in a reply to them needs no contact; 0: never. */
+  admissionWindowSeconds: z.number().int().min(0).max(MAX_ADMISSION_WINDOW_SECONDS).default(ADMISSION_WINDOW_MS / 1000),
 });
 export type PluginConfig = z.infer<typeof pluginConfigSchema>;
 
@@ -87,7 +91,7 @@ function guardFor(api: PluginApi): Guard {
     book: undefined,
     configError,
     policy: { internalChannels: new Set(config?.internalChannels ?? ["webchat"]), allowTools: new Set(config?.allowTools ?? []) },
-    admissions: createAdmissions(),
+    admissions: createAdmissions((config?.admissionWindowSeconds ?? 0) * 1000),
     audit: createAuditQueue(auditFile, defaultWriter(), (m) => log.error(m)),
     alert: config?.alert,
     alertAllowed: createAlertBudget(config?.alert?.maxPerHour ?? 1),

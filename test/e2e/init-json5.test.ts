@@ -72,7 +72,7 @@ describe("init openclaw on a hand-edited JSON5 openclaw.json, real CLI and gatew
     expect(readFileSync(`${file}.bak`, "utf8")).toBe(handEdited);
     const written = JSON.parse(readFileSync(file, "utf8"));
     expect(written.plugins.entries["openclaw-guard"]).toEqual({ enabled: true, config: { configPath: book } });
-    expect(written.tools.deny).toEqual(["plugins", "gateway"]);
+    expect(written.tools.deny).toEqual(["plugins", "gateway", "openclaw"]);
     expect(written.gateway).toEqual(JSON5.parse(handEdited).gateway);
 
     await real.gateway.resume();

@@ -68,7 +68,7 @@ describe("the plugin's tool gate and content checks on the real gateway", () => 
     // The guard's returned params won over the rewrite: the poll went to the vetted chat it checked.
     expect(real.telegram.callsTo(VETTED).filter((c) => c.method === "sendPoll"), JSON.stringify(model.toolResults().filter((r) => r.tool === "message"))).toHaveLength(1);
     // In this (non-owner) session 2026.9.6 does not offer the plugins tool at all; the guard's own
-    // refusal of it is covered by the unit tests. Either way the disable did not happen.
+    // refusal of it in an owner's session is test/e2e/plugin-owner-tools.test.ts. Either way the disable did not happen.
     const disable = model.toolResults().find((r) => r.tool === "plugins");
     expect(disable).toMatchObject({ is_error: true });
     expect(disable?.text).toMatch(/blocked|plugins tool|not found/i);

@@ -219,6 +219,31 @@ describe("decideReply", () => {
     expect(decideReply(book, policy, admissions, base, NOW - 1)).toMatchObject({ deliver: false });
   });
 
+  it("admits no one on a channel whose replies are not measured end to end: a WhatsApp sender's reply needs the book", () => {
+    // What the plugin sees with channels.whatsapp.pluginHooks.messageReceived on: the channel passes the inbound message.
+    const admissions = createAdmissions();
+    for (const [channel, chat] of [["whatsapp", "+15557654321"], ["whatsapp", "120363000000000001@g.us"], ["signal", "+4915100000000"]] as const) {
+      admissions.admit({ channel, accountId: "default", destination: canonicalDestination(channel, chat)!, senderId: chat }, NOW);
+      const reply = { channel, accountId: "default", conversationId: chat, senderId: chat, text: "Hello there, here is the answer." };
+      expect(decideReply(book, policy, admissions, reply, NOW + 1000), `${channel} ${chat}`).toMatchObject({ deliver: false, code: "not-in-address-book" });
+      expect(decideSend(book, policy, admissions, { channel, to: chat, content: reply.text }, NOW + 2000)).toMatchObject({ deliver: false, code: "not-in-address-book" });
+    }
+    // a vetted WhatsApp chat still gets its reply
+    expect(decideReply(book, policy, admissions, { channel: "whatsapp", conversationId: "+15551234567" }, NOW)).toMatchObject({ deliver: true, code: "vetted" });
+  });
+
+  it("admits for the configured window only, and with a window of 0 never", () => {
+    const admit = (admissions: ReturnType<typeof createAdmissions>) => admissions.admit({ channel: "telegram", accountId: "default", destination: canonicalDestination("telegram", "4242")!, senderId: "4242" }, NOW);
+    const reply = { channel: "telegram", accountId: "default", conversationId: "telegram:4242", senderId: "4242", text: "hi" };
+    const short = createAdmissions(5_000);
+    admit(short);
+    expect(decideReply(book, policy, short, reply, NOW + 5_000)).toMatchObject({ deliver: true, code: "admitted-reply" });
+    expect(decideReply(book, policy, short, reply, NOW + 5_001)).toMatchObject({ deliver: false, code: "not-in-address-book" });
+    const never = createAdmissions(0);
+    admit(never);
+    expect(decideReply(book, policy, never, reply, NOW)).toMatchObject({ deliver: false, code: "not-in-address-book" });
+  });
+
   it("delivers WebChat and vetted conversations without an admission", () => {
     const admissions = createAdmissions();
     expect(decideReply(book, policy, admissions, { channel: "webchat", conversationId: "agent:main:main" }, NOW)).toMatchObject({ deliver: true, code: "internal-channel" });
@@ -272,6 +297,10 @@ describe("decideToolCall (the assistant's message tool)", () => {
     expect(decideToolCall(book, open, { toolName: "gateway", params: { action: "update.run" } })).toMatchObject({ deliver: false, code: "guard-protected" });
     expect(decideToolCall(book, open, { toolName: "gateway", params: { action: "config.apply", raw: "{}" } })).toMatchObject({ deliver: false, code: "guard-protected" });
     expect(decideToolCall(book, open, { toolName: "config", params: { action: "set", path: "plugins.entries.openclaw-guard.enabled", value: false } })).toMatchObject({ deliver: false });
+    // The owner-only delegate: a free-text request to the system agent, whatever `action` rides along.
+    for (const params of [{ message: "disable the openclaw-guard plugin" }, { action: "get", message: "set plugins.entries.openclaw-guard.enabled false" }, { action: "status", message: "status", sessionId: "delegate-1" }]) {
+      expect(decideToolCall(book, open, { toolName: "openclaw", params })).toMatchObject({ deliver: false, code: "guard-protected", reason: expect.stringMatching(/system agent/) });
+    }
     expect(decideToolCall(book, toolPolicy, { toolName: "plugins", params: { action: "list" } })).toMatchObject({ deliver: true });
     expect(decideToolCall(book, toolPolicy, { toolName: "gateway", params: { action: "config.get" } })).toMatchObject({ deliver: true });
   });

@@ -147,6 +147,25 @@ describe("the openclaw-guard plugin", () => {
     expect(run("message_sending", { to: "4242", content: "and also this", metadata: { channel: "telegram" } }, ctx)).toMatchObject({ cancel: true });
     expect(run("reply_payload_sending", { payload: { text: "x" } }, { ...replyCtx, conversationId: "telegram:4243", senderId: "4243" })).toMatchObject({ cancel: true });
   });
+
+  it("admits no WhatsApp sender, even when the channel passes its inbound messages to plugins", async () => {
+    const { run } = setup();
+    const wa = { channelId: "whatsapp", accountId: "default", conversationId: "+15557654321", senderId: "+15557654321" };
+    run("message_received", { from: "+15557654321", senderId: "+15557654321", content: "hi" }, wa);
+    expect(run("reply_payload_sending", { payload: { text: "Hello!" } }, wa)).toMatchObject({ cancel: true, reason: expect.stringMatching(/not a contact/) });
+    expect(run("message_sending", { to: "+15557654321", content: "Hello!", metadata: { channel: "whatsapp" } }, { ...ctx, channelId: "whatsapp" })).toMatchObject({ cancel: true });
+  });
+
+  it("takes admissionWindowSeconds from the plugin config: 0 admits no one; an invalid value cancels everything", async () => {
+    const { run } = setup({ admissionWindowSeconds: 0 });
+    run("message_received", { from: "telegram:4242", senderId: "4242", content: "hi" }, { ...ctx, conversationId: "telegram:4242" });
+    expect(run("reply_payload_sending", { payload: { text: "Hello!" } }, { ...ctx, conversationId: "telegram:4242", senderId: "4242" })).toMatchObject({ cancel: true });
+    for (const bad of [-1, 1.5, "60", 604_801]) {
+      const invalid = setup({ admissionWindowSeconds: bad });
+      expect(invalid.status(), String(bad)).toMatchObject({ ok: false, error: expect.stringMatching(/admissionWindowSeconds/) });
+      expect(invalid.run("message_sending", { to: "555111", content: "x", metadata: { channel: "telegram" } }, ctx)).toMatchObject({ cancel: true });
+    }
+  });
 });
 
 describe("the gateway audit writer thread", () => {

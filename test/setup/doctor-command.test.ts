@@ -39,7 +39,7 @@ function home(transport: string, gatewayPort?: number) {
   write(".config/openclaw-guard/config.json5", `{ openclaw: { transport: "${transport}" }, contacts: { alice: { channel: "whatsapp", target: "${ALICE}" } } }`);
   write(
     ".openclaw/openclaw.json",
-    `{ gateway: { ${gatewayPort ? `port: ${gatewayPort}, ` : ""}auth: { mode: "token", token: "${TOKEN}" } }, channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["${ALICE}"], actions: { reactions: false } } }, plugins: { entries: { "openclaw-guard": { enabled: true, config: { configPath: "${join(dir, ".config/openclaw-guard/config.json5")}" } } } }, tools: { deny: ["plugins", "gateway"] } }`,
+    `{ gateway: { ${gatewayPort ? `port: ${gatewayPort}, ` : ""}auth: { mode: "token", token: "${TOKEN}" } }, channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["${ALICE}"], actions: { reactions: false } } }, plugins: { entries: { "openclaw-guard": { enabled: true, config: { configPath: "${join(dir, ".config/openclaw-guard/config.json5")}" } } } }, tools: { deny: ["plugins", "gateway", "openclaw"] } }`,
   );
   write(
     ".claude/settings.json",

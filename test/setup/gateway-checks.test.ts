@@ -59,12 +59,13 @@ describe("gateway layer: what still gets through", () => {
   // have no switch; CLI react runs no hook, and reactions: false stops it; allowFrom limits direct chats.
   it("on WhatsApp: fails on reactions left on, lists the open paths, and fails while allowFrom does not limit direct chats", () => {
     const open = checkGaps({ channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["*"], accounts: { work: { actions: { reactions: false } }, home: {} } } } });
-    expect(open.map((c) => [c.id, c.status])).toEqual([["gateway.whatsapp-actions", "fail"], ["gateway.whatsapp-open-paths", "fail"]]);
-    expect(open[0]!.summary).toMatch(/^channels\.whatsapp\.actions\.reactions, channels\.whatsapp\.accounts\.home\.actions\.reactions are on/);
-    expect(open[1]!.summary).toMatch(/the `poll` RPC, message\.action poll .*message\.action upload-file .* channels\.whatsapp\.allowFrom, channels\.whatsapp\.accounts\.work\.allowFrom, channels\.whatsapp\.accounts\.home\.allowFrom do not limit/);
+    expect(open.map((c) => [c.id, c.status])).toEqual([["gateway.whatsapp-replies", "note"], ["gateway.whatsapp-actions", "fail"], ["gateway.whatsapp-open-paths", "fail"]]);
+    expect(open[1]!.summary).toMatch(/^channels\.whatsapp\.actions\.reactions, channels\.whatsapp\.accounts\.home\.actions\.reactions are on/);
+    expect(open[2]!.summary).toMatch(/the `poll` RPC, message\.action poll .*message\.action upload-file .* channels\.whatsapp\.allowFrom, channels\.whatsapp\.accounts\.work\.allowFrom, channels\.whatsapp\.accounts\.home\.allowFrom do not limit/);
     const limited = checkGaps({ channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["+27821234567"], actions: { reactions: false } } } });
-    expect(limited.map((c) => [c.id, c.status])).toEqual([["gateway.whatsapp-actions", "ok"], ["gateway.whatsapp-open-paths", "note"]]);
-    expect(limited[1]!.summary).toMatch(/reach every group and newsletter, and the numbers in allowFrom/);
+    expect(limited.map((c) => [c.id, c.status])).toEqual([["gateway.whatsapp-replies", "note"], ["gateway.whatsapp-actions", "ok"], ["gateway.whatsapp-open-paths", "note"]]);
+    expect(limited[0]!.summary).toMatch(/^replies to WhatsApp senders are not admitted: .* cancelled .*Not measured .*run(s)? no(ne| plugin hook)/);
+    expect(limited[2]!.summary).toMatch(/reach every group and newsletter, and the numbers in allowFrom/);
     // An account's own allowFrom is read over the channel's; an empty one counts as no limit (OpenClaw's merge may
     // inherit the channel's list there: doctor errs on the side of "open").
     const account = checkGaps({ channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["+27821234567"], actions: { reactions: false }, accounts: { a: { allowFrom: [] } } } } });
@@ -74,10 +75,12 @@ describe("gateway layer: what still gets through", () => {
 });
 
 describe("gateway layer: the assistant's tools that can switch the plugin off", () => {
-  it("fails while the plugins or gateway tool is offered to the assistant, ok once tools.deny takes both", () => {
-    expect(checkGuardTools({})).toMatchObject({ status: "fail", summary: expect.stringContaining("plugins and gateway tools") });
-    expect(checkGuardTools({ tools: { deny: ["plugins"] } })).toMatchObject({ status: "fail", fix: expect.stringContaining('["gateway"]') });
-    expect(checkGuardTools({ tools: { deny: ["gateway", "plugins"] } })).toMatchObject({ status: "ok" });
+  it("fails while the plugins, gateway or openclaw tool is offered to the assistant, ok once tools.deny takes all three", () => {
+    expect(checkGuardTools({})).toMatchObject({ status: "fail", summary: expect.stringContaining("plugins, gateway, openclaw tools") });
+    expect(checkGuardTools({ tools: { deny: ["plugins"] } })).toMatchObject({ status: "fail", fix: expect.stringContaining('["gateway","openclaw"]') });
+    // The owner-only delegate to OpenClaw's system agent writes config and plugins too.
+    expect(checkGuardTools({ tools: { deny: ["gateway", "plugins"] } })).toMatchObject({ status: "fail", fix: expect.stringContaining('["openclaw"]') });
+    expect(checkGuardTools({ tools: { deny: ["gateway", "plugins", "openclaw"] } })).toMatchObject({ status: "ok" });
     expect(checkGuardTools({ tools: { deny: ["*"] } })).toMatchObject({ status: "ok" });
   });
 });

@@ -80,7 +80,7 @@ describe("init openclaw", () => {
     const result = await init(home, cwd, ["openclaw"]);
     expect(result.code).toBe(0);
     const json = JSON.parse(read(openclawJson(home)));
-    expect(json).toEqual({ plugins: { load: { paths: [ROOT] }, entries: { "openclaw-guard": { enabled: true, config: { configPath: config } } } }, tools: { deny: ["plugins", "gateway"] } });
+    expect(json).toEqual({ plugins: { load: { paths: [ROOT] }, entries: { "openclaw-guard": { enabled: true, config: { configPath: config } } } }, tools: { deny: ["plugins", "gateway", "openclaw"] } });
     expect(result.stdout).toContain("channels.telegram not configured");
   });
 
@@ -220,7 +220,7 @@ describe("init openclaw on a JSON5 openclaw.json (comments, unquoted keys)", () 
     expect(calls).toHaveLength(1);
     expect(calls[0]!.slice(0, 3)).toEqual(["config", "set", "--batch-json"]);
     expect(JSON.parse(calls[0]![3]!)).toEqual([
-      { path: "tools.deny", value: ["plugins", "gateway"] },
+      { path: "tools.deny", value: ["plugins", "gateway", "openclaw"] },
       ...["poll", "createForumTopic", "editForumTopic", "sticker"].map((action) => ({ path: `channels.telegram.actions.${action}`, value: false })),
       { path: "plugins.entries.openclaw-guard", value: { enabled: true, config: { configPath: config } } },
       { path: "plugins.load", value: { paths: [ROOT] } },
@@ -249,7 +249,7 @@ describe("init openclaw on a JSON5 openclaw.json (comments, unquoted keys)", () 
 
   it("--remove on a JSON5 file takes out only what init added, through `openclaw config unset` and `config set`", async () => {
     const { home, cwd, config } = fixture();
-    const installed = JSON5_FILE.replace("actions: { poll: true }", "actions: { poll: false, createForumTopic: false, editForumTopic: false, sticker: false }").replace("tools: { deny: [\"plugins\"] },", `tools: { deny: ["plugins", "gateway"] },\n  plugins: { load: { paths: ["/srv/x", "${ROOT}"] }, entries: { "openclaw-guard": { enabled: true, config: { configPath: "${config}" } } } },`).replace("  plugins: { entries: { other: { enabled: true, }, }, },\n", "");
+    const installed = JSON5_FILE.replace("actions: { poll: true }", "actions: { poll: false, createForumTopic: false, editForumTopic: false, sticker: false }").replace("tools: { deny: [\"plugins\"] },", `tools: { deny: ["plugins", "gateway", "openclaw"] },\n  plugins: { load: { paths: ["/srv/x", "${ROOT}"] }, entries: { "openclaw-guard": { enabled: true, config: { configPath: "${config}" } } } },`).replace("  plugins: { entries: { other: { enabled: true, }, }, },\n", "");
     writeOpenclaw(home, installed);
     const calls: string[][] = [];
     const removed = await init(home, cwd, ["--remove", "openclaw"], undefined, { findOpenclaw: () => "/usr/bin/openclaw", runOpenclaw: fakeOpenclaw(calls) });
@@ -314,7 +314,7 @@ describe("init --remove keeps what the user had before init (init-state.json)", 
 
   it("without a record (an install made before init kept one), --remove takes out every entry init writes, as before", async () => {
     const { home, cwd } = fixture();
-    writeOpenclaw(home, { tools: { deny: ["plugins", "gateway", "exec"] }, plugins: { entries: { "openclaw-guard": { enabled: true } } } });
+    writeOpenclaw(home, { tools: { deny: ["plugins", "gateway", "openclaw", "exec"] }, plugins: { entries: { "openclaw-guard": { enabled: true } } } });
     const removed = await init(home, cwd, ["--remove", "openclaw"]);
     expect(removed.code, removed.stderr).toBe(0);
     expect(JSON.parse(read(openclawJson(home))).tools).toEqual({ deny: ["exec"] });
@@ -322,7 +322,7 @@ describe("init --remove keeps what the user had before init (init-state.json)", 
 
   it("an install over an older one records nothing (the entries present may be init's own)", async () => {
     const { home, cwd, config } = fixture();
-    writeOpenclaw(home, { tools: { deny: ["plugins", "gateway"] }, plugins: { entries: { "openclaw-guard": { enabled: true } } } });
+    writeOpenclaw(home, { tools: { deny: ["plugins", "gateway", "openclaw"] }, plugins: { entries: { "openclaw-guard": { enabled: true } } } });
     await init(home, cwd, ["openclaw"]);
     expect(() => read(path.join(path.dirname(config), "init-state.json"))).toThrow(/ENOENT/);
   });

@@ -8,7 +8,8 @@
 import type { ServerResponse } from "node:http";
 import { openSse, pathOf, sendJson, startJsonServer } from "./fake-http.ts";
 
-export type ScriptStep = { tool: string; input: Record<string, unknown> } | { text: string };
+/** `delayMs`: the fake answers that step only after this long (a slow turn). */
+export type ScriptStep = { tool: string; input: Record<string, unknown> } | { text: string; delayMs?: number };
 
 export interface ToolResult {
   tool_use_id: string;
@@ -44,8 +45,8 @@ interface MessagesBody {
 export interface FakeAnthropic {
   url: string;
   requests: RecordedRequest[];
-  /** Tool results the model was shown, in order, one per tool_use id. */
-  toolResults(): ToolResult[];
+  /** Tool results the model was shown, in order, one per tool_use id; of the conversation whose first user message contains `conversation`, when given. */
+  toolResults(conversation?: string): ToolResult[];
   close(): Promise<void>;
 }
 
@@ -79,11 +80,12 @@ export async function startFakeAnthropic(script: ScriptStep[] | ((firstUserText:
       "tool" in step ? [{ type: "tool_use", id: `toolu_fake_${turn}`, name: step.tool, input: step.input }] : [{ type: "text", text: step.text }];
     const stopReason = "tool" in step ? "tool_use" : "end_turn";
     const model = body.model ?? "claude-fake";
-    if (body.stream) sendStream(res, model, content, stopReason);
-    else sendJson(res, message(model, content, stopReason));
+    const answer = () => (body.stream ? sendStream(res, model, content, stopReason) : sendJson(res, message(model, content, stopReason)));
+    if ("delayMs" in step && step.delayMs) setTimeout(answer, step.delayMs);
+    else answer();
   });
 
-  return { ...server, requests, toolResults: () => collectToolResults(requests) };
+  return { ...server, requests, toolResults: (conversation) => collectToolResults(conversation === undefined ? requests : requests.filter((r) => firstUserText(r.body).includes(conversation))) };
 }
 
 function firstUserText(body: MessagesBody): string {

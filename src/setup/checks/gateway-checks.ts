@@ -157,8 +157,8 @@ export function checkGuardTools(config: Json): Check {
   const denied = new Set(Array.isArray(deny) ? deny.filter((t): t is string => typeof t === "string") : []);
   const open = GUARD_TOOLS.filter((t) => !denied.has(t) && !denied.has("*"));
   return open.length > 0
-    ? check("gateway.guard-tools", "gateway", "fail", `the assistant can call the ${open.join(" and ")} tool${open.length === 1 ? "" : "s"}, which can disable, uninstall or reload openclaw-guard or rewrite the gateway config (the plugin refuses those calls, but only its own hook stands in the way).`, `add ${JSON.stringify(open)} to tools.deny in openclaw.json`)
-    : check("gateway.guard-tools", "gateway", "ok", "the plugins and gateway tools are denied to the assistant (tools.deny).");
+    ? check("gateway.guard-tools", "gateway", "fail", `the assistant can call the ${open.join(", ")} tool${open.length === 1 ? "" : "s"}, which can disable, uninstall or reload openclaw-guard or rewrite the gateway config (the plugin refuses those calls, but only its own hook stands in the way).`, `add ${JSON.stringify(open)} to tools.deny in openclaw.json`)
+    : check("gateway.guard-tools", "gateway", "ok", `the ${GUARD_TOOLS.join(", ")} tools are denied to the assistant (tools.deny).`);
 }
 
 /** What still gets past the plugin in this config, each with its fix. */
@@ -254,6 +254,13 @@ function checkWhatsAppGaps(whatsapp: Scope[]): Check[] {
   });
   const paths = OPEN_WHATSAPP_PATHS.join(", ");
   return [
+    check(
+      "gateway.whatsapp-replies",
+      "gateway",
+      "note",
+      "replies to WhatsApp senders are not admitted: the plugin lets a reply through without a contact only on Telegram (measured end to end), so the assistant's reply to a WhatsApp sender who is not in the address book is cancelled where a hook sees it. Not measured (no inbound without a linked phone): whether OpenClaw's WhatsApp reply path runs reply_payload_sending or message_sending at all (the channel's own reply delivery calls no plugin hook); if it runs none, those replies go out unchecked to whoever allowFrom lets write in. Pairing-code replies run no hook.",
+      "put the people who may write to the assistant on WhatsApp in the address book, and keep allowFrom to those numbers.",
+    ),
     open.length > 0
       ? check("gateway.whatsapp-actions", "gateway", "fail", `${open.join(", ")} ${open.length === 1 ? "is" : "are"} on: the CLI's \`message react\` then reaches any WhatsApp chat, and no plugin hook sees it.`, INIT)
       : check("gateway.whatsapp-actions", "gateway", "ok", `the WhatsApp action no hook sees and a setting can stop (${UNHOOKED_WHATSAPP_ACTIONS.join(", ")}) is off.`),

@@ -7,8 +7,12 @@ import { openclawConfigPath } from "../../gateway/openclaw-config.js";
 import { PLUGIN_ID } from "../../plugin/index.js";
 import { arrayAt, changeSummary, ensureStrings, InitError, objectAt, planJsonFile, replaceOurs, type ClientSetup, type InitContext, type JsonObject, type ValueChange } from "../init-plan.js";
 
-/** The assistant tools that can disable, uninstall or reconfigure this plugin: init denies them (tools.deny). */
-export const GUARD_TOOLS = ["plugins", "gateway"] as const;
+/**
+ * The assistant tools that can disable, uninstall or reconfigure this plugin: init denies them (tools.deny).
+ * `openclaw` is 2026.9.6's owner-only delegate: it hands a free-text request to OpenClaw's system agent,
+ * which writes config and installs, enables and uninstalls plugins.
+ */
+export const GUARD_TOOLS = ["plugins", "gateway", "openclaw"] as const;
 
 /**
  * Telegram actions that reach the Bot API directly (RPC/CLI `message.action` poll, topic creation,
@@ -133,7 +137,7 @@ export const openclaw: ClientSetup = {
         ...mergePluginEntry(file, json, context.config),
         ...disableUnhookedActions(file, json, "telegram", UNHOOKED_TELEGRAM_ACTIONS),
         ...disableUnhookedActions(file, json, "whatsapp", UNHOOKED_WHATSAPP_ACTIONS),
-        // The assistant's plugins and gateway tools can switch the guard off; only the guard's own hook would stand in the way.
+        // The assistant's plugins, gateway and openclaw tools can switch the guard off; only the guard's own hook would stand in the way.
         ...ensureStrings(arrayAt(file, json, ["tools", "deny"]), GUARD_TOOLS, "tools.deny"),
       ];
     });
