@@ -1,0 +1,152 @@
+// End to end: the real Claude Code CLI, driven by the fake model, asking a running guard server
+// for the PreToolUse decision instead of starting the command hook per Bash call:
+//   - `type: "http"` → POST /hook/claude-code on the real `serve --http`, with the agent's token;
+//   - `type: "mcp_tool"` → the stdio server's hidden check_command tool.
+// A fake `openclaw` on PATH logs every run: a denied command must leave no trace. With
+// "onFailure": "block", a server that is down, slow, refuses the token or is not connected must
+// keep every command from running, harmless ones included (each writes a marker file).
+import { existsSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CHECK_TOOL, CHECK_TOOL_INPUT, HOOK_PATH } from "../../src/guard/hook-forms.js";
+import { INCIDENT, runClaude, type ClaudeRun } from "../support/claude-code.js";
+import { startHttpGuard, type HttpGuardProcess } from "../support/http-guard.js";
+
+const { cli: CLI, fakeOpenclaw: FAKE_OPENCLAW } = INCIDENT;
+
+let root: string;
+let config: string;
+let guard: HttpGuardProcess;
+let hookUrl: string;
+let token: string;
+let home: string;
+let cwd: string;
+let binDir: string;
+let log: string;
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  root = await mkdtemp(join(tmpdir(), "ocg-hook-server-"));
+  const guardDir = join(root, "guard");
+  await mkdir(guardDir, { mode: 0o700 });
+  config = join(guardDir, "config.json5");
+  await writeFile(
+    config,
+    JSON.stringify({ openclaw: { transport: "cli", bin: [process.execPath, FAKE_OPENCLAW] }, contacts: { alice: { channel: "whatsapp", target: INCIDENT.aliceNumber, description: "Alice" } }, audit: { file: join(guardDir, "audit.jsonl") } }),
+    { mode: 0o600 },
+  );
+  const guardEnv = { HOME: guardDir, PATH: "/usr/bin:/bin" };
+  token = (await execa(process.execPath, [CLI, "token", "add", "laptop", "--aliases", "alice", "--config", config], { env: guardEnv, extendEnv: false })).stdout.trim();
+  guard = await startHttpGuard(config, guardEnv);
+  hookUrl = guard.url.replace(/\/mcp$/, HOOK_PATH);
+});
+
+afterAll(async () => {
+  await guard?.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  const dir = await mkdtemp(join(root, "agent-"));
+  home = join(dir, "home");
+  cwd = join(dir, "work");
+  binDir = join(dir, "bin");
+  log = join(dir, "openclaw-calls.log");
+  await Promise.all([mkdir(home), mkdir(cwd), mkdir(binDir)]);
+  await writeFile(log, "");
+  await writeFile(join(binDir, "openclaw"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\necho 'OpenClaw 2026.9.6 (fake)'\n`);
+  await chmod(join(binDir, "openclaw"), 0o755);
+});
+
+const block = { timeout: 10, onFailure: "block" };
+const httpHook = (url = hookUrl, bearer = token, extra: Record<string, unknown> = {}) => ({ type: "http", url, headers: { Authorization: `Bearer ${bearer}` }, ...block, ...extra });
+const mcpToolHook = { type: "mcp_tool", server: "openclaw-guard", tool: CHECK_TOOL, input: CHECK_TOOL_INPUT, ...block };
+const stdioServer = (command = process.execPath, args = [CLI, "serve", "--config", config]) => ({ mcpServers: { "openclaw-guard": { type: "stdio", command, args } } });
+
+function run(hook: Record<string, unknown>, commands: string[], mcpConfig?: Record<string, unknown>): Promise<ClaudeRun> {
+  return runClaude({
+    home,
+    cwd,
+    // Bash needs no approval here: the hook is the only thing that can stop a command.
+    permissionMode: "bypassPermissions",
+    settings: { hooks: { PreToolUse: [{ matcher: "Bash", hooks: [hook] }] } },
+    ...(mcpConfig ? { mcpConfig } : {}),
+    path: `${binDir}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+    script: commands.map((command) => ({ tool: "Bash", input: { command, description: "test command" } })),
+    timeoutMs: 120_000,
+  });
+}
+
+function outcomes(commands: string[], result: ClaudeRun) {
+  expect(result.timedOut).toBe(false);
+  expect(result.toolResults).toHaveLength(commands.length);
+  return commands.map((command, i) => ({ command, denied: result.toolResults[i]?.is_error, mentionsSendMessage: result.toolResults[i]?.text.includes("mcp__openclaw-guard__send_message") }));
+}
+
+const HOSTILE = ["openclaw message send --target +15551234567 --message hi", "bash -c 'openclaw message send -t +1 -m x'", "openclaw --profile x message send --target 123456789 --message hi"];
+const HARMLESS = ["echo openclaw message", "openclaw --version", "git --version"];
+
+describe.each([
+  ["http (serve --http, the agent's token)", () => httpHook(), undefined],
+  ["mcp_tool (the stdio server's hidden check_command)", () => mcpToolHook, () => stdioServer()],
+] as const)("Claude Code asks the running server: %s", (_label, hook, mcp) => {
+  it("denies raw openclaw sends with the send_message advice, lets harmless commands run", async () => {
+    const commands = [...HOSTILE, ...HARMLESS];
+    const result = await run(hook(), commands, mcp?.());
+    expect(outcomes(commands, result)).toEqual([
+      ...HOSTILE.map((command) => ({ command, denied: true, mentionsSendMessage: true })),
+      ...HARMLESS.map((command) => ({ command, denied: false, mentionsSendMessage: false })),
+    ]);
+    expect(await readFile(log, "utf8")).toBe("--version\n");
+  });
+});
+
+/** A harmless command that leaves a marker when it runs. */
+async function expectNothingRuns(hook: Record<string, unknown>, mcpConfig?: Record<string, unknown>) {
+  const marker = join(cwd, "ran");
+  const commands = [`touch ${marker}`, "openclaw --version"];
+  const result = await run(hook, commands, mcpConfig);
+  expect(outcomes(commands, result).map((o) => o.denied)).toEqual([true, true]);
+  expect(existsSync(marker)).toBe(false);
+  expect(await readFile(log, "utf8")).toBe("");
+  return result;
+}
+
+describe("onFailure block: no usable answer, no command", () => {
+  const listening: Server[] = [];
+  afterAll(() => {
+    for (const server of listening) server.closeAllConnections();
+    return Promise.all(listening.map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+  const listen = async (handler: Parameters<typeof createServer>[1]) => {
+    const server = createServer(handler);
+    listening.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}${HOOK_PATH}`;
+  };
+
+  it("http: the server is down (connection refused)", async () => {
+    const url = await listen(() => {});
+    await new Promise((resolve) => listening.pop()!.close(resolve));
+    await expectNothingRuns(httpHook(url));
+  });
+
+  it("http: the server is slow (the hook's timeout passes)", async () => {
+    const url = await listen(() => {}); // accepts, never answers
+    const started = performance.now();
+    await expectNothingRuns(httpHook(url, token, { timeout: 2 }));
+    expect(performance.now() - started).toBeLessThan(60_000);
+  });
+
+  it("http: the token is revoked or wrong (401)", async () => {
+    await expectNothingRuns(httpHook(hookUrl, `ocg_${"x".repeat(43)}`));
+  });
+
+  it("mcp_tool: the server is not connected (it fails to start)", async () => {
+    await expectNothingRuns(mcpToolHook, stdioServer("/bin/false", []));
+  });
+});
