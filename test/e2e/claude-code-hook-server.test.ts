@@ -105,6 +105,29 @@ describe.each([
   });
 });
 
+it("mcp_tool: the model is not offered check_command, and calling it gets it nothing", async () => {
+  const hidden = "mcp__openclaw-guard__check_command";
+  const result = await runClaude({
+    home,
+    cwd,
+    permissionMode: "bypassPermissions",
+    settings: { hooks: { PreToolUse: [{ matcher: "Bash", hooks: [mcpToolHook] }] } },
+    mcpConfig: stdioServer(),
+    script: [
+      { tool: "mcp__openclaw-guard__list_contacts", input: {} },
+      { tool: hidden, input: { tool_name: "Bash", tool_input: JSON.stringify({ command: "openclaw message send --target +1 --message x" }) } },
+    ],
+    timeoutMs: 120_000,
+  });
+  expect(result.timedOut).toBe(false);
+  const [listed, called] = result.toolResults;
+  expect(listed!.is_error).toBeFalsy(); // the server is connected and its tools are offered
+  expect(listed!.text).toContain("alice");
+  expect(called!.is_error).toBe(true);
+  expect(called!.text).not.toMatch(/permissionDecision|hookSpecificOutput/);
+  expect(JSON.stringify(result.requests.map((r) => r.body.tools ?? []))).not.toContain("check_command");
+});
+
 /** A harmless command that leaves a marker when it runs. */
 async function expectNothingRuns(hook: Record<string, unknown>, mcpConfig?: Record<string, unknown>) {
   const marker = join(cwd, "ran");
