@@ -24,3 +24,13 @@ export function hookPayloadFromToolArgs(args: Record<string, unknown>): string {
   if (typeof toolInput !== "object" || toolInput === null) return "";
   return JSON.stringify({ hook_event_name: args.hook_event_name, tool_name: args.tool_name, cwd: args.cwd, tool_input: toolInput });
 }
+
+/** What Claude Code makes of CHECK_TOOL_INPUT for one payload (`${path}` filled, objects as JSON text): doctor's canary asks the tool this way. */
+export function toolArgsFromHookPayload(payload: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(CHECK_TOOL_INPUT).map(([key, template]) => {
+      const value = payload[template.slice(2, -1)];
+      return [key, value === undefined || value === null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value)];
+    }),
+  );
+}

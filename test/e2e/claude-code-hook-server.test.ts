@@ -6,14 +6,14 @@
 // "onFailure": "block", a server that is down, slow, refuses the token or is not connected must
 // keep every command from running, harmless ones included (each writes a marker file).
 import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CHECK_TOOL, CHECK_TOOL_INPUT, HOOK_PATH } from "../../src/guard/hook-forms.js";
-import { INCIDENT, runClaude, type ClaudeRun } from "../support/claude-code.js";
+import { INCIDENT, loggingAgent, runClaude, type ClaudeRun } from "../support/claude-code.js";
 import { startHttpGuard, type HttpGuardProcess } from "../support/http-guard.js";
 
 const { cli: CLI, fakeOpenclaw: FAKE_OPENCLAW } = INCIDENT;
@@ -51,15 +51,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  const dir = await mkdtemp(join(root, "agent-"));
-  home = join(dir, "home");
-  cwd = join(dir, "work");
-  binDir = join(dir, "bin");
-  log = join(dir, "openclaw-calls.log");
-  await Promise.all([mkdir(home), mkdir(cwd), mkdir(binDir)]);
-  await writeFile(log, "");
-  await writeFile(join(binDir, "openclaw"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\necho 'OpenClaw 2026.9.6 (fake)'\n`);
-  await chmod(join(binDir, "openclaw"), 0o755);
+  ({ home, cwd, binDir, log } = await loggingAgent(await mkdtemp(join(root, "agent-"))));
 });
 
 const block = { timeout: 10, onFailure: "block" };

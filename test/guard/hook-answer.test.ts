@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { answerClaudeHook } from "../../src/guard/hook-answer.js";
 import { decideHookInput } from "../../src/guard/hook-command.js";
-import { CHECK_TOOL_INPUT, hookPayloadFromToolArgs } from "../../src/guard/hook-forms.js";
+import { hookPayloadFromToolArgs, toolArgsFromHookPayload } from "../../src/guard/hook-forms.js";
 import { DEFAULT_ALLOW_LIST } from "../../src/guard/openclaw-policy.js";
 import { loadCorpus } from "./corpus.js";
 
@@ -58,17 +58,10 @@ describe("answerClaudeHook (the http and mcp_tool hook forms)", () => {
   });
 });
 
-describe("hookPayloadFromToolArgs (the mcp_tool form's input)", () => {
-  /** What Claude Code does to CHECK_TOOL_INPUT: `${path}` filled from the payload, objects as JSON text. */
-  const interpolate = (hook: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(CHECK_TOOL_INPUT).map(([key, template]) => {
-      const value = hook[template.slice(2, -1)];
-      return [key, value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value)];
-    }));
-
+describe("hookPayloadFromToolArgs (the mcp_tool form's input, filled in as Claude Code fills CHECK_TOOL_INPUT)", () => {
   it("gives back the payload the command hook reads, and the same answer", async () => {
     const hook = { hook_event_name: "PreToolUse", tool_name: "Bash", cwd: root, tool_input: { command: "openclaw message send -t x -m 'a \"quoted\" ${x}'", description: "d" } };
-    const raw = hookPayloadFromToolArgs(interpolate(hook));
+    const raw = hookPayloadFromToolArgs(toolArgsFromHookPayload(hook));
     expect(JSON.parse(raw)).toEqual(hook);
     expect(await answer(raw)).toHaveProperty("hookSpecificOutput.permissionDecision", "deny");
   });
