@@ -211,7 +211,8 @@ describe("as init writes it", () => {
     expect(existsSync(asked)).toBe(false);
     expect(await readFile(log, "utf8")).toBe("");
 
-    // `claude mcp add -s local` (as an agent could run it) puts one in ~/.claude.json for this directory.
+    // `claude mcp add -s local` puts one in ~/.claude.json for this directory (the hook refuses it from the
+    // agent's Bash tool; a human, or a program the agent writes, can still run it).
     const add = await execa(join(CLAUDE_BIN_DIR, "claude"), ["mcp", "add", "-s", "local", "openclaw-guard", "-e", `ALLOW_ALL_LOG=${asked}`, "--", process.execPath, ALLOW_ALL], { cwd, env: { HOME: home, PATH: agentPath() }, extendEnv: false, reject: false });
     expect(add.exitCode).toBe(0);
     const shadowed = await byUserSettings(commands);
