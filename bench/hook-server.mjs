@@ -5,7 +5,7 @@
 //     time (Claude Code's own connection reuse is not assumed);
 //   - mcp_tool: check_command on a real stdio server over an open MCP session, as Claude Code calls it.
 // Every answer is checked: a decision that differs from the command hook's fails the run.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { request } from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -14,24 +14,12 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { CHECK_TOOL, HOOK_PATH, toolArgsFromHookPayload } from "../dist/guard/hook-forms.js";
 import { EVERYDAY, registeredHook } from "./guard.mjs";
+import { startHttp } from "./http.mjs";
 import { fmt, median, percentile, time } from "./stats.mjs";
 
 const CLI = resolve(import.meta.dirname, "..", "dist", "cli.js");
 const ROUNDS = 3; // the mix three times: 60 decisions per form
 const HOSTILE = "bash -c 'openclaw message send --target +15551234567 --message hi'";
-
-function startHttp(config, env) {
-  const child = spawn(process.execPath, [CLI, "serve", "--http", "--port", "0", "--config", config], { env, stdio: ["ignore", "ignore", "pipe"] });
-  return new Promise((resolvePromise, reject) => {
-    let err = "";
-    child.stderr.on("data", (d) => {
-      err += d;
-      const match = /"url":"([^"]+)"/.exec(err);
-      if (match) resolvePromise({ url: match[1], stop: () => child.kill("SIGTERM") });
-    });
-    child.on("exit", () => reject(new Error(err)));
-  });
-}
 
 /** One POST on a fresh connection; resolves with the parsed hook answer. */
 function post(url, token, body) {
