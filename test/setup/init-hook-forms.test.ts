@@ -35,6 +35,8 @@ describe("init claude-code: the hook form", () => {
     expect(r.stdout + r.stderr).not.toContain(token.slice(4));
     expect(r.stdout).toMatch(/The hook asks the guard's HTTP service .*blocks every Bash, Write and Edit call/);
     expect((await init(home, ["claude-code", "--remote", URL_])).stdout).toMatch(/settings\.json \(unchanged\)/);
+    expect((await init(home, ["--remove", "claude-code"])).code).toBe(0);
+    expect(() => statSync(path.join(home, ".claude", "settings.json"))).toThrow(/ENOENT/);
   });
 
   it.each([
