@@ -12,7 +12,8 @@ import { fmt, interleaved, median, percentile, time } from "./stats.mjs";
 
 const CLI = resolve(import.meta.dirname, "..", "dist", "cli.js");
 
-function startHttp(config, env) {
+/** The built `serve --http` on a free loopback port (also bench/hook-server.mjs). */
+export function startHttp(config, env) {
   const child = spawn(process.execPath, [CLI, "serve", "--http", "--port", "0", "--config", config], { env, stdio: ["ignore", "ignore", "pipe"] });
   return new Promise((resolvePromise, reject) => {
     let err = "";

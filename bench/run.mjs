@@ -9,7 +9,7 @@ const sections = [
   ["stdio bound and audit masking", "./stdio-and-masking.mjs", "benchStdioAndMasking"],
   ["guard as a service (HTTP)", "./http.mjs", "benchHttp"],
 ];
-if (existsSync(new URL("./guard.mjs", import.meta.url))) sections.push(["guard", "./guard.mjs", "benchGuard"]);
+if (existsSync(new URL("./guard.mjs", import.meta.url))) sections.push(["guard", "./guard.mjs", "benchGuard"], ["hook from the running server", "./hook-server.mjs", "benchHookServer"]);
 
 // `node bench/run.mjs --quick [section]`: the issue-20 figures only, in under a minute (bench/quick.mjs).
 if (process.argv[2] === "--quick") {

@@ -9,6 +9,10 @@ import { createServer as createTlsServer } from "node:https";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isLoopbackHost } from "../gateway/loopback.js";
 import type { GuardServer } from "./server.js";
+import { HOOK_HOME_HEADER, HOOK_PATH } from "../guard/hook-forms.js";
+
+/** A hook payload is one tool call (the command hook's own stdin cap). */
+const MAX_HOOK_BYTES = 1024 * 1024;
 
 export const MCP_PATH = "/mcp";
 /** A send is an alias and a message of at most 100 000 characters (the config's ceiling). */
@@ -24,6 +28,8 @@ export type HttpOptions = {
   authenticate(token: string | undefined): string | undefined;
   /** A new MCP server for a new session of this agent. */
   openSession(agent: string): GuardServer;
+  /** POST /hook/claude-code (src/guard/hook-answer.ts): the guard's decision for one hook payload, as Claude Code's hook JSON output; absent: no hook endpoint. */
+  answerHook?: (payload: string, agentHome: string | undefined) => Promise<unknown>;
   maxBodyBytes?: number;
   maxSessionsPerAgent?: number;
   warn?: (message: string) => void;
@@ -58,7 +64,9 @@ export async function listenHttp(options: HttpOptions): Promise<HttpGuard> {
     const agent = options.authenticate(bearerOf(req.headers.authorization));
     if (agent === undefined) return unauthorized(res);
     if (checkOrigin && !fromLoopbackPage(req)) return plain(res, 403, "Host or Origin is not this machine");
-    if ((req.url ?? "").split("?")[0] !== MCP_PATH) return plain(res, 404, "not found");
+    const route = (req.url ?? "").split("?")[0];
+    if (route === HOOK_PATH && options.answerHook) return answerHook(req, res, options.answerHook);
+    if (route !== MCP_PATH) return plain(res, 404, "not found");
     const header = req.headers["mcp-session-id"];
     const id = typeof header === "string" ? header : undefined;
     if (id !== undefined) {
@@ -135,6 +143,26 @@ function fromLoopbackPage(req: IncomingMessage): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * One hook decision: the body is the hook payload; the answer is always 200 with hook JSON (a deny
+ * when the guard could not decide). Anything else Claude Code gets (401, 413, a timeout) blocks the
+ * command through the handler's "onFailure": "block".
+ */
+async function answerHook(req: IncomingMessage, res: ServerResponse, answer: NonNullable<HttpOptions["answerHook"]>): Promise<void> {
+  if (req.method !== "POST") return plain(res, 405, "POST the hook payload");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_HOOK_BYTES) return plain(res, 413, "hook payload too large");
+    chunks.push(chunk);
+  }
+  const home = req.headers[HOOK_HOME_HEADER.toLowerCase()];
+  const body = JSON.stringify(await answer(Buffer.concat(chunks).toString("utf8"), typeof home === "string" && home.startsWith("/") ? home : undefined));
+  res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+  res.end(body);
 }
 
 function bearerOf(header: string | undefined): string | undefined {

@@ -70,9 +70,11 @@ export async function run(args: string[], platform: NodeJS.Platform = process.pl
       return 1;
     }
   }
-  if (values.http) return serveHttp(values, deps, tokens, log);
+  // The hook forms that ask this running server (src/guard/hook-answer.ts), loaded at the first question.
+  const answerHook = async (payload: string, homeDir?: string) => (await import("../guard/hook-answer.js")).answerClaudeHook(payload, { configFile: configPath, ...(homeDir ? { homeDir } : {}) });
+  if (values.http) return serveHttp(values, deps, tokens, log, answerHook);
 
-  const server = createServer({ send: deps });
+  const server = createServer({ send: deps, answerHook });
   const closed = new Promise<void>((resolve) => {
     server.onclose = () => resolve();
   });
@@ -107,7 +109,7 @@ export function listenFrom(values: Values): Listen {
   return { host: values.host ?? "127.0.0.1", port };
 }
 
-async function serveHttp(values: Values, deps: ReturnType<typeof createSendDeps>, tokens: TokenSource, log: Logger): Promise<number> {
+async function serveHttp(values: Values, deps: ReturnType<typeof createSendDeps>, tokens: TokenSource, log: Logger, answerHook: (payload: string, homeDir?: string) => Promise<unknown>): Promise<number> {
   if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) throw new UsageError("openclaw-guard serve: --tls-cert and --tls-key go together");
   const tls = values["tls-cert"] && values["tls-key"] ? { cert: readFileSync(values["tls-cert"]), key: readFileSync(values["tls-key"]) } : undefined;
   let http;
@@ -122,6 +124,7 @@ async function serveHttp(values: Values, deps: ReturnType<typeof createSendDeps>
         return token !== undefined && state.ok ? findAgent(state.file, token)?.name : undefined;
       },
       openSession: (agent) => createServer({ send: scopeToAgent(deps, tokens, agent) }),
+      answerHook,
       warn: (message) => log.warn(message),
     });
   } catch (error) {

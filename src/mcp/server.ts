@@ -4,11 +4,21 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ConfigState } from "../contacts/config-source.js";
 import { bookFix, sendMessage, type SendDeps, type SendResult } from "../send/pipeline.js";
+import { CHECK_TOOL, hookPayloadFromToolArgs } from "../guard/hook-forms.js";
 import { VERSION } from "../version.js";
 import { clientFromMcpName, toolSpelling, type AgentClient } from "./client-tool-names.js";
 import { elicitationConfirm } from "./confirm.js";
 
-export type ServerDeps = { send: SendDeps; confirmTimeoutMs?: number };
+export type ServerDeps = {
+  send: SendDeps;
+  confirmTimeoutMs?: number;
+  /**
+   * The hidden check_command tool (Claude Code's `type: "mcp_tool"` hook): the guard's decision for
+   * one hook payload as hook JSON output. Never in tools/list, so the model is not offered it; a
+   * caller that finds it anyway learns only whether a command would pass, as by trying it.
+   */
+  answerHook?: (payload: string) => Promise<unknown>;
+};
 
 const STATUSES = ["sent", "queued", "refused", "failed", "unknown"];
 
@@ -39,8 +49,12 @@ export function createServer(deps: ServerDeps): GuardServer {
         return sendResultToTool(await sendMessage(send, { to: args.to, message: args.message, origin: "mcp" }));
       case "list_contacts":
         return listContacts(deps.send.config.current(), deps.send.config.path);
+      case CHECK_TOOL:
+        // Claude Code reads the text as the hook's JSON output.
+        if (deps.answerHook) return { content: [{ type: "text", text: JSON.stringify(await deps.answerHook(hookPayloadFromToolArgs(args))) }] };
+        return unknownTool(name);
       default:
-        return { isError: true, content: [{ type: "text", text: `Unknown tool "${name}". This server has send_message and list_contacts.` }] };
+        return unknownTool(name);
     }
   }
 
@@ -49,6 +63,10 @@ export function createServer(deps: ServerDeps): GuardServer {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   });
+}
+
+function unknownTool(name: string): CallToolResult {
+  return { isError: true, content: [{ type: "text", text: `Unknown tool "${name}". This server has send_message and list_contacts.` }] };
 }
 
 function toolDefinitions(state: ConfigState, client: AgentClient | undefined): Tool[] {

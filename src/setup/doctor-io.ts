@@ -8,6 +8,8 @@ import type { FileStat } from "./checks/config-checks.js";
 import type { RunResult } from "./checks/transport-checks.js";
 import { ourCodexHooks, readCodexHooks, type CodexHooksRead } from "./codex-app-server.js";
 
+export type ServedHookTarget = { form: "http"; url: string; headers: Record<string, string> } | { form: "mcp_tool"; command: string; args: readonly string[]; env: Record<string, string> };
+
 export type RunOptions = { env: NodeJS.ProcessEnv; timeoutMs: number; input?: string; cwd?: string };
 
 /** A shell whose PATH is checked: `file ...args '<script>'`. */
@@ -35,6 +37,8 @@ export interface DoctorIO {
   run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult>;
   connect: Connect;
   loadConfig(path: string, env: NodeJS.ProcessEnv): Config;
+  /** Asks a served hook form the way Claude Code does: POST to an http hook's URL, or check_command of a stdio server entry. */
+  askServedHook(target: ServedHookTarget, payload: string, timeoutMs: number): Promise<{ answer?: unknown; error?: string }>;
   /** The guard's hooks as `codex app-server` lists them for `cwd` (trust state included). */
   codexHooks(cwd: string): Promise<CodexHooksRead>;
   now(): number;
@@ -133,6 +137,32 @@ export function realDoctorIO(env: NodeJS.ProcessEnv = process.env): DoctorIO {
       const listed = await readCodexHooks({ codex: "codex", env, cwd, timeoutMs: 30_000 });
       return "error" in listed ? listed : { hooks: ourCodexHooks(listed.hooks) };
     },
+    askServedHook: (target, payload, timeoutMs) => askServedHook(env, target, payload, timeoutMs),
     now: () => performance.now(),
   };
+}
+
+async function askServedHook(env: NodeJS.ProcessEnv, target: ServedHookTarget, payload: string, timeoutMs: number): Promise<{ answer?: unknown; error?: string }> {
+  try {
+    if (target.form === "http") {
+      const response = await fetch(target.url, { method: "POST", headers: { ...target.headers, "Content-Type": "application/json" }, body: payload, signal: AbortSignal.timeout(timeoutMs) });
+      const text = await response.text();
+      return response.ok ? { answer: text.trim() === "" ? {} : (JSON.parse(text) as unknown) } : { error: `HTTP ${response.status} from ${target.url}` };
+    }
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const { StdioClientTransport } = await import("@modelcontextprotocol/sdk/client/stdio.js");
+    const { CHECK_TOOL, toolArgsFromHookPayload } = await import("../guard/hook-forms.js");
+    const client = new Client({ name: "openclaw-guard-doctor", version: "1" });
+    const transport = new StdioClientTransport({ command: target.command, args: [...target.args], env: { ...(env as Record<string, string>), ...target.env }, stderr: "ignore" });
+    try {
+      await client.connect(transport, { timeout: timeoutMs });
+      const result = await client.callTool({ name: CHECK_TOOL, arguments: toolArgsFromHookPayload(JSON.parse(payload) as Record<string, unknown>) }, undefined, { timeout: timeoutMs });
+      const text = (result.content as { type: string; text?: string }[] | undefined)?.find((c) => c.type === "text")?.text;
+      return result.isError ? { error: `check_command failed: ${text ?? "no text"}` } : { answer: JSON.parse(text ?? "{}") as unknown };
+    } finally {
+      await client.close();
+    }
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }

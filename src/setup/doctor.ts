@@ -22,13 +22,13 @@ import { gatherSeparation } from "./separation-facts.js";
 import { checkAllowTo, checkApprovalRoute, checkBook, checkCredential, checkGaps, checkGuardTools, checkPluginActive, checkPluginConfig, pluginConfigPath, type BookFacts, type CredentialFacts, type GatewayPluginFacts, type PluginRuntime } from "./checks/gateway-checks.js";
 import { bookFingerprint, PLUGIN_ID, STATUS_METHOD } from "../plugin/index.js";
 import { isOurHookHandler } from "./clients/hook-groups.js";
-import { canaryInput, checkAgentPath, checkCanary, checkDenyRules, checkHook, checkShimOrder, findGuardHooks, hookForCanary, type AgentPathFacts, type CanaryFacts, type ClaudeFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
+import { canaryInput, checkAgentPath, checkCanary, checkDenyRules, checkHook, checkHookServer, checkShimOrder, findGuardHooks, hookForCanary, type AgentPathFacts, type CanaryFacts, type ClaudeFacts, type GuardHook, type HookServerFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
 import { shimDir } from "./clients/agent-path.js";
 import { codexAgentPath } from "./clients/codex.js";
 import { checkOpenclawConfig, checkOpenclawVersion, checkOutboundAllowlist, checkUngatedChannels, checkWhatsapp, normaliseWhatsappEntry, parseOpenclawVersion, type OurContacts, type VersionFacts } from "./checks/openclaw-checks.js";
 import { checkCli, checkGateway, classifyGatewayError, cliProblem, describeArgv, type CliFacts, type GatewayFacts } from "./checks/transport-checks.js";
 import { makeReport, scrubChecks, type Check, type DoctorReport } from "./doctor-report.js";
-import type { DoctorIO } from "./doctor-io.js";
+import type { DoctorIO, ServedHookTarget } from "./doctor-io.js";
 import { readAuditTail, verifyAuditLog } from "../audit/store.js";
 
 export type DoctorOptions = {
@@ -61,6 +61,8 @@ export type DoctorFacts = {
   /** Claude Code's sandbox as a layer (init claude-code --sandbox). */
   sandbox: SandboxFacts;
   canary?: CanaryFacts;
+  /** What a served hook form (http, mcp_tool) depends on. */
+  hookServer?: HookServerFacts;
   codex?: CodexFacts;
   gemini?: GeminiFacts;
   exposure: ExposureFacts;
@@ -105,6 +107,7 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkDenyRules(facts.claude),
     checkClaudeSandbox(facts.sandbox),
     checkCanary(facts.canary),
+    checkHookServer(facts.hookServer),
     ...facts.registrations.map(checkRegistration),
     facts.claudeTools && checkClaudeTools(facts.registrations.some((r) => r.client === "claude-code" && r.entry !== undefined), facts.claudeTools, ALLOWED_TOOLS),
     checkCodexHook(facts.codex),
@@ -147,6 +150,10 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
 
   const claude = readClaudeSettings(io);
   const hook = hookForCanary(claude);
+  // An http hook's Authorization header holds the agent's token.
+  const bearer = Object.entries(hook?.headers ?? {}).find(([name]) => name.toLowerCase() === "authorization")?.[1];
+  if (bearer) secrets.push(bearer, bearer.replace(/^Bearer\s+/i, ""));
+  const hookServer = gatherHookServer(io, hook);
 
   const skipped = "transport is dry-run: nothing is delivered, and the gateway is not checked.";
   const codexFiles = readCodexFiles(io);
@@ -184,6 +191,7 @@ export async function gatherFacts(io: DoctorIO, options: DoctorOptions = {}): Pr
       onPath: LINUX_SANDBOX_PROGRAMS.filter((program) => findOnPath(io, env.PATH, program).length > 0),
     },
     ...(canary ? { canary } : {}),
+    ...(hookServer ? { hookServer } : {}),
     ...(codexFiles ? { codex: { ...codexFiles, ...(codexListed ? { listed: codexListed } : {}) } } : {}),
     ...readGeminiFiles(io),
     exposure,
@@ -436,8 +444,20 @@ function readClaudeSettings(io: DoctorIO): ClaudeFacts {
 
 async function runCanary(io: DoctorIO, hook: NonNullable<ReturnType<typeof hookForCanary>>, timeoutMs?: number): Promise<CanaryFacts> {
   const started = io.now();
+  const wait = timeoutMs ?? Math.min((hook.timeout ?? 10) * 1000, 30_000);
+  if (hook.form !== "command") {
+    const entry = hook.form === "mcp_tool" ? claudeUserServer(io) : undefined;
+    const target: ServedHookTarget | undefined =
+      hook.form === "http"
+        ? { form: "http", url: hook.command, headers: hook.headers ?? {} }
+        : typeof entry?.command === "string"
+          ? { form: "mcp_tool", command: entry.command, args: Array.isArray(entry.args) ? entry.args.map(String) : [], env: stringRecord(entry.env) }
+          : undefined;
+    const asked = target ? await io.askServedHook(target, canaryInput(io.home), wait) : { error: "the openclaw-guard user-scope server is not a stdio server, so it has no check_command" };
+    return { hook, ms: Math.round(io.now() - started), ...asked };
+  }
   // Claude Code runs a hook's command through a shell, with the canary JSON on stdin.
-  const result = await io.run("/bin/sh", ["-c", hook.command], { env: io.env, input: canaryInput(io.home), timeoutMs: timeoutMs ?? Math.min((hook.timeout ?? 10) * 1000, 30_000), cwd: io.home });
+  const result = await io.run("/bin/sh", ["-c", hook.command], { env: io.env, input: canaryInput(io.home), timeoutMs: wait, cwd: io.home });
   return { hook, result, ms: Math.round(io.now() - started) };
 }
 
@@ -587,6 +607,46 @@ function gatherRegistrations(io: DoctorIO, book: string, pluginBook: string | un
     const exists = (p: unknown, exec: boolean) => typeof p === "string" && (exec ? io.isExecutable(p) : io.canRead(p));
     return [{ ...base, entry, commandExists: exists(entry.command, true), cliExists: exists(args[0], false) }];
   });
+}
+
+/** Claude Code's user-scope openclaw-guard entry (~/.claude.json), or undefined. */
+function claudeUserServer(io: DoctorIO): (ServerEntry & { env?: unknown; type?: unknown }) | undefined {
+  try {
+    return jsonEntry(JSON.parse(readIfExists(io, claudeUserMcpPath({ env: io.env, home: io.home, cwd: io.cwd } as Parameters<typeof claudeUserMcpPath>[0])) ?? "{}"));
+  } catch {
+    return undefined; // the registration check reports an unreadable file
+  }
+}
+
+const stringRecord = (value: unknown): Record<string, string> =>
+  typeof value === "object" && value !== null ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string")) : {};
+
+/** What the served hook forms depend on: the server name the mcp_tool hook asks, and what could take its place. */
+function gatherHookServer(io: DoctorIO, hook: GuardHook | undefined): HookServerFacts | undefined {
+  if (hook === undefined || hook.form === "command") return undefined;
+  if (hook.form === "http") return { hook };
+  const file = claudeUserMcpPath({ env: io.env, home: io.home, cwd: io.cwd } as Parameters<typeof claudeUserMcpPath>[0]);
+  let local = false;
+  try {
+    const projects = (JSON.parse(readIfExists(io, file) ?? "{}") as { projects?: Record<string, { mcpServers?: Record<string, unknown> }> }).projects ?? {};
+    local = projects[io.cwd]?.mcpServers?.["openclaw-guard"] !== undefined;
+  } catch {
+    // the registration check reports an unreadable file
+  }
+  const mcpJson = join(io.cwd, ".mcp.json");
+  let project: HookServerFacts["projectServer"];
+  try {
+    if ((JSON.parse(readIfExists(io, mcpJson) ?? "{}") as { mcpServers?: Record<string, unknown> }).mcpServers?.["openclaw-guard"] !== undefined) {
+      const user = (JSON.parse(readIfExists(io, hook.path) ?? "{}") as { disabledMcpjsonServers?: unknown }).disabledMcpjsonServers;
+      project = { path: mcpJson, disabled: Array.isArray(user) && user.includes("openclaw-guard") };
+    }
+  } catch {
+    // a .mcp.json Claude Code cannot parse brings no server
+  }
+  const entry = claudeUserServer(io);
+  // An entry without a type is a stdio server (what `claude mcp add` writes for a command).
+  const userServerType = entry === undefined ? undefined : typeof entry.type === "string" ? entry.type : "stdio";
+  return { hook, ...(userServerType ? { userServerType } : {}), ...(local ? { localServerIn: file } : {}), ...(project ? { projectServer: project } : {}) };
 }
 
 function jsonEntry(json: unknown): ServerEntry | undefined {

@@ -13,8 +13,9 @@ import { parseCommandArgs, UsageError } from "../cli-args.js";
 import { resolveConfigPath } from "../contacts/config-path.js";
 import { configPermissionProblem, type ReadSystemFile } from "../contacts/config-permissions.js";
 import { nodeVersionProblem } from "../version.js";
-import { claudeVersionWarning } from "./clients/claude-code.js";
 import { sandboxUnavailable } from "./clients/claude-sandbox.js";
+import { claudeVersionWarning, runsServedHooks } from "./clients/claude-code.js";
+import { MIN_SERVED_HOOK_VERSION } from "./clients/claude-hooks.js";
 import { codexHooksFile } from "./clients/codex.js";
 import { trustOurCodexHooks, type CodexHook, type WrittenHook } from "./codex-app-server.js";
 import { clientNamed, CLIENTS } from "./clients/index.js";
@@ -23,12 +24,13 @@ import { forgetFiles, formatInitState, initStatePath, parseInitState, recordPree
 import { isLoopbackHost } from "../gateway/loopback.js";
 import { resolveAgentUser, separateRecipe } from "./separate-recipe.js";
 import type { PairingResult } from "../gateway/device-pairing.js";
-import { hookCommand, InitError, json5Only, removalChange, shellJoin, shellQuote, tildePath, type ClientPlan, type ConfigWriter, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Remote, type Scope } from "./init-plan.js";
+import { CLAUDE_HOOK_FORMS, hookCommand, InitError, type ClaudeHookForm, json5Only, removalChange, shellJoin, shellQuote, tildePath, type ClientPlan, type ConfigWriter, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Remote, type Scope } from "./init-plan.js";
 import { unsupportedPlatform } from "./platform.js";
 
 const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry-run] [--config PATH]
        openclaw-guard init claude-code --sandbox [...]   (also Claude Code's sandbox for Bash: no reading the gateway's state, the book or the tokens, no reaching the gateway's port)
        openclaw-guard init <client> --remote URL [--dry-run]   (claude-code, codex, gemini; the token from $OPENCLAW_GUARD_TOKEN)
+       openclaw-guard init claude-code [--remote URL] --hook command|http|mcp-tool   (how the hook asks the guard; default: http with --remote on Claude Code >= 2.1.330, else command)
        openclaw-guard init codex --trust-hook [...]   (also record Codex's trust in the guard hook)
        openclaw-guard init --remove <client> [--scope user|project] [--dry-run] [--config PATH]
        openclaw-guard init openclaw --separate [--agent-user NAME] [--service-user NAME]   (prints the recipe that puts the gateway and the guard under their own OS user; homes from /etc/passwd)
@@ -92,6 +94,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     pair: { type: "boolean" },
     "trust-hook": { type: "boolean" },
     sandbox: { type: "boolean" },
+    hook: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -126,6 +129,17 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   const scope = values.scope ?? "user";
   if (scope !== "user" && scope !== "project") throw new UsageError(`openclaw-guard init: --scope must be user or project\n${USAGE}`);
   const remote = values.remote === undefined ? undefined : remoteFrom(client.name, scope, values.remote, deps.env, values.print === true);
+  const hookForm = values.hook;
+  if (hookForm !== undefined && client.name !== "claude-code") throw new UsageError(`openclaw-guard init: --hook is for claude-code only (the other clients run a command hook)\n${USAGE}`);
+  if (hookForm !== undefined && !(CLAUDE_HOOK_FORMS as readonly string[]).includes(hookForm)) throw new UsageError(`openclaw-guard init: --hook must be ${CLAUDE_HOOK_FORMS.join(", ")}\n${USAGE}`);
+  // Which hook forms the installed Claude Code runs decides the default; --print and --remove do not ask it.
+  const claudeOutput = client.name === "claude-code" && !values.print && !values.remove ? await deps.claudeVersion() : undefined;
+  const served = runsServedHooks(claudeOutput);
+  if (hookForm !== undefined && hookForm !== "command" && served === false) {
+    deps.err(`openclaw-guard init claude-code: --hook ${hookForm} needs Claude Code >= ${MIN_SERVED_HOOK_VERSION}; \`claude --version\` says ${JSON.stringify((claudeOutput ?? "").trim().slice(0, 80))}. An older one may skip the handler, and the guard with it. Update Claude Code, or use --hook command.\nNothing was written.\n`);
+    return 1;
+  }
+  const claudeHook = (hookForm as ClaudeHookForm | undefined) ?? (remote && served === true ? "http" : "command");
   const trustHook = values["trust-hook"] === true;
   if (values.sandbox && (client.name !== "claude-code" || values.remove || values.print)) throw new UsageError(`openclaw-guard init: --sandbox is for claude-code only, not with --remove (which takes the sandbox out wherever init put it) or --print\n${USAGE}`);
   if (trustHook && client.name !== "codex") throw new UsageError(`openclaw-guard init: --trust-hook is for codex only (the other clients do not gate hooks on trust)\n${USAGE}`);
@@ -141,6 +155,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     ...(remote ? { remote } : {}),
     // --remove takes the layer out wherever it is, with or without --sandbox.
     ...(values.sandbox || values.remove ? { sandbox: true } : {}),
+    ...(client.name === "claude-code" ? { claudeHook } : {}),
   };
   const display = (file: string) => tildePath(file, context.home);
 
@@ -188,7 +203,7 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
   const permissions = addressBook === undefined && !remote ? configPermissionProblem(context.config, deps.readSystemFile) : undefined;
   if (permissions !== undefined) warnings.push(`the server refuses to start with this config: ${permissions}`);
   if (client.name === "claude-code") {
-    const warning = claudeVersionWarning(await deps.claudeVersion());
+    const warning = claudeVersionWarning(claudeOutput);
     if (warning) warnings.push(warning);
   }
   if (noSandbox !== undefined) warnings.push(`${noSandbox}: without it, init refuses --sandbox.`);

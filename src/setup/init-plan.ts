@@ -25,7 +25,13 @@ export interface InitContext {
   readonly remote?: Remote;
   /** `init claude-code --sandbox` (and every `--remove`, which takes it out where it is): Claude Code's sandbox as a layer. */
   readonly sandbox?: boolean;
+  /** How Claude Code's hook asks the guard (setup/clients/claude-hooks.ts); absent: a command per tool call. */
+  readonly claudeHook?: ClaudeHookForm;
 }
+
+/** `command`: a process per tool call; `http`: POST to `serve --http`; `mcp-tool`: the stdio server's hidden tool. */
+export type ClaudeHookForm = "command" | "http" | "mcp-tool";
+export const CLAUDE_HOOK_FORMS: readonly ClaudeHookForm[] = ["command", "http", "mcp-tool"];
 
 export type Remote = { readonly url: string; readonly token: string };
 

@@ -142,7 +142,7 @@ WantedBy=multi-user.target
       shellJoin(["systemctl", "daemon-reload"]),
       shellJoin(["systemctl", "enable", "--now", "openclaw-gateway.service", "openclaw-guard.service"]),
     ]],
-    [`As ${o.agentUser}: register the service in the agent's client (the token stays out of argv and history), keep the local hook and shim.`, [
+    [`As ${o.agentUser}: register the service in the agent's client (the token stays out of argv and history), keep the shim. On Claude Code >= 2.1.330 its hook then asks the service too (POST /hook/claude-code with the same token: the decision runs as ${user}; while the service is down Claude Code runs no Bash command); otherwise the local hook stays.`, [
       `read -rs OPENCLAW_GUARD_TOKEN && export OPENCLAW_GUARD_TOKEN`,
       shellJoin([node, cli, "init", "claude-code", "--remote", `http://127.0.0.1:${port}/mcp`]),
       "unset OPENCLAW_GUARD_TOKEN",

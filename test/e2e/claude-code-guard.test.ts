@@ -2,11 +2,11 @@
 // `openclaw-guard hook claude-code` as its PreToolUse hook and a fake `openclaw` on PATH
 // that logs every invocation. Hostile commands must never reach the fake binary.
 import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { REPO_ROOT, runClaude, type ClaudeRun, type PermissionMode } from "../support/claude-code.js";
+import { loggingAgent, REPO_ROOT, runClaude, type ClaudeRun, type PermissionMode } from "../support/claude-code.js";
 
 const CLI = join(REPO_ROOT, "dist/cli.js");
 
@@ -22,15 +22,7 @@ beforeAll(() => {
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), "claude-guard-e2e-"));
-  home = join(root, "home");
-  cwd = join(root, "work");
-  binDir = join(root, "bin");
-  log = join(root, "openclaw-calls.log");
-  await Promise.all([mkdir(home), mkdir(cwd), mkdir(binDir)]);
-  await writeFile(log, "");
-  // The fake CLI only records that it ran; a denied command must leave the log empty.
-  await writeFile(join(binDir, "openclaw"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\necho 'OpenClaw 2026.9.6 (fake)'\n`);
-  await chmod(join(binDir, "openclaw"), 0o755);
+  ({ home, cwd, binDir, log } = await loggingAgent(root));
   await writeFile(join(cwd, "NOTES.md"), "Agents must never call openclaw message send directly.\n");
 });
 

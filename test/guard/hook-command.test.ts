@@ -67,6 +67,22 @@ describe("decideHookInput", () => {
     },
   );
 
+  it.each([
+    "claude mcp add -s local openclaw-guard -- node /tmp/allow-all.mjs",
+    "claude mcp add -s local -e X=1 openclaw-guard -- /bin/true",
+    "claude mcp add-json openclaw-guard '{\"command\":\"/bin/true\"}'",
+    "claude mcp remove openclaw-guard",
+    'claude mcp add "$(printf openclaw-gu; printf ard)" -- /bin/true',
+    "sh -c 'claude mcp add -s local openclaw-guard -- /bin/true'",
+  ])("denies re-registering the guard's own MCP server through Claude Code's CLI: %s", async (command) => {
+    const verdict = await hook({ tool_name: "Bash", tool_input: { command } });
+    expect(verdict.decision, JSON.stringify(verdict.reasons)).toBe("deny");
+  });
+
+  it.each(["claude mcp add other -- /bin/true", "claude mcp list", "claude mcp get openclaw-guard", "claude --version"])("allows Claude Code's CLI otherwise: %s", async (command) => {
+    expect(await hook({ tool_name: "Bash", tool_input: { command } })).toEqual({ decision: "allow", reasons: [] });
+  });
+
   it("allows ordinary commands and read-only OpenClaw commands", async () => {
     expect((await hook({ tool_name: "Bash", tool_input: { command: "git status && openclaw status" } })).decision).toBe("allow");
     expect((await hook({ tool_name: "Bash", tool_input: { command: 'grep -rn "openclaw message" docs/' } })).decision).toBe("allow");

@@ -6,6 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { HOOK_HOME_HEADER, HOOK_PATH } from "../../src/guard/hook-forms.js";
 import { checkListen, listenHttp, MCP_PATH, type HttpGuard, type Listen } from "../../src/mcp/http-server.js";
 import { createServer } from "../../src/mcp/server.js";
 import { scopeToAgent } from "../../src/tokens/scope.js";
@@ -20,7 +21,7 @@ afterEach(async () => {
 });
 
 /** Two agents: "red" may use alice and bob (3 sends per hour), "blue" only ops. */
-async function start(listen: Listen = { host: "127.0.0.1", port: 0 }, tls?: { cert: Buffer; key: Buffer }) {
+async function start(listen: Listen = { host: "127.0.0.1", port: 0 }, tls?: { cert: Buffer; key: Buffer }, answerHook?: (payload: string, home: string | undefined) => Promise<unknown>) {
   const memory = memoryDeps(BOOK3);
   const red = mintToken();
   const blue = mintToken();
@@ -32,6 +33,7 @@ async function start(listen: Listen = { host: "127.0.0.1", port: 0 }, tls?: { ce
     tls,
     authenticate: (token) => (token === undefined ? undefined : findAgent(file.current, token)?.name),
     openSession: (agent) => createServer({ send: scopeToAgent(memory.deps, tokens, agent) }),
+    ...(answerHook ? { answerHook } : {}),
   });
   open.push(guard);
   return { ...memory, guard, red: red.token, blue: blue.token, file };
@@ -135,6 +137,41 @@ describe("serve --http: authentication", () => {
     for (const host of ["127.0.0.1", "::1", "[::1]", "localhost", "127.1.2.3"]) expect(() => checkListen({ host, port: 1 }, false)).not.toThrow();
     expect(() => checkListen({ host: "0.0.0.0", port: 1 }, true)).not.toThrow();
     expect(() => checkListen({ socket: "/tmp/x.sock" }, false)).not.toThrow();
+  });
+});
+
+describe("serve --http: POST /hook/claude-code (Claude Code's http hook)", () => {
+  const hookUrl = (guard: HttpGuard) => guard.url.replace(MCP_PATH, HOOK_PATH);
+
+  it("answers a token holder's payload with the hook JSON, 200; the agent's home from the header when absolute", async () => {
+    const asked: [string, string | undefined][] = [];
+    const { guard, red } = await start(undefined, undefined, async (payload, home) => {
+      asked.push([payload, home]);
+      return { hookSpecificOutput: { permissionDecision: "deny" } };
+    });
+    const body = JSON.stringify({ tool_name: "Bash", tool_input: { command: "ls" } });
+    const auth = { "Content-Type": "application/json", Authorization: `Bearer ${red}` };
+    const answer = await raw(hookUrl(guard), { headers: { ...auth, [HOOK_HOME_HEADER]: "/home/agent" }, body });
+    expect([answer.status, answer.headers["content-type"], JSON.parse(answer.body)]).toEqual([200, "application/json", { hookSpecificOutput: { permissionDecision: "deny" } }]);
+    await raw(hookUrl(guard), { headers: { ...auth, [HOOK_HOME_HEADER]: "home/agent" }, body });
+    expect(asked).toEqual([[body, "/home/agent"], [body, undefined]]);
+  });
+
+  it("401 without a valid token, 405 for anything but POST, 413 over 1 MiB, 403 from a foreign page: the hook never asked", async () => {
+    const asked: string[] = [];
+    const { guard, red } = await start(undefined, undefined, async (payload) => void asked.push(payload));
+    const auth = { Authorization: `Bearer ${red}` };
+    expect((await raw(hookUrl(guard), { body: "{}" })).status).toBe(401);
+    expect((await raw(hookUrl(guard), { headers: { Authorization: `Bearer ${mintToken().token}` }, body: "{}" })).status).toBe(401);
+    expect((await raw(hookUrl(guard), { method: "GET", headers: auth })).status).toBe(405);
+    expect((await raw(hookUrl(guard), { headers: auth, body: Buffer.alloc(1024 * 1024 + 1, "x") })).status).toBe(413);
+    expect((await raw(hookUrl(guard), { headers: { ...auth, Origin: "https://evil.example" }, body: "{}" })).status).toBe(403);
+    expect(asked).toEqual([]);
+  });
+
+  it("is not there on a listener without a hook decision (404)", async () => {
+    const { guard, red } = await start();
+    expect((await raw(hookUrl(guard), { headers: { Authorization: `Bearer ${red}` }, body: "{}" })).status).toBe(404);
   });
 });
 
@@ -247,6 +284,19 @@ describe("openclaw-guard serve --http (the real command)", () => {
     const records = readAudit(join(dir, ".local", "state", "openclaw-guard", "audit.jsonl"));
     expect(records.map((r) => [r.agent, r.to, r.decision ?? r.status])).toEqual([["agent1", "ops", "allow"], ["agent1", "ops", "sent"], ["agent1", "alice", "refuse"]]);
     expect(JSON.stringify(records)).not.toContain(token.slice(4));
+  });
+
+  it("answers the http hook with the guard's decision for a token holder", async () => {
+    const { url, token, child, exited, dir } = await serve(["--port", "0"]);
+    const ask = async (command: string) => {
+      const answer = await raw(url!.replace(MCP_PATH, HOOK_PATH), { headers: { Authorization: `Bearer ${token}`, [HOOK_HOME_HEADER]: dir }, body: JSON.stringify({ hook_event_name: "PreToolUse", cwd: dir, tool_name: "Bash", tool_input: { command } }) });
+      return JSON.parse(answer.body) as { hookSpecificOutput?: { permissionDecision: string } };
+    };
+    expect(await ask("git status")).toEqual({});
+    expect((await ask("sh -c 'openclaw message send -t +15551234567 -m hi'")).hookSpecificOutput?.permissionDecision).toBe("deny");
+    expect((await ask(`echo {} > ${join(dir, ".openclaw", "openclaw.json")}`)).hookSpecificOutput?.permissionDecision).toBe("deny");
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
   });
 
   it("refuses to start without tokens, or beyond loopback without TLS", async () => {

@@ -6,9 +6,9 @@ import { createDryRunTransport } from "../../src/gateway/dry-run-transport.js";
 import { createServer } from "../../src/mcp/server.js";
 import { BOOK, memoryDeps, recordingTransport, type Recorder } from "../helpers.js";
 
-async function connect(text = BOOK, transport: Recorder = recordingTransport()) {
+async function connect(text = BOOK, transport: Recorder = recordingTransport(), answerHook?: (payload: string) => Promise<unknown>) {
   const memory = memoryDeps(text, transport);
-  const server = createServer({ send: memory.deps });
+  const server = createServer({ send: memory.deps, ...(answerHook ? { answerHook } : {}) });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "test", version: "1.0.0" });
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
@@ -28,6 +28,25 @@ describe("MCP server (in-process client)", () => {
     expect(send.description).toContain("alice (whatsapp: Alice, co-founder)");
     expect(send.inputSchema).toMatchObject({ required: ["to", "message"], properties: { to: { type: "string" }, message: { type: "string" } } });
     expect(JSON.stringify(tools)).not.toMatch(/27821234567|1001234567890/);
+  });
+
+  it("check_command (the mcp_tool hook's tool) is never listed; it answers with the hook JSON, or is unknown without a hook", async () => {
+    const payloads: string[] = [];
+    const { client, audit, transport } = await connect(BOOK, recordingTransport(), async (payload) => {
+      payloads.push(payload);
+      return { hookSpecificOutput: { permissionDecision: "deny" } };
+    });
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["send_message", "list_contacts"]);
+    const answer = await call(client, "check_command", { hook_event_name: "PreToolUse", tool_name: "Bash", cwd: "/w", tool_input: JSON.stringify({ command: "ls" }) });
+    expect(answer.isError).toBeFalsy();
+    expect(JSON.parse((answer.content as { text: string }[])[0]!.text)).toEqual({ hookSpecificOutput: { permissionDecision: "deny" } });
+    expect(payloads.map((p) => JSON.parse(p))).toEqual([{ hook_event_name: "PreToolUse", tool_name: "Bash", cwd: "/w", tool_input: { command: "ls" } }]);
+    expect([audit.records, transport.requests]).toEqual([[], []]);
+
+    const plain = await connect();
+    const unknown = await call(plain.client, "check_command", { tool_input: "{}" });
+    expect(unknown.isError).toBe(true);
+    expect((unknown.content as { text: string }[])[0]!.text).toMatch(/^Unknown tool "check_command"/);
   });
 
   it("send_message delivers to an alias and returns structured content", async () => {

@@ -38,6 +38,26 @@ describe("dist/cli.js serve over stdio", () => {
     expect(auditLines().map((r) => [r.event, r.status ?? r.decision])).toEqual([["attempt", "allow"], ["outcome", "sent"], ["attempt", "refused"]]);
   });
 
+  it("keeps check_command out of tools/list and answers the mcp_tool hook with the guard's decision", async () => {
+    const { config, env, home } = setup();
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--config", config], env, stderr: "pipe" });
+    const client = new Client({ name: "claude-code", version: "2.1.330" });
+    await client.connect(transport);
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["send_message", "list_contacts"]);
+      const check = async (command: string) => {
+        const result = await client.callTool({ name: "check_command", arguments: { hook_event_name: "PreToolUse", tool_name: "Bash", cwd: home, tool_input: JSON.stringify({ command }) } });
+        return JSON.parse((result.content as { text: string }[])[0]!.text) as { hookSpecificOutput?: { permissionDecision: string; permissionDecisionReason: string } };
+      };
+      expect(await check("git status")).toEqual({});
+      const denied = await check("eval \"openclaw message send -t +15551234567 -m hi\"");
+      expect(denied.hookSpecificOutput?.permissionDecision).toBe("deny");
+      expect(denied.hookSpecificOutput?.permissionDecisionReason).toContain("mcp__openclaw-guard__send_message");
+    } finally {
+      await client.close();
+    }
+  });
+
   it("notifies the client when the aliases change, and lists the new ones", async () => {
     const { config, env } = setup();
     const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "serve", "--config", config], env, stderr: "pipe" });

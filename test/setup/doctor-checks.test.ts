@@ -131,7 +131,7 @@ describe("guard layer", () => {
   });
 
   it("canary outcomes", () => {
-    const hook: GuardHook = { scope: "user", path: "/h/.claude/settings.json", matcher: "Bash", command: "node /x/cli.js hook claude-code", onFailure: "block" };
+    const hook: GuardHook = { scope: "user", path: "/h/.claude/settings.json", matcher: "Bash", form: "command", command: "node /x/cli.js hook claude-code", onFailure: "block" };
     const result = { stdout: "", stderr: "", timedOut: false };
     expect(checkCanary(undefined)).toBeUndefined();
     expect(checkCanary({ hook, ms: 1, result: { ...result, exitCode: 2 } })).toMatchObject({ status: "ok" });

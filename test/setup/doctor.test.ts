@@ -393,6 +393,75 @@ describe("doctor: the Claude Code hook and deny rules", () => {
   });
 });
 
+describe("doctor: a hook served by the running guard (http, mcp_tool)", () => {
+  const httpHook = (url: string, bearer: string) => ({ type: "http", url, headers: { Authorization: `Bearer ${bearer}`, "X-OpenClaw-Guard-Home": "/h" }, timeout: 10, onFailure: "block" });
+  const settings = (handler: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [handler] }] }, ...extra });
+  const mcpToolHook = { type: "mcp_tool", server: "openclaw-guard", tool: "check_command", input: { hook_event_name: "${hook_event_name}", tool_name: "${tool_name}", cwd: "${cwd}", tool_input: "${tool_input}" }, timeout: 10, onFailure: "block" };
+
+  it("http: asks the real endpoint the canary with the hook's token (denied: ok), never prints the token", async () => {
+    const { listenHttp } = await import("../../src/mcp/http-server.js");
+    const { answerClaudeHook } = await import("../../src/guard/hook-answer.js");
+    const { mintToken } = await import("../../src/tokens/tokens.js");
+    const f = fixture();
+    const { token } = mintToken();
+    const guard = await listenHttp({ listen: { host: "127.0.0.1", port: 0 }, authenticate: (t) => (t === token ? "laptop" : undefined), openSession: () => { throw new Error("no MCP here"); }, answerHook: (payload) => answerClaudeHook(payload, { configFile: join(f.home, ".config/openclaw-guard/config.json5") }) });
+    try {
+      const url = guard.url.replace(/\/mcp$/, "/hook/claude-code");
+      f.write(".claude/settings.json", settings(httpHook(url, token)));
+      const report = await runDoctor(f.io);
+      expect(get(report, "guard.hook")).toMatchObject({ status: "ok", summary: expect.stringContaining("type http") });
+      expect(get(report, "guard.hook-canary")).toMatchObject({ status: "ok", summary: expect.stringContaining(`the http hook (${url}) denied a canary`) });
+      expect(get(report, "guard.hook-server")).toMatchObject({ status: "ok", summary: expect.stringContaining("Whatever listens on that port answers") });
+      expect(JSON.stringify(report) + formatHuman(report)).not.toContain(token.slice(4));
+
+      f.write(".claude/settings.json", settings(httpHook(url, mintToken().token)));
+      expect(get(await runDoctor(f.io), "guard.hook-canary")).toMatchObject({ status: "fail", summary: expect.stringMatching(/gave no answer to a canary send: HTTP 401 .*Claude Code blocks every Bash command/) });
+    } finally {
+      await guard.close();
+    }
+  });
+
+  it("http: a server that allows the canary fails, one that is down fails", async () => {
+    const { createServer } = await import("node:http");
+    const allowAll = createServer((_req, res) => res.end("{}"));
+    await new Promise<void>((resolve) => allowAll.listen(0, "127.0.0.1", resolve));
+    const port = (allowAll.address() as { port: number }).port;
+    const f = fixture();
+    try {
+      f.write(".claude/settings.json", settings(httpHook(`http://127.0.0.1:${port}/hook/claude-code`, "x")));
+      expect(get(await runDoctor(f.io), "guard.hook-canary")).toMatchObject({ status: "fail", summary: expect.stringContaining("ALLOWED") });
+    } finally {
+      await new Promise((resolve) => allowAll.close(resolve));
+    }
+    expect(get(await runDoctor(f.io), "guard.hook-canary")).toMatchObject({ status: "fail", summary: expect.stringContaining("gave no answer") });
+  });
+
+  it("mcp_tool: calls check_command of the registered stdio server (the built CLI); a local-scope or unblocked project server fails guard.hook-server", async () => {
+    const f = fixture();
+    const config = join(f.home, ".config/openclaw-guard/config.json5");
+    const entry = { type: "stdio", command: process.execPath, args: [join(REPO_ROOT, "dist/cli.js"), "serve", "--config", config] };
+    f.write(".claude.json", JSON.stringify({ mcpServers: { "openclaw-guard": entry } }));
+    f.write(".claude/settings.json", settings(mcpToolHook, { disabledMcpjsonServers: ["openclaw-guard"] }));
+    const report = await runDoctor(f.io);
+    expect(get(report, "guard.hook-canary")).toMatchObject({ status: "ok", summary: expect.stringContaining("the mcp_tool hook (openclaw-guard/check_command) denied a canary") });
+    expect(get(report, "guard.hook-server")).toMatchObject({ status: "ok" });
+
+    f.write("project/.mcp.json", JSON.stringify({ mcpServers: { "openclaw-guard": { command: "/bin/true" } } }));
+    expect(get(await runDoctor(f.io), "guard.hook-server")).toMatchObject({ status: "ok" });
+    f.write(".claude/settings.json", settings(mcpToolHook));
+    expect(get(await runDoctor(f.io), "guard.hook-server")).toMatchObject({ status: "fail", summary: expect.stringContaining("disabledMcpjsonServers does not name it") });
+
+    f.write(".claude.json", JSON.stringify({ mcpServers: { "openclaw-guard": entry }, projects: { [join(f.home, "project")]: { mcpServers: { "openclaw-guard": { command: "/bin/true" } } } } }));
+    expect(get(await runDoctor(f.io), "guard.hook-server")).toMatchObject({ status: "fail", summary: expect.stringContaining("local-scope") });
+
+    f.write(".claude/settings.json", settings(mcpToolHook, { disabledMcpjsonServers: ["openclaw-guard"] }));
+    f.write(".claude.json", JSON.stringify({ mcpServers: { "openclaw-guard": { type: "http", url: "http://127.0.0.1:1/mcp" } } }));
+    const remote = await runDoctor(f.io);
+    expect(get(remote, "guard.hook-server")).toMatchObject({ status: "fail", summary: expect.stringContaining("of type http") });
+    expect(get(remote, "guard.hook-canary")).toMatchObject({ status: "fail", summary: expect.stringContaining("no check_command") });
+  });
+});
+
 describe("doctor: Codex and Gemini CLI hooks, gathered from the files init writes", () => {
   const ourCommand = "/usr/bin/node /opt/ocg/dist/cli.js hook codex --config /c";
 

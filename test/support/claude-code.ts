@@ -1,6 +1,6 @@
 // Runs the real Claude Code CLI headless against the scripted fake model, so tests see
 // exactly what the permission engine, hooks and MCP client do with each tool call.
-import { writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
@@ -29,6 +29,19 @@ export function incidentEnv(home: string, binDir: string, calls: string): Record
     OPENCLAW_FAKE_LOG: calls,
     OPENCLAW_FAKE_MODE: "ok-core",
   };
+}
+
+/**
+ * A fresh agent under `root`: its HOME, a working directory, and a bin directory whose fake
+ * `openclaw` only appends its arguments to `log` (a denied command must leave the log empty).
+ */
+export async function loggingAgent(root: string): Promise<{ home: string; cwd: string; binDir: string; log: string }> {
+  const agent = { home: join(root, "home"), cwd: join(root, "work"), binDir: join(root, "bin"), log: join(root, "openclaw-calls.log") };
+  await Promise.all([mkdir(agent.home), mkdir(agent.cwd), mkdir(agent.binDir)]);
+  await writeFile(agent.log, "");
+  await writeFile(join(agent.binDir, "openclaw"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${agent.log}'\necho 'OpenClaw 2026.9.6 (fake)'\n`);
+  await chmod(join(agent.binDir, "openclaw"), 0o755);
+  return agent;
 }
 
 export type PermissionMode = "default" | "acceptEdits" | "bypassPermissions" | "plan";

@@ -150,7 +150,26 @@ export function removalsOfFind(a: Analyser, args: readonly ShellWord[]): void {
   });
 }
 
+/** The `claude mcp` subcommands that write a server registration into ~/.claude.json (or .mcp.json). */
+const CLAUDE_MCP_WRITES = new Set(["add", "add-json", "add-from-claude-desktop", "remove"]);
+
+/**
+ * Claude Code's own CLI writes ~/.claude.json, where the guard's server is registered: `claude mcp
+ * add -s local openclaw-guard ...` would put another server in its place for one directory (the one
+ * the mcp_tool hook and the model's send_message then reach), `claude mcp remove` take it away.
+ * Registrations of other servers pass; a name only known at run time does not.
+ */
+function claude(a: Analyser, args: readonly ShellWord[]): void {
+  const words = args.map((x) => x.text);
+  const at = words.indexOf("mcp");
+  if (at < 0 || !CLAUDE_MCP_WRITES.has(words[at + 1] ?? "")) return;
+  if (words.slice(at + 2).some((w) => w === "openclaw-guard" || w.includes(UNKNOWN))) {
+    a.deny("Changing the openclaw-guard MCP server's registration (`claude mcp add|remove openclaw-guard`) is disabled here; a human runs `openclaw-guard init claude-code`.");
+  }
+}
+
 export const writerHandlers: HandlerTable = {
+  claude,
   cp: copier("cp"),
   mv: copier("mv"),
   ln: copier("ln"),

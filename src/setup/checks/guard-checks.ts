@@ -6,6 +6,7 @@ import { maskDigitRuns } from "../../audit/redact.js";
 import { check, type Check } from "../doctor-report.js";
 import { missingDirs } from "../clients/agent-path.js";
 import type { RunResult } from "./transport-checks.js";
+import { isOurHookHandler } from "../clients/hook-groups.js";
 
 // ---- PATH shims ---------------------------------------------------------------------------------
 
@@ -102,11 +103,18 @@ export type SettingsScope = "managed" | "user" | "project" | "project-local";
 export type SettingsFile = { scope: SettingsScope; path: string; text?: string; error?: string };
 export type ClaudeFacts = { files: readonly SettingsFile[]; claudeDirExists: boolean; claudeDir: string };
 
+/** How the hook asks the guard: a command per call, or a running server (`http`: serve --http, `mcp_tool`: the stdio server). */
+export type HookForm = "command" | "http" | "mcp_tool";
+
 export type GuardHook = {
   scope: SettingsScope;
   path: string;
   matcher: string;
+  form: HookForm;
+  /** The command; for the served forms what Claude Code asks: the URL (never its headers), `openclaw-guard/check_command`. */
   command: string;
+  /** An http hook's headers (the agent's token: a secret). */
+  headers?: Record<string, string>;
   onFailure?: unknown;
   timeout?: number;
   /** Why Claude Code would not wait for this handler's verdict on every command, if so. */
@@ -161,13 +169,17 @@ export function findGuardHooks(files: readonly SettingsFile[]): GuardHook[] {
     for (const entry of entries as { matcher?: unknown; hooks?: unknown }[]) {
       if (!entry || typeof entry !== "object" || !matcherCovers(entry.matcher, "Bash") || !Array.isArray(entry.hooks)) continue;
       for (const handler of entry.hooks as ({ type?: unknown; command?: unknown; onFailure?: unknown; timeout?: unknown } & Record<string, unknown>)[]) {
-        if (handler?.type !== "command" || typeof handler.command !== "string" || !HOOK_COMMAND.test(handler.command)) continue;
+        const served = handler?.type === "http" || handler?.type === "mcp_tool";
+        if (served ? !isOurHookHandler(handler) : handler?.type !== "command" || typeof handler.command !== "string" || !HOOK_COMMAND.test(handler.command)) continue;
         const nonBlocking = nonBlockingReason(handler);
+        const headers = handler.type === "http" && typeof handler.headers === "object" && handler.headers !== null ? Object.fromEntries(Object.entries(handler.headers).filter((e): e is [string, string] => typeof e[1] === "string")) : undefined;
         hooks.push({
           scope: file.scope,
           path: file.path,
           matcher: typeof entry.matcher === "string" ? entry.matcher : "*",
-          command: handler.command,
+          form: handler.type as HookForm,
+          command: handler.type === "http" ? String(handler.url) : handler.type === "mcp_tool" ? `${String(handler.server)}/${String(handler.tool)}` : String(handler.command),
+          ...(headers ? { headers } : {}),
           onFailure: handler.onFailure,
           ...(typeof handler.timeout === "number" ? { timeout: handler.timeout } : {}),
           ...(nonBlocking ? { nonBlocking } : {}),
@@ -201,6 +213,8 @@ export function hookForCanary(facts: ClaudeFacts): GuardHook | undefined {
   return protectedHooks.find(blocks) ?? protectedHooks[0];
 }
 
+const FORM_LABELS: Record<Exclude<HookForm, "command">, string> = { http: "type http: asks serve --http", mcp_tool: "type mcp_tool: asks the stdio server" };
+
 const INIT_FIX = "openclaw-guard init claude-code (writes the hook and deny rules into ~/.claude/settings.json).";
 
 export function checkHook(facts: ClaudeFacts): Check {
@@ -213,7 +227,7 @@ export function checkHook(facts: ClaudeFacts): Check {
   const { protectedHooks, managedOnly } = effectiveHooks(facts);
   const all = findGuardHooks(facts.files);
   const good = protectedHooks.find(blocks);
-  if (good) return check(id, "guard", "ok", `PreToolUse hook in ${good.path} (${good.scope} settings, matcher "${good.matcher}", onFailure "block").`);
+  if (good) return check(id, "guard", "ok", `PreToolUse hook in ${good.path} (${good.scope} settings, ${good.form === "command" ? "" : `${FORM_LABELS[good.form]}, `}matcher "${good.matcher}", onFailure "block").`);
   const background = protectedHooks.find((h) => h.nonBlocking !== undefined);
   if (background) {
     return check(id, "guard", "fail", `the hook in ${background.path} ${background.nonBlocking}.`, `remove async, asyncRewake, once and if from that handler, or re-run ${INIT_FIX}`);
@@ -264,7 +278,8 @@ export function checkDenyRules(facts: ClaudeFacts): Check | undefined {
 
 // ---- the canary ---------------------------------------------------------------------------------
 
-export type CanaryFacts = { hook: GuardHook; result: RunResult; ms: number };
+/** The command form's exit code and output; a served form's hook JSON answer, or why there was none. */
+export type CanaryFacts = { hook: GuardHook; ms: number } & ({ result: RunResult } | { answer?: unknown; error?: string });
 
 export function canaryInput(cwd: string): string {
   return JSON.stringify({ session_id: "openclaw-guard-doctor", cwd, hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: CANARY_COMMAND, description: "openclaw-guard doctor canary" } });
@@ -273,7 +288,9 @@ export function canaryInput(cwd: string): string {
 export function checkCanary(facts: CanaryFacts | undefined): Check | undefined {
   if (facts === undefined) return undefined;
   const id = "guard.hook-canary";
-  const { hook, result, ms } = facts;
+  const { hook, ms } = facts;
+  if (!("result" in facts)) return checkServedCanary(hook, facts, ms);
+  const { result } = facts;
   const command = `\`${hook.command}\``;
   if (result.exitCode === 2) return check(id, "guard", "ok", `the hook command denied a canary \`openclaw message send\` (exit 2, ${ms} ms).`);
   const said = maskDigitRuns(result.stderr.trim().split("\n").filter(Boolean).pop() ?? "");
@@ -281,4 +298,50 @@ export function checkCanary(facts: CanaryFacts | undefined): Check | undefined {
   const why = result.spawnError ? `could not start (${result.spawnError})` : result.timedOut ? "timed out" : `exited ${result.exitCode ?? "abnormally"}${said ? `: ${said}` : ""}`;
   const effect = hook.onFailure === "block" ? "Claude Code blocks every Bash command while this is so" : "without onFailure block Claude Code then runs the command";
   return check(id, "guard", "fail", `the hook command ${command} ${why} on a canary send (${effect}).`, "run the command by hand; check the node and openclaw-guard paths in it.");
+}
+
+/** The http or mcp_tool hook, asked the canary the way Claude Code asks it. */
+function checkServedCanary(hook: GuardHook, facts: { answer?: unknown; error?: string }, ms: number): Check {
+  const id = "guard.hook-canary";
+  const what = hook.form === "http" ? `the http hook (${hook.command})` : `the mcp_tool hook (${hook.command})`;
+  if (facts.error !== undefined) {
+    const effect = hook.onFailure === "block" ? "Claude Code blocks every Bash command while this is so" : "without onFailure block Claude Code then runs the command";
+    return check(id, "guard", "fail", `${what} gave no answer to a canary send: ${maskDigitRuns(facts.error)} (${effect}).`, hook.form === "http" ? "start `openclaw-guard serve --http` (or its service) and check the hook's URL and token." : "check that the openclaw-guard server starts (`claude mcp list`), or re-run openclaw-guard init claude-code.");
+  }
+  const decision = (facts.answer as { hookSpecificOutput?: { permissionDecision?: unknown } } | null | undefined)?.hookSpecificOutput?.permissionDecision;
+  if (decision === "deny") return check(id, "guard", "ok", `${what} denied a canary \`openclaw message send\` (${ms} ms).`);
+  return check(id, "guard", "fail", `${what} ALLOWED a canary \`openclaw message send\`.`, "check what answers there (another program on that port or server name?), then re-run openclaw-guard init claude-code; check guard.allowOpenclawCommands in the config.");
+}
+
+// ---- the server a served hook asks ----------------------------------------------------------------
+
+export type HookServerFacts = {
+  hook: GuardHook;
+  /** Where the mcp_tool hook's server name points: the user-scope entry's type (stdio or http), if any. */
+  userServerType?: string;
+  /** A local-scope (`claude mcp add -s local`) openclaw-guard server for the working directory, in this file. */
+  localServerIn?: string;
+  /** A project .mcp.json defining an openclaw-guard server, and whether disabledMcpjsonServers names it. */
+  projectServer?: { path: string; disabled: boolean };
+};
+
+/** guard.hook-server: what a served hook depends on. Undefined for the command form. */
+export function checkHookServer(facts: HookServerFacts | undefined): Check | undefined {
+  if (facts === undefined || facts.hook.form === "command") return undefined;
+  const id = "guard.hook-server";
+  const { hook } = facts;
+  if (hook.form === "http") {
+    const url = hook.command;
+    return check(id, "guard", "ok", `the hook asks ${url} (serve --http) with the agent's token: no process per command; while that service is down or slow Claude Code blocks every Bash call. Whatever listens on that port answers: keep the service running (a service user, a port below 1024).`);
+  }
+  if (facts.localServerIn !== undefined) {
+    return check(id, "guard", "fail", `a local-scope "openclaw-guard" server in ${facts.localServerIn} takes the place of the user one for this directory: the mcp_tool hook asks it.`, "claude mcp remove -s local openclaw-guard; or use the command or http hook (openclaw-guard init claude-code --hook command).");
+  }
+  if (facts.projectServer !== undefined && !facts.projectServer.disabled) {
+    return check(id, "guard", "fail", `${facts.projectServer.path} defines an "openclaw-guard" server and disabledMcpjsonServers does not name it: once approved, the mcp_tool hook could ask it.`, 'add "openclaw-guard" to disabledMcpjsonServers in ~/.claude/settings.json (openclaw-guard init claude-code --hook mcp-tool does).');
+  }
+  if (facts.userServerType !== "stdio") {
+    return check(id, "guard", "fail", `the mcp_tool hook calls check_command of the "openclaw-guard" server, but the user-scope entry is ${facts.userServerType === undefined ? "missing" : `of type ${facts.userServerType}`}: only the local stdio server has that tool, so Claude Code blocks every Bash call.`, "openclaw-guard init claude-code --hook mcp-tool (without --remote), or --hook http with --remote.");
+  }
+  return check(id, "guard", "ok", "the hook calls the stdio server's hidden check_command (type mcp_tool): no process per command; while that server is not connected Claude Code blocks every Bash call.");
 }

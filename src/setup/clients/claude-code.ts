@@ -7,7 +7,8 @@
 import path from "node:path";
 import { remoteNotes } from "./remote.js";
 import { compareVersions } from "../../version.js";
-import { hookCommand, mergeHookGroupsFor } from "./claude-hooks.js";
+import { HOOK_PATH } from "../../guard/hook-forms.js";
+import { claudeHookHandler, hookUrl, mergeHookGroupsFor, MIN_SERVED_HOOK_VERSION } from "./claude-hooks.js";
 import { gatewayUrlOf, mergeSandbox, permissionPath, removeSandboxScalars, sandboxLayer, type SandboxLayer } from "./claude-sandbox.js";
 import { AGENT_VARIABLE, agentPath, isOurAgentPath, shimDir, shimPlans } from "./agent-path.js";
 import { arrayAt, ensureStrings, jsonServerEntry, mergeEntry, objectAt, planJsonFile, SERVER_NAME, tildePath, type ClientSetup, type FilePlan, type InitContext, type JsonObject, type ReadText } from "../init-plan.js";
@@ -85,16 +86,29 @@ function removeAgentEnv(settings: JsonObject, context: InitContext): string[] {
   return summary;
 }
 
+/** What `init --remove` takes out of disabledMcpjsonServers (written with the mcp_tool hook, whichever form is installed now). */
+function removeDisabledServer(settings: JsonObject): string[] {
+  const list = settings.disabledMcpjsonServers;
+  if (!Array.isArray(list) || !list.includes(SERVER_NAME)) return [];
+  const rest = list.filter((name) => name !== SERVER_NAME);
+  if (rest.length === 0) delete settings.disabledMcpjsonServers;
+  else settings.disabledMcpjsonServers = rest;
+  return [`- disabledMcpjsonServers: ${SERVER_NAME}`];
+}
+
 /** The hooks + deny rules plan for ~/.claude/settings.json (shared with `init vscode`, which reads the same file). */
 export function planClaudeUserSettings(context: InitContext, read: ReadText, options: { denyRules: boolean; agentPath?: boolean; sandbox?: SandboxLayer }): FilePlan {
   const file = claudeUserSettingsPath(context);
   const { sandbox } = options;
-  const removeScalars =
-    options.agentPath || sandbox
-      ? (settings: JsonObject, before: JsonObject) => [...(options.agentPath ? removeAgentEnv(settings, context) : []), ...(sandbox ? removeSandboxScalars(settings, before, sandbox, context.home) : [])]
-      : undefined;
-  return planJsonFile(file, read(file), { allowsComments: false, ...(removeScalars ? { removeScalars } : {}) }, (settings) => {
-    const summary = mergeHookGroupsFor(file, settings, hookCommand(context, "claude-code"));
+  const removeScalars = (settings: JsonObject, before: JsonObject) => [
+    ...(options.agentPath ? removeAgentEnv(settings, context) : []),
+    ...(sandbox ? removeSandboxScalars(settings, before, sandbox, context.home) : []),
+    ...removeDisabledServer(settings),
+  ];
+  return planJsonFile(file, read(file), { allowsComments: false, removeScalars }, (settings) => {
+    const summary = mergeHookGroupsFor(file, settings, claudeHookHandler(context));
+    // A repository's .mcp.json could bring its own "openclaw-guard" server for the mcp_tool hook to ask.
+    if (context.claudeHook === "mcp-tool") summary.push(...ensureStrings(arrayAt(file, settings, ["disabledMcpjsonServers"]), [SERVER_NAME], "disabledMcpjsonServers"));
     if (options.denyRules) {
       summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "deny"]), denyRules(context), "permissions.deny"));
       summary.push(...ensureStrings(arrayAt(file, settings, ["permissions", "allow"]), ALLOWED_TOOLS, "permissions.allow"));
@@ -118,6 +132,7 @@ export const claudeCode: ClientSetup = {
       "The model sees the tools as mcp__openclaw-guard__send_message and mcp__openclaw-guard__list_contacts; both are in permissions.allow, so Claude Code runs them without asking (headless `claude -p` refuses a tool nobody approved). Every send still passes the guard's own policy.",
       ...remoteNotes(context, serverFile),
       "The hook and deny rules are in your user settings: restart running Claude Code sessions to load them.",
+      ...hookFormNotes(context),
       `The PATH shim is in ${tildePath(shimDir(context.env, context.home), context.home)} and on Claude Code's PATH only (settings env.PATH, which Claude Code does not expand: it holds your PATH as it is now, the shim directory first). Your own shells are unchanged. After your PATH changes, re-run init; \`openclaw-guard doctor\` says when it is stale.`,
     ];
     if (context.scope === "project") {
@@ -139,6 +154,9 @@ export const claudeCode: ClientSetup = {
         "`claude --bare` and `--safe-mode` skip all hooks.",
         "The PATH shim only sees lookups by name: the real binary by its absolute path, npx or node .../openclaw.mjs bypass it (the hook, and the gateway plugin where installed, back it).",
         `Claude Code older than ${MIN_CLAUDE_CODE_VERSION} ignores onFailure: a crashed or timed-out hook lets the command run.`,
+        ...(context.claudeHook === "http" || context.claudeHook === "mcp-tool"
+          ? [`The ${context.claudeHook} hook needs Claude Code >= ${MIN_SERVED_HOOK_VERSION} (the version checked); the answer is only as trustworthy as whatever answers on that ${context.claudeHook === "http" ? "port: while the guard's service is down, another local program could listen there and allow everything (a service user and a port below 1024 keep the agent from doing so)" : "server name"}.`]
+          : []),
       ],
     };
   },
@@ -155,14 +173,41 @@ const SANDBOX_LIMITS = [
   "A project's .claude/settings.json or settings.local.json with sandbox.enabled: false turns the sandbox off in that project, and a project sandbox.filesystem.allowRead re-opens a guarded path (Claude Code honours both from project settings when the layer is in user settings). The hook refuses the agent writing them, but a repository can ship them; `openclaw-guard doctor` run in the project reports them.",
 ];
 
+/** What the chosen hook form means for the user (setup/clients/claude-hooks.ts). */
+function hookFormNotes(context: InitContext): string[] {
+  switch (context.claudeHook ?? "command") {
+    case "http":
+      return [
+        `The hook asks the guard's HTTP service (type "http", POST ${context.remote ? hookUrl(context.remote.url) : HOOK_PATH}, this agent's token in its Authorization header, so the token is in ${tildePath(claudeUserSettingsPath(context), context.home)} too): no process per command. While the service is down or slow, Claude Code blocks every Bash, Write and Edit call (onFailure "block"). \`openclaw-guard init claude-code --remote URL --hook command\` goes back to a command per call.`,
+      ];
+    case "mcp-tool":
+      return [
+        `The hook calls the stdio server's hidden check_command tool (type "mcp_tool"): no process per command. While that server is not connected, Claude Code blocks every Bash, Write and Edit call (onFailure "block"). disabledMcpjsonServers keeps a repository's .mcp.json from bringing its own "${SERVER_NAME}" server; a local-scope one (\`claude mcp add -s local\`) would still take its place: \`openclaw-guard doctor\` looks for one.`,
+      ];
+    case "command":
+      return [];
+  }
+}
+
+/** The x.y.z in the output of `claude --version`. */
+function claudeVersionOf(output: string | undefined): string | undefined {
+  return (output === undefined ? null : /(\d+)\.(\d+)\.(\d+)/.exec(output))?.[0];
+}
+
 /** A warning (or undefined) for the output of `claude --version`; undefined output: not found. */
 export function claudeVersionWarning(output: string | undefined): string | undefined {
   if (output === undefined) return "`claude` was not found on PATH: could not check its version. The hook needs Claude Code >= 2.1.295 to fail closed.";
-  const version = /(\d+)\.(\d+)\.(\d+)/.exec(output);
+  const version = claudeVersionOf(output);
   if (!version) return `could not read a version from \`claude --version\` (${JSON.stringify(output.trim().slice(0, 80))}). The hook needs Claude Code >= ${MIN_CLAUDE_CODE_VERSION} to fail closed.`;
-  if (compareVersions(version.slice(1, 4).join("."), MIN_CLAUDE_CODE_VERSION) < 0) {
-    return `Claude Code ${version[0]} is older than ${MIN_CLAUDE_CODE_VERSION}: it ignores "onFailure": "block", so a crashed or timed-out hook would let the command through. Update Claude Code.`;
+  if (compareVersions(version, MIN_CLAUDE_CODE_VERSION) < 0) {
+    return `Claude Code ${version} is older than ${MIN_CLAUDE_CODE_VERSION}: it ignores "onFailure": "block", so a crashed or timed-out hook would let the command through. Update Claude Code.`;
   }
   return undefined;
+}
+
+/** Whether `claude --version` names a release that runs http and mcp_tool hooks; undefined: unknown (not found, unreadable). */
+export function runsServedHooks(output: string | undefined): boolean | undefined {
+  const version = claudeVersionOf(output);
+  return version === undefined ? undefined : compareVersions(version, MIN_SERVED_HOOK_VERSION) >= 0;
 }
 

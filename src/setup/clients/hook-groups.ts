@@ -1,17 +1,32 @@
 // Claude Code style hook lists: `{ "<Event>": [ { matcher, hooks: [ {type:"command", command, ...} ] } ] }`.
 // Claude Code, Codex (hooks.json) and Gemini CLI (settings.json) share this shape; VS Code reads
 // Claude Code's file. Our handlers are recognised by their command, never by position.
-import { arrayAt, InitError, replaceOurs, type JsonObject } from "../init-plan.js";
+import { CHECK_TOOL, HOOK_PATH } from "../../guard/hook-forms.js";
+import { arrayAt, InitError, replaceOurs, SERVER_NAME, type JsonObject } from "../init-plan.js";
 
 export interface HookGroup {
   readonly matcher: string;
   readonly hooks: readonly JsonObject[];
 }
 
-/** A handler that runs `openclaw-guard ... hook claude-code|codex|gemini` (from a checkout, npx or a global install; cli.js or the bundled hook-main.cjs). */
+/**
+ * A handler that runs `openclaw-guard ... hook claude-code|codex|gemini` (from a checkout, npx or a
+ * global install; cli.js or the bundled hook-main.cjs), or asks a running guard server: an `http`
+ * handler POSTing to /hook/claude-code, an `mcp_tool` handler calling openclaw-guard's check_command.
+ */
 export function isOurHookHandler(handler: unknown): boolean {
-  const command = (handler as { command?: unknown } | null)?.command;
+  const { type, command, url, server, tool } = (handler ?? {}) as { type?: unknown; command?: unknown; url?: unknown; server?: unknown; tool?: unknown };
+  if (type === "http") return typeof url === "string" && urlPath(url).endsWith(HOOK_PATH);
+  if (type === "mcp_tool") return server === SERVER_NAME && tool === CHECK_TOOL;
   return typeof command === "string" && /\bhook (?:claude-code|codex|gemini)\b/.test(command) && /openclaw-guard|cli\.js|hook-main\.cjs/.test(command);
+}
+
+function urlPath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return "";
+  }
 }
 
 /**
