@@ -84,7 +84,7 @@ export function plainCommandVerdict(command: string, context?: ProtectedContext)
   const segments = plainSegments(command);
   if (segments === undefined) return undefined;
   // git runs configured commands (`-c core.editor=./x`, `config alias.x`): those need the parser.
-  const gitRunsSomething = /(^|\s)(-c|config)(\s|$)/.test(command);
+  const gitRunsSomething = /(^|\s)(-c|config|--unsafe-paths)(\s|$)/.test(command);
   for (const { name, nameQuoted } of segments) {
     const markerOnly = MARKER_ONLY_PROGRAMS.has(name) && !(name === "git" && gitRunsSomething);
     const handled = HANDLED_PROGRAMS.has(normaliseCommandName(name)) && !markerOnly;
