@@ -232,6 +232,10 @@ describe("file tools: written text is judged like the same text in Bash", () => 
     ["project Claude settings disabling all hooks", "Write", { file_path: ".claude/settings.local.json", content: '{"disableAllHooks":true}' }],
     ["a Codex apply_patch adding a script", "apply_patch", { command: `*** Begin Patch\n*** Add File: send.sh\n+#!/bin/sh\n+${SEND}\n*** End Patch` }],
     ["a Codex apply_patch editing Gemini settings", "apply_patch", { command: '*** Begin Patch\n*** Update File: .gemini/settings.json\n@@\n+  "hooksConfig": {"disabled": ["openclaw-guard"]},\n*** End Patch' }],
+    // Issue 21: patch text is apply_patch's input only; a shell command that starts with it is a command.
+    ["a Bash command dressed as a patch", "Bash", { command: `*** Begin Patch\n${SEND}\n*** End Patch` }],
+    ["a Codex shell command dressed as a patch", "shell", { command: `*** Begin Patch\n*** Add File: x\n+x\n*** End Patch\n${SEND}` }],
+    ["a Bash patch body writing the guard's settings", "Bash", { command: "*** Begin Patch; echo '{}' > ~/.claude/settings.json" }],
   ])("denies %s", async (_what, tool, toolInput) => {
     expect((await hook(tool, toolInput)).decision).toBe("deny");
   });
