@@ -80,6 +80,9 @@ export function analyseFileContent(filePath: string, content: string, options: A
 }
 
 
+/** Programs whose arguments are the text they print, not files they read. */
+const PRINTERS: ReadonlySet<string> = new Set(["echo", "printf"]);
+
 /** Programs installed in the system's own directories: run by path, they are not the agent's files. */
 const SYSTEM_PROGRAM = /^\/(usr\/(local\/)?s?bin|s?bin|opt\/homebrew\/bin|nix\/store|usr\/lib|usr\/libexec|usr\/share)\//;
 
@@ -351,7 +354,8 @@ class Analysis implements Analyser {
       if (/^(<|<>)$/.test(operator) && descriptor !== undefined && body?.firstNamedChild?.text === "exec") this.descriptors.set(descriptor, target);
       if (!/^(>|>>|>\||&>|&>>)$/.test(operator)) continue;
       // `cat ~/.openclaw/openclaw.json > x`, `base64 … > x`: a copy made by redirection.
-      if (body?.type === "command") for (const word of this.argvOf(body, scope).slice(1)) if (/^[~/.$]|\//.test(word.text)) this.checkCopySource(word.text);
+      const [program, ...operands] = body?.type === "command" ? this.argvOf(body, scope) : [];
+      if (program !== undefined && !PRINTERS.has(program.text)) for (const word of operands) if (/^[~/.$]|\//.test(word.text)) this.checkCopySource(word.text);
       const content = (body ? this.staticOutput(body, scope) : undefined) ?? UNKNOWN;
       // Agent settings a repository may hold are judged by what is written (checkWrittenContent).
       if (!(isStatic(content) && isContentCheckedSettings(target))) this.checkWriteWord(target, destination.text, "write");
@@ -495,7 +499,12 @@ class Analysis implements Analyser {
     for (const file of reads.files) {
       const text = this.fileText(file);
       if (text === undefined) this.deny(`The ${what} starts processes and reads ${display(file)}, which cannot be read here, so what it runs cannot be checked.`);
-      else this.analysePayload(text, scope, `The file ${display(file)} the ${what} reads`);
+      else {
+        // Run as a shell command or as code, the text must not hold a refused call.
+        this.checkEmbedded(text.replaceAll(UNKNOWN, " "), `The file ${display(file)} the ${what} reads`);
+        const risk = riskyCode(text, this.allowList);
+        if (risk !== undefined) this.deny(`The file ${display(file)} the ${what} reads ${risk}.`);
+      }
     }
   }
 
@@ -652,10 +661,12 @@ class Analysis implements Analyser {
       return;
     }
     for (const resolved of this.candidates(this.expandHome(source))) {
-      // `cp ~/.openclaw/* /tmp`: a glob's fixed folder is what it copies out of.
-      const glob = resolved.search(/[*?[]/);
-      const area = protectedArea(pathOrGlob(resolved), false) ?? (glob > 0 ? protectedArea(path.dirname(`${resolved.slice(0, glob)}x`), false) : undefined);
-      if (area !== undefined && isOpenclawState(area)) return this.deny(`Copying out of ${area} is disabled here: the copy holds the gateway's token and credentials.`);
+      // `cp ~/.openclaw/* /tmp`, `cp ~/.open*/openclaw.json .`: a glob copies out of every folder its parent parts match.
+      for (let part = resolved; ; part = path.dirname(part)) {
+        const area = protectedArea(pathOrGlob(part), false);
+        if (area !== undefined && isOpenclawState(area)) return this.deny(`Copying out of ${area} is disabled here: the copy holds the gateway's token and credentials.`);
+        if (!/[*?[]/.test(part) || part === "/") break;
+      }
     }
   }
 

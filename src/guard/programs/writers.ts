@@ -65,16 +65,17 @@ function changer(kind: "write" | "remove") {
   };
 }
 
-/**
- * A mode that leaves the owner reading and writing and takes rights from everyone else (`600`,
- * `go-rwx`): what the README asks for on the book. It can neither open a file up nor lock the
- * guard out of its own files.
- */
-const TIGHTENS = /^(0?[67]00|[go]+-[rwxXst]+|[go]+=)$/;
+/** Modes that only take rights from group and others (`go-rwx`, `700`): the owner keeps all it had. */
+const TIGHTENS = /^(0?700|[go]+-[rwxXst]+|[go]+=)$/;
+/** `600` also takes the owner's execute right: fine on a data file, not on a shim or a folder. */
+const DATA_FILE = /.\.(json5?|jsonl|ya?ml|toml|txt)$/;
 
+/** `chmod 600` on the book, as the README asks, and `chmod go-rwx` pass: they open nothing up. */
 function chmod(a: Analyser, args: readonly ShellWord[]): void {
-  const { positionals } = splitArgs("", args);
-  if (!TIGHTENS.test(positionals[0] ?? "")) changer("write")(a, args);
+  const { positionals, options } = splitArgs("", args);
+  const [mode = "", ...files] = positionals;
+  const onlyData = !RECURSIVE(options) && files.every((file) => DATA_FILE.test(file));
+  if (!(TIGHTENS.test(mode) || (/^0?600$/.test(mode) && onlyData))) changer("write")(a, args);
 }
 
 /** dd writes `of=`; the other operands are not files it writes. */
