@@ -24,7 +24,7 @@ function mustSucceed(result, what) {
 }
 
 // What a coding agent runs all day; measured in turn, one hook process each.
-const EVERYDAY = [
+export const EVERYDAY = [
   "git status",
   "git diff --stat",
   "ls -la src",
@@ -49,7 +49,7 @@ const EVERYDAY = [
 
 /** The hook exactly as `init` registers it (fast entry, node options), with no config file. */
 function registeredHook(home) {
-  const [node, ...args] = hookArgv({ node: process.execPath, cli, config: join(home, "no-config.json5") });
+  const [node, ...args] = hookArgv({ node: process.execPath, cli, config: join(home, "no-config.json5") }, "claude-code");
   return [node, args];
 }
 
