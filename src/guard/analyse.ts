@@ -324,7 +324,10 @@ class Analysis implements Analyser {
         const values = node.childrenForFieldName("value");
         if (name !== undefined) assign(name, values.length === 1 && values[0] ? evaluateNode(values[0], scope.words) : UNKNOWN);
       } else if (node.type === "redirected_statement") {
+        // Facts inside first: `ln -s ~/.claude s && echo x > s/settings.json` hangs the redirect on the whole list.
+        for (const child of node.namedChildren) if (child) walk(child);
         this.collectWrite(node, scope);
+        return;
       } else if (node.type === "command") {
         const argv = this.argvOf(node, scope);
         if (argv[0]?.text === "cd" && argv[1] !== undefined && isStatic(argv[1].text)) {
@@ -534,8 +537,13 @@ class Analysis implements Analyser {
     }
     const expanded = this.expandHome(target);
     const below = kind === "remove";
-    const linked = this.links.get(path.normalize(expanded));
-    if (linked !== undefined && linked !== expanded) this.checkWriteWord(linked, linked, kind, sources);
+    // `ln -s ~/.claude s; echo {} > s/settings.json`: a path through a link made here writes below its target.
+    const normal = path.normalize(expanded);
+    for (const [link, linkTarget] of this.links) {
+      if (normal !== link && !normal.startsWith(`${link}/`)) continue;
+      const through = linkTarget + normal.slice(link.length);
+      if (through !== normal) this.checkWriteWord(through, through, kind, sources);
+    }
     for (const resolved of this.candidates(expanded)) {
       const targets: (string | RegExp)[] = [pathOrGlob(resolved)];
       if (kind === "into") targets.push(...sources.filter(isStatic).map((source) => path.join(resolved, path.basename(source))));
@@ -648,6 +656,7 @@ class Analysis implements Analyser {
   }
 
   runCommandValue(value: string, site: Site, what: string): void {
+    if (!isStatic(value) && !SYSTEM_PROGRAM.test(value)) return this.deny(`${what} is computed at run time (${display(value)}), so what it runs cannot be checked.`);
     if (isStatic(value) && /^[^\s;&|<>()$`'"]+$/.test(value) && (value.includes("/") || SHELL_FILE_NAME.test(value) || CODE_FILE_NAME.test(value))) {
       if (!this.peekScript(value, site, "shell") && !SYSTEM_PROGRAM.test(this.expandHome(value))) this.runFile(value, site, "shell", what);
     } else if (/[\s;&|<>()$`]/.test(value)) this.analysePayload(value, site.scope, what);

@@ -115,7 +115,7 @@ ${infoFlags.map(([flag, canonical]) => `      ${shQuote(flag)}) ${infoVariable(c
     esac
   else
     position=$((position + 1))
-    case $arg in --help|-h) help_at=$position ;; -*) other_option=1 ;; esac
+    case $arg in --help|-h) [ -n "$help_at" ] && other_option=1; help_at=$position ;; -*) other_option=1 ;; esac
     if [ "$position" -ge 3 ]; then
       case $arg in
         -*) ;;

@@ -62,6 +62,7 @@ describe("decideOpenclawArgv with the default allowlist", () => {
     ["message send -m --help", "message send"],
     ["message send --help -t x", "message send"],
     ["message --help send", "message --help"],
+    ["message --help send --help", "message --help"],
     ["", "without a subcommand"],
     ["--dev", "without a subcommand"],
     ["--profile", "without a subcommand"],

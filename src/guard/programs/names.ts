@@ -2,7 +2,7 @@
 // the handlers themselves. test/guard/programs.test.ts checks this list against the table.
 import { LANGUAGES, LAUNCHERS, MAKES, NETWORK_CLIENTS, PACKAGE_RUNNERS, SHELLS } from "../command-specs.js";
 
-const WRITERS = ["cp", "mv", "ln", "install", "rsync", "rm", "rmdir", "unlink", "shred", "truncate", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "dd", "tee", "sed", "tar", "bsdtar", "unzip", "patch", "mount", "scp"];
+const WRITERS = ["cp", "mv", "ln", "install", "rsync", "rm", "rmdir", "unlink", "shred", "truncate", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "dd", "tee", "sed", "tar", "bsdtar", "unzip", "patch", "mount", "scp", "zip", "7z"];
 
 export const HANDLED_PROGRAMS: ReadonlySet<string> = new Set([
   ...Object.keys(LAUNCHERS), "find", "xargs", "docker", "podman", "kubectl", "nerdctl", "direnv", "corepack",

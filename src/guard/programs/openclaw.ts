@@ -2,7 +2,7 @@
 // and `hash -p` bound to the CLI, and openclaw-guard's own commands that would switch it off.
 import { CLI_NAME_WORD } from "../command-specs.js";
 import { mentionsGateway } from "../code-signals.js";
-import type { ShellWord } from "../shell-words.js";
+import { isStatic, type ShellWord } from "../shell-words.js";
 import type { Analyser, Handler, HandlerTable, Site } from "./types.js";
 import { NETWORK_CLIENTS } from "../command-specs.js";
 
@@ -14,9 +14,10 @@ const URL_FILES = /^(-i|--input-file|-K|--config)$/;
 
 function network(a: Analyser, args: readonly ShellWord[], site: Site): void {
   args.forEach((x, k) => {
-    const file = URL_FILES.test(x.text) ? args[k + 1]?.text : /^--(input-file|config)=/.test(x.text) ? x.text.slice(x.text.indexOf("=") + 1) : undefined;
-    if (file === undefined || file === "-") return;
-    const text = a.fileText(file);
+    const file = URL_FILES.test(x.text) ? args[k + 1]?.text : /^--(input-file|config)=/.test(x.text) ? x.text.slice(x.text.indexOf("=") + 1) : /^-[iK]./.test(x.text) ? x.text.slice(2) : undefined;
+    if (file === undefined) return;
+    const read = file === "-" ? a.stdinOf(site) : a.fileText(file);
+    const text = read === undefined || !isStatic(read) ? undefined : read;
     if (text === undefined) a.deny(`The command reads its URLs or options from ${file}, which cannot be read here, so it cannot be checked.`);
     else if (mentionsGateway(text)) a.deny(`The command talks to the OpenClaw gateway directly (through ${file}).`);
   });

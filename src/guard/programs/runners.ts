@@ -260,7 +260,7 @@ function git(a: Analyser, args: readonly ShellWord[], site: Site): void {
     if (/^core\.hookspath$/i.test(key)) {
       for (const hook of GIT_HOOKS) a.peekScript(path.join(value, hook), site, "shell");
     } else if (runs && isStatic(value) && /^(\.{0,2}\/|~\/)\S*$/.test(value)) {
-      a.peekScript(value, site, "shell");
+      a.runCommandValue(value, site, `The git setting ${key}`);
     } else if (runs || CLI_NAME_WORD.test(value) || (!isStatic(value) && site.scope.mentionsOpenclaw)) {
       a.analysePayload(value.replace(/^!/, ""), site.scope, "The git setting");
     }
@@ -276,6 +276,7 @@ function crontab(a: Analyser, args: readonly ShellWord[], site: Site): void {
     if (file !== undefined) a.deny(`crontab installs ${file}, which cannot be read here, so its commands cannot be checked.`);
     return;
   }
+  if (!isStatic(text)) a.deny("crontab installs a table whose text is only known at run time, so its commands cannot be checked.");
   const commands = text
     .split("\n")
     .filter((line) => !/^\s*(#|$|[A-Za-z_]\w*\s*=)/.test(line))

@@ -171,6 +171,14 @@ export function removalsOfFind(a: Analyser, args: readonly ShellWord[]): void {
   });
 }
 
+/** `zip [-r] ARCHIVE FILE...`, `7z a ARCHIVE FILE...`: the archive is written, the files are copied into it. */
+function zip(a: Analyser, args: readonly ShellWord[]): void {
+  const positionals = splitArgs("", args).positionals.filter((file, k, all) => !(k === 0 && file === "a" && all.length > 2));
+  const [archive, ...files] = positionals;
+  if (archive !== undefined) a.checkWrite(archive, "write");
+  for (const file of files) a.checkCopySource(file);
+}
+
 /** `mount [--bind|-o bind] SOURCE TARGET`: everything below TARGET is replaced by SOURCE. */
 function mount(a: Analyser, args: readonly ShellWord[]): void {
   const { positionals } = splitArgs("mount", args);
@@ -180,6 +188,8 @@ function mount(a: Analyser, args: readonly ShellWord[]): void {
 
 export const writerHandlers: HandlerTable = {
   mount,
+  zip,
+  "7z": zip,
   cp: copier("cp"),
   mv: copier("mv"),
   ln: copier("ln"),
