@@ -7,13 +7,13 @@
 // call is denied, except in data-only positions (programs/data-only.ts).
 // Pure: file access only via options.readFile, options.protectedArea and options.isGuardEntry.
 import { posix as path } from "node:path";
-import { mentionsOpenclaw, riskyCode } from "./code-signals.js";
+import { filesReadBySpawningCode, mentionsOpenclaw, riskyCode } from "./code-signals.js";
 import { CLI_NAMES, DEFAULT_ALLOW_LIST, PRELOAD_VARIABLES, decideOpenclawArgv, type AllowList } from "./openclaw-policy.js";
 import { initShellParser, parseShell, type Node } from "./shell-parser.js";
 import { CODE_FILE_NAME, LANGUAGES, MAKEFILE_NAME, SHELLS, SHELL_FILE_NAME, cliNameOf, normaliseCommandName } from "./command-specs.js";
 import { embeddedSend } from "./embedded-send.js";
 import { expandHome } from "../contacts/config-path.js";
-import { PROTECTED_HINT, disablesHooks, isContentCheckedSettings, isProseFile } from "./protected-paths.js";
+import { OPENCLAW_STATE_HINT, PROTECTED_HINT, disablesHooks, isOpenclawState, isContentCheckedSettings, isProseFile } from "./protected-paths.js";
 import { decodeOutput, echoOutput, filterOutput, printfOutput } from "./static-output.js";
 import { UNKNOWN, evaluateNode, evaluateWord, globToRegExp, isStatic, type ShellWord, type WordContext } from "./shell-words.js";
 import { commandHandlers } from "./programs/index.js";
@@ -80,6 +80,15 @@ export function analyseFileContent(filePath: string, content: string, options: A
 }
 
 
+/** Programs whose arguments are the text they print, not files they read. */
+const PRINTERS: ReadonlySet<string> = new Set(["echo", "printf"]);
+
+/** Programs installed in the system's own directories: run by path, they are not the agent's files. */
+const SYSTEM_PROGRAM = /^\/(usr\/(local\/)?s?bin|s?bin|opt\/homebrew\/bin|nix\/store|usr\/lib|usr\/libexec|usr\/share)\//;
+
+/** Variables whose value is a command (or the path of one) that a program runs: git, man, less, editors. */
+const COMMAND_VARIABLES = /^(GIT_EXTERNAL_DIFF|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_PAGER|GIT_SSH|GIT_SSH_COMMAND|GIT_ASKPASS|SSH_ASKPASS|EDITOR|VISUAL|PAGER|MANPAGER|SYSTEMD_PAGER|LESSOPEN|LESSCLOSE|PROMPT_COMMAND|SUDO_ASKPASS)$/;
+
 /** Launchers whose own options take no command string: judged by the program they run. */
 const PLAIN_LAUNCHERS: ReadonlySet<string> = new Set(["timeout", "nice", "ionice", "stdbuf", "time", "nohup", "setsid", "chrt", "taskset", "unbuffer", "xargs", "find"]);
 /** `#!/bin/sh`, `#!/usr/bin/env python3`, `#!/usr/bin/env -S bash -e`: the interpreter's name. */
@@ -116,6 +125,8 @@ class Analysis implements Analyser {
   private readonly written = new Map<string, string>();
   /** Directories a static `cd` moves to; scripts may be relative to them. */
   private readonly directories: string[];
+  /** `ln -s TARGET LINK` made in this command: link -> target. */
+  private readonly links = new Map<string, string>();
   /** `exec 3<f`: file descriptors opened on files, for `/dev/fd/3`. */
   private readonly descriptors = new Map<string, string>();
 
@@ -228,7 +239,7 @@ class Analysis implements Analyser {
   analyseFile(filePath: string, content: string, origin: Origin, runner: FileRunner): void {
     const name = path.basename(filePath);
     const interpreter = shebangInterpreter(content);
-    if (runner === "make" || MAKEFILE_NAME.test(name)) return this.analyseMakefileText(content, origin);
+    if (runner === "make" || runner === "make-dry-run" || MAKEFILE_NAME.test(name)) return this.analyseMakefileText(content, origin, runner === "make-dry-run");
     if (name === "package.json") return this.analysePackageJsonText(content, origin);
     if (name.endsWith(".ipynb")) {
       const cells = notebookCells(content);
@@ -250,7 +261,7 @@ class Analysis implements Analyser {
   }
 
   /** Recipes (tab-indented lines), `$(shell ...)` anywhere, and `include`d makefiles. */
-  private analyseMakefileText(content: string, origin: Origin): void {
+  private analyseMakefileText(content: string, origin: Origin, dryRun = false): void {
     const definitions = new Map<string, string>();
     for (const match of content.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)\s*[:+?]?=\s*(.*)$/gm)) {
       if (match[1] !== undefined) definitions.set(match[1], match[2] ?? "");
@@ -260,13 +271,15 @@ class Analysis implements Analyser {
     const recipes = content
       .split("\n")
       .filter((line) => line.startsWith("\t") || /^[^#\t]*:[^=].*;/.test(line))
+      // `make -n` still runs recipe lines marked `+` and those that call $(MAKE).
+      .filter((line) => !dryRun || /^\t[@\-\s]*\+|\$[({]MAKE[)}]/.test(line))
       .map((line) => expand(line.startsWith("\t") ? line.replace(/^\t[@+\-\s]*/, "") : line.slice(line.indexOf(";") + 1)));
     for (const match of content.matchAll(/\$[({]shell\s+([^)}]*)[)}]/g)) recipes.push(expand(match[1] ?? ""));
     if (recipes.length > 0) this.analyseScript(recipes.join("\n"), { ...origin, nesting: origin.nesting + 1 });
     for (const match of content.matchAll(/^-?s?include\s+(.+)$/gm)) {
       for (const file of (match[1] ?? "").split(/\s+/)) {
         const text = file === "" || origin.nesting > MAX_NESTING ? undefined : this.fileText(file);
-        if (text !== undefined) this.analyseMakefileText(text, { ...origin, nesting: origin.nesting + 1 });
+        if (text !== undefined) this.analyseMakefileText(text, { ...origin, nesting: origin.nesting + 1 }, dryRun);
       }
     }
   }
@@ -311,13 +324,19 @@ class Analysis implements Analyser {
         const values = node.childrenForFieldName("value");
         if (name !== undefined) assign(name, values.length === 1 && values[0] ? evaluateNode(values[0], scope.words) : UNKNOWN);
       } else if (node.type === "redirected_statement") {
+        // Facts inside first: `ln -s ~/.claude s && echo x > s/settings.json` hangs the redirect on the whole list.
+        for (const child of node.namedChildren) if (child) walk(child);
         this.collectWrite(node, scope);
+        return;
       } else if (node.type === "command") {
         const argv = this.argvOf(node, scope);
         if (argv[0]?.text === "cd" && argv[1] !== undefined && isStatic(argv[1].text)) {
           const base = this.options.cwd ?? "/";
           this.directories.push(path.resolve(base, this.expandHome(argv[1].text)));
         }
+        // Links are known before the redirections walked here (`ln -s T s; echo x > s`).
+        const operands = argv.slice(1).filter((x) => !x.text.startsWith("-"));
+        if (argv[0]?.text === "ln" && operands[0] !== undefined) this.recordLink(operands[1]?.text ?? path.basename(operands[0].text), operands[0].text);
       }
       for (const child of node.namedChildren) if (child) walk(child);
     };
@@ -337,6 +356,9 @@ class Analysis implements Analyser {
       const descriptor = redirect.childForFieldName("descriptor")?.text;
       if (/^(<|<>)$/.test(operator) && descriptor !== undefined && body?.firstNamedChild?.text === "exec") this.descriptors.set(descriptor, target);
       if (!/^(>|>>|>\||&>|&>>)$/.test(operator)) continue;
+      // `cat ~/.openclaw/openclaw.json > x`, `base64 … > x`: a copy made by redirection.
+      const [program, ...operands] = body?.type === "command" ? this.argvOf(body, scope) : [];
+      if (program !== undefined && !PRINTERS.has(program.text)) for (const word of operands) if (/^[~/.$]|\//.test(word.text)) this.checkCopySource(word.text);
       const content = (body ? this.staticOutput(body, scope) : undefined) ?? UNKNOWN;
       // Agent settings a repository may hold are judged by what is written (checkWrittenContent).
       if (!(isStatic(content) && isContentCheckedSettings(target))) this.checkWriteWord(target, destination.text, "write");
@@ -366,6 +388,7 @@ class Analysis implements Analyser {
       this.analyseRunString(value, scope, `The variable ${name}`);
     }
     if (/^(BASH_ENV|ENV|npm_config_script_shell)$/.test(name)) this.peekScript(value, { node, scope }, "shell");
+    else if (COMMAND_VARIABLES.test(name)) this.runCommandValue(value.replace(/^\|+/, ""), { node, scope }, `The command in ${name}`);
   }
 
   /**
@@ -472,12 +495,30 @@ class Analysis implements Analyser {
     const risk = riskyCode(code, this.allowList);
     if (risk !== undefined) this.deny(`The ${what} ${risk}.`);
     else if (!isStatic(code) && scope.mentionsOpenclaw) this.deny(`The ${what} is built at run time in a command that mentions OpenClaw.`);
+    // Code that starts processes and reads a file may run the file's text: the file is judged as a script.
+    const reads = filesReadBySpawningCode(code);
+    if (reads === undefined) return;
+    if (reads.computed && scope.mentionsOpenclaw) this.deny(`The ${what} starts processes and reads a file it names at run time, in a command that mentions OpenClaw.`);
+    for (const file of reads.files) {
+      const text = this.fileText(file);
+      if (text === undefined) this.deny(`The ${what} starts processes and reads ${display(file)}, which cannot be read here, so what it runs cannot be checked.`);
+      else {
+        // Run as a shell command or as code, the text must not hold a refused call.
+        this.checkEmbedded(text.replaceAll(UNKNOWN, " "), `The file ${display(file)} the ${what} reads`);
+        const risk = riskyCode(text, this.allowList);
+        if (risk !== undefined) this.deny(`The file ${display(file)} the ${what} reads ${risk}.`);
+      }
+    }
   }
 
   // ---- writes -----------------------------------------------------------------
 
   checkWrite(target: string, kind: WriteKind, sources: readonly string[] = []): void {
     this.checkWriteWord(target, target, kind, sources);
+  }
+
+  recordLink(link: string, target: string): void {
+    if (isStatic(link) && isStatic(target)) this.links.set(path.normalize(this.expandHome(link)), this.expandHome(target));
   }
 
   recordWrite(file: string, content: string): void {
@@ -496,9 +537,15 @@ class Analysis implements Analyser {
     }
     const expanded = this.expandHome(target);
     const below = kind === "remove";
+    // `ln -s ~/.claude s; echo {} > s/settings.json`: a path through a link made here writes below its target.
+    const normal = path.normalize(expanded);
+    for (const [link, linkTarget] of this.links) {
+      if (normal !== link && !normal.startsWith(`${link}/`)) continue;
+      const through = linkTarget + normal.slice(link.length);
+      if (through !== normal) this.checkWriteWord(through, through, kind, sources);
+    }
     for (const resolved of this.candidates(expanded)) {
-      const glob = /(^|[^\\])[*?[]/.test(resolved) ? globToRegExp(resolved) : undefined;
-      const targets: (string | RegExp)[] = [glob ?? resolved];
+      const targets: (string | RegExp)[] = [pathOrGlob(resolved)];
       if (kind === "into") targets.push(...sources.filter(isStatic).map((source) => path.join(resolved, path.basename(source))));
       for (const candidate of targets) {
         const area = protectedArea(candidate, below);
@@ -600,6 +647,36 @@ class Analysis implements Analyser {
     if (!isStatic(content) && site.scope.mentionsOpenclaw) this.deny(`${display(file)} is written at run time in a command that mentions OpenClaw.`);
     this.analyseFile(file, content.replaceAll(UNKNOWN, ""), origin, runner);
     return true;
+  }
+
+  runFile(file: string, site: Site, runner: FileRunner, what: string): void {
+    if (file === "" || this.peekScript(file, site, runner)) return;
+    // A computed name in a command that mentions OpenClaw was denied by peekScript already.
+    if (isStatic(file) || !site.scope.mentionsOpenclaw) this.deny(`${what} runs ${display(file)}, which cannot be read here, so it cannot be checked.`);
+  }
+
+  runCommandValue(value: string, site: Site, what: string): void {
+    if (!isStatic(value) && !SYSTEM_PROGRAM.test(value)) return this.deny(`${what} is computed at run time (${display(value)}), so what it runs cannot be checked.`);
+    if (isStatic(value) && /^[^\s;&|<>()$`'"]+$/.test(value) && (value.includes("/") || SHELL_FILE_NAME.test(value) || CODE_FILE_NAME.test(value))) {
+      if (!this.peekScript(value, site, "shell") && !SYSTEM_PROGRAM.test(this.expandHome(value))) this.runFile(value, site, "shell", what);
+    } else if (/[\s;&|<>()$`]/.test(value)) this.analysePayload(value, site.scope, what);
+  }
+
+  checkCopySource(source: string): void {
+    const protectedArea = this.options.protectedArea;
+    if (protectedArea === undefined || source === "") return;
+    if (!isStatic(source)) {
+      if (OPENCLAW_STATE_HINT.test(source)) this.deny(`The command copies ${display(source)}, which may be OpenClaw's state folder (its token and credentials).`);
+      return;
+    }
+    for (const resolved of this.candidates(this.expandHome(source))) {
+      // `cp ~/.openclaw/* /tmp`, `cp ~/.open*/openclaw.json .`: a glob copies out of every folder its parent parts match.
+      for (let part = resolved; ; part = path.dirname(part)) {
+        const area = protectedArea(pathOrGlob(part), false);
+        if (area !== undefined && isOpenclawState(area)) return this.deny(`Copying out of ${area} is disabled here: the copy holds the gateway's token and credentials.`);
+        if (!/[*?[]/.test(part) || part === "/") break;
+      }
+    }
   }
 
   readRelative(file: string): string | undefined {
@@ -710,6 +787,11 @@ function pipelineProducers(command: Node): Node[] {
 }
 
 
+
+/** A path with glob characters as the RegExp of what it matches, else the path. */
+function pathOrGlob(file: string): string | RegExp {
+  return /(^|[^\\])[*?[]/.test(file) ? globToRegExp(file) : file;
+}
 
 function display(text: string): string {
   const shown = text.replaceAll(UNKNOWN, "…").replace(/\s+/g, " ");

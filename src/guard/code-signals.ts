@@ -44,3 +44,29 @@ export function riskyCode(code: string, allowList: AllowList = DEFAULT_ALLOW_LIS
   if (OPENS_CONNECTION.test(code)) return "opens a network connection and mentions OpenClaw";
   return undefined;
 }
+
+/** Calls that read a file's text: Python open()/read_text, Node readFileSync, Ruby File.read, PHP file_get_contents, Perl open. */
+const READS_FILE = /\b(?:open|readFileSync|readFile|read_text|read_bytes|File\.read|IO\.read|file_get_contents|Path|slurp|io\.open|Deno\.readTextFileSync|Bun\.file)\s*\(\s*(?:([rbuf]?)(['"])((?:(?!\2)[^\\\n]|\\.)*)\2|[^)'"])/g;
+
+const PERL_OPEN = /\bopen\s*\(?\s*(?:my\s+)?\$?\w+\s*,\s*(?:['"][<+]+['"]\s*,\s*)?(['"])([^'"\n]+)\1/g;
+
+/**
+ * The files inline code reads when it also starts processes (`os.system(open('notes').read())`
+ * runs the file's text): their names, and whether any name is computed (not a literal).
+ */
+export function filesReadBySpawningCode(code: string): { files: string[]; computed: boolean } | undefined {
+  if (!SPAWNS_PROCESS.test(code)) return undefined;
+  const files: string[] = [];
+  let computed = false;
+  // Perl's `open F, "/tmp/c"` and `open(my $f, "<", "x")`: the last quoted operand is the file.
+  for (const match of code.matchAll(PERL_OPEN)) {
+    // Python's `open(path, 'r')` has the same shape: a mode is not a file.
+    if (match[2] !== undefined && !/[$@]/.test(match[2]) && !/^[rwabxtU+]{1,3}$/.test(match[2])) files.push(match[2].replace(/^[<+\s]+/, ""));
+  }
+  for (const match of code.matchAll(READS_FILE)) {
+    if (match[3] === undefined) computed = true;
+    else if (match[1] !== "f" && !/[{%$]/.test(match[3])) files.push(match[3]);
+    else computed = true;
+  }
+  return files.length > 0 || computed ? { files, computed } : undefined;
+}

@@ -5,7 +5,7 @@ import { CLI_NAMES } from "./openclaw-policy.js";
 
 export const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "posh", "fish", "rbash"]);
 export const STDIN_COMMAND_RUNNERS = new Set(["at", "batch"]);
-export const NETWORK_CLIENTS = new Set(["curl", "wget", "nc", "ncat", "netcat", "socat", "websocat", "wscat", "http", "https", "xh", "httpie", "openssl", "telnet"]);
+export const NETWORK_CLIENTS = new Set(["curl", "wget", "nc", "ncat", "netcat", "socat", "websocat", "wscat", "http", "https", "xh", "httpie", "openssl", "telnet", "aria2c", "axel", "lwp-request", "lwp-download", "GET", "POST", "HEAD", "grpcurl"]);
 export const COPIERS = new Set(["ln", "cp", "mv", "install", "rsync"]);
 /** Commands whose file arguments they write, truncate or delete. */
 export const WRITERS = new Set(["tee", "rm", "unlink", "truncate", "shred", "dd"]);

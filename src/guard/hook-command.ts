@@ -100,9 +100,11 @@ export async function decideHookInput(raw: string, context: HookContext): Promis
   if (typeof input !== "object" || input === null) throw new Error("hook input is not a JSON object");
   const toolInput = (typeof input.tool_input === "object" && input.tool_input !== null ? input.tool_input : {}) as Record<string, unknown>;
   const cwd = typeof input.cwd === "string" && path.isAbsolute(input.cwd) ? input.cwd : process.cwd();
-  const rawCommand = toolInput.command ?? toolInput.patch ?? toolInput.input;
-  // Codex's apply_patch reaches the hook as a patch, not a shell command.
-  const patch = typeof rawCommand === "string" && /^\s*\*\*\* Begin Patch/.test(rawCommand) ? patchFiles(rawCommand) : undefined;
+  // Codex's apply_patch reaches the hook as a patch, not a shell command: only that tool's input (or a
+  // `patch`/`input` key) is read as one. A shell command that starts with `*** Begin Patch` is a command.
+  const patchTool = typeof input.tool_name === "string" && /^apply_?patch$/i.test(input.tool_name);
+  const rawPatch = patchTool ? (toolInput.command ?? toolInput.patch ?? toolInput.input) : (toolInput.patch ?? toolInput.input);
+  const patch = typeof rawPatch === "string" && /^\s*\*\*\* Begin Patch/.test(rawPatch) ? patchFiles(rawPatch) : undefined;
   const command = patch === undefined && typeof toolInput.command === "string" ? toolInput.command : undefined;
   const filePath = FILE_PATH_KEYS.map((key) => toolInput[key]).find((value): value is string => typeof value === "string");
   const contents = [

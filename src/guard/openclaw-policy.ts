@@ -181,6 +181,8 @@ export function decideOpenclawArgv(args: readonly string[], allowList: AllowList
     const secret = secretRead(rest);
     if (secret !== undefined) return { allowed: false, refused: secret };
   }
+  // `openclaw message send --help`: subcommand words then one final --help print the help, and run nothing.
+  if (rest.length > 1 && /^(--help|-h)$/.test(rest.at(-1) ?? "") && !rest.slice(0, -1).some((word) => word.startsWith("-"))) return { allowed: true };
   const allowed = allowList.some(
     (entry) =>
       entry.words.length > 0 &&

@@ -84,9 +84,11 @@ export function plainCommandVerdict(command: string, context?: ProtectedContext)
   const segments = plainSegments(command);
   if (segments === undefined) return undefined;
   // git runs configured commands (`-c core.editor=./x`, `config alias.x`): those need the parser.
-  const gitRunsSomething = /(^|\s)(-c|config)(\s|$)/.test(command);
+  const gitRunsSomething = /(^|\s)(-c|config|--unsafe-paths)(\s|$)/.test(command);
   for (const { name, nameQuoted } of segments) {
-    const markerOnly = MARKER_ONLY_PROGRAMS.has(name) && !(name === "git" && gitRunsSomething);
+    // awk -f runs a program file (issue 21): the analyser reads it, or refuses one it cannot read.
+    const awkRunsFile = /awk$/.test(name) && /(^|\s)(-f|--file)/.test(command);
+    const markerOnly = MARKER_ONLY_PROGRAMS.has(name) && !(name === "git" && gitRunsSomething) && !awkRunsFile;
     const handled = HANDLED_PROGRAMS.has(normaliseCommandName(name)) && !markerOnly;
     const looksInto = nameQuoted || name.includes("/") || name.includes("=") || SHELL_KEYWORDS.has(name) || cliNameOf(name) !== undefined || handled;
     if (looksInto) return undefined;

@@ -17,6 +17,16 @@ export interface ProtectedContext {
 export const PROTECTED_HINT =
   /\.openclaw\b|\.claude\b|openclaw-guard|\.gemini\/|\.codex\b|\.cursor\/|\.(bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zshenv|zlogin|kshrc|mkshrc|pam_environment)\b|config\.fish|environment\.d/;
 
+/** A computed path that may name OpenClaw's state folder. */
+export const OPENCLAW_STATE_HINT = /\.openclaw\b|OPENCLAW_(HOME|STATE_DIR|CONFIG_PATH)/;
+
+const OPENCLAW_STATE_LABELS = ["~/.openclaw/ (OpenClaw's credentials and config)", "$OPENCLAW_HOME/.openclaw/", "$OPENCLAW_STATE_DIR", "$OPENCLAW_CONFIG_PATH"] as const;
+
+/** The protected area's label is OpenClaw's own state (its token, credentials, config), not the guard's or an agent's. */
+export function isOpenclawState(label: string): boolean {
+  return (OPENCLAW_STATE_LABELS as readonly string[]).includes(label);
+}
+
 const SHELL_STARTUP_FILES = [".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".kshrc", ".mkshrc", ".pam_environment", ".config/fish/config.fish", ".config/fish/conf.d", ".config/environment.d"];
 
 type Area = readonly [label: string, path: string];
@@ -46,10 +56,10 @@ function areasOf(context: ProtectedContext): Area[] {
   const codexHome = env.CODEX_HOME || path.join(homeDir, ".codex");
   const configDir = path.dirname(context.guardConfigFile);
   const raw: [string, string | undefined][] = [
-    ["~/.openclaw/ (OpenClaw's credentials and config)", path.join(homeDir, ".openclaw")],
-    ["$OPENCLAW_HOME/.openclaw/", env.OPENCLAW_HOME ? path.join(env.OPENCLAW_HOME, ".openclaw") : undefined],
-    ["$OPENCLAW_STATE_DIR", env.OPENCLAW_STATE_DIR],
-    ["$OPENCLAW_CONFIG_PATH", env.OPENCLAW_CONFIG_PATH],
+    [OPENCLAW_STATE_LABELS[0], path.join(homeDir, ".openclaw")],
+    [OPENCLAW_STATE_LABELS[1], env.OPENCLAW_HOME ? path.join(env.OPENCLAW_HOME, ".openclaw") : undefined],
+    [OPENCLAW_STATE_LABELS[2], env.OPENCLAW_STATE_DIR],
+    [OPENCLAW_STATE_LABELS[3], env.OPENCLAW_CONFIG_PATH],
     ["the openclaw-guard config file", context.guardConfigFile],
     // The config's own folder when it is openclaw-guard's (not a custom file in, say, the home directory).
     ["the openclaw-guard config folder", path.basename(configDir) === "openclaw-guard" ? configDir : undefined],

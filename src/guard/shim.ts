@@ -101,7 +101,7 @@ refuse() {
 
 # The CLI's root-option scan: skip root options (and their values); the first positional
 # is the subcommand. Unknown root options are refused: one taking a value would shift it.
-position=0 want_value= config_keys=0 secret_key= ${subVariables} ${forbiddenVariables} ${infoVariables}
+position=0 want_value= config_keys=0 secret_key= help_at= other_option= ${subVariables} ${forbiddenVariables} ${infoVariables}
 for arg do
   if [ -n "$want_value" ]; then want_value=; continue; fi
   if [ "$position" -eq 0 ]; then
@@ -115,6 +115,7 @@ ${infoFlags.map(([flag, canonical]) => `      ${shQuote(flag)}) ${infoVariable(c
     esac
   else
     position=$((position + 1))
+    case $arg in --help|-h) [ -n "$help_at" ] && other_option=1; help_at=$position ;; -*) other_option=1 ;; esac
     if [ "$position" -ge 3 ]; then
       case $arg in
         -*) ;;
@@ -136,6 +137,8 @@ ${block([...allowedInfo].map((canonical) => `  [ -n "$${infoVariable(canonical)}
 else
 ${block(commandEntries.map((entry) => entryTest(entry.words, entry.forbiddenFlags.map(flagVariable))), "  ")}
 fi
+# \`openclaw message send --help\`: subcommand words and one final --help print the help, and run nothing.
+if [ -z "$allowed" ] && [ "$position" -gt 1 ] && [ "$help_at" = "$position" ] && [ -z "$other_option" ]; then allowed=1; fi
 sends=
 case $sub_1 in ${caseAlternatives(PERSON_REFUSED)}) sends=1 ;; esac
 [ "$sub_1" = gateway ] && [ "$sub_2" = call ] && sends=1

@@ -22,11 +22,11 @@ describe("shared corpora", () => {
   const benign = loadCorpus("benign-commands");
 
   it("has the expected sizes (guards against a truncated corpus)", () => {
-    expect(hostile.length).toBeGreaterThanOrEqual(356);
-    expect(benign.length).toBeGreaterThanOrEqual(678);
+    expect(hostile.length).toBeGreaterThanOrEqual(521);
+    expect(benign.length).toBeGreaterThanOrEqual(760);
     // The cases the tests below run (a renamed `expect` value would silently drop them all).
-    expect(hostile.filter((entry) => entry.expect === "deny").length).toBeGreaterThanOrEqual(359);
-    expect(benign.filter((entry) => entry.expect === "allow").length).toBeGreaterThanOrEqual(670);
+    expect(hostile.filter((entry) => entry.expect === "deny").length).toBeGreaterThanOrEqual(518);
+    expect(benign.filter((entry) => entry.expect === "allow").length).toBeGreaterThanOrEqual(752);
   });
 
   it.each(hostile.filter((entry) => entry.expect === "deny").map((entry) => [entry.id, entry.command] as const))(
@@ -320,6 +320,8 @@ describe("properties", () => {
       "-c", "alias.x=ls", "core.pager=less", "config", "cp", "ln", "-s", "alias", "hash", "-p", "curl", "localhost:1/tools/invoke",
       "'openclaw message send'", '"sh"', "'sh'", '"a b"', "'$(id)'", '"$(id)"', "'; sh'", '"x|y"', "# note", "'#'", '"claw"', "'ls'",
       "&", "'--target +1555'", '"--message"', "'\\'", "`id`",
+      // Issue 21: programs handed a file they run, and writers with new rules.
+      "awk", "gawk", "-f", "--file=x.awk", "apply", "--unsafe-paths", "mount", "crontab", "man", "-P", "chmod", "600", "x.txt",
     );
     const separator = fc.constantFrom(" ", " ", " ", " && ", " || ", "; ", " | ", "|");
     let answered = 0;
@@ -340,7 +342,7 @@ describe("properties", () => {
     for (const command of ["git status", "ls -la | wc -l", "cd /tmp && git pull; rg -n foo src", "cp a b", "echo 'a'", 'grep -rn "TODO|FIXME" src', "git commit -m 'fix: x; y'", "ls # list"]) {
       expect(plainCommandVerdict(command), command).toEqual({ decision: "allow", reasons: [] });
     }
-    for (const command of ["echo $X", "ls > out", 'echo "$HOME"', "echo \"`id`\"", "git status\nls", "sh", "./run.sh", "openclaw status", "X=1 ls", "grep claw x", "ls &", '"sh" -c x', "'bash' x", "echo 'unterminated", "echo 'openclaw message send'"]) {
+    for (const command of ["echo $X", "ls > out", 'echo "$HOME"', "echo \"`id`\"", "git status\nls", "sh", "./run.sh", "openclaw status", "X=1 ls", "grep claw x", "ls &", '"sh" -c x', "'bash' x", "echo 'unterminated", "echo 'openclaw message send'", "awk -f x.awk data", "gawk --file=x.awk", "git apply --unsafe-paths p.diff", "crontab jobs.txt", "man -P cat ls"]) {
       expect(plainCommandVerdict(command), command).toBeUndefined();
     }
   });

@@ -34,6 +34,17 @@ const files: Record<string, string> = {
   "editor.sh": `#!/bin/sh\n${SEND}\n`,
   "hooks/pre-commit": `#!/bin/sh\n${SEND}\n`,
   "env.sh": `${SEND}\n`,
+  "send.awk": `BEGIN { system("${SEND}") }\n`,
+  "clean.awk": "{ print $1 }\n",
+  "dry.mk": `all:\n\t${SEND}\n`,
+  "dry-plus.mk": `all:\n\t+${SEND}\n`,
+  "deno.json": `{\n  // tasks\n  "tasks": { "notify": "${SEND}", "build": { "command": "tsc" }, },\n}\n`,
+  "packages/bot/package.json": JSON.stringify({ scripts: { deploy: SEND, build: "tsc" } }),
+  "jobs.cron": `# nightly\nMAILTO=""\n0 3 * * * ${SEND}\n`,
+  "clean.cron": "0 3 * * * echo ok\n",
+  "urls.txt": "http://127.0.0.1:18789/tools/invoke\n",
+  "docs-urls.txt": "https://docs.openclaw.ai/cli\n",
+  "sub/.keep": "",
   "dist/cli.js": "#!/usr/bin/env node\n// openclaw-guard: spawns openclaw via child_process\nrequire('child_process');\n",
 };
 
@@ -85,6 +96,47 @@ describe("script text from files already on disk", () => {
   });
 
   it.each(["cat f.txt", "wc -l f.txt", "grep send f.txt | head -1", "diff f.txt mk.txt", "bash -c \"$(< /nonexistent/x)\""])("allows %j", (command) => {
+    expect(decide(command)).toBe("allow");
+  });
+});
+
+describe("issue 21: a program handed a file it runs reads that file, and one it cannot read is not allowed", () => {
+  it.each([
+    "awk -f send.awk /dev/null",
+    "awk -f missing.awk data.txt",
+    "find . -name x -exec sh f.txt \\;",
+    "find . -exec sh missing.sh \\;",
+    "crontab jobs.cron",
+    "crontab missing.cron",
+    "make -f dry-plus.mk -n",
+    "make -f missing.mk",
+    "deno task notify",
+    "npm run deploy --workspace packages/bot",
+    "npm run deploy -w packages/missing",
+    "cd sub && just send",
+    "python3 -c \"import os; os.system(open('f.txt').read())\"",
+    "python3 -c \"import os; os.system(open('missing.txt').read())\"",
+    "GIT_EXTERNAL_DIFF=editor.sh git diff",
+    "GIT_EXTERNAL_DIFF=./missing.sh git diff",
+    "man -P ./editor.sh ls",
+    "wget -i urls.txt",
+    "wget -i missing.txt",
+  ])("denies %j", (command) => {
+    expect(decide(command)).toBe("deny");
+  });
+
+  it.each([
+    "awk -f clean.awk data.txt",
+    "make -f dry.mk -n",
+    "crontab clean.cron",
+    "deno task build",
+    "npm run build --workspace packages/bot",
+    "GIT_EXTERNAL_DIFF=difft git diff",
+    "GIT_EXTERNAL_DIFF=/usr/bin/difft git diff",
+    "man -P cat ls",
+    "wget -i docs-urls.txt",
+    "python3 -c \"import subprocess; print(open('clean.mk').read()); subprocess.run(['ls'])\"",
+  ])("allows %j", (command) => {
     expect(decide(command)).toBe("allow");
   });
 });
@@ -180,6 +232,10 @@ describe("file tools: written text is judged like the same text in Bash", () => 
     ["project Claude settings disabling all hooks", "Write", { file_path: ".claude/settings.local.json", content: '{"disableAllHooks":true}' }],
     ["a Codex apply_patch adding a script", "apply_patch", { command: `*** Begin Patch\n*** Add File: send.sh\n+#!/bin/sh\n+${SEND}\n*** End Patch` }],
     ["a Codex apply_patch editing Gemini settings", "apply_patch", { command: '*** Begin Patch\n*** Update File: .gemini/settings.json\n@@\n+  "hooksConfig": {"disabled": ["openclaw-guard"]},\n*** End Patch' }],
+    // Issue 21: patch text is apply_patch's input only; a shell command that starts with it is a command.
+    ["a Bash command dressed as a patch", "Bash", { command: `*** Begin Patch\n${SEND}\n*** End Patch` }],
+    ["a Codex shell command dressed as a patch", "shell", { command: `*** Begin Patch\n*** Add File: x\n+x\n*** End Patch\n${SEND}` }],
+    ["a Bash patch body writing the guard's settings", "Bash", { command: "*** Begin Patch; echo '{}' > ~/.claude/settings.json" }],
   ])("denies %s", async (_what, tool, toolInput) => {
     expect((await hook(tool, toolInput)).decision).toBe("deny");
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mentionsGateway, mentionsOpenclaw, riskyCode } from "../../src/guard/code-signals.js";
+import { filesReadBySpawningCode, mentionsGateway, mentionsOpenclaw, riskyCode } from "../../src/guard/code-signals.js";
 
 describe("markers", () => {
   it("sees OpenClaw in names, ports and config keys, but not in our own name", () => {
@@ -36,5 +36,22 @@ describe("riskyCode", () => {
     `require('openclaw-guard')`,
   ])("leaves ordinary code alone: %s", (code) => {
     expect(riskyCode(code)).toBeUndefined();
+  });
+});
+
+describe("filesReadBySpawningCode (issue 21: code that runs a file's text)", () => {
+  it.each([
+    ["import os; os.system(open('notes').read())", ["notes"], false],
+    ['open F,"/tmp/c"; system(<F>)', ["/tmp/c"], false],
+    // open( with a variable first also reads as a computed name: it only counts in a command that mentions OpenClaw.
+    ['open(my $f, "<", "/tmp/c"); system(<$f>)', ["/tmp/c"], true],
+    ["require('child_process').execSync(require('fs').readFileSync(p, 'utf8'))", [], true],
+    ["import subprocess; f = open(path, 'r'); subprocess.run(f.read(), shell=True)", [], true],
+  ])("finds the files %j reads", (code, files, computed) => {
+    expect(filesReadBySpawningCode(code)).toEqual({ files, computed });
+  });
+
+  it.each(["print(open('README.md').read())", "import json; json.load(open('package.json'))", "subprocess.run(['ls'])"])("nothing for %j (no file read, or no process started)", (code) => {
+    expect(filesReadBySpawningCode(code)).toBeUndefined();
   });
 });

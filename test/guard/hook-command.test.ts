@@ -52,14 +52,18 @@ describe("decideHookInput", () => {
     "rm -rf ~/.claude",
     "cp evil.json5 ~/.config/openclaw-guard/",
     'f="$HOME/.openclaw/openclaw.json"; echo "{}" > "$f"',
+    // Issue 21: a copy of OpenClaw's state is the gateway's token where no check looks.
+    "cp ~/.openclaw/openclaw.json /tmp/token.json",
+    "ln -s ~/.claude/settings.json s; echo '{}' > s",
   ])("denies a shell command that writes, deletes or copies a protected file: %s", async (command) => {
     const verdict = await hook({ tool_name: "Bash", tool_input: { command } });
     expect(verdict.decision, JSON.stringify(verdict.reasons)).toBe("deny");
   });
 
   it.each(["echo hi > out.txt", "sed -i 's/a/b/' src/x.ts", "rm -rf dist", "cp a b && mv b c", "tee log.txt < in.txt", "sed -n 1,20p ~/.claude/settings.json", "dd if=/dev/zero of=blob bs=1k count=1",
-    // Copying *from* a protected place is a read (issue 10: a backup of settings is not a write).
-    "cp ~/.claude/settings.json /tmp/settings.backup.json", "cp ~/.openclaw/openclaw.json /tmp/token.json", "rsync -a ~/.claude/ /tmp/claude-backup/"])(
+    // Copying *from* a protected place is a read (issue 10: a backup of settings is not a write), except
+    // out of OpenClaw's state folder (issue 21: the copy holds the gateway's token where no check looks).
+    "cp ~/.claude/settings.json /tmp/settings.backup.json", "rsync -a ~/.claude/ /tmp/claude-backup/"])(
     "allows ordinary writes in the shell: %s",
     async (command) => {
       const verdict = await hook({ tool_name: "Bash", tool_input: { command } });

@@ -35,13 +35,16 @@ describe("decideOpenclawArgv with the default allowlist", () => {
     "--profile=work --log-level debug --no-color --dev status",
     "-- status",
     "--container c1 status",
+    // Issue 21: subcommand words and one final --help print the help and run nothing.
+    "message --help",
+    "message send --help",
+    "gateway call -h",
   ])("allows the read-only form `openclaw %s`", (argv) => {
     expect(decide(argv)).toEqual({ allowed: true });
   });
 
   it.each([
     ["message send -t x -m hi", "message send"],
-    ["message --help", "message --help"],
     ["--profile message message send", "message send"],
     ["--profile=x --dev message send", "message send"],
     ["-- message send", "message send"],
@@ -55,6 +58,11 @@ describe("decideOpenclawArgv with the default allowlist", () => {
     ["doctor --fix=all", "doctor --fix=all"],
     ["MESSAGE send", "MESSAGE send"],
     ["tui", "tui"],
+    // --help after another option may be that option's value; help before more words is not the last word.
+    ["message send -m --help", "message send"],
+    ["message send --help -t x", "message send"],
+    ["message --help send", "message --help"],
+    ["message --help send --help", "message --help"],
     ["", "without a subcommand"],
     ["--dev", "without a subcommand"],
     ["--profile", "without a subcommand"],

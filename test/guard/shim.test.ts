@@ -92,6 +92,10 @@ describe.each(SHELLS)("shims in %s", (shell) => {
     expect(outcome.stderr).toContain("mcp__openclaw-guard__send_message");
   });
 
+  it.each(["openclaw message send -m --help", "openclaw message --help send", "openclaw message --help send --help", "openclaw message send -- --help"])("refuses %j (--help not the one final option)", (script) => {
+    expect(runIn(shell, script).status).toBe(2);
+  });
+
   it("exits 2 and names the refused subcommand", () => {
     const outcome = runIn(shell, "openclaw --profile p message send -t x -m hi");
     expect(outcome.status).toBe(2);
@@ -107,6 +111,9 @@ describe.each(SHELLS)("shims in %s", (shell) => {
     ["openclaw config get gateway.port", ["config", "get", "gateway.port"]],
     ["openclaw doctor", ["doctor"]],
     ["openclaw help message", ["help", "message"]],
+    // Issue 21: subcommand words and one final --help print the help.
+    ["openclaw message --help", ["message", "--help"]],
+    ["openclaw message send -h", ["message", "send", "-h"]],
     ["clawdbot status", ["status"]],
     [`openclaw status 'two  spaces' '' '*' "$(printf 'line1\\nline2')" "it's"`, ["status", "two  spaces", "", "*", "line1\nline2", "it's"]],
   ])("passes %j through with argv intact", (script, argv) => {

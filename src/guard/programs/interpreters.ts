@@ -10,9 +10,9 @@ import {
   isOpenclawEntryScript,
   type Language,
 } from "../command-specs.js";
-import { UNKNOWN, type ShellWord } from "../shell-words.js";
+import { UNKNOWN, globToRegExp, type ShellWord } from "../shell-words.js";
 import { guardCli } from "./openclaw.js";
-import { packageRunner, packageScript } from "./runners.js";
+import { denoTask, packageRunner, packageScript } from "./runners.js";
 import type { Analyser, Handler, HandlerTable, Site } from "./types.js";
 
 /** Options that load code before the program: with the CLI as the program they run anything. */
@@ -23,6 +23,14 @@ const STDIN_FILE = /^\/(?:dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/;
 
 function display(text: string): string {
   return text.replaceAll(UNKNOWN, "…").slice(0, 60);
+}
+
+/** A globbed script path (node, then open* folders and open* files) whose parts may match the CLI's entry script. */
+function globMayBeOpenclawEntry(pattern: string): boolean {
+  const parts = pattern.split("/").filter((part) => part !== "");
+  const name = parts.at(-1) ?? "";
+  const entry = ["openclaw.mjs", "openclaw.js", "openclaw", "clawdbot", "moltbot", "clawdbot.mjs", "moltbot.mjs"].some((file) => globToRegExp(name).test(file));
+  return entry || parts.some((part) => ["openclaw", "clawdbot", "moltbot"].some((dir) => globToRegExp(part).test(dir)) && /[*?[]/.test(part));
 }
 
 function interpreter(language: Language): Handler {
@@ -54,6 +62,7 @@ function interpreter(language: Language): Handler {
       }
       if (arg.startsWith("-") && arg !== "-") continue;
       if (ranCode) return; // the rest are arguments to the inline code
+      if (language === "deno" && arg === "task") return denoTask(a, args.slice(i + 1), site);
       if ((language === "deno" || language === "bun") && arg === "eval") {
         return a.checkCode(args.slice(i + 1).map((x) => x.text).join(" "), site.scope, `${language} inline code`);
       }
@@ -61,7 +70,7 @@ function interpreter(language: Language): Handler {
       if (language === "bun" && arg === "run" && packageScript(a, "bun", args.slice(i + 1), site)) return;
       if ((language === "deno" || language === "bun") && arg === "run") continue;
       if (arg === "-" || STDIN_FILE.test(arg)) return a.analyseStdin(site, "code");
-      if (isOpenclawEntryScript(arg)) {
+      if (isOpenclawEntryScript(arg) || (args[i]?.glob === true && globMayBeOpenclawEntry(arg))) {
         if (preload !== undefined) a.deny(`node ${display(preload)} loads code into the OpenClaw CLI.`);
         return a.decideCli("openclaw", args.slice(i + 1), site);
       }
@@ -79,8 +88,8 @@ export const AWK_RUNS_COMMANDS = /\bsystem\s*\(|\|\s*getline|\|&|\bprint[f]?\b[^
 function awk(a: Analyser, args: readonly ShellWord[], site: Site): void {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]?.text ?? "";
-    if (arg === "-f" || arg === "--file") {
-      a.peekScript(args[++i]?.text ?? "", site, "code");
+    if (arg === "-f" || arg === "--file" || /^--file=|^-f./.test(arg)) {
+      a.runFile(arg.startsWith("--file=") ? arg.slice(7) : arg.length > 2 && arg.startsWith("-f") ? arg.slice(2) : (args[++i]?.text ?? ""), site, "code", "awk -f");
       return;
     }
     if (/^-[vFW]$/.test(arg)) i++;

@@ -2,14 +2,14 @@
 // the handlers themselves. test/guard/programs.test.ts checks this list against the table.
 import { LANGUAGES, LAUNCHERS, MAKES, NETWORK_CLIENTS, PACKAGE_RUNNERS, SHELLS } from "../command-specs.js";
 
-const WRITERS = ["claude", "cp", "mv", "ln", "install", "rsync", "rm", "rmdir", "unlink", "shred", "truncate", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "dd", "tee", "sed", "tar", "bsdtar", "unzip", "patch"];
+const WRITERS = ["claude", "cp", "mv", "ln", "install", "rsync", "rm", "rmdir", "unlink", "shred", "truncate", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "dd", "tee", "sed", "tar", "bsdtar", "unzip", "patch", "mount", "scp", "zip", "7z"];
 
 export const HANDLED_PROGRAMS: ReadonlySet<string> = new Set([
   ...Object.keys(LAUNCHERS), "find", "xargs", "docker", "podman", "kubectl", "nerdctl", "direnv", "corepack",
   "do", "then", "else", "elif", "if", "while", "until", "!", "{",
   ...SHELLS, "eval", "source", ".", "trap", "at", "batch", "mapfile", "readarray",
   ...LANGUAGES, "awk", "gawk", "mawk", "nawk",
-  ...PACKAGE_RUNNERS, ...MAKES, "npm", "pnpm", "yarn", "just", "git",
+  ...PACKAGE_RUNNERS, ...MAKES, "npm", "pnpm", "yarn", "just", "git", "crontab", "man",
   ...WRITERS,
   ...NETWORK_CLIENTS, "alias", "hash", "openclaw-guard",
 ]);

@@ -2,14 +2,31 @@
 // and `hash -p` bound to the CLI, and openclaw-guard's own commands that would switch it off.
 import { CLI_NAME_WORD } from "../command-specs.js";
 import { mentionsGateway } from "../code-signals.js";
-import type { ShellWord } from "../shell-words.js";
+import { isStatic, type ShellWord } from "../shell-words.js";
 import type { Analyser, Handler, HandlerTable, Site } from "./types.js";
 import { NETWORK_CLIENTS } from "../command-specs.js";
 
+/** The gateway's read-only health endpoints, fetched without a body, headers or credentials. */
+const HEALTH_URL = /^(https?:\/\/)?(127\.0\.0\.1|localhost|\[::1\]):18789\/(health|healthz|ready|readyz)\/?$/;
+const SENDS = /^(-[A-Za-z]*[dFHTXuKEb]|--(data\S*|json|form\S*|header|request|upload-file|user|config|cert|cookie|post-\S+|body-\S+|method|header\S*)(=.*)?)$/;
+/** Options whose value is a file of URLs or of more options (`wget -i`, `curl -K`, `aria2c -i`). */
+const URL_FILES = /^(-i|--input-file|-K|--config)$/;
+
 function network(a: Analyser, args: readonly ShellWord[], site: Site): void {
-  if (args.some((x) => mentionsGateway(x.text)) || mentionsGateway(site.scope.source)) {
-    a.deny("The command talks to the OpenClaw gateway directly.");
-  }
+  args.forEach((x, k) => {
+    const file = URL_FILES.test(x.text) ? args[k + 1]?.text : /^--(input-file|config)=/.test(x.text) ? x.text.slice(x.text.indexOf("=") + 1) : /^-[iK]./.test(x.text) ? x.text.slice(2) : undefined;
+    if (file === undefined) return;
+    const read = file === "-" ? a.stdinOf(site) : a.fileText(file);
+    const text = read === undefined || !isStatic(read) ? undefined : read;
+    if (text === undefined) a.deny(`The command reads its URLs or options from ${file}, which cannot be read here, so it cannot be checked.`);
+    else if (mentionsGateway(text)) a.deny(`The command talks to the OpenClaw gateway directly (through ${file}).`);
+  });
+  const aimed = args.filter((x) => mentionsGateway(x.text));
+  if (aimed.length === 0 && !mentionsGateway(site.scope.source)) return;
+  // `curl -s http://127.0.0.1:18789/health`: a plain GET of a health endpoint reads a status, nothing else.
+  const health = aimed.length > 0 && aimed.every((x) => HEALTH_URL.test(x.text)) && !args.some((x) => SENDS.test(x.text));
+  const elsewhere = aimed.reduce((text, x) => text.replace(x.text, ""), site.scope.source);
+  if (!health || mentionsGateway(elsewhere)) a.deny("The command talks to the OpenClaw gateway directly.");
 }
 
 function alias(a: Analyser, args: readonly ShellWord[]): void {

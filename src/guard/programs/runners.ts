@@ -54,7 +54,24 @@ function positionalsOf(args: readonly ShellWord[], valueOptions: readonly string
   return args.filter((x, k) => (!x.text.startsWith("-") || x.text === "--") && !valueOptions.includes(args[k - 1]?.text ?? ""));
 }
 
-const NPM_DIRECTORY = ["--prefix", "-C"];
+const NPM_DIRECTORY = ["--prefix", "-C", "-w", "--workspace"];
+
+/**
+ * The workspace folders `npm run X -w W` / `--workspaces` runs in (undefined: the package itself).
+ * A `workspaces` entry with a glob cannot be listed here: it is named as is, and cannot be read.
+ */
+function npmWorkspaces(a: Analyser, args: readonly ShellWord[]): string[] | undefined {
+  const named = args.flatMap((x, k) => (x.text === "-w" || x.text === "--workspace" ? [args[k + 1]?.text ?? ""] : x.text.startsWith("--workspace=") ? [x.text.slice(12)] : []));
+  if (named.length > 0) return named;
+  if (!args.some((x) => /^(--workspaces|-ws|--ws)(=true)?$/.test(x.text))) return undefined;
+  try {
+    const root = JSON.parse(a.fileText("package.json") ?? "{}") as { workspaces?: unknown };
+    const list = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces as { packages?: unknown } | undefined)?.packages;
+    return Array.isArray(list) ? list.filter((w): w is string => typeof w === "string") : ["(the workspaces)"];
+  } catch {
+    return ["(the workspaces)"];
+  }
+}
 
 function npm(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: number): void {
   const directory = optionValue(args, NPM_DIRECTORY);
@@ -65,7 +82,11 @@ function npm(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: numbe
   const sub = positionals[0]?.text ?? "";
   if (sub === "exec" || sub === "x") return packageRunner(a, args.slice(args.findIndex((x) => x.text === sub) + 1), site, unwraps);
   if (SCRIPT_RUNNING_NPM.has(sub)) {
-    packageScript(a, "npm", positionals.slice(1), site, directory);
+    const workspaces = npmWorkspaces(a, args);
+    if (workspaces === undefined) packageScript(a, "npm", positionals.slice(1), site, directory);
+    for (const workspace of workspaces ?? []) {
+      if (!packageScript(a, "npm", positionals.slice(1), site, workspace)) a.deny(`npm runs the script in the workspace ${workspace}, whose package.json cannot be read here, so it cannot be checked.`);
+    }
     return;
   }
   const lifecycle = LIFECYCLE_SCRIPTS[sub];
@@ -104,9 +125,13 @@ function packageManager(manager: string, directoryOptions: readonly string[]): H
   };
 }
 
+/** `make -n` prints recipes instead of running them; `$(shell ...)` and `+` lines still run. */
+const MAKE_DRY_RUN = /^-[A-Za-z]*n[A-Za-z]*$|^--(just-print|dry-run|recon)$/;
+
 function make(a: Analyser, args: readonly ShellWord[], site: Site): void {
   let directory = "";
   const files: string[] = [];
+  const runner = args.some((x) => MAKE_DRY_RUN.test(x.text) && !/^-[A-Za-z]*[fCEIoWj]/.test(x.text)) ? "make-dry-run" : "make";
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]?.text ?? "";
     if (arg === "-f" || arg === "--file" || arg === "--makefile") files.push(args[++i]?.text ?? "");
@@ -115,25 +140,67 @@ function make(a: Analyser, args: readonly ShellWord[], site: Site): void {
     else if (arg === "-C" || arg === "--directory") directory = args[++i]?.text ?? "";
     else if (arg.startsWith("--directory=")) directory = arg.slice(12);
     else if (arg === "-E" || arg === "--eval") a.analyseMakefile(args[++i]?.text ?? "", site);
-    else if (arg.startsWith("SHELL=")) a.peekScript(arg.slice(6), site, "shell"); // make runs every recipe with it
+    else if (arg.startsWith("SHELL=")) a.runFile(arg.slice(6), site, "shell", "make's SHELL"); // make runs every recipe with it
     else if (arg.startsWith("--eval=")) a.analyseMakefile(arg.slice(7), site);
   }
-  const candidates = files.length > 0 ? files : ["GNUmakefile", "makefile", "Makefile"];
-  for (const file of candidates) {
-    if (a.peekScript(path.join(directory, file), site, "make")) return;
+  // A makefile named with -f is a file handed to make to run: one that cannot be read is not allowed silently.
+  for (const file of files) a.runFile(path.join(directory, file), site, runner, "make -f");
+  if (files.length > 0) return;
+  for (const file of ["GNUmakefile", "makefile", "Makefile"]) {
+    if (a.peekScript(path.join(directory, file), site, runner)) return;
   }
 }
 
-/** just: recipes are the indented lines of the justfile. */
+/** Options of a task runner that only list, print or explain, and run no task. */
+const LISTS_ONLY = /^(-l|--list|--summary|--help|-h|--version|-V|--dump|--evaluate|--show|--choose|--variables|--groups|--fmt|--init)$/;
+
+/** `file`, then `../file`, ...: task runners look for their file in the directory and its parents. */
+function upwards(names: readonly string[]): string[] {
+  return [0, 1, 2, 3, 4, 5, 6, 7].flatMap((depth) => names.map((name) => `${"../".repeat(depth)}${name}`));
+}
+
+/** just: recipes are the indented lines of the justfile (found in the directory or a parent). */
 function just(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  if (args.some((x) => LISTS_ONLY.test(x.text))) return;
   const at = args.findIndex((x) => x.text === "-f" || x.text === "--justfile");
-  const files = at >= 0 ? [args[at + 1]?.text ?? ""] : ["justfile", "Justfile", ".justfile"];
+  const files = at >= 0 ? [args[at + 1]?.text ?? ""] : upwards(["justfile", "Justfile", ".justfile"]);
   for (const file of files) {
-    const text = file === "/dev/stdin" ? a.stdinOf(site) : a.readRelative(file);
+    const text = file === "/dev/stdin" ? a.stdinOf(site) : a.fileText(file);
     if (text === undefined) continue;
     const recipes = text.split("\n").filter((line) => /^[ \t]+\S/.test(line)).map((line) => line.trim().replace(/^[@-]+/, ""));
     a.analysePayload(recipes.join("\n"), site.scope, `The just recipe in ${file}`);
     return;
+  }
+  a.deny(`just runs recipes from ${at >= 0 ? (files[0] ?? "") : "a justfile"}, which cannot be read here, so they cannot be checked.`);
+}
+
+/** `deno task NAME`: the task's command in deno.json or deno.jsonc (the directory or a parent), run by deno's shell. */
+export function denoTask(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  const name = args.find((x) => !x.text.startsWith("-"))?.text;
+  const config = optionValue(args, ["--config", "-c"]);
+  if (name === undefined || args.some((x) => LISTS_ONLY.test(x.text))) return;
+  for (const file of config !== undefined ? [config] : upwards(["deno.json", "deno.jsonc", "package.json"])) {
+    const text = a.fileText(file);
+    const task = text === undefined ? undefined : denoTasks(text)?.[name];
+    if (task !== undefined) return a.analysePayload(task, site.scope, `The deno task "${name}"`);
+  }
+  a.deny(`deno task ${name} is not in a deno.json that can be read here, so it cannot be checked.`);
+}
+
+/** The `tasks` of a deno.json(c) (or the `scripts` of a package.json): name -> command. Comments and trailing commas are tolerated. */
+function denoTasks(text: string): Record<string, string> | undefined {
+  const json = text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (whole, string: string | undefined) => string ?? "").replace(/,(\s*[}\]])/g, "$1");
+  try {
+    const parsed = JSON.parse(json) as { tasks?: Record<string, unknown>; scripts?: Record<string, unknown> };
+    const tasks = { ...parsed.scripts, ...parsed.tasks };
+    return Object.fromEntries(
+      Object.entries(tasks).flatMap(([key, value]): [string, string][] => {
+        const command = typeof value === "string" ? value : (value as { command?: unknown } | null)?.command;
+        return typeof command === "string" ? [[key, command]] : [];
+      }),
+    );
+  } catch {
+    return undefined;
   }
 }
 
@@ -142,7 +209,40 @@ const GIT_COMMAND_SETTINGS = /^(alias\..*|core\.(editor|pager|sshcommand|fsmonit
 const GIT_HOOKS = ["pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "pre-push", "post-checkout", "post-merge", "pre-rebase", "post-rewrite", "reference-transaction", "pre-auto-gc"];
 
 /** `git -c key=value`, `git config key value`: values git runs in a shell, or hooks it runs from a directory. */
+/** git subcommands that rewrite, restore or remove files of the work tree. */
+const GIT_TREE_WRITERS = new Set(["checkout", "switch", "restore", "reset", "rm", "mv", "clean", "stash", "pull", "merge", "rebase", "cherry-pick", "revert", "am", "apply", "read-tree", "checkout-index", "worktree", "clone", "init", "sparse-checkout", "filter-branch", "submodule"]);
+
+/** `git -C DIR`, `--work-tree=DIR`, `git apply --directory=DIR`: a subcommand that rewrites the tree writes below DIR. */
+function gitTreeWrites(a: Analyser, args: readonly ShellWord[]): void {
+  let tree = ".";
+  let sub: string | undefined;
+  let at = 0;
+  for (; at < args.length; at++) {
+    const arg = args[at]?.text ?? "";
+    if (arg === "-C") tree = path.join(tree, args[++at]?.text ?? "");
+    else if (arg === "--work-tree" || arg === "--git-dir") tree = args[++at]?.text ?? tree;
+    else if (/^--(work-tree|git-dir)=/.test(arg)) tree = arg.slice(arg.indexOf("=") + 1);
+    else if (arg === "-c") at++;
+    else if (!arg.startsWith("-")) {
+      sub = arg;
+      break;
+    }
+  }
+  if (sub === undefined || !GIT_TREE_WRITERS.has(sub)) return;
+  if (tree !== ".") a.checkWrite(tree, "remove");
+  const rest = args.slice(at + 1);
+  if (sub === "clone" || sub === "init" || sub === "worktree") {
+    const target = rest.filter((x) => !x.text.startsWith("-")).at(-1)?.text;
+    if (target !== undefined) a.checkWrite(path.join(tree, target), "remove");
+  }
+  if (sub !== "apply" && sub !== "am") return;
+  const directory = optionValue(rest, ["--directory"]);
+  if (directory !== undefined) a.checkWrite(path.join(tree, directory), "remove");
+  if (rest.some((x) => x.text === "--unsafe-paths")) a.deny("git apply --unsafe-paths may write outside the repository, so what it writes cannot be checked.");
+}
+
 function git(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  gitTreeWrites(a, args);
   const settings: [string, string][] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]?.text ?? "";
@@ -160,14 +260,39 @@ function git(a: Analyser, args: readonly ShellWord[], site: Site): void {
     if (/^core\.hookspath$/i.test(key)) {
       for (const hook of GIT_HOOKS) a.peekScript(path.join(value, hook), site, "shell");
     } else if (runs && isStatic(value) && /^(\.{0,2}\/|~\/)\S*$/.test(value)) {
-      a.peekScript(value, site, "shell");
+      a.runCommandValue(value, site, `The git setting ${key}`);
     } else if (runs || CLI_NAME_WORD.test(value) || (!isStatic(value) && site.scope.mentionsOpenclaw)) {
       a.analysePayload(value.replace(/^!/, ""), site.scope, "The git setting");
     }
   }
 }
 
+/** `crontab FILE`, `crontab -` (stdin): the command of each entry (after five time fields or an `@` keyword). */
+function crontab(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  if (args.some((x) => /^-[A-Za-z]*[lreiT]/.test(x.text))) return; // list, remove, edit (interactive), test
+  const file = args.find((x, k) => (!x.text.startsWith("-") || x.text === "-") && args[k - 1]?.text !== "-u")?.text;
+  const text = file === undefined || file === "-" ? a.stdinOf(site) : a.fileText(file);
+  if (text === undefined) {
+    if (file !== undefined) a.deny(`crontab installs ${file}, which cannot be read here, so its commands cannot be checked.`);
+    return;
+  }
+  if (!isStatic(text)) a.deny("crontab installs a table whose text is only known at run time, so its commands cannot be checked.");
+  const commands = text
+    .split("\n")
+    .filter((line) => !/^\s*(#|$|[A-Za-z_]\w*\s*=)/.test(line))
+    .map((line) => /^\s*(?:@\S+|(?:\S+\s+){5})(.*)$/.exec(line)?.[1] ?? line);
+  a.analysePayload(commands.join("\n").replaceAll("%", "\n"), site.scope, "The crontab entry");
+}
+
+/** `man -P PAGER`, `man --pager=PAGER`: man runs the pager for the page. */
+function man(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  const pager = optionValue(args, ["-P", "--pager"]) ?? args.find((x) => /^-P./.test(x.text))?.text.slice(2);
+  if (pager !== undefined) a.runCommandValue(pager, site, "man's pager");
+}
+
 export const runnerHandlers: HandlerTable = {
+  crontab,
+  man,
   ...Object.fromEntries([...PACKAGE_RUNNERS].map((name): [string, Handler] => [name, packageRunner])),
   ...Object.fromEntries([...MAKES].map((name): [string, Handler] => [name, make])),
   npm,

@@ -1,6 +1,6 @@
 // Shells and shell builtins that run text as commands: sh -c, eval, source, trap, at, mapfile -C.
 import { SHELLS } from "../command-specs.js";
-import type { ShellWord } from "../shell-words.js";
+import { isStatic, type ShellWord } from "../shell-words.js";
 import type { Analyser, Handler, HandlerTable, Site } from "./types.js";
 
 /** Files that are the command's own stdin when a shell or `source` reads them. */
@@ -57,6 +57,8 @@ function commandString(a: Analyser, args: readonly ShellWord[], at: number, site
 function scriptOperand(a: Analyser, operand: ShellWord, site: Site): void {
   if (operand.content !== undefined) return a.analysePayload(operand.content, site.scope, "The script from a process substitution");
   if (STDIN_FILES.test(operand.text)) return a.analyseStdin(site, "shell");
+  // `find … -exec sh FILE \;`, `xargs sh FILE`: a file handed to a launcher to run is not allowed unread.
+  if (site.launched === true && isStatic(operand.text) && operand.text !== "{}") return a.runFile(operand.text, site, "shell", "The launched shell");
   a.peekScript(operand.text, site, "shell");
 }
 

@@ -30,7 +30,8 @@ export interface Site {
   readonly launched?: boolean;
 }
 
-export type FileRunner = "shell" | "code" | "make" | "written";
+/** "make-dry-run": `make -n`, which prints recipes and runs only `$(shell ...)` and `+` lines. */
+export type FileRunner = "shell" | "code" | "make" | "make-dry-run" | "written";
 
 /** How a write touches its target: replaces or creates it, removes it (and all below), or copies into it. */
 export type WriteKind = "write" | "remove" | "into";
@@ -44,6 +45,18 @@ export interface Analyser {
   analyseMakefile(content: string, site: Site): void;
   /** Peek at a script about to run; true when its content was found. */
   peekScript(file: string, site: Site, runner: FileRunner): boolean;
+  /**
+   * A file a program is handed to run (`awk -f`, `make -f`, `crontab FILE`, `man -P`): peeked like a
+   * script; one that cannot be read here is denied with the reason, never allowed silently.
+   */
+  runFile(file: string, site: Site, runner: FileRunner, what: string): void;
+  /**
+   * A command a program runs for the user (a pager, an editor, GIT_EXTERNAL_DIFF): a file it names
+   * is run as a file (runFile; programs installed in the system's directories pass); a command line is parsed as shell.
+   */
+  runCommandValue(value: string, site: Site, what: string): void;
+  /** A copy or link made from `source` (cp, rsync, ln): OpenClaw's state folder must not be copied out. */
+  checkCopySource(source: string): void;
   /** A shell or interpreter reading its program from stdin. */
   analyseStdin(site: Site, kind: "shell" | "code"): void;
   /** What the command reads on stdin when knowable (UNKNOWN parts for run-time data). */
@@ -52,6 +65,8 @@ export interface Analyser {
   /** Deny when `text` holds an OpenClaw call the policy refuses. */
   checkEmbedded(text: string, what: string): void;
   checkWrite(target: string, kind: WriteKind, sources?: readonly string[]): void;
+  /** `ln -s TARGET LINK`: later writes to LINK in this command are judged as writes to TARGET. */
+  recordLink(link: string, target: string): void;
   /** Record content written to a file, to be judged like a script about to run. */
   recordWrite(file: string, content: string): void;
   decideCli(cli: string, args: readonly ShellWord[], site: Site): void;

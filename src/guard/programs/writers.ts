@@ -1,5 +1,6 @@
 // Programs that write, replace, move or delete files: the guard refuses them on the places the
-// agent must not change (protected-paths.ts). Copying *from* such a place is a read and passes.
+// agent must not change (protected-paths.ts). Copying *from* such a place is a read and passes,
+// except out of OpenClaw's state folder: the copy holds the gateway's token where no check looks.
 import { posix as path } from "node:path";
 import { cliNameOf, isOpenclawEntryScript } from "../command-specs.js";
 import { UNKNOWN, type ShellWord } from "../shell-words.js";
@@ -11,6 +12,8 @@ const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   mv: ["-t", "--target-directory", "-S", "--suffix"],
   ln: ["-t", "--target-directory", "-S", "--suffix"],
   install: ["-t", "--target-directory", "-m", "--mode", "-o", "--owner", "-g", "--group", "-S", "--suffix"],
+  mount: ["-o", "--options", "-t", "--types", "-L", "--label", "-U", "--uuid", "-O", "--test-opts", "-N", "--namespace"],
+  scp: ["-P", "-i", "-o", "-F", "-c", "-l", "-S", "-J"],
   rsync: ["-e", "--rsh", "--exclude", "--include", "-f", "--filter", "--files-from", "--password-file", "--chmod", "--partial-dir", "--temp-dir", "-T", "--port", "--log-file-format"],
 };
 
@@ -44,6 +47,9 @@ function copier(program: string) {
     const destination = targetDirectory ?? (positionals.length > 1 || program !== "ln" ? positionals.at(-1) : ".");
     const sources = targetDirectory !== undefined ? positionals : positionals.slice(0, -1);
     if (program === "mv" || options.has("--remove-source-files")) for (const source of sources) a.checkWrite(source, "remove");
+    for (const source of sources) a.checkCopySource(source);
+    // `ln -s ~/.claude/settings.json s; echo {} > s`: a later write to the link writes its target.
+    if (program === "ln" && sources.length === 1 && sources[0] !== undefined && destination !== undefined) a.recordLink(destination, sources[0]);
     if (destination !== undefined) a.checkWrite(destination, RECURSIVE(options) || program === "mv" ? "remove" : "into", sources);
     // `cp f.txt run.sh && ./run.sh`: the copy holds what the source holds.
     const content = sources.length === 1 && sources[0] !== undefined ? a.fileText(sources[0]) : undefined;
@@ -59,9 +65,23 @@ function changer(kind: "write" | "remove") {
   };
 }
 
+/** Modes that only take rights from group and others (`go-rwx`, `700`): the owner keeps all it had. */
+const TIGHTENS = /^(0?700|[go]+-[rwxXst]+|[go]+=)$/;
+/** `600` also takes the owner's execute right: fine on a data file, not on a shim or a folder. */
+const DATA_FILE = /.\.(json5?|jsonl|ya?ml|toml|txt)$/;
+
+/** `chmod 600` on the book, as the README asks, and `chmod go-rwx` pass: they open nothing up. */
+function chmod(a: Analyser, args: readonly ShellWord[]): void {
+  const { positionals, options } = splitArgs("", args);
+  const [mode = "", ...files] = positionals;
+  const onlyData = !RECURSIVE(options) && files.every((file) => DATA_FILE.test(file));
+  if (!(TIGHTENS.test(mode) || (/^0?600$/.test(mode) && onlyData))) changer("write")(a, args);
+}
+
 /** dd writes `of=`; the other operands are not files it writes. */
 function dd(a: Analyser, args: readonly ShellWord[]): void {
   for (const arg of args) if (arg.text.startsWith("of=")) a.checkWrite(arg.text.slice(3), "write");
+  for (const arg of args) if (arg.text.startsWith("if=")) a.checkCopySource(arg.text.slice(3));
 }
 
 /** tee writes its stdin to every file argument. */
@@ -110,6 +130,7 @@ function tar(a: Analyser, args: readonly ShellWord[]): void {
     const value = arg === "-C" || arg === "--directory" ? args[i + 1]?.text : arg.startsWith("--directory=") ? arg.slice(12) : undefined;
     if (value !== undefined && extract) a.checkWrite(value, "remove");
     if (!extract && (arg === "-f" || arg === "--file" || /^-[A-Za-z]*f$/.test(arg))) a.checkWrite(args[i + 1]?.text ?? "", "write");
+    else if (!extract && !arg.startsWith("-") && i > 0) a.checkCopySource(arg);
   }
 }
 
@@ -168,20 +189,39 @@ function claude(a: Analyser, args: readonly ShellWord[]): void {
   }
 }
 
+/** `zip [-r] ARCHIVE FILE...`, `7z a ARCHIVE FILE...`: the archive is written, the files are copied into it. */
+function zip(a: Analyser, args: readonly ShellWord[]): void {
+  const positionals = splitArgs("", args).positionals.filter((file, k, all) => !(k === 0 && file === "a" && all.length > 2));
+  const [archive, ...files] = positionals;
+  if (archive !== undefined) a.checkWrite(archive, "write");
+  for (const file of files) a.checkCopySource(file);
+}
+
+/** `mount [--bind|-o bind] SOURCE TARGET`: everything below TARGET is replaced by SOURCE. */
+function mount(a: Analyser, args: readonly ShellWord[]): void {
+  const { positionals } = splitArgs("mount", args);
+  const target = positionals.length >= 2 ? positionals.at(-1) : undefined;
+  if (target !== undefined) a.checkWrite(target, "remove");
+}
+
 export const writerHandlers: HandlerTable = {
   claude,
+  mount,
+  zip,
+  "7z": zip,
   cp: copier("cp"),
   mv: copier("mv"),
   ln: copier("ln"),
   install: copier("install"),
   rsync: copier("rsync"),
+  scp: copier("scp"),
   rm: changer("remove"),
   rmdir: changer("remove"),
   unlink: changer("remove"),
   shred: changer("remove"),
   truncate: changer("write"),
   touch: changer("write"),
-  chmod: changer("write"),
+  chmod,
   chown: changer("write"),
   chgrp: changer("write"),
   chattr: changer("write"),
