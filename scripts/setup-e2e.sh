@@ -118,6 +118,14 @@ fi
 # differential test loads its target normaliser directly).
 [[ -L $dir/whatsapp/node_modules/openclaw ]] || ln -s ../../openclaw/node_modules/openclaw "$dir/whatsapp/node_modules/openclaw"
 
+# npm's cache must hold the metadata of this package's runtime dependencies: package-install installs the
+# packed tarball --offline, and plugin-install's gateway runs npm on it. A fresh machine's `npm ci` caches
+# tarballs but not that metadata (ENOTCACHED, and a cold gateway install that outlasted its test, seen on a
+# fresh machine). Not stamped: with the cache warm this changes nothing and sends nothing (--prefer-offline).
+deps=$("$node24" -e 'const p = require(process.argv[1]); console.log(Object.entries(p.dependencies).map(([n, v]) => `${n}@${v}`).join("\n"))' "$repo/package.json")
+mapfile -t dep_specs <<<"$deps"
+PATH="$(dirname "$node24"):$PATH" install_into "$dir/package-deps" "${dep_specs[0]}" --prefer-offline --ignore-scripts "${dep_specs[@]:1}"
+
 echo "NODE24=$node24"
 echo "OPENCLAW=$openclaw"
 echo "NODE22=$dir/node22/node_modules/.bin/node"

@@ -79,8 +79,9 @@ export function disablesGuard(toolName: string, params: Record<string, unknown>)
   if (toolName === "plugins" && !PLUGINS_READ_ACTIONS.has(action)) return `the plugins tool's "${action || "?"}" action changes which plugins run, and could switch the guard off.`;
   if (toolName === "gateway" && !GATEWAY_READ_ACTIONS.has(action)) return `the gateway tool's "${action || "?"}" action changes or restarts the gateway, and could switch the guard off.`;
   // 2026.9.6's `openclaw` is a delegate: a free-text `message` to OpenClaw's system agent, which writes
-  // config and plugins; an `action` beside it says nothing about what the message asks for.
-  if (toolName === "openclaw" && present(params.message)) return "the openclaw tool hands a request to OpenClaw's system agent, which can change the config and plugins, the guard's own entry included.";
+  // config and plugins; an `action` beside it says nothing about what the message asks for. Any field
+  // but `action` counts, so a later release that names the request differently is refused too.
+  if (toolName === "openclaw" && Object.entries(params).some(([key, value]) => key !== "action" && present(value))) return "the openclaw tool hands a request to OpenClaw's system agent, which can change the config and plugins, the guard's own entry included.";
   if (CONFIG_TOOLS.has(toolName) && !/^(get|read|show|list|schema|lookup|inspect)\b/.test(action)) return `the ${toolName} tool can write OpenClaw's config, including the guard's own entry.`;
   return undefined;
 }

@@ -298,7 +298,7 @@ describe("decideToolCall (the assistant's message tool)", () => {
     expect(decideToolCall(book, open, { toolName: "gateway", params: { action: "config.apply", raw: "{}" } })).toMatchObject({ deliver: false, code: "guard-protected" });
     expect(decideToolCall(book, open, { toolName: "config", params: { action: "set", path: "plugins.entries.openclaw-guard.enabled", value: false } })).toMatchObject({ deliver: false });
     // The owner-only delegate: a free-text request to the system agent, whatever `action` rides along.
-    for (const params of [{ message: "disable the openclaw-guard plugin" }, { action: "get", message: "set plugins.entries.openclaw-guard.enabled false" }, { action: "status", message: "status", sessionId: "delegate-1" }]) {
+    for (const params of [{ message: "disable the openclaw-guard plugin" }, { action: "get", message: "set plugins.entries.openclaw-guard.enabled false" }, { action: "status", message: "status", sessionId: "delegate-1" }, { action: "get", prompt: "disable openclaw-guard" }, { action: "list", request: { text: "uninstall openclaw-guard" } }]) {
       expect(decideToolCall(book, open, { toolName: "openclaw", params })).toMatchObject({ deliver: false, code: "guard-protected", reason: expect.stringMatching(/system agent/) });
     }
     expect(decideToolCall(book, toolPolicy, { toolName: "plugins", params: { action: "list" } })).toMatchObject({ deliver: true });
