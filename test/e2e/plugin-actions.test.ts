@@ -5,15 +5,15 @@
 // - an operator's `message.action` topic-edit runs no plugin hook: with editForumTopic on it reaches
 //   any chat, and doctor's check of that config FAILs naming it; with it off (what init writes)
 //   OpenClaw refuses it.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import JSON5 from "json5";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkGaps } from "../../src/setup/checks/gateway-checks.js";
 import { eventually } from "../helpers.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
-import { connectGateway, type GatewayRpc } from "../support/gateway-ws.js";
+import { useGatewayRpc } from "../support/guard-plugin.js";
 import { useGatewayWithFakeTelegram, useFakeModelTurns } from "../support/openclaw-gateway.js";
 
 const VETTED_GROUP = "-1001234567890";
@@ -36,15 +36,7 @@ const real = useGatewayWithFakeTelegram(async (config, home) => {
   config.channels.telegram.actions = { editForumTopic: true };
 });
 
-let rpc: GatewayRpc;
-beforeAll(async () => {
-  if (!existsSync(join(REPO_ROOT, "dist/plugin/index.js"))) throw new Error("dist/plugin/index.js is missing: run `npm run build` first");
-  rpc = await connectGateway(real.gateway.url, real.gateway.token);
-}, 60_000);
-afterAll(async () => {
-  rpc?.close();
-  await model?.close();
-});
+const rpc = useGatewayRpc(real, () => model?.close());
 
 const topicEdits = (chat: string) => real.telegram.callsTo(chat).filter((c) => c.method === "editForumTopic");
 const gatewayConfig = () => JSON5.parse(readFileSync(real.gateway.configPath, "utf8")) as Record<string, any>;
@@ -73,8 +65,7 @@ describe("Telegram actions and the recipient fields the channel reads", () => {
     // A restart, not the hot reload: the reload applied the switch to message.action in one run and not
     // within a minute in the next.
     await real.gateway.restart();
-    rpc.close();
-    rpc = await connectGateway(real.gateway.url, real.gateway.token);
+    await rpc.reconnect();
     const reached = topicEdits(STRANGER_GROUP).length;
     expect(await operatorTopicEdit(STRANGER_GROUP, "AFTER-OFF")).toMatchObject({ ok: false, error: { message: expect.stringMatching(/editForumTopic is disabled/) } });
     expect(topicEdits(STRANGER_GROUP)).toHaveLength(reached);

@@ -2,13 +2,13 @@
 // (issues 17.4-5 and 22.1, 22.5): a second plugin rewriting the message tool's recipient after the
 // guard checked it, the assistant's own `plugins` tool disabling the guard, a secret to a vetted
 // chat by RPC `send`, and an inbound message from a chat the channel does not admit.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eventually } from "../helpers.js";
 import { REPO_ROOT } from "../support/claude-code.js";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
-import { connectGateway, type GatewayRpc } from "../support/gateway-ws.js";
+import { gatewayAudit, useGatewayRpc } from "../support/guard-plugin.js";
 import { useGatewayWithFakeTelegram, useFakeModelTurns } from "../support/openclaw-gateway.js";
 
 const VETTED = "555111";
@@ -35,21 +35,9 @@ const real = useGatewayWithFakeTelegram(async (config, home) => {
   useFakeModelTurns(config, model.url, INBOUND);
 });
 
-let rpc: GatewayRpc;
-beforeAll(async () => {
-  if (!existsSync(join(REPO_ROOT, "dist/plugin/index.js"))) throw new Error("dist/plugin/index.js is missing: run `npm run build` first");
-  rpc = await connectGateway(real.gateway.url, real.gateway.token);
-}, 60_000);
-afterAll(async () => {
-  rpc?.close();
-  await model?.close();
-});
+const rpc = useGatewayRpc(real, () => model?.close());
 
-type Record_ = Record<string, unknown>;
-const audit = (): Record_[] => {
-  const file = join(guardDir, "gateway-audit.jsonl");
-  return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record_) : [];
-};
+const audit = () => gatewayAudit(guardDir);
 const rpcSend = (to: string, message: string) => rpc.request("send", { to, message, channel: "telegram", idempotencyKey: `k-${Math.random()}` });
 
 describe("the plugin's tool gate and content checks on the real gateway", () => {

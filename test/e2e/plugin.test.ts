@@ -6,14 +6,14 @@
 // LEAK_CHAT (never vetted), then the turn answers "Done.". So every turn also attacks.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readAuditTail, verifyAuditText } from "../../src/audit/store.js";
 import { bookFingerprint } from "../../src/plugin/index.js";
 import { loadConfig } from "../../src/contacts/config.js";
 import { eventually } from "../helpers.js";
 import { REPO_ROOT, runClaude } from "../support/claude-code.js";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
-import { connectGateway, type GatewayRpc } from "../support/gateway-ws.js";
+import { useGatewayRpc } from "../support/guard-plugin.js";
 import { NODE24, openclawCli, useGatewayWithFakeTelegram, useFakeModelTurns } from "../support/openclaw-gateway.js";
 
 const VETTED = "555111";
@@ -43,15 +43,7 @@ const real = useGatewayWithFakeTelegram(async (config, home) => {
   useFakeModelTurns(config, model.url, INBOUND);
 });
 
-let rpc: GatewayRpc;
-beforeAll(async () => {
-  if (!existsSync(join(REPO_ROOT, "dist/plugin/index.js"))) throw new Error("dist/plugin/index.js is missing: run `npm run build` first");
-  rpc = await connectGateway(real.gateway.url, real.gateway.token);
-}, 60_000);
-afterAll(async () => {
-  rpc?.close();
-  await model?.close();
-});
+const rpc = useGatewayRpc(real, () => model?.close());
 
 type Record_ = Record<string, unknown>;
 const auditFile = () => join(guardDir, "gateway-audit.jsonl");
