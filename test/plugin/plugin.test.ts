@@ -4,31 +4,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readAuditTail, verifyAuditText } from "../../src/audit/store.js";
-import plugin, { STATUS_METHOD, type PluginApi } from "../../src/plugin/index.js";
+import plugin from "../../src/plugin/index.js";
+import { fakeApi } from "../support/plugin-api.js";
 import { eventually, privateDir, writeConfig } from "../helpers.js";
-
-type Handler = (event: any, ctx: any) => any;
-
-function fakeApi(pluginConfig: unknown) {
-  const hooks = new Map<string, Handler[]>();
-  const methods = new Map<string, any>();
-  const sent: { channel: string; to: string; text: string }[] = [];
-  const logs: string[] = [];
-  const api: PluginApi = {
-    pluginConfig,
-    logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
-    on: (hook, handler) => void hooks.set(hook, [...(hooks.get(hook) ?? []), handler]),
-    registerGatewayMethod: (method, handler) => void methods.set(method, handler),
-    runtime: { channel: { outbound: { loadAdapter: async (channel) => ({ sendText: async (c: any) => void sent.push({ channel, to: c.to, text: c.text }) }) } } },
-  };
-  const run = (hook: string, event: unknown, ctx: unknown) => hooks.get(hook)!.map((h) => h(event, ctx))[0];
-  const status = () => {
-    let answer: unknown;
-    methods.get(STATUS_METHOD)({ respond: (_ok: boolean, payload: unknown) => (answer = payload) });
-    return answer as Record<string, unknown>;
-  };
-  return { api, hooks, run, status, sent, logs };
-}
 
 function setup(extra: Record<string, unknown> = {}) {
   const dir = privateDir();

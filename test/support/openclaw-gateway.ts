@@ -65,6 +65,8 @@ export type GatewayOptions = {
   token?: string;
   /** Edits openclaw.json before the first start (plugins, channel policies); `home` is the gateway's HOME. */
   configure?: (config: Record<string, any>, home: string) => void | Promise<void>;
+  /** Extra environment for the gateway process only, not for the CLI runs of `env` (the bench's `NODE_OPTIONS=--cpu-prof`). */
+  processEnv?: Record<string, string>;
 };
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -94,7 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let child: ChildProcess | undefined;
   const launch = async () => {
     output = "";
-    child = await spawnUntilReady(env, (text) => (output += text));
+    child = await spawnUntilReady({ ...env, ...options.processEnv }, (text) => (output += text));
   };
   const halt = async () => {
     if (child) await stopProcess(child);
