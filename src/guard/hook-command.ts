@@ -115,7 +115,7 @@ export async function decideHookInput(raw: string, context: HookContext): Promis
   if (command === undefined && writes.length === 0) return { decision: "allow", reasons: [] };
 
   const { plainCommandVerdict } = await import("./plain-command.js");
-  const plain = command !== undefined && writes.length === 0 ? plainCommandVerdict(command, context) : undefined;
+  const plain = command !== undefined && writes.length === 0 ? plainCommandVerdict(command, context, cwd) : undefined;
   if (plain !== undefined) return plain; // no grammar or handlers to load: the cold start matters before every command
   const { analyseCommand, analyseFileContent, initCommandAnalyser } = await import("./analyse.js");
   const options = analyserOptions(context.allowList, cwd, context);
