@@ -97,7 +97,7 @@ export function plainCommandVerdict(command: string, context?: ProtectedContext,
   // `cp -r ~ /tmp/h`, `mount --bind X /home`, `cd / && tar cf x.tar .`: a writer given a folder that holds
   // the home (and so ~/.openclaw and ~/.claude) names no protected place, but reaches one: the parser judges it.
   const writes = segments.some(({ name }) => WRITER_PROGRAMS.has(name));
-  if (writes && (holdsHome(cwd ?? "/", context?.homeDir) || command.split(/[\s'"]+/).some((word) => namesHomeOrAbove(word, context?.homeDir)))) return undefined;
+  if (writes && ((cwd !== undefined && holdsHome(cwd, context?.homeDir)) || command.split(/[\s'"]+/).some((word) => namesHomeOrAbove(word, context?.homeDir)))) return undefined;
   // git runs configured commands (`-c core.editor=./x`, `config alias.x`): those need the parser.
   const gitRunsSomething = /(^|\s)(-c|config|--unsafe-paths)(\s|$)/.test(command);
   for (const { name, nameQuoted } of segments) {

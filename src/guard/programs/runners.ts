@@ -247,9 +247,12 @@ function gitTreeWrites(a: Analyser, args: readonly ShellWord[], site: Site): voi
   if (PROTECTED_HINT.test(directory)) a.deny(`git apply --directory=${directory} writes below the repository's top, which may be the home folder, into a place the agent must not change.`);
   if (rest.some((x) => x.text === "--unsafe-paths")) a.deny("git apply --unsafe-paths may write outside the repository, so what it writes cannot be checked.");
   // The files the patches name (`+++ b/.claude/settings.json`), under the tree and --directory.
-  if (sub !== "apply") return;
+  // --check, --stat, --numstat, --summary only read, unless --apply is also given.
+  const writesTree = !rest.some((x) => /^--(check|stat|numstat|summary)$/.test(x.text)) || rest.some((x) => x.text === "--apply");
+  if (sub !== "apply" || !writesTree) return;
   const patches = rest.filter((x) => !x.text.startsWith("-"));
-  const texts = patches.length === 0 ? [a.stdinOf(site)] : patches.map((x) => (x.text === "-" ? a.stdinOf(site) : a.fileText(x.text)));
+  const patchText = (file: string) => (file === "-" ? a.stdinOf(site) : a.fileText(file.startsWith("/") || file.startsWith("~") ? file : path.join(tree, file)));
+  const texts = patches.length === 0 ? [a.stdinOf(site)] : patches.map((x) => patchText(x.text));
   for (const text of texts) for (const file of diffTargets(text ?? "")) a.checkWrite(path.join(tree, directory, file), "write");
 }
 

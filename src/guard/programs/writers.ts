@@ -125,12 +125,16 @@ function sed(a: Analyser, args: readonly ShellWord[], site: Site): void {
 /** tar -x -C DIR, unzip -d DIR: everything below DIR may be replaced; tar -cf FILE writes FILE. */
 function tar(a: Analyser, args: readonly ShellWord[]): void {
   const extract = args.some((x, k) => /^--extract$|^--get$|^-[A-Za-z]*x/.test(x.text) || (k === 0 && /^[A-Za-wyz]*x/.test(x.text)));
+  // Files to archive are relative to the last -C before them (`tar czf b.tgz -C ~ .claude`).
+  let directory = ".";
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]?.text ?? "";
-    const value = arg === "-C" || arg === "--directory" ? args[i + 1]?.text : arg.startsWith("--directory=") ? arg.slice(12) : undefined;
-    if (value !== undefined && extract) a.checkWrite(value, "remove");
-    if (!extract && (arg === "-f" || arg === "--file" || /^-[A-Za-z]*f$/.test(arg))) a.checkWrite(args[i + 1]?.text ?? "", "write");
-    else if (!extract && !arg.startsWith("-") && i > 0) a.checkCopySource(arg);
+    const value = arg === "-C" || arg === "--directory" ? args[++i]?.text : arg.startsWith("--directory=") ? arg.slice(12) : undefined;
+    if (value !== undefined) {
+      if (extract) a.checkWrite(value, "remove");
+      directory = value.startsWith("/") || value.startsWith("~") ? value : path.join(directory, value);
+    } else if (!extract && (arg === "-f" || arg === "--file" || /^-[A-Za-z]*f$/.test(arg))) a.checkWrite(args[++i]?.text ?? "", "write");
+    else if (!extract && !arg.startsWith("-") && i > 0) a.checkCopySource(arg.startsWith("/") || arg.startsWith("~") ? arg : path.join(directory, arg));
   }
 }
 
