@@ -182,6 +182,8 @@ class Analysis implements Analyser {
         source,
         // A variable assigned twice with different values is known to be set, not what to.
         lookupVariable: (name) => (variables.get(name) === null ? UNKNOWN : variables.get(name) ?? undefined),
+        // `mount --bind X $HOME`, `zip -r h.zip $HOME`: bash expands $HOME to the home unless the command sets it.
+        inheritedVariable: (name) => (name === "HOME" && !variables.has("HOME") ? this.options.homeDir : undefined),
         commandOutput: (substitution) => this.substitutionOutput(substitution, scope),
       };
       const scope: Scope = {
@@ -671,8 +673,10 @@ class Analysis implements Analyser {
     }
     for (const resolved of this.candidates(this.expandHome(source))) {
       // `cp ~/.openclaw/* /tmp`, `cp ~/.open*/openclaw.json .`: a glob copies out of every folder its parent parts match.
+      // `cp -r ~ /tmp/h`, `mount --bind ~ /mnt`: a source that contains the state folder copies it too
+      // (areasOf lists OpenClaw's state first, so it is the label found below the source).
       for (let part = resolved; ; part = path.dirname(part)) {
-        const area = protectedArea(pathOrGlob(part), false);
+        const area = protectedArea(pathOrGlob(part), part === resolved);
         if (area !== undefined && isOpenclawState(area)) return this.deny(`Copying out of ${area} is disabled here: the copy holds the gateway's token and credentials.`);
         if (!/[*?[]/.test(part) || part === "/") break;
       }

@@ -45,7 +45,7 @@ export async function run(args: string[]): Promise<number> {
     const settings = readGuardSettings(args);
     const command = words.length > 0 ? words.join(" ") : await readStdinCapped(MAX_COMMAND_LENGTH * 4);
     const context = { guardConfigFile: settings.configFile, auditFile: settings.auditFile, homeDir: homedir(), env: process.env };
-    verdict = plainCommandVerdict(command, context) ?? (await analyseFully(command, settings.allowList, context));
+    verdict = plainCommandVerdict(command, context, process.cwd()) ?? (await analyseFully(command, settings.allowList, context));
   } catch (error) {
     verdict = { decision: "deny", reasons: [`The guard could not check the command (${(error as Error).message}).`] };
   }

@@ -3,6 +3,7 @@
 // programming; it only counts together with a marker that points at OpenClaw.
 import { embeddedSend, withoutAllowedCalls } from "./embedded-send.js";
 import { DEFAULT_ALLOW_LIST, type AllowList } from "./openclaw-policy.js";
+import { OPENCLAW_STATE_HINT } from "./protected-paths.js";
 
 // Our own command name mentions "claw" too; it must not count as a marker.
 const OWN_NAME = /openclaw-guard/gi;
@@ -35,6 +36,8 @@ const IMPORTS_OPENCLAW =
 export function riskyCode(code: string, allowList: AllowList = DEFAULT_ALLOW_LIST): string | undefined {
   if (IMPORTS_OPENCLAW.test(code)) return "loads the OpenClaw package as a library";
   if (!mentionsOpenclaw(code)) return undefined;
+  // `shutil.copy(expanduser('~/.openclaw/openclaw.json'), '/tmp/t')`: like `cp`, a copy holds the gateway's token.
+  if (OPENCLAW_STATE_HINT.test(code) && WRITES_FILE.test(code)) return "writes or copies a file and names OpenClaw's state folder (its token and credentials)";
   const call = embeddedSend(code, allowList);
   if (call !== undefined && (SPAWNS_PROCESS.test(code) || /\bexec\b|\bspawn\b|os\.execute|shell-command|\.shell\b/.test(code))) return `starts a process that runs \`${call}\``;
   // Judge the argv, not the mention: `subprocess.run(['openclaw','--version'])` is an allowed call.
@@ -45,10 +48,23 @@ export function riskyCode(code: string, allowList: AllowList = DEFAULT_ALLOW_LIS
   return undefined;
 }
 
-/** Calls that read a file's text: Python open()/read_text, Node readFileSync, Ruby File.read, PHP file_get_contents, Perl open. */
-const READS_FILE = /\b(?:open|readFileSync|readFile|read_text|read_bytes|File\.read|IO\.read|file_get_contents|Path|slurp|io\.open|Deno\.readTextFileSync|Bun\.file)\s*\(\s*(?:([rbuf]?)(['"])((?:(?!\2)[^\\\n]|\\.)*)\2|[^)'"])/g;
+/** Calls that copy, link or write a file (Python, Node, Perl, Ruby, PHP, Lua). */
+const WRITES_FILE =
+  /\bshutil\.(copy\w*|move)|\bcopyFile(Sync)?\b|\bcpSync\b|\b(write|append)File(Sync)?\b|createWriteStream|File::Copy|\bcopy\s*\(|\bmove\s*\(|FileUtils\.(cp|copy|mv)|File\.(write|open\([^)]*['"][wa])|file_put_contents|\b(sym)?link(Sync)?\s*\(|\bos\.(link|symlink|rename|replace)\b|\bopen\s*\([^)]*,\s*['"][wax]b?\+?['"]|\bopen\s*\(?\s*(?:my\s+)?\$?\w+\s*,\s*['"]\s*[+]?>|write_(text|bytes)|io\.open\([^)]*['"][wa]/;
 
-const PERL_OPEN = /\bopen\s*\(?\s*(?:my\s+)?\$?\w+\s*,\s*(?:['"][<+]+['"]\s*,\s*)?(['"])([^'"\n]+)\1/g;
+/** Calls that read a file's text: Python open()/read_text, Node readFileSync, Ruby File.read, PHP file_get_contents, Perl open. */
+const READS_FILE = /\b(?:open|readFileSync|readFile|read_text|read_bytes|File\.read|IO\.read|file_get_contents|Path|slurp|io\.open|Deno\.readTextFileSync|Bun\.file)\s*\(\s*(?:([rbuf]?)(['"])((?:(?!\2)[^\\\n]|\\.)*)\2|(\$?[A-Za-z_]\w*)\s*[,)]|[^)'"])/g;
+
+/** Perl's `open F, "/tmp/c"` and `open(my $f, "<", $path)`: the file operand, quoted (2) or a variable (3). */
+const PERL_OPEN = /\bopen\s*\(?\s*(?:my\s+)?\$?\w+\s*,\s*(?:['"][<+]+['"]\s*,\s*)?(?:(['"])([^'"\n]+)\1|(\$\w+))/g;
+
+/** The literal a variable is assigned once in the code (`p = '/tmp/c'`, `$f="/tmp/c"`), else undefined. */
+function literalOf(variable: string, code: string): string | undefined {
+  const escaped = variable.replace(/\$/g, "\\$");
+  const assignments = [...code.matchAll(new RegExp(`(?:^|[^\\w$.])${escaped}\\s*=\\s*(['"])([^'"\\n]*)\\1`, "g"))];
+  const value = assignments.length === 1 ? assignments[0]?.[2] : undefined;
+  return value !== undefined && !/[{%$@]/.test(value) ? value : undefined;
+}
 
 /**
  * The files inline code reads when it also starts processes (`os.system(open('notes').read())`
@@ -59,12 +75,22 @@ export function filesReadBySpawningCode(code: string): { files: string[]; comput
   const files: string[] = [];
   let computed = false;
   // Perl's `open F, "/tmp/c"` and `open(my $f, "<", "x")`: the last quoted operand is the file.
+  // A file named by a variable (`$f="/tmp/c"; open F,$f`, `p='/tmp/c'; open(p)`) is the literal it was given.
+  const byVariable = (variable: string): void => {
+    const value = literalOf(variable, code);
+    if (value === undefined) computed = true;
+    else files.push(value);
+  };
   for (const match of code.matchAll(PERL_OPEN)) {
     // Python's `open(path, 'r')` has the same shape: a mode is not a file.
     if (match[2] !== undefined && !/[$@]/.test(match[2]) && !/^[rwabxtU+]{1,3}$/.test(match[2])) files.push(match[2].replace(/^[<+\s]+/, ""));
+    else if (match[3] !== undefined) byVariable(match[3]);
   }
   for (const match of code.matchAll(READS_FILE)) {
-    if (match[3] === undefined) computed = true;
+    if (match[4] !== undefined) {
+      // `open(F, ...)` in Perl names the handle, not the file (PERL_OPEN found that one).
+      if (!/^[A-Z]+$/.test(match[4])) byVariable(match[4]);
+    } else if (match[3] === undefined) computed = true;
     else if (match[1] !== "f" && !/[{%$]/.test(match[3])) files.push(match[3]);
     else computed = true;
   }

@@ -9,8 +9,9 @@
 //
 // stdin: the hook JSON, at most 1 MiB:
 //   {session_id, transcript_path, cwd, hook_event_name:"PreToolUse", tool_name, tool_input, ...}
-//   - any tool_input with a string `command` (Bash, PowerShell, other agents' shells; VS Code
-//     ignores matchers, so the key decides, not the tool name) is analysed as a shell command;
+//   - any tool_input with a `command` (or `cmd`, `script`, `argv`, ...; see COMMAND_KEYS), a string or
+//     an argv array (Bash, PowerShell, other agents' shells; VS Code ignores matchers, so the key
+//     decides, not the tool name), is analysed as a shell command;
 //   - Write/Edit/MultiEdit/NotebookEdit: content that would send when run is refused, and so is
 //     any write to ~/.openclaw/, the guard's config file or Claude Code settings files.
 // exit 0, no output: allow (Claude Code's own permission flow continues).
@@ -94,6 +95,27 @@ function patchFiles(patch: string): { file: string; content: string }[] {
   return files;
 }
 
+/** Keys other agents' shell tools use for the command: a string, or an argv array (`["bash", "-lc", "..."]`). */
+const COMMAND_KEYS = ["command", "cmd", "commands", "script", "shell_command", "commandLine", "command_line", "argv"] as const;
+
+/** The shell command a tool input holds: every command key's string or argv (quoted word by word), one per line. */
+async function commandOf(toolInput: Record<string, unknown>): Promise<string | undefined> {
+  const lines: string[] = [];
+  for (const key of COMMAND_KEYS) {
+    const value = toolInput[key];
+    if (typeof value === "string") lines.push(value);
+    else if (Array.isArray(value) && value.length > 0) {
+      if (!value.every((item): item is string => typeof item === "string")) {
+        if (key === "command") throw new Error("tool_input.command is an array that is not all strings");
+        continue;
+      }
+      const { shQuote } = await import("./shim.js");
+      lines.push(value.map(shQuote).join(" "));
+    }
+  }
+  return lines.length > 0 ? lines.join("\n") : undefined;
+}
+
 /** The decision for one hook payload (JSON text). Throws on malformed input; run() turns that into a deny. */
 export async function decideHookInput(raw: string, context: HookContext): Promise<Verdict> {
   const input = JSON.parse(raw) as HookInput | null;
@@ -105,7 +127,7 @@ export async function decideHookInput(raw: string, context: HookContext): Promis
   const patchTool = typeof input.tool_name === "string" && /^apply_?patch$/i.test(input.tool_name);
   const rawPatch = patchTool ? (toolInput.command ?? toolInput.patch ?? toolInput.input) : (toolInput.patch ?? toolInput.input);
   const patch = typeof rawPatch === "string" && /^\s*\*\*\* Begin Patch/.test(rawPatch) ? patchFiles(rawPatch) : undefined;
-  const command = patch === undefined && typeof toolInput.command === "string" ? toolInput.command : undefined;
+  const command = patch === undefined ? await commandOf(toolInput) : undefined;
   const filePath = FILE_PATH_KEYS.map((key) => toolInput[key]).find((value): value is string => typeof value === "string");
   const contents = [
     ...CONTENT_KEYS.map((key) => toolInput[key]),
@@ -115,7 +137,7 @@ export async function decideHookInput(raw: string, context: HookContext): Promis
   if (command === undefined && writes.length === 0) return { decision: "allow", reasons: [] };
 
   const { plainCommandVerdict } = await import("./plain-command.js");
-  const plain = command !== undefined && writes.length === 0 ? plainCommandVerdict(command, context) : undefined;
+  const plain = command !== undefined && writes.length === 0 ? plainCommandVerdict(command, context, cwd) : undefined;
   if (plain !== undefined) return plain; // no grammar or handlers to load: the cold start matters before every command
   const { analyseCommand, analyseFileContent, initCommandAnalyser } = await import("./analyse.js");
   const options = analyserOptions(context.allowList, cwd, context);

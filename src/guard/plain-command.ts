@@ -4,7 +4,7 @@
 import { mentionsOpenclaw } from "./code-signals.js";
 import { cliNameOf, normaliseCommandName } from "./command-specs.js";
 import { PROTECTED_HINT, protectedNames, type ProtectedContext } from "./protected-paths.js";
-import { HANDLED_PROGRAMS, MARKER_ONLY_PROGRAMS } from "./programs/names.js";
+import { HANDLED_PROGRAMS, MARKER_ONLY_PROGRAMS, WRITER_PROGRAMS } from "./programs/names.js";
 
 export const MAX_COMMAND_LENGTH = 256 * 1024;
 
@@ -72,17 +72,32 @@ function plainSegments(command: string): { name: string; nameQuoted: boolean }[]
   return segments;
 }
 
+/** `~`, `.`, `..`, `/`, `/home`: a word that may name the home directory or a folder above it. */
+function namesHomeOrAbove(word: string, homeDir: string | undefined): boolean {
+  if (/^(~\/?|\.{1,2}(\/\.\.)*\/?|\/+)$/.test(word)) return true;
+  return word.startsWith("/") && holdsHome(word, homeDir);
+}
+
+function holdsHome(folder: string, homeDir: string | undefined): boolean {
+  const dir = folder.replace(/\/+$/, "") || "/";
+  return homeDir !== undefined && (dir === "/" || homeDir === dir || homeDir.startsWith(`${dir}/`));
+}
+
 /**
  * The verdict for a command in which bash expands nothing (see plainSegments) and whose commands
  * are neither OpenClaw nor anything the analyser looks into; undefined otherwise. analyseCommand()
  * gives the same answer for these; this one needs no parser, so the hook can skip loading the
  * grammar for most everyday commands (`git status`, `grep -rn "TODO" src`).
  */
-export function plainCommandVerdict(command: string, context?: ProtectedContext): Verdict | undefined {
+export function plainCommandVerdict(command: string, context?: ProtectedContext, cwd?: string): Verdict | undefined {
   if (command.length > MAX_COMMAND_LENGTH || mentionsOpenclaw(command) || PROTECTED_HINT.test(command)) return undefined;
   if (context !== undefined && protectedNames(context).some((name) => command.includes(name))) return undefined;
   const segments = plainSegments(command);
   if (segments === undefined) return undefined;
+  // `cp -r ~ /tmp/h`, `mount --bind X /home`, `cd / && tar cf x.tar .`: a writer given a folder that holds
+  // the home (and so ~/.openclaw and ~/.claude) names no protected place, but reaches one: the parser judges it.
+  const writes = segments.some(({ name }) => WRITER_PROGRAMS.has(name));
+  if (writes && ((cwd !== undefined && holdsHome(cwd, context?.homeDir)) || command.split(/[\s'"]+/).some((word) => namesHomeOrAbove(word, context?.homeDir)))) return undefined;
   // git runs configured commands (`-c core.editor=./x`, `config alias.x`): those need the parser.
   const gitRunsSomething = /(^|\s)(-c|config|--unsafe-paths)(\s|$)/.test(command);
   for (const { name, nameQuoted } of segments) {

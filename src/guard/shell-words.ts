@@ -20,6 +20,8 @@ export interface WordContext {
   readonly source: string;
   /** Value of a variable assigned once, statically, in the analysed text. */
   lookupVariable(name: string): string | undefined;
+  /** A variable the shell inherits when the command does not assign it ($HOME: the user's home). */
+  inheritedVariable?(name: string): string | undefined;
   /** Output of a `$(...)` whose result can be computed statically (echo, printf, base64 -d). */
   commandOutput(substitution: Node): string | undefined;
 }
@@ -93,11 +95,11 @@ export function evaluateNode(node: Node, context: WordContext): string {
     case "translated_string":
       return node.namedChildren.map((child) => (child ? evaluateNode(child, context) : "")).join("");
     case "simple_expansion":
-      return context.lookupVariable(node.text.slice(1)) ?? UNKNOWN;
+      return context.lookupVariable(node.text.slice(1)) ?? context.inheritedVariable?.(node.text.slice(1)) ?? UNKNOWN;
     case "expansion": {
       // Only the plain ${NAME} form; operators (${X,,}, ${X:-y}, ${#X}, ${a[@]}) stay unknown.
       const plain = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(node.text);
-      return (plain?.[1] !== undefined ? context.lookupVariable(plain[1]) : undefined) ?? UNKNOWN;
+      return (plain?.[1] !== undefined ? (context.lookupVariable(plain[1]) ?? context.inheritedVariable?.(plain[1])) : undefined) ?? UNKNOWN;
     }
     case "command_substitution":
       return context.commandOutput(node) ?? UNKNOWN;

@@ -22,7 +22,7 @@ import { gatherSeparation } from "./separation-facts.js";
 import { checkAllowTo, checkApprovalRoute, checkBook, checkCredential, checkGaps, checkGuardTools, checkPluginActive, checkPluginConfig, pluginConfigPath, type BookFacts, type CredentialFacts, type GatewayPluginFacts, type PluginRuntime } from "./checks/gateway-checks.js";
 import { bookFingerprint, PLUGIN_ID, STATUS_METHOD } from "../plugin/index.js";
 import { isOurHookHandler } from "./clients/hook-groups.js";
-import { canaryInput, checkAgentPath, checkCanary, checkDenyRules, checkHook, checkHookServer, checkShimOrder, findGuardHooks, hookForCanary, type AgentPathFacts, type CanaryFacts, type ClaudeFacts, type GuardHook, type HookServerFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
+import { canaryInput, checkAgentPath, checkCanary, checkDenyRules, checkHook, checkHookServer, checkShimOrder, checkTextLimits, findGuardHooks, hookForCanary, type AgentPathFacts, type CanaryFacts, type ClaudeFacts, type GuardHook, type HookServerFacts, type PathLookup, type SettingsFile } from "./checks/guard-checks.js";
 import { shimDir } from "./clients/agent-path.js";
 import { codexAgentPath } from "./clients/codex.js";
 import { checkOpenclawConfig, checkOpenclawVersion, checkOutboundAllowlist, checkUngatedChannels, checkWhatsapp, normaliseWhatsappEntry, parseOpenclawVersion, type OurContacts, type VersionFacts } from "./checks/openclaw-checks.js";
@@ -81,6 +81,8 @@ export async function runDoctor(io: DoctorIO, options: DoctorOptions = {}): Prom
 
 /** The pure half: facts in, checks out, secrets scrubbed. */
 export function evaluate(facts: DoctorFacts): Check[] {
+  const sandbox = checkClaudeSandbox(facts.sandbox);
+  const separation = checkSeparation(facts.separation);
   const checks: (Check | undefined)[] = [
     checkConfig(facts.config),
     checkBookToken(facts.config),
@@ -105,7 +107,8 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkShimOrder(facts.lookups, (facts.agentPaths ?? []).filter((a) => checkAgentPath(a).status === "ok").map((a) => a.client)),
     checkHook(facts.claude),
     checkDenyRules(facts.claude),
-    checkClaudeSandbox(facts.sandbox),
+    sandbox,
+    checkTextLimits(sandbox, separation),
     checkCanary(facts.canary),
     checkHookServer(facts.hookServer),
     ...facts.registrations.map(checkRegistration),
@@ -114,7 +117,7 @@ export function evaluate(facts: DoctorFacts): Check[] {
     ...checkGeminiHook(facts.gemini),
     facts.mcpLogs && checkMcpLogs(facts.mcpLogs),
     checkExposure(facts.exposure),
-    ...checkSeparation(facts.separation),
+    ...separation,
   ];
   return scrubChecks(
     checks.filter((c): c is Check => c !== undefined),

@@ -45,6 +45,8 @@ const files: Record<string, string> = {
   "urls.txt": "http://127.0.0.1:18789/tools/invoke\n",
   "docs-urls.txt": "https://docs.openclaw.ai/cli\n",
   "sub/.keep": "",
+  "settings.diff": "--- a/.claude/settings.json\n+++ b/.claude/settings.json\n@@ -1 +1 @@\n-{}\n+{\"disableAllHooks\": true}\n",
+  "clean.diff": "--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1 +1 @@\n-a\n+b\n",
   "dist/cli.js": "#!/usr/bin/env node\n// openclaw-guard: spawns openclaw via child_process\nrequire('child_process');\n",
 };
 
@@ -214,6 +216,46 @@ describe("protected places follow the configuration and where init and shim inst
     mkdirSync(path.join(root, "claude-config"), { recursive: true });
     symlinkSync(path.join(root, "claude-config"), path.join(project, "cc-link"));
     expect(decide("echo '{}' > cc-link/settings.json")).toBe("deny");
+  });
+});
+
+describe("issue 21 (guard4): shell forms, patches and code given files on disk", () => {
+  it.each([
+    "sh -- env.sh",
+    ". -- env.sh",
+    "source -- ./env.sh",
+    `bash -c 'sh "$0"' env.sh`,
+    "sh 0<env.sh",
+    "exec 3<env.sh; bash <&3",
+    "git apply settings.diff",
+    "git apply --index < settings.diff",
+    "git -C sub apply ../settings.diff",
+    `perl -e '$f="f.txt"; open F,$f; system(<F>)'`,
+    `python3 -c "import os; p='f.txt'; os.system(open(p).read())"`,
+  ])("denies %s", (command) => {
+    expect(decide(command)).toBe("deny");
+  });
+
+  it.each(["sh -- clean.awk", "git apply clean.diff", "git apply --check settings.diff --directory=docs", `perl -e '$f="f.txt"; open F,$f; print <F>'`])("allows %s", (command) => {
+    expect(decide(command)).toBe("allow");
+  });
+
+  it("judges a relative --directory or a copy of the home from a working directory under it", () => {
+    const inHome = { ...options(), cwd: home };
+    expect(analyseCommand("git apply --directory=.claude clean.diff", inHome).decision).toBe("deny");
+    expect(analyseCommand("cp -r . /tmp/h", inHome).decision).toBe("deny");
+    expect(analyseCommand("cp -r . /tmp/h", options()).decision).toBe("allow");
+    expect(plainCommandVerdict("cp -r . /tmp/h", context, home)).toBeUndefined();
+    expect(plainCommandVerdict("cp -r src /tmp/h", context, project)).toEqual({ decision: "allow", reasons: [] });
+  });
+
+  it("reads a hook input's command given as an argv array or under another agent's key", async () => {
+    const hook = (toolInput: object) => decideHookInput(JSON.stringify({ tool_name: "shell", tool_input: toolInput, cwd: project }), context);
+    expect((await hook({ command: ["bash", "-lc", SEND] })).decision).toBe("deny");
+    expect((await hook({ cmd: SEND })).decision).toBe("deny");
+    expect((await hook({ argv: SEND.split(" ") })).decision).toBe("deny");
+    expect((await hook({ command: ["grep", "-rn", SEND, "src"] })).decision).toBe("allow");
+    await expect(hook({ command: [1, 2] })).rejects.toThrow(/not all strings/);
   });
 });
 

@@ -5,10 +5,10 @@ import { verifyAuditText } from "../../src/audit/store.js";
 import { parseConfig } from "../../src/contacts/config.js";
 import { checkAuditChain, checkBookToken, checkStateDir } from "../../src/setup/checks/config-checks.js";
 import { checkExposure } from "../../src/setup/checks/exposure-checks.js";
-import { checkCanary, checkShimOrder, matcherCovers, type GuardHook } from "../../src/setup/checks/guard-checks.js";
+import { checkCanary, checkShimOrder, checkTextLimits, matcherCovers, type GuardHook } from "../../src/setup/checks/guard-checks.js";
 import { checkOutboundAllowlist, normaliseWhatsappEntry, outboundAllowlistKeys, parseOpenclawVersion, supportsOutboundAllowlist } from "../../src/setup/checks/openclaw-checks.js";
 import { checkCli, checkGateway, classifyGatewayError } from "../../src/setup/checks/transport-checks.js";
-import { exitCodeOf, formatHuman, makeReport, scrubChecks, type Check } from "../../src/setup/doctor-report.js";
+import { check, exitCodeOf, formatHuman, makeReport, scrubChecks, type Check } from "../../src/setup/doctor-report.js";
 
 const dir = (mode: number, uid = 1000) => ({ mode: 0o040000 | mode, uid, isDirectory: true });
 const file = (mode: number, uid = 1000) => ({ mode: 0o100000 | mode, uid, isDirectory: false });
@@ -164,5 +164,37 @@ describe("config layer: a gateway token in the book", () => {
     expect(checkBookToken(facts(withToken, 0o640))?.summary).toContain("readable by its group");
     expect(checkBookToken(facts(withToken, 0o600))).toBeUndefined();
     expect(checkBookToken(facts(without, 0o644))).toBeUndefined();
+  });
+});
+
+describe("guard.text-limits: what a text check cannot see, worded by what covers it", () => {
+  const sandboxOn = check("claude-code.sandbox", "guard", "ok", "on");
+  const separated = [check("exposure.separation", "exposure", "ok", "separated")];
+
+  it("is a note in the guard section naming what the hook cannot see", () => {
+    const finding = checkTextLimits(undefined, []);
+    expect(finding).toMatchObject({ id: "guard.text-limits", layer: "guard", status: "note" });
+    expect(finding.summary).toMatch(/computed at run time.*`ls`, `ss`, octal or hex/);
+    expect(finding.summary).toMatch(/neither Claude Code's sandbox nor the separated setup is in place/);
+    expect(finding.fix).toMatch(/init claude-code --sandbox.*init openclaw --separate/);
+  });
+
+  it("says which of the sandbox and the separated setup is in place, and points at the other", () => {
+    const sandboxOnly = checkTextLimits(sandboxOn, []);
+    expect(sandboxOnly.summary).toMatch(/Claude Code's sandbox keeps its Bash commands from the gateway's token and port/);
+    expect(sandboxOnly.summary).toMatch(/other agents' shells are not covered/);
+    expect(sandboxOnly.fix).toBe("openclaw-guard init openclaw --separate (every agent)");
+    const separatedOnly = checkTextLimits(check("claude-code.sandbox", "guard", "warn", "partial"), separated);
+    expect(separatedOnly.summary).toMatch(/OpenClaw runs as another user/);
+    expect(separatedOnly.summary).not.toMatch(/sandbox keeps/);
+    expect(separatedOnly.fix).toMatch(/init claude-code --sandbox/);
+    const both = checkTextLimits(sandboxOn, separated);
+    expect(both.fix).toBeUndefined();
+    expect(both.status).toBe("note");
+  });
+
+  it("does not count a failing separation as the separated setup", () => {
+    const failing = [check("exposure.separation.gateway", "exposure", "fail", "readable")];
+    expect(checkTextLimits(undefined, failing).summary).toMatch(/neither/);
   });
 });

@@ -2,7 +2,7 @@
 // the handlers themselves. test/guard/programs.test.ts checks this list against the table.
 import { LANGUAGES, LAUNCHERS, MAKES, NETWORK_CLIENTS, PACKAGE_RUNNERS, SHELLS } from "../command-specs.js";
 
-const WRITERS = ["claude", "cp", "mv", "ln", "install", "rsync", "rm", "rmdir", "unlink", "shred", "truncate", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "dd", "tee", "sed", "tar", "bsdtar", "unzip", "patch", "mount", "scp", "zip", "7z"];
+export const WRITER_PROGRAMS: ReadonlySet<string> = new Set(["claude", "cp", "mv", "ln", "install", "rsync", "rm", "rmdir", "unlink", "shred", "truncate", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "dd", "tee", "sed", "tar", "bsdtar", "unzip", "patch", "mount", "scp", "zip", "7z"]);
 
 export const HANDLED_PROGRAMS: ReadonlySet<string> = new Set([
   ...Object.keys(LAUNCHERS), "find", "xargs", "docker", "podman", "kubectl", "nerdctl", "direnv", "corepack",
@@ -10,9 +10,9 @@ export const HANDLED_PROGRAMS: ReadonlySet<string> = new Set([
   ...SHELLS, "eval", "source", ".", "trap", "at", "batch", "mapfile", "readarray",
   ...LANGUAGES, "awk", "gawk", "mawk", "nawk",
   ...PACKAGE_RUNNERS, ...MAKES, "npm", "pnpm", "yarn", "just", "git", "crontab", "man",
-  ...WRITERS,
+  ...WRITER_PROGRAMS,
   ...NETWORK_CLIENTS, "alias", "hash", "openclaw-guard",
 ]);
 
 /** Programs whose handlers can only deny when the text names OpenClaw or a protected place, so plain text without either skips them. */
-export const MARKER_ONLY_PROGRAMS: ReadonlySet<string> = new Set(["git", "alias", "hash", "awk", "gawk", "mawk", "nawk", ...WRITERS]);
+export const MARKER_ONLY_PROGRAMS: ReadonlySet<string> = new Set(["git", "alias", "hash", "awk", "gawk", "mawk", "nawk", ...WRITER_PROGRAMS]);

@@ -12,7 +12,17 @@ const SENDS = /^(-[A-Za-z]*[dFHTXuKEb]|--(data\S*|json|form\S*|header|request|up
 /** Options whose value is a file of URLs or of more options (`wget -i`, `curl -K`, `aria2c -i`). */
 const URL_FILES = /^(-i|--input-file|-K|--config)$/;
 
-function network(a: Analyser, args: readonly ShellWord[], site: Site): void {
+/**
+ * `nc -z 127.0.0.1 18789`, `nc -zv localhost 18789`: netcat's zero-I/O mode connects and closes, it
+ * sends nothing (not even its stdin); only the plain form counts: no program to run, no other option.
+ */
+function portProbe(args: readonly ShellWord[]): boolean {
+  const options = args.filter((x) => x.text.startsWith("-")).map((x) => x.text);
+  return options.some((option) => /^-[vnz]*z[vnz]*$/.test(option)) && options.every((option) => /^-[vnz46]+$|^-w$/.test(option)) && args.every((x) => /^[\w.:[\]-]+$/.test(x.text));
+}
+
+/** A network client's handler; `netcat` also knows the zero-I/O port probe. */
+const network = (netcat: boolean): Handler => (a, args, site) => {
   args.forEach((x, k) => {
     const file = URL_FILES.test(x.text) ? args[k + 1]?.text : /^--(input-file|config)=/.test(x.text) ? x.text.slice(x.text.indexOf("=") + 1) : /^-[iK]./.test(x.text) ? x.text.slice(2) : undefined;
     if (file === undefined) return;
@@ -24,10 +34,10 @@ function network(a: Analyser, args: readonly ShellWord[], site: Site): void {
   const aimed = args.filter((x) => mentionsGateway(x.text));
   if (aimed.length === 0 && !mentionsGateway(site.scope.source)) return;
   // `curl -s http://127.0.0.1:18789/health`: a plain GET of a health endpoint reads a status, nothing else.
-  const health = aimed.length > 0 && aimed.every((x) => HEALTH_URL.test(x.text)) && !args.some((x) => SENDS.test(x.text));
+  const health = (aimed.length > 0 && aimed.every((x) => HEALTH_URL.test(x.text)) && !args.some((x) => SENDS.test(x.text))) || (netcat && portProbe(args));
   const elsewhere = aimed.reduce((text, x) => text.replace(x.text, ""), site.scope.source);
   if (!health || mentionsGateway(elsewhere)) a.deny("The command talks to the OpenClaw gateway directly.");
-}
+};
 
 function alias(a: Analyser, args: readonly ShellWord[]): void {
   if (args.some((x) => CLI_NAME_WORD.test(x.text))) a.deny("The alias points at the OpenClaw CLI.");
@@ -78,7 +88,7 @@ export const guardCli: Handler = (a, args, site) => {
 };
 
 export const openclawHandlers: HandlerTable = {
-  ...Object.fromEntries([...NETWORK_CLIENTS].map((name): [string, Handler] => [name, network])),
+  ...Object.fromEntries([...NETWORK_CLIENTS].map((name): [string, Handler] => [name, network(/^(nc|ncat|netcat)$/.test(name))])),
   alias,
   hash,
   "openclaw-guard": guardCli,

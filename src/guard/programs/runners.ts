@@ -2,7 +2,9 @@
 // package runners (npx, pnpm dlx), make and just recipes, git's configured commands and hooks.
 import { posix as path } from "node:path";
 import { CLI_NAME_WORD, LIFECYCLE_SCRIPTS, MAKES, PACKAGE_RUNNERS, SCRIPT_RUNNING_NPM, packageBinName } from "../command-specs.js";
+import { PROTECTED_HINT } from "../protected-paths.js";
 import { isStatic, type ShellWord } from "../shell-words.js";
+import { diffTargets } from "./writers.js";
 import { word, type Analyser, type Handler, type HandlerTable, type Site } from "./types.js";
 
 /** `npx [opts] pkg[@version] args`, `npm exec -- ...`, `pnpm dlx`, `yarn dlx`, `bunx`. */
@@ -213,13 +215,16 @@ const GIT_HOOKS = ["pre-commit", "prepare-commit-msg", "commit-msg", "post-commi
 const GIT_TREE_WRITERS = new Set(["checkout", "switch", "restore", "reset", "rm", "mv", "clean", "stash", "pull", "merge", "rebase", "cherry-pick", "revert", "am", "apply", "read-tree", "checkout-index", "worktree", "clone", "init", "sparse-checkout", "filter-branch", "submodule"]);
 
 /** `git -C DIR`, `--work-tree=DIR`, `git apply --directory=DIR`: a subcommand that rewrites the tree writes below DIR. */
-function gitTreeWrites(a: Analyser, args: readonly ShellWord[]): void {
+function gitTreeWrites(a: Analyser, args: readonly ShellWord[], site: Site): void {
   let tree = ".";
   let sub: string | undefined;
   let at = 0;
   for (; at < args.length; at++) {
     const arg = args[at]?.text ?? "";
-    if (arg === "-C") tree = path.join(tree, args[++at]?.text ?? "");
+    if (arg === "-C") {
+      const next = args[++at]?.text ?? "";
+      tree = next.startsWith("/") || next.startsWith("~") ? next : path.join(tree, next);
+    }
     else if (arg === "--work-tree" || arg === "--git-dir") tree = args[++at]?.text ?? tree;
     else if (/^--(work-tree|git-dir)=/.test(arg)) tree = arg.slice(arg.indexOf("=") + 1);
     else if (arg === "-c") at++;
@@ -236,13 +241,23 @@ function gitTreeWrites(a: Analyser, args: readonly ShellWord[]): void {
     if (target !== undefined) a.checkWrite(path.join(tree, target), "remove");
   }
   if (sub !== "apply" && sub !== "am") return;
-  const directory = optionValue(rest, ["--directory"]);
-  if (directory !== undefined) a.checkWrite(path.join(tree, directory), "remove");
+  const directory = optionValue(rest, ["--directory"]) ?? "";
+  if (directory !== "") a.checkWrite(path.join(tree, directory), "remove");
+  // --directory is relative to the repository's top, which may be the home (a dotfiles repository): by name.
+  if (PROTECTED_HINT.test(directory)) a.deny(`git apply --directory=${directory} writes below the repository's top, which may be the home folder, into a place the agent must not change.`);
   if (rest.some((x) => x.text === "--unsafe-paths")) a.deny("git apply --unsafe-paths may write outside the repository, so what it writes cannot be checked.");
+  // The files the patches name (`+++ b/.claude/settings.json`), under the tree and --directory.
+  // --check, --stat, --numstat, --summary only read, unless --apply is also given.
+  const writesTree = !rest.some((x) => /^--(check|stat|numstat|summary)$/.test(x.text)) || rest.some((x) => x.text === "--apply");
+  if (sub !== "apply" || !writesTree) return;
+  const patches = rest.filter((x) => !x.text.startsWith("-"));
+  const patchText = (file: string) => (file === "-" ? a.stdinOf(site) : a.fileText(file.startsWith("/") || file.startsWith("~") ? file : path.join(tree, file)));
+  const texts = patches.length === 0 ? [a.stdinOf(site)] : patches.map((x) => patchText(x.text));
+  for (const text of texts) for (const file of diffTargets(text ?? "")) a.checkWrite(path.join(tree, directory, file), "write");
 }
 
 function git(a: Analyser, args: readonly ShellWord[], site: Site): void {
-  gitTreeWrites(a, args);
+  gitTreeWrites(a, args, site);
   const settings: [string, string][] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]?.text ?? "";

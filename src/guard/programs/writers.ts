@@ -125,12 +125,16 @@ function sed(a: Analyser, args: readonly ShellWord[], site: Site): void {
 /** tar -x -C DIR, unzip -d DIR: everything below DIR may be replaced; tar -cf FILE writes FILE. */
 function tar(a: Analyser, args: readonly ShellWord[]): void {
   const extract = args.some((x, k) => /^--extract$|^--get$|^-[A-Za-z]*x/.test(x.text) || (k === 0 && /^[A-Za-wyz]*x/.test(x.text)));
+  // Files to archive are relative to the last -C before them (`tar czf b.tgz -C ~ .claude`).
+  let directory = ".";
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]?.text ?? "";
-    const value = arg === "-C" || arg === "--directory" ? args[i + 1]?.text : arg.startsWith("--directory=") ? arg.slice(12) : undefined;
-    if (value !== undefined && extract) a.checkWrite(value, "remove");
-    if (!extract && (arg === "-f" || arg === "--file" || /^-[A-Za-z]*f$/.test(arg))) a.checkWrite(args[i + 1]?.text ?? "", "write");
-    else if (!extract && !arg.startsWith("-") && i > 0) a.checkCopySource(arg);
+    const value = arg === "-C" || arg === "--directory" ? args[++i]?.text : arg.startsWith("--directory=") ? arg.slice(12) : undefined;
+    if (value !== undefined) {
+      if (extract) a.checkWrite(value, "remove");
+      directory = value.startsWith("/") || value.startsWith("~") ? value : path.join(directory, value);
+    } else if (!extract && (arg === "-f" || arg === "--file" || /^-[A-Za-z]*f$/.test(arg))) a.checkWrite(args[++i]?.text ?? "", "write");
+    else if (!extract && !arg.startsWith("-") && i > 0) a.checkCopySource(arg.startsWith("/") || arg.startsWith("~") ? arg : path.join(directory, arg));
   }
 }
 
@@ -150,10 +154,16 @@ function patch(a: Analyser, args: readonly ShellWord[], site: Site): void {
     else if (!arg.startsWith("-")) a.checkWrite(arg, "write");
   }
   if (directory !== ".") a.checkWrite(directory, "remove");
-  const diff = a.stdinOf(site);
-  for (const match of (diff ?? "").matchAll(/^(?:\+\+\+|---) (?:[ab]\/)?(\S+)/gm)) {
-    if (match[1] !== "/dev/null") a.checkWrite(path.join(directory, match[1] ?? ""), "write");
+  for (const file of diffTargets(a.stdinOf(site) ?? "")) a.checkWrite(path.join(directory, file), "write");
+}
+
+/** The files a unified or git diff names (`--- a/x`, `+++ b/x`, `rename to x`), without their a/ b/ prefix. */
+export function diffTargets(diff: string): string[] {
+  const files: string[] = [];
+  for (const match of diff.matchAll(/^(?:(?:\+\+\+|---) (?:[ab]\/)?|(?:rename|copy) (?:to|from) )(\S+)/gm)) {
+    if (match[1] !== undefined && match[1] !== "/dev/null") files.push(match[1]);
   }
+  return files;
 }
 
 /** A program find -exec may run to change what it finds: a writer here, or a shell or perl given code. */
@@ -197,11 +207,13 @@ function zip(a: Analyser, args: readonly ShellWord[]): void {
   for (const file of files) a.checkCopySource(file);
 }
 
-/** `mount [--bind|-o bind] SOURCE TARGET`: everything below TARGET is replaced by SOURCE. */
+/** `mount [--bind|-o bind] SOURCE TARGET`: everything below TARGET is replaced by SOURCE, which is then readable at TARGET. */
 function mount(a: Analyser, args: readonly ShellWord[]): void {
   const { positionals } = splitArgs("mount", args);
-  const target = positionals.length >= 2 ? positionals.at(-1) : undefined;
+  if (positionals.length < 2) return;
+  const target = positionals.at(-1);
   if (target !== undefined) a.checkWrite(target, "remove");
+  for (const source of positionals.slice(0, -1)) a.checkCopySource(source);
 }
 
 export const writerHandlers: HandlerTable = {

@@ -345,3 +345,22 @@ export function checkHookServer(facts: HookServerFacts | undefined): Check | und
   }
   return check(id, "guard", "ok", "the hook calls the stdio server's hidden check_command (type mcp_tool): no process per command; while that server is not connected Claude Code blocks every Bash call.");
 }
+
+// ---- what a text check cannot see ---------------------------------------------------------------
+
+/**
+ * The hook and the shim read command text. A send whose binary name or gateway port is computed
+ * from files, `ls`, `ss`, octal or hex is invisible to any text check: the shim stops the first by
+ * name (the real CLI is not on the agent's PATH) and the gateway plugin any send to a stranger; the
+ * rest (a program that reads the token and talks to the port) only the sandbox or the separated
+ * setup stop. Worded by which of those doctor found working (their own checks' status).
+ */
+export function checkTextLimits(sandbox: Check | undefined, separation: readonly Check[]): Check {
+  const sandboxed = sandbox?.status === "ok";
+  const separated = separation.some((c) => c.id === "exposure.separation" && c.status === "ok");
+  const limit = "the hook reads command text, so it cannot see a name or port computed at run time (from files, `ls`, `ss`, octal or hex); the PATH shim still stops the CLI by name and the gateway plugin a send to anyone outside the book";
+  const covered = [sandboxed ? "Claude Code's sandbox keeps its Bash commands from the gateway's token and port" : "", separated ? "OpenClaw runs as another user, so no program of this user holds the gateway token" : ""].filter((s) => s !== "");
+  const missing = [sandboxed ? "" : "openclaw-guard init claude-code --sandbox (Claude Code's Bash)", separated ? "" : "openclaw-guard init openclaw --separate (every agent)"].filter((s) => s !== "");
+  const summary = covered.length > 0 ? `${limit}; for the rest, ${covered.join(", and ")}${separated ? "." : " (other agents' shells are not covered)."}` : `${limit}; a program the agent writes can still read the gateway token and talk to its port: neither Claude Code's sandbox nor the separated setup is in place.`;
+  return check("guard.text-limits", "guard", "note", summary, missing.length > 0 ? missing.join("; ") : undefined);
+}
