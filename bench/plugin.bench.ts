@@ -226,7 +226,8 @@ it("openclaw-guard plugin: overhead on allowed sends, cancel latency, reload lat
     if (answer !== undefined) throw new Error("the plugin refused an allowed send in process");
     if (i >= 0) hookRuns.push(performance.now() - start);
   }
-  const cpuPerCallMs = ((({ user, system }) => user + system)(process.cpuUsage(cpuBefore)) / 1000) / 2200;
+  const cpuUsed = process.cpuUsage(cpuBefore);
+  const cpuPerCallMs = (cpuUsed.user + cpuUsed.system) / 1000 / 2200;
   const overhead = percentile(withPlugin, 50) - percentile(without, 50);
   console.log(
     [

@@ -4,7 +4,7 @@ import { posix as path } from "node:path";
 import { CLI_NAME_WORD, LIFECYCLE_SCRIPTS, MAKES, PACKAGE_RUNNERS, SCRIPT_RUNNING_NPM, packageBinName } from "../command-specs.js";
 import { PROTECTED_HINT } from "../protected-paths.js";
 import { isStatic, type ShellWord } from "../shell-words.js";
-import { diffTargets } from "./writers.js";
+import { diffTargets, pathFrom } from "./writers.js";
 import { word, type Analyser, type Handler, type HandlerTable, type Site } from "./types.js";
 
 /** `npx [opts] pkg[@version] args`, `npm exec -- ...`, `pnpm dlx`, `yarn dlx`, `bunx`. */
@@ -221,10 +221,7 @@ function gitTreeWrites(a: Analyser, args: readonly ShellWord[], site: Site): voi
   let at = 0;
   for (; at < args.length; at++) {
     const arg = args[at]?.text ?? "";
-    if (arg === "-C") {
-      const next = args[++at]?.text ?? "";
-      tree = next.startsWith("/") || next.startsWith("~") ? next : path.join(tree, next);
-    }
+    if (arg === "-C") tree = pathFrom(tree, args[++at]?.text ?? "");
     else if (arg === "--work-tree" || arg === "--git-dir") tree = args[++at]?.text ?? tree;
     else if (/^--(work-tree|git-dir)=/.test(arg)) tree = arg.slice(arg.indexOf("=") + 1);
     else if (arg === "-c") at++;
@@ -251,7 +248,7 @@ function gitTreeWrites(a: Analyser, args: readonly ShellWord[], site: Site): voi
   const writesTree = !rest.some((x) => /^--(check|stat|numstat|summary)$/.test(x.text)) || rest.some((x) => x.text === "--apply");
   if (sub !== "apply" || !writesTree) return;
   const patches = rest.filter((x) => !x.text.startsWith("-"));
-  const patchText = (file: string) => (file === "-" ? a.stdinOf(site) : a.fileText(file.startsWith("/") || file.startsWith("~") ? file : path.join(tree, file)));
+  const patchText = (file: string) => (file === "-" ? a.stdinOf(site) : a.fileText(pathFrom(tree, file)));
   const texts = patches.length === 0 ? [a.stdinOf(site)] : patches.map((x) => patchText(x.text));
   for (const text of texts) for (const file of diffTargets(text ?? "")) a.checkWrite(path.join(tree, directory, file), "write");
 }

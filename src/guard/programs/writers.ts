@@ -132,9 +132,9 @@ function tar(a: Analyser, args: readonly ShellWord[]): void {
     const value = arg === "-C" || arg === "--directory" ? args[++i]?.text : arg.startsWith("--directory=") ? arg.slice(12) : undefined;
     if (value !== undefined) {
       if (extract) a.checkWrite(value, "remove");
-      directory = value.startsWith("/") || value.startsWith("~") ? value : path.join(directory, value);
+      directory = pathFrom(directory, value);
     } else if (!extract && (arg === "-f" || arg === "--file" || /^-[A-Za-z]*f$/.test(arg))) a.checkWrite(args[++i]?.text ?? "", "write");
-    else if (!extract && !arg.startsWith("-") && i > 0) a.checkCopySource(arg.startsWith("/") || arg.startsWith("~") ? arg : path.join(directory, arg));
+    else if (!extract && !arg.startsWith("-") && i > 0) a.checkCopySource(pathFrom(directory, arg));
   }
 }
 
@@ -155,6 +155,11 @@ function patch(a: Analyser, args: readonly ShellWord[], site: Site): void {
   }
   if (directory !== ".") a.checkWrite(directory, "remove");
   for (const file of diffTargets(a.stdinOf(site) ?? "")) a.checkWrite(path.join(directory, file), "write");
+}
+
+/** `file` as the program sees it from `dir` (`tar -C`, `git -C`): absolute and home paths stay as they are. */
+export function pathFrom(dir: string, file: string): string {
+  return file.startsWith("/") || file.startsWith("~") ? file : path.join(dir, file);
 }
 
 /** The files a unified or git diff names (`--- a/x`, `+++ b/x`, `rename to x`), without their a/ b/ prefix. */
