@@ -77,12 +77,19 @@ describe("openclaw plugins install <packed tarball> + one config line", () => {
       expect(npm.map((p) => p.env.OCG_INSTALL_SIDE)).toEqual(npm.map(() => undefined));
       expect(npm.map((p) => p.env.HOME)).toEqual(npm.map(() => real.gateway.home));
       for (const { pid } of npm) process.kill(pid, "SIGKILL");
+      // Let the gateway fail the install and answer the CLI before stopping it: a gateway stopped
+      // mid-install is SIGKILLed after the harness's grace (its own drain budget is minutes) and
+      // leaves its plugin-lifecycle lease in the state database with no owner, which the next
+      // install then waits out for about 280 s.
+      const answered = await Promise.race([cli, new Promise<undefined>((resolve) => setTimeout(resolve, 150_000))]);
+      expect(answered?.exitCode, "the CLI did not answer within 150 s after npm was killed").not.toBeUndefined();
+      expect(answered?.exitCode, "the CLI reports the gateway's failed install").not.toBe(0);
     } finally {
-      cli.kill("SIGTERM");
+      if (cli.exitCode === undefined || cli.exitCode === null) cli.kill("SIGTERM");
       await cli;
-      await real.gateway.pause(); // also stops what the gateway was installing
+      await real.gateway.pause(); // also stops anything the gateway still had running
     }
-  }, 300_000);
+  }, 420_000);
 
 
   it("installs, enables and enforces after a restart; listed, doctor-active, no provenance warning", async () => {
