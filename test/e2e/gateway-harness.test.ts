@@ -1,6 +1,7 @@
 // Proves the e2e harness: a real OpenClaw gateway whose Telegram channel talks to the
 // fake Bot API, driven through the real CLI and through the raw WebSocket RPC.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../support/fake-telegram.js";
@@ -13,11 +14,13 @@ const CHAT = "123456789";
 describe("real OpenClaw gateway with a fake Telegram", () => {
   let telegram: FakeTelegram;
   let gateway: Gateway;
+  let readyAt = 0;
 
   beforeAll(async () => {
     telegram = await startFakeTelegram();
     const started = performance.now();
     gateway = await startGateway({ fakeTelegramUrl: telegram.url });
+    readyAt = performance.now();
     console.info(`gateway start to ready: ${Math.round(performance.now() - started)} ms`);
   }, 120_000);
 
@@ -79,6 +82,17 @@ describe("real OpenClaw gateway with a fake Telegram", () => {
       rpc.close();
     }
   });
+
+  it("looks up no host off this machine: the start-up model catalog refresh is off", async () => {
+    // The refresh runs as soon as the gateway starts; a DNS failure is logged within seconds (seen: 40 s
+    // after spawn on a loaded machine, with the gateway up for ~25 s). Give it that long.
+    const upFor = performance.now() - readyAt;
+    if (upFor < 30_000) await new Promise((resolve) => setTimeout(resolve, 30_000 - upFor));
+    const lookups = readFileSync(`${gateway.home}/gateway.log`, "utf8")
+      .split("\n")
+      .filter((line) => /remote model catalog|ENOTFOUND|EAI_AGAIN/.test(line));
+    expect(lookups).toEqual([]);
+  }, 60_000);
 
   it("leaves nothing listening after stop()", async () => {
     await gateway.stop();

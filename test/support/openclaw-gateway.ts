@@ -78,6 +78,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     gateway: { mode: "local", port, bind: "loopback", auth: { mode: "token", token } },
     channels: { telegram: { enabled: true, botToken: BOT_TOKEN, apiRoot: options.fakeTelegramUrl } },
     logging: { file: join(home, "gateway.log") },
+    // On by default: the gateway fetches a model catalog from catalog.openclaw.ai at start, even with
+    // OPENCLAW_OFFLINE. Tests send nothing off this machine.
+    models: { catalogRefresh: { enabled: false } },
   };
   await mkdir(join(home, ".openclaw"));
   await options.configure?.(config, home);
