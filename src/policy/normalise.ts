@@ -86,9 +86,29 @@ export function scanForm(text: string): MappedText {
   return mapCodePoints(mapped, (codePoint) => (INVISIBLE.test(codePoint) ? "" : codePoint.normalize("NFKC").replace(/\p{Nd}/gu, asciiDigit)));
 }
 
-/** scanForm, with line breaks (and the blanks around them) as one space: a number split over lines is whole again. */
+/** Percent-encoded signs, blanks and separators a number is written with in a URL (%2B is +, %20 a blank). */
+const PERCENT_ENCODED = /%(?:2[0-9A-Fa-f]|3[0-9Aa])/g;
+
+/**
+ * scanForm, with line breaks (and the blanks around them) as one space, so a number split over
+ * lines is whole again; every kind of dash (en, em, figure, minus) as "-"; and percent-encoded
+ * punctuation decoded (a number in a URL as %2B27%2082...).
+ */
 export function phoneForm(text: string): MappedText {
-  return replaceMatches(scanForm(text), /[ \t]*(?:\r\n|[\n\r\v\f\u0085\u2028\u2029])[ \t]*/g, () => " ");
+  let form = replaceMatches(scanForm(text), /[ \t]*(?:\r\n|[\n\r\v\f\u0085\u2028\u2029])[ \t]*/g, () => " ");
+  if (!PLAIN_ASCII.test(form.text)) form = replaceMatches(form, /[\p{Pd}\u2212]/gu, () => "-");
+  if (form.text.includes("%")) form = replaceMatches(form, PERCENT_ENCODED, (code) => String.fromCharCode(Number.parseInt(code.slice(1), 16)));
+  return form;
+}
+
+/**
+ * Line breaks (and the blanks around them) between two characters a token is made of removed: a
+ * key, a JWT or a base64 body wrapped over lines reads as one run again. Undefined when nothing was joined.
+ */
+export function unwrappedForm(mapped: MappedText): MappedText | undefined {
+  if (!/[A-Za-z0-9+/=_.~-][ \t]*\r?\n/.test(mapped.text)) return undefined;
+  const joined = replaceMatches(mapped, /(?<=[A-Za-z0-9+/=_.~-])[ \t]*(?:\r?\n[ \t]*)+(?=[A-Za-z0-9+/=_.~-])/g, () => "");
+  return joined.text === mapped.text ? undefined : joined;
 }
 
 // Letters of other scripts that look like Latin ones, by case (Greek Ν is N, its ν is v).
