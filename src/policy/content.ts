@@ -56,7 +56,7 @@ const EXTRA_SECRETS: { label: string; pattern: RegExp; accept?: (match: string) 
   { label: "a Discord bot token", pattern: /\b[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![0-9A-Za-z_-])/g },
   { label: "a PyPI token", pattern: /\bpypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,}/g },
   { label: "a DigitalOcean token", pattern: /\bdo[opr]_v1_[a-f0-9]{64}\b/g },
-  { label: "an AWS secret access key", pattern: /\baws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/gi },
+  { label: "an AWS secret access key", pattern: /\baws[ _-]?secret[ _-]?access[ _-]?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/gi },
   { label: "a password in a URL", pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@\/]*:[^\s@\/]{3,}@[^\s@]+/gi },
   // An AWS access key id written with blanks, dots, dashes or line breaks between its characters
   // (even "A K I A ..."); a digit in its body keeps upper-case prose ("ASIA PACIFIC SALES TEAM") out.
@@ -66,7 +66,7 @@ const EXTRA_SECRETS: { label: string; pattern: RegExp; accept?: (match: string) 
   { label: "a JSON Web Token", pattern: /\beyJ[A-Za-z0-9_-]{10,}\s*\.\s*eyJ[A-Za-z0-9_-]{10,}\s*\.\s*[A-Za-z0-9_-]{16,}/g },
   { label: "a Hugging Face token", pattern: /\b(?:hf|api_org)_[A-Za-z0-9]{34,40}\b/g },
   { label: "a Twilio API key", pattern: /\bSK[0-9a-fA-F]{32}\b/g },
-  { label: "a password", pattern: /(?<![A-Za-z0-9])(?:[Pp]ass(?:word|wd|phrase)|PASS(?:WORD|WD|PHRASE)|[Pp]wd|PWD)\s*[:=]\s*(?!(?:\*+|x+|<[^>]*>|\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[A-Za-z_]\w*%)(?!\w))["']?[^\s"',;]{6,}/g },
+  { label: "a password", pattern: /(?<![A-Za-z0-9])(?:[Pp]ass(?:word|wd|phrase)|PASS(?:WORD|WD|PHRASE)|[Pp]wd|PWD)\s*[:=]\s*(?!(?:\*+|x+|<[^>]*>|\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[A-Za-z_]\w*%)(?!\w)|~?\.{0,2}\/)["']?[^\s"',;]{6,}/g },
   { label: "a token", pattern: /\b(?:[A-Za-z]+[_-])*(?:token|secret|api[_-]?key|apikey|auth|bearer|signature|sid|key)["']?\s*[:=]?\s*["']?(?:[0-9a-f]{32,}|[0-9A-F]{32,})\b/gi },
   // The generic case, keyword-gated: a long token with letters and digits after "secret is", "key:" ...
   { label: "a secret after a keyword", pattern: /\b(?:secret|token|api[ _-]?key|password|passwd|credential|private key|access key)s?\b(?:\s+(?:is|was|=|:)|\s*[:=])\s*["'`]?(?=[A-Za-z0-9_\-+/=]*\d)(?=[A-Za-z0-9_\-+/=]*[A-Za-z])[A-Za-z0-9_\-+/=]{20,}/gi },
@@ -161,7 +161,8 @@ async function secretsIn(text: string, depth: number): Promise<Finding[]> {
     source: { content: text, filePath: "/message.txt", ext: ".txt", contentType: "text" },
     options: { config, maskSecrets: true, noPhysicFilePath: true },
   });
-  const found: Finding[] = result.messages.map((m) => ({ kind: "secret", label: SECRET_LABELS[m.messageId] ?? `a secret (${m.messageId})`, start: m.range[0], end: m.range[1] }));
+  // An AWS account id is no credential (AWS says so) and reads like any 12-digit id: it asks, never blocks.
+  const found: Finding[] = result.messages.map((m) => ({ kind: "secret", label: SECRET_LABELS[m.messageId] ?? `a secret (${m.messageId})`, start: m.range[0], end: m.range[1], ...(m.messageId === "AWSAccountID" ? { guess: true as const } : {}) }));
   const overlaps = (start: number, end: number) => found.some((f) => f.start < end && start < f.end);
   for (const { label, pattern, accept } of EXTRA_SECRETS) {
     for (const match of text.matchAll(pattern)) {
@@ -226,14 +227,16 @@ export function findPhoneNumbers(message: string, regions: readonly CountryCode[
   for (const region of [undefined, ...national]) {
     for (const found of phoneNumbers().findNumbers(text, region ? { defaultCountry: region, v2: true } : INTERNATIONAL_POSSIBLE)) {
       const raw = text.slice(found.startsAt, found.endsAt);
-      if (region && !looksNational(raw)) continue;
+      if (region && (!looksNational(raw) || raw.replace(/\D/g, "").length < 7)) continue;
       add(found.startsAt, found.endsAt);
     }
   }
   // A value of 11-15 digits in JSON or a query string, without its +: a valid international number.
   for (const value of text.matchAll(BARE_VALUE)) {
-    const digits = value[1]!;
-    if (phoneNumbers().parsePhoneNumberFromString(`+${digits}`)?.isValid()) add(value.index + value[0].length - digits.length - (value[0].endsWith('"') || value[0].endsWith("'") ? 1 : 0), value.index + value[0].length);
+    const [, key, digits] = value as unknown as [string, string, string];
+    if (ID_KEY.test(key) || !phoneNumbers().parsePhoneNumberFromString(`+${digits}`)?.isValid()) continue;
+    const start = value.index + value[0].lastIndexOf(digits);
+    add(start, start + digits.length);
   }
   if (obscured) for (const [start, end] of obscuredNumbers(text, regions, keyword)) add(start, end);
   // A number wrapped in base64 is read once decoded and reported at the base64 run.
@@ -241,12 +244,14 @@ export function findPhoneNumbers(message: string, regions: readonly CountryCode[
   return [...seen.values()].map((f) => ({ ...f, ...originalSpan(scanned, f.start, f.end) }));
 }
 
-const BARE_VALUE = /(?:["']\s*:\s*["']?|[?&][\w.-]*=)(\d{11,15})(?:["'](?=\s*[,}\]])|(?=\s*[,}\]&#]|\s*$))/g;
+const BARE_VALUE = /["']([\w.-]{0,40})["']\s*:\s*["']?(\d{11,15})(?:["'](?=\s*[,}\]])|(?=\s*[,}\]]|\s*$))/g;
+/** JSON keys whose 11-15 digit values are ids, times or amounts, not numbers without their +. */
+const ID_KEY = /id$|^id|_id|Id|time|ts$|stamp|date|build|order|account|count|total|size|seq|version|hash|nonce|offset|amount|price|invoice|ticket|run|job|pid|port|bytes|ms$|ns$/i;
 
 /** Words that say a number follows; they gate the looser reading of obscuredNumbers. */
 const PHONE_WORD = /\b(?:phone|number|num|call|text|txt|sms|cell|mobile|whats ?app|tel|reach|dial|contact|ring|digits|backwards?|reversed?|right to left|msisdn|wa_id|jid|recipient|area code|exchange|extension)\b|["'](?:to|from|n)["']\s*:/i;
 /** A + (or "plus") before a digit or a digit spelt out: the number may be read loosely from there on, forwards only. */
-const PLUS_SIGN = /(?:\+|\bplus\s+)(?:\d|[lIO]\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)/i;
+const PLUS_SIGN = /(?:\+|\bplus\s+)(?:\d|\s?[lIOSB]|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)/i;
 const UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
 const TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
 const TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
@@ -254,11 +259,15 @@ const NUMBER_WORD_VALUE = new Map<string, string>([...UNITS.map((w, i) => [w, St
 /** Case-insensitive without the i flag, which would also make the look-alike class match s, b, L and i. */
 const anyCase = (word: string) => [...word].map((c) => `[${c}${c.toUpperCase()}]`).join("");
 const NUMBER_WORD = `(?:${[...TEENS, ...TENS, ...UNITS, "oh"].sort((x, y) => y.length - x.length).map(anyCase).join("|")})`;
+/** A group of look-alike letters alone ("SSS"): read as digits only inside a number already begun. */
+const LETTERS_ONLY = "[lIOSB]{2,}";
 /**
  * A digit group (l, I, O, o, S, B read as the digits they imitate; a leading +), or digits spelt
  * out and mixed with digits ("two1two", "five five", "twenty-one"), or "plus", "double", "triple".
  */
-const NUMBER_TOKEN = new RegExp(String.raw`(?<![A-Za-z0-9])(?:\+\s?)?[0-9lIOoSB]*\d[0-9lIOoSB]*(?![A-Za-z0-9])|(?<![A-Za-z0-9])(?:\+\s?)?(?:${NUMBER_WORD}(?:[\s-]?(?=[A-Za-z]))?|\d)*${NUMBER_WORD}(?:\d|${NUMBER_WORD})*(?![A-Za-z0-9])|\b(?:${["plus", "double", "triple"].map(anyCase).join("|")})\b`, "g");
+const NUMBER_TOKEN = new RegExp(String.raw`(?<![A-Za-z0-9])(?:(?:\+\s?)?[0-9lIOoSB]*\d[0-9lIOoSB]*|(?:\+\s?|${anyCase("plus")}\s+)[lIOoSB]+|${LETTERS_ONLY})(?![A-Za-z0-9])|(?<![A-Za-z0-9])(?:\+\s?)?(?:${NUMBER_WORD}(?:[\s-]?(?=[A-Za-z]))?|\d)*${NUMBER_WORD}(?:\d|${NUMBER_WORD})*(?![A-Za-z0-9])|\b(?:${["plus", "double", "triple"].map(anyCase).join("|")})\b`, "g");
+/** Words that label the digits after them as an id: "build 2026112212", "order #4158839201". */
+const ID_LABEL = /\b(?:build|job|run|order|ticket|invoice|issue|pr|id|pid|seed|request|req|commit|version|ver|release|ref|po|sku|case|bug)\s*[#:]?\s*$/i;
 const MAX_GAP = 24;
 const MAX_SPELT_GAP = 3;
 
@@ -297,10 +306,18 @@ function obscuredNumbers(text: string, regions: readonly CountryCode[], keyword:
   };
   for (const token of text.matchAll(NUMBER_TOKEN)) {
     const word = token[0].toLowerCase();
-    const plus = word.startsWith("+") || word === "plus";
+    // A percentage ("+12%") or a signed decimal ("+52.52") is no part of a number; a group labelled as an id ("build 2026112212") is none either.
+    const next = text.slice(token.index + token[0].length, token.index + token[0].length + 2);
+    if (next.startsWith("%") || (word.startsWith("+") && /^[.,]\d/.test(next)) || ID_LABEL.test(text.slice(Math.max(0, token.index - 12), token.index))) {
+      close();
+      continue;
+    }
+    const plus = /^(?:\+|plus\b)/.test(word);
     const repeat = word === "double" ? 2 : word === "triple" ? 3 : 1;
-    const spelt = !/^[+\s0-9lIOoSB]+$/.test(token[0]);
-    const digits = repeat > 1 || word === "plus" ? "" : tokenDigits(token[0]);
+    const spelt = !/^(?:[+\s0-9lIOoSB]|[Pp][Ll][Uu][Ss]\s)+$/.test(token[0]);
+    const continues = group !== undefined && group.digits !== "" && token.index - group.end <= (spelt || group.spelt ? MAX_SPELT_GAP : MAX_GAP);
+    if (!continues && new RegExp(`^${LETTERS_ONLY}$`).test(token[0])) continue;
+    const digits = repeat > 1 || word === "plus" ? "" : tokenDigits(token[0].replace(/^[Pp][Ll][Uu][Ss]\s+/, "+"));
     // Groups of digits may have a few words between them; a spelt-out digit only separators. A + starts a new number.
     const gap = spelt || group?.spelt ? MAX_SPELT_GAP : MAX_GAP;
     if (group && !(plus && group.digits !== "") && token.index - group.end <= gap) {
