@@ -2,7 +2,7 @@
 // Findings name a kind and a position, never the matched text.
 import type { CountryCode } from "libphonenumber-js/max";
 import { phoneNumbers } from "../contacts/phone-numbers.js";
-import { denyFormPattern, denyForms, lookAlikeForm, type MappedText, originalSpan, phoneForm, scanForm, unwrappedForm } from "./normalise.js";
+import { denyFormPattern, denyForms, lookAlikeForm, type MappedText, originalSpan, percentDecoded, phoneForm, scanForm, unwrappedForm } from "./normalise.js";
 import type { ContactPolicy, ContentAction, DenyPattern } from "./settings.js";
 
 export type FindingKind = "secret" | "phone-number" | "deny-pattern" | "too-long";
@@ -46,7 +46,7 @@ const EXTRA_SECRETS: { label: string; pattern: RegExp; accept?: (match: string) 
   { label: "a Google service-account key", pattern: /"(?:type"\s*:\s*"service_account"|private_key_id"\s*:\s*"[0-9a-f]{40}")/g },
   { label: "an Azure connection string", pattern: /\b(?:AccountKey|SharedAccessKey)\s*=\s*[A-Za-z0-9+/]{40,}={0,2}/gi },
   { label: "an Azure client secret", pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g },
-  { label: "a Telegram bot token", pattern: /(?<!\d)\d{8,10}:AA[0-9A-Za-z_-]{33}(?![0-9A-Za-z_-])/g },
+  { label: "a Telegram bot token", pattern: /(?<!\d)\d{8,10}:\s?AA[0-9A-Za-z_-]{33}(?![0-9A-Za-z_-])/g },
   // From gitleaks' rule set (gcp-api-key's neighbours, gitlab-pat, discord, pypi, digitalocean, sendgrid, stripe).
   { label: "a Google OAuth client secret", pattern: /\bGOCSPX-[0-9A-Za-z_-]{28}(?![0-9A-Za-z_-])/g },
   { label: "a SendGrid key", pattern: /\bSG\.[0-9A-Za-z_-]{20,24}\.[0-9A-Za-z_-]{39,50}(?![0-9A-Za-z_-])/g },
@@ -135,8 +135,9 @@ function silenceProfiler(profiler: object): void {
 
 /**
  * Secrets in the message as scanForm reads it, again with look-alike letters of other scripts as
- * Latin ones (Cyrillic А in AKIA...), and again with line breaks inside a token removed (a key or
- * JWT wrapped over lines); base64 runs are decoded and read again (to a depth of 3).
+ * Latin ones (Cyrillic А in AKIA...), again with line breaks inside a token removed (a key or
+ * JWT wrapped over lines), and percent-decoded; base64 and hex runs are decoded and read again
+ * (to a depth of 3).
  */
 export async function findSecrets(message: string, depth = 0): Promise<Finding[]> {
   const scanned = scanForm(message);
@@ -145,11 +146,17 @@ export async function findSecrets(message: string, depth = 0): Promise<Finding[]
   const forms: MappedText[] = latin === scanned ? [scanned] : [scanned, latin];
   const unwrapped = unwrappedForm(latin);
   if (unwrapped) forms.push(unwrapped);
-  const found: Finding[] = [];
+  const decoded = percentDecoded(latin);
+  if (decoded !== latin) forms.push(decoded);
+  let found: Finding[] = [];
   for (const form of forms) {
     for (const f of await secretsIn(form.text, depth)) {
       const span = originalSpan(form, f.start, f.end);
-      if (!found.some((g) => g.start < span.end && span.start < g.end)) found.push({ ...f, ...span });
+      const overlapping = found.filter((g) => g.start < span.end && span.start < g.end);
+      // A sure finding in a later form wins over a guess at the same place.
+      if (overlapping.length > 0 && (f.guess || overlapping.some((g) => !g.guess))) continue;
+      found = found.filter((g) => !overlapping.includes(g));
+      found.push({ ...f, ...span });
     }
   }
   return found.sort((a, b) => a.start - b.start);
@@ -182,16 +189,19 @@ async function secretsIn(text: string, depth: number): Promise<Finding[]> {
   return found;
 }
 
-/** base64 or base64url runs of 16+ characters; only those that decode to printable text. */
+/** base64 or base64url runs of 16+ characters, and hex runs of 8+ bytes; only those that decode to printable text. */
 const BASE64_RUN = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;
+const HEX_RUN = /(?<![0-9A-Za-z])(?:(?:[0-9a-f]{2}){8,}|(?:[0-9A-F]{2}){8,})(?![0-9A-Za-z])/g;
 
 function base64Runs(text: string): { start: number; end: number; decoded: string }[] {
   const runs: { start: number; end: number; decoded: string }[] = [];
+  const keep = (start: number, end: number, decoded: string) => {
+    if (decoded.length >= 8 && /^[\t\n\r\x20-\x7e]+$/.test(decoded)) runs.push({ start, end, decoded });
+  };
   for (const run of text.matchAll(BASE64_RUN)) {
-    if (!/[A-Z]/.test(run[0]) || !/[a-z0-9]/.test(run[0])) continue;
-    const decoded = Buffer.from(run[0], "base64").toString("utf8");
-    if (decoded.length >= 8 && /^[\t\n\r\x20-\x7e]+$/.test(decoded)) runs.push({ start: run.index, end: run.index + run[0].length, decoded });
+    if (/[A-Z]/.test(run[0]) && /[a-z0-9]/.test(run[0])) keep(run.index, run.index + run[0].length, Buffer.from(run[0], "base64").toString("utf8"));
   }
+  for (const run of text.matchAll(HEX_RUN)) keep(run.index, run.index + run[0].length, Buffer.from(run[0], "hex").toString("utf8"));
   return runs;
 }
 
@@ -249,16 +259,24 @@ const BARE_VALUE = /["']([\w.-]{0,40})["']\s*:\s*["']?(\d{11,15})(?:["'](?=\s*[,
 const ID_KEY = /id$|^id|_id|Id|time|ts$|stamp|date|build|order|account|count|total|size|seq|version|hash|nonce|offset|amount|price|invoice|ticket|run|job|pid|port|bytes|ms$|ns$/i;
 
 /** Words that say a number follows; they gate the looser reading of obscuredNumbers. */
-const PHONE_WORD = /\b(?:phone|number|num|call|text|txt|sms|cell|mobile|whats ?app|tel|reach|dial|contact|ring|digits|backwards?|reversed?|right to left|msisdn|wa_id|jid|recipient|area code|exchange|extension)\b|["'](?:to|from|n)["']\s*:/i;
+const PHONE_WORD = /\b(?:phone|number|num|call|text|txt|sms|cell|mobile|whats ?app|tel|reach|dial|contact|ring|digits|backwards?|reversed?|right to left|msisdn|wa_id|jid|recipient|area code|exchange|extension|nummer|numero|número|numéro|telefon|telefono|teléfono|celular)\b|["'](?:to|from|n)["']\s*:/i;
 /** A + (or "plus") before a digit or a digit spelt out: the number may be read loosely from there on, forwards only. */
 const PLUS_SIGN = /(?:\+|\bplus\s+)(?:\d|\s?[lIOSB]|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)/i;
 const UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+/** Digits spelt in German, French, Spanish, Italian and Portuguese ("due" is left out: English "due"). */
+const OTHER_UNITS: string[][] = [
+  ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"],
+  ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"],
+  ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"],
+  ["zero", "uno", "", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"],
+  ["zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove"],
+];
 const TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
 const TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-const NUMBER_WORD_VALUE = new Map<string, string>([...UNITS.map((w, i) => [w, String(i)] as const), ["oh", "0"], ...TEENS.map((w, i) => [w, String(10 + i)] as const), ...TENS.map((w, i) => [w, String(20 + 10 * i)] as const)]);
+const NUMBER_WORD_VALUE = new Map<string, string>([...OTHER_UNITS.flatMap((words) => words.map((w, i) => [w, String(i)] as const)).filter(([w]) => w !== ""), ...UNITS.map((w, i) => [w, String(i)] as const), ["oh", "0"], ...TEENS.map((w, i) => [w, String(10 + i)] as const), ...TENS.map((w, i) => [w, String(20 + 10 * i)] as const)]);
 /** Case-insensitive without the i flag, which would also make the look-alike class match s, b, L and i. */
 const anyCase = (word: string) => [...word].map((c) => `[${c}${c.toUpperCase()}]`).join("");
-const NUMBER_WORD = `(?:${[...TEENS, ...TENS, ...UNITS, "oh"].sort((x, y) => y.length - x.length).map(anyCase).join("|")})`;
+const NUMBER_WORD = `(?:${[...NUMBER_WORD_VALUE.keys()].sort((x, y) => y.length - x.length).map(anyCase).join("|")})`;
 /** A group of look-alike letters alone ("SSS"): read as digits only inside a number already begun. */
 const LETTERS_ONLY = "[lIOSB]{2,}";
 /**
@@ -267,7 +285,9 @@ const LETTERS_ONLY = "[lIOSB]{2,}";
  */
 const NUMBER_TOKEN = new RegExp(String.raw`(?<![A-Za-z0-9])(?:(?:\+\s?)?[0-9lIOoSB]*\d[0-9lIOoSB]*|(?:\+\s?|${anyCase("plus")}\s+)[lIOoSB]+|${LETTERS_ONLY})(?![A-Za-z0-9])|(?<![A-Za-z0-9])(?:\+\s?)?(?:${NUMBER_WORD}(?:[\s-]?(?=[A-Za-z]))?|\d)*${NUMBER_WORD}(?:\d|${NUMBER_WORD})*(?![A-Za-z0-9])|\b(?:${["plus", "double", "triple"].map(anyCase).join("|")})\b`, "g");
 /** Words that label the digits after them as an id: "build 2026112212", "order #4158839201". */
-const ID_LABEL = /\b(?:build|job|run|order|ticket|invoice|issue|pr|id|pid|seed|request|req|commit|version|ver|release|ref|po|sku|case|bug)\s*[#:]?\s*$/i;
+const ID_LABEL = /\b(?:build|job|run|order|ticket|invoice|issue|pr|id|pid|seed|request|req|commit|version|ver|release|ref|po|sku|case|bug|commande|facture|pedido|factura|bestellung|bestellnummer|auftrag|rechnung)(?:\s+(?:is|est|ist|es|no\.?|nr\.?|number|nummer|numéro|número))?\s*[#:]?\s*$/i;
+/** A version's later parts ("v3.14.159"): no part of a number. */
+const VERSION_BEFORE = /[A-Za-z]\d*(?:\.\d+)*\.$/;
 const MAX_GAP = 24;
 const MAX_SPELT_GAP = 3;
 
@@ -308,7 +328,7 @@ function obscuredNumbers(text: string, regions: readonly CountryCode[], keyword:
     const word = token[0].toLowerCase();
     // A percentage ("+12%") or a signed decimal ("+52.52") is no part of a number; a group labelled as an id ("build 2026112212") is none either.
     const next = text.slice(token.index + token[0].length, token.index + token[0].length + 2);
-    if (next.startsWith("%") || (word.startsWith("+") && /^[.,]\d/.test(next)) || ID_LABEL.test(text.slice(Math.max(0, token.index - 12), token.index))) {
+    if (next.startsWith("%") || (word.startsWith("+") && /^[.,]\d/.test(next)) || ID_LABEL.test(text.slice(Math.max(0, token.index - 28), token.index)) || VERSION_BEFORE.test(text.slice(Math.max(0, token.index - 24), token.index))) {
       close();
       continue;
     }
@@ -340,6 +360,9 @@ function isPossibleInternational(digits: string): boolean {
 
 function looksLikePhone(digits: string, regions: readonly CountryCode[]): boolean {
   if (phoneNumbers().parsePhoneNumberFromString(`+${digits}`)?.isPossible()) return true;
+  // An international call prefix instead of the + (00 in most countries, 011 from North America).
+  const dialled = /^(?:00|011)(?=[1-9])/.exec(digits);
+  if (dialled && isPossibleInternational(digits.slice(dialled[0].length))) return true;
   return regions.some((region) => phoneNumbers().parsePhoneNumberFromString(digits, region)?.isValid());
 }
 
