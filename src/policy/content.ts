@@ -185,8 +185,40 @@ async function secretsIn(text: string, depth: number): Promise<Finding[]> {
       if (inner.length > 0) found.push({ kind: "secret", label: `${inner[0]!.label} in base64`, start: run.start, end: run.end, ...(inner.every((f) => f.guess) ? { guess: true as const } : {}) });
     }
   }
+  // A vendor's token written in blank-separated chunks ("ghp_ZEry ayW5 ..."): its first chunks joined, one more at a time.
+  if (depth < 3) {
+    for (const run of spacedTokens(text)) {
+      if (overlaps(run.start, run.end)) continue;
+      for (const { joined, end } of run.candidates) {
+        const inner = (await secretsIn(joined, 3)).filter((f) => !f.guess);
+        if (inner.length > 0) {
+          found.push({ kind: "secret", label: `${inner[0]!.label} written in pieces`, start: run.start, end });
+          break;
+        }
+      }
+    }
+  }
   for (const { start, end } of keywordGuesses(text)) if (!overlaps(start, end)) found.push({ kind: "secret", label: "a password-like word after a keyword", start, end, guess: true });
   return found;
+}
+
+/** A vendor prefix, then chunks of token characters with blanks between them. */
+const SPACED_TOKEN = /(?<![A-Za-z0-9_-])(?:gh[pousr]_|github_pat_|glpat-|xox[abposr]-|sk-|[rs]k_(?:live|test)_|AIza|GOCSPX-|SG\.|npm_|hf_|whsec_|do[opr]_v1_|pypi-|AKIA|ASIA|eyJ)[A-Za-z0-9_.~-]*(?:[ \t]{1,3}[A-Za-z0-9_.~-]{2,}){1,12}/g;
+
+function spacedTokens(text: string): { start: number; end: number; candidates: { joined: string; end: number }[] }[] {
+  const runs: { start: number; end: number; candidates: { joined: string; end: number }[] }[] = [];
+  for (const run of text.matchAll(SPACED_TOKEN)) {
+    const candidates: { joined: string; end: number }[] = [];
+    let joined = "";
+    for (const chunk of run[0].matchAll(/[^ \t]+/g)) {
+      joined += chunk[0];
+      // Random tokens all but always hold a digit; upper-case prose after "ASIA" does not.
+      if (chunk.index > 0 && /\d/.test(joined.slice(4))) candidates.push({ joined, end: run.index + chunk.index + chunk[0].length });
+    }
+    runs.push({ start: run.index, end: run.index + run[0].length, candidates });
+    if (runs.length >= 10) break;
+  }
+  return runs;
 }
 
 /** base64 or base64url runs of 16+ characters, and hex runs of 8+ bytes; only those that decode to printable text. */

@@ -132,6 +132,8 @@ const SECRETS: [label: RegExp, text: string][] = [
   [/Telegram bot token/, `bot token ${r(10, 334, "0123456789")}: AA${r(33, 335, URLSAFE)}`],
   [/GitHub token/, `https://x.example/cb?token=ghp%5F${r(36, 336)}`],
   [/GitHub token/, `token ghp&#95;${r(36, 337)}`],
+  [/GitHub token written in pieces/, `ghp_${r(36, 338).replace(/(.{8})/g, "$1 ")} to push`],
+  [/Google API key written in pieces/, `key AIza${r(35, 339, URLSAFE).replace(/(.{10})/g, "$1 ")} thanks`],
   // The same secrets hidden: zero-width characters and fullwidth letters.
   [/GitHub token/, `token ghp_${r(18, 3)}\u200B${r(18, 47)}`],
   [/AWS access key/, `ＡＫＩＡ${r(16, 48, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`],
@@ -424,6 +426,9 @@ const CLEAN = [
   "reach 100000 users by Q4; contact form conversions +2.5%.",
   "Flight +1 day: lands 06:40 on 2026-12-09.",
   "The ticket count went +1 then +2 then +3 over three days.",
+  "sk-learn is great for this, and AIza is the prefix Google uses for API keys.",
+  "The eyJ prefix means base64 JSON follows; ghp_ marks a GitHub token, SG. a SendGrid key.",
+  "ASIA PACIFIC TEAM 2 SALES OFFICE opened; AKIA IS NOT A WORD.",
 ];
 
 const policy = (over: Partial<ContactPolicy["content"]> = {}): ContactPolicy["content"] => ({ secrets: "block", phoneNumbers: "confirm", deny: [], maxLength: 4000, ...over });
