@@ -127,12 +127,16 @@ describe("deny patterns in disguise", () => {
     }));
     const project = [{ pattern: /project\s+falcon/iu, name: "policy.content.deny[0]" }];
     for (const text of ["PROJECT_FALCON", "project-falcon", "Project \u2013 Falcon", "prоject_fаlcon"]) expect(findDenied(text, project), text).toHaveLength(1);
+    // Punctuation between letters, Latin look-alikes, 1 for l or i, HTML character references (issue 21).
+    for (const text of ["project.falcon", "PROJECT/FALCON", "project f*a*l*c*o*n", "project f.a.l.c.o.n", "project fa1con", "project ƒalcon", "project fal&#99;on", "pr0ject f4lc0n", "project\tfalcon"]) expect(findDenied(text, project), text).toHaveLength(1);
+    const pilot = [{ pattern: /\bpilot\b/iu, name: "policy.content.deny[0]" }];
+    for (const text of ["p1lot", "p|lot", "p!lot", "p.i.l.o.t"]) expect(findDenied(`ship ${text} now`, pilot), text).toHaveLength(1);
     const dashed = [{ pattern: /project-falcon/iu, name: "policy.content.deny[0]" }];
     for (const text of ["project falcon", "PROJECT_FALCON"]) expect(findDenied(text, dashed), text).toHaveLength(1);
   });
 
   it("do not join ordinary words into a code name", () => {
     const ares = [{ pattern: /\bares\b/iu, name: "policy.content.deny[0]" }];
-    for (const text of ["we are safe", "the car es", "care-share", "a r e"]) expect(findDenied(text, ares), text).toEqual([]);
+    for (const text of ["we are safe", "the car es", "care-share", "a r e", "we are.safe", "a.r.e", "node.js and e.g. are fine"]) expect(findDenied(text, ares), text).toEqual([]);
   });
 });
