@@ -116,9 +116,10 @@ describe("group commit", () => {
     const store = createStore(file);
     await store.record({ event: "attempt" });
     fsyncs.failNext = true;
-    const first = store.record({ event: "attempt", n: 1 }); // goes alone: nothing in flight
+    const first = expect(store.record({ event: "attempt", n: 1 })).rejects.toThrow(/EIO/); // goes alone: nothing in flight
+    await new Promise((resolve) => setImmediate(resolve)); // its group has started (groups start on the next turn)
     const group = [2, 3].map((n) => store.record({ event: "attempt", n })); // waits for the next fsync
-    await expect(first).rejects.toThrow(/EIO/);
+    await first;
     await Promise.all(group);
     // The failed group's line may be on disk (it was written, not known durable): the safe direction,
     // a record whose caller was told it failed, never an acknowledged one missing.
