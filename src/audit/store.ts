@@ -241,25 +241,25 @@ function readText(file: string): string | undefined {
 }
 
 const BEGIN = /^\{"begin":"([^"]+)",/;
-
-/** The stamp a ledger written by writeLedger begins with; undefined for one written whole (by rename or by hand). */
-function beginStamp(text: string): string | undefined {
-  return BEGIN.exec(text)?.[1];
-}
+const BEGINS = '{"begin":"';
 
 /** Whether a ledger that begins with a stamp also ends with it: its in-place write completed. */
-function isWhole(text: string, stamp: string): boolean {
-  return text.endsWith(`,"end":${JSON.stringify(stamp)}}`);
+function isWhole(text: string, stamp: string | undefined): stamp is string {
+  return stamp !== undefined && text.endsWith(`,"end":${JSON.stringify(stamp)}}`);
 }
 
 function readLedger(file: string): Ledger {
   let text = readText(file);
   if (text === undefined) return { entries: [], delivered: {} };
-  const stamp = beginStamp(text);
-  if (stamp !== undefined && !isWhole(text, stamp)) {
+  // One written whole (by rename, by an earlier version, by hand) does not begin with a stamp.
+  const stamp = BEGIN.exec(text)?.[1];
+  if (text.startsWith(BEGINS) && !isWhole(text, stamp)) {
     // An in-place write cut short (a process killed mid-write): its full copy was written first.
+    // A write is cut at a page boundary, past the stamp; a stamp cut short is a new file's first write.
     const copy = readText(`${file}.copy`);
-    if (copy === undefined || beginStamp(copy) !== stamp || !isWhole(copy, stamp)) throw new Error(`${file} is torn and its copy (${basename(file)}.copy) does not hold the same write; move both aside to reset the limits`);
+    const copyStamp = copy === undefined ? undefined : BEGIN.exec(copy)?.[1];
+    if (copy === undefined || !isWhole(copy, copyStamp) || (stamp !== undefined && stamp !== copyStamp)) throw new Error(`${file} is torn and its copy (${basename(file)}.copy) does not hold the same write; move both aside to reset the limits`);
+    overwrite(file, Buffer.from(copy)); // repaired before the next write overwrites the copy (under the lock)
     text = copy;
   }
   // A corrupt ledger must not silently reset the limits: refuse until a human looks.
