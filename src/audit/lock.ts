@@ -27,6 +27,8 @@ export type LockIo = {
 
 /** A foreign host's lock is taken to be abandoned after this long. */
 export const FOREIGN_STALE_MS = 60_000;
+/** proper-lockfile's `stale`, as earlier versions of the store used it on the same path. */
+const LEGACY_STALE_MS = 5_000;
 /** Waiting for a live holder longer than this is an error (a group takes milliseconds). */
 const WAIT_LIMIT_MS = 30_000;
 
@@ -127,7 +129,9 @@ export function createDirLock(file: string, io: LockIo = REAL_IO, self: string =
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return true;
       throw error;
     }
-    if (names.length === 0) return true; // emptied by a breaker: the next rename replaces it
+    // Empty: proper-lockfile's lock (earlier versions; it refreshes the mtime every 2.5 s while held,
+    // and gives up on one 5 s old), or one a breaker is emptying. The next rename would replace it.
+    if (names.length === 0) return io.now() - statSync(lockDir).mtimeMs > LEGACY_STALE_MS;
     const owners = names.map(parseOwner);
     if (!owners.every((o) => isStale(o, takenAt, io, self))) return false;
     for (const name of names) {
@@ -146,7 +150,18 @@ export function createDirLock(file: string, io: LockIo = REAL_IO, self: string =
     return true;
   }
 
+  /** Takes the lock if nothing is in its place (a rename would also replace an empty directory). */
   function tryTake(): boolean {
+    try {
+      statSync(lockDir);
+      return false;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    return renameInto();
+  }
+
+  function renameInto(): boolean {
     try {
       renameSync(mine, lockDir);
       return true;
@@ -168,7 +183,7 @@ export function createDirLock(file: string, io: LockIo = REAL_IO, self: string =
       const started = io.now();
       for (let attempt = 0; ; attempt++) {
         if (tryTake()) return;
-        if (breakIfStale() && tryTake()) return;
+        if (breakIfStale() && renameInto()) return;
         if (io.now() - started > WAIT_LIMIT_MS) throw new Error(`${lockDir} is held by another process (${readdirSync(lockDir).join(", ")}); waited ${WAIT_LIMIT_MS / 1000} s`);
         await sleep(Math.min(1 + attempt, 20));
       }

@@ -1,7 +1,7 @@
 // The audit store's directory lock: exclusion, a dead owner's lock broken (never a live one's), pid
 // reuse, foreign hosts, two breakers racing, and leftovers of killed processes swept.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createDirLock, FOREIGN_STALE_MS, isStale, ownerName, parseOwner, startOf, type LockIo } from "../../src/audit/lock.js";
@@ -134,6 +134,19 @@ describe("directory lock", () => {
     winner.release();
     await losing;
     loser.release();
+  });
+
+  it("waits for the empty lock directory of an earlier version (proper-lockfile) until it is 5 s old", async () => {
+    const file = join(privateDir(), "audit.jsonl");
+    mkdirSync(`${file}.lock`); // proper-lockfile's lock, fresh: held
+    const lock = createDirLock(file);
+    const waiting = lock.acquire();
+    expect(await settledWithin(waiting, 200)).toBe(false); // not replaced by our rename
+    const old = new Date(Date.now() - 6000);
+    utimesSync(`${file}.lock`, old, old); // its holder stopped refreshing it: stale
+    await waiting;
+    expect(readdirSync(`${file}.lock`).map(parseOwner)).toEqual([expect.objectContaining({ pid: process.pid })]);
+    lock.release();
   });
 
   it("release reports a lock that is no longer ours instead of moving another's away", async () => {
