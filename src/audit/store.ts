@@ -4,17 +4,19 @@
 // Audit records are hash-chained JSONL: each line carries `prev` (the previous line's hash) and
 // `hash` (sha256 of the line up to that field). Each append is fsynced before the caller goes on;
 // appends that arrive while an fsync is in flight share the next one (group commit, below). The
-// fsync and the ledger's rename run off the event loop, so requests keep arriving (and grouping)
-// while the disk works; the lock is held throughout.
+// fsync runs off the event loop, so requests keep arriving (and grouping) while the disk works; the
+// lock (./lock.ts: two renames per group) is held throughout, and the ledger is overwritten in place
+// after a full copy (writeLedger), so a group costs little more than its one fsync.
 // The chain never restarts silently: when the log is not where the ledger says it ended, the next
 // append starts with a `discontinuity` record chained from the last hash the ledger knows. Size
 // rotation moves the log to a dated sibling and opens the new file with a `rotate` record chained
 // from the old file's last hash, so `audit verify` walks every file as one chain.
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, fstatSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rename, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { promisify } from "node:util";
 import { basename, dirname, join } from "node:path";
 import type { LedgerEntry } from "../policy/limits.js";
+import { createDirLock } from "./lock.js";
 
 export type AuditRecord = Record<string, unknown> & { event: string };
 
@@ -98,9 +100,12 @@ export function readAuditTail(auditFile: string, read: (path: string) => string 
   }
 }
 
-let properLockfile: typeof import("proper-lockfile") | undefined;
+/** The ledger's full copy, written before the ledger is overwritten in place (see writeLedger). */
+export function ledgerCopyPathFor(auditFile: string): string {
+  return `${ledgerPathFor(auditFile)}.copy`;
+}
+
 const fsyncAsync = promisify(fsync);
-const renameAsync = promisify(rename);
 
 export function createStore(auditFile: string, { now = Date.now, retainSeconds = () => 86_400, rotateBytes = () => 0, onLockCompromised = () => {} }: StoreOptions = {}): Store {
   const dir = dirname(auditFile);
@@ -114,6 +119,19 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
   type Pending = { decide: (ledger: Readonly<Ledger>) => Change<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
   let pending: Pending[] = [];
   let running = false;
+  let scheduled = false;
+
+  // A group starts on the next turn of the event loop, not at once: callers answered by the last
+  // group (and I/O callbacks of the same turn) append in promise continuations a few microtasks
+  // later, and all of them join one group instead of the first one going alone.
+  function schedule(): void {
+    if (scheduled || running) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      drain();
+    });
+  }
 
   function drain(): void {
     if (running || pending.length === 0) return;
@@ -121,9 +139,9 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
     const batch = pending;
     pending = [];
     const settled = (settle: () => void) => {
-      running = false; // before the answers, so that a caller's next append starts a group at once
+      running = false;
       settle();
-      drain();
+      schedule();
     };
     lockedAcrossProcesses(() => commit(batch)).then(settled, (error: unknown) =>
       settled(() => {
@@ -139,7 +157,7 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
   let writes = 0;
   let mine: { stamp: string; bytes: number; ledger: Ledger } | undefined;
   function currentLedger(): Ledger {
-    if (mine !== undefined && isStill(ledgerFile, `{"stamp":${JSON.stringify(mine.stamp)},`, mine.bytes)) return mine.ledger;
+    if (mine !== undefined && isStill(ledgerFile, `{"begin":${JSON.stringify(mine.stamp)},`, mine.bytes)) return mine.ledger;
     mine = undefined;
     return readLedger(ledgerFile);
   }
@@ -171,7 +189,7 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
     const written: Ledger = { entries: ledger.entries, delivered: ledger.delivered, ...(auditTail ? { auditTail } : {}) };
     const stamp = `${writer}-${++writes}`;
     mine = undefined; // a failed write leaves the file unknown
-    const bytes = await writeLedger(ledgerFile, written, stamp);
+    const bytes = writeLedger(ledgerFile, written, stamp);
     mine = { stamp, bytes, ledger: written };
     return () => {
       for (const [k, p] of batch.entries()) {
@@ -182,29 +200,28 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
     };
   }
 
+  let lock: ReturnType<typeof createDirLock> | undefined;
   async function lockedAcrossProcesses<T>(fn: () => Promise<T>): Promise<T> {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Imported on first use so the MCP server's start does not pay for it.
-    const lockfile = (properLockfile ??= (await import("proper-lockfile")).default);
-    const release = await lockfile.lock(auditFile, {
-      realpath: false,
-      lockfilePath: `${auditFile}.lock`,
-      stale: 5000,
-      // Waits up to ~7 s: past `stale`, so a lock left by a killed process is taken over.
-      retries: { retries: 150, minTimeout: 2, maxTimeout: 50, factor: 1.3 },
-      onCompromised: onLockCompromised,
-    });
+    if (lock === undefined) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      lock = createDirLock(auditFile);
+    }
+    await lock.acquire();
     try {
       return await fn(); // awaited here: the lock is released only once the batch is durable
     } finally {
-      await release();
+      try {
+        lock.release();
+      } catch (error) {
+        onLockCompromised(error as Error); // the batch is durable; another process may have run beside it
+      }
     }
   }
 
   const transact = <T>(decide: (ledger: Readonly<Ledger>) => Change<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       pending.push({ decide, resolve: resolve as (value: unknown) => void, reject });
-      drain();
+      schedule();
     });
 
   return {
@@ -214,13 +231,36 @@ export function createStore(auditFile: string, { now = Date.now, retainSeconds =
   };
 }
 
-function readLedger(file: string): Ledger {
-  let text: string;
+function readText(file: string): string | undefined {
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], delivered: {} };
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
+  }
+}
+
+const BEGIN = /^\{"begin":"([^"]+)",/;
+const BEGINS = '{"begin":"';
+
+/** Whether a ledger that begins with a stamp also ends with it: its in-place write completed. */
+function isWhole(text: string, stamp: string | undefined): stamp is string {
+  return stamp !== undefined && text.endsWith(`,"end":${JSON.stringify(stamp)}}`);
+}
+
+function readLedger(file: string): Ledger {
+  let text = readText(file);
+  if (text === undefined) return { entries: [], delivered: {} };
+  // One written whole (by rename, by an earlier version, by hand) does not begin with a stamp.
+  const stamp = BEGIN.exec(text)?.[1];
+  if (text.startsWith(BEGINS) && !isWhole(text, stamp)) {
+    // An in-place write cut short (a process killed mid-write): its full copy was written first.
+    // A write is cut at a page boundary, past the stamp; a stamp cut short is a new file's first write.
+    const copy = readText(`${file}.copy`);
+    const copyStamp = copy === undefined ? undefined : BEGIN.exec(copy)?.[1];
+    if (copy === undefined || !isWhole(copy, copyStamp) || (stamp !== undefined && stamp !== copyStamp)) throw new Error(`${file} is torn and its copy (${basename(file)}.copy) does not hold the same write; move both aside to reset the limits`);
+    overwrite(file, Buffer.from(copy)); // repaired before the next write overwrites the copy (under the lock)
+    text = copy;
   }
   // A corrupt ledger must not silently reset the limits: refuse until a human looks.
   const parsed = JSON.parse(text) as Partial<Ledger>;
@@ -229,16 +269,36 @@ function readLedger(file: string): Ledger {
 }
 
 /**
- * Replaced atomically by rename, which survives a killed process. It is not fsynced: the audit
- * record written in the same transaction is, and it is the durable account; after a power loss
- * the ledger may miss its last update, never a record.
+ * Overwritten in place, after a full copy to `<ledger>.copy`: a rename over the old file (the
+ * earlier way) makes ext4 write the new file out at once (auto_da_alloc), and the group's audit
+ * fsync then waits for it. Each write begins and ends with the same stamp, so a write cut short by
+ * kill -9 is seen (`readLedger`) and the copy, complete before the ledger was touched, is read
+ * instead; a copy cut short leaves the ledger as it was. Neither is fsynced: the audit records
+ * written in the same group are, and they are the durable account. After a power loss the ledger
+ * may miss its last updates, never a record; if both files were left torn, it is refused (as a
+ * corrupt one), never silently reset.
  */
-async function writeLedger(file: string, ledger: Ledger, stamp: string): Promise<number> {
-  const temp = `${file}.${process.pid}.tmp`;
-  const text = Buffer.from(JSON.stringify({ stamp, ...ledger }));
-  writeFileSync(temp, text, { mode: 0o600 });
-  await renameAsync(temp, file);
+function writeLedger(file: string, ledger: Ledger, stamp: string): number {
+  const text = Buffer.from(`${JSON.stringify({ begin: stamp, ...ledger }).slice(0, -1)},"end":${JSON.stringify(stamp)}}`);
+  overwrite(`${file}.copy`, text);
+  overwrite(file, text);
   return text.length;
+}
+
+function overwrite(file: string, bytes: Buffer): void {
+  let fd: number;
+  try {
+    fd = openSync(file, "r+");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    fd = openSync(file, "wx", 0o600);
+  }
+  try {
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, at);
+    ftruncateSync(fd, bytes.length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Whether the file is `bytes` long and starts with `prefix` (false when it cannot be read). */

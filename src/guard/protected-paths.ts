@@ -66,6 +66,9 @@ function areasOf(context: ProtectedContext): Area[] {
     ["openclaw-guard's audit log and ledger", path.join(stateHome, "openclaw-guard")],
     ["openclaw-guard's audit log (audit.file)", context.auditFile],
     ["openclaw-guard's ledger", context.auditFile ? `${context.auditFile.replace(/\.jsonl$/, "")}.ledger.json` : undefined],
+    // Its full copy (a torn ledger is read from it) and the audit lock (a planted owner would stall every send).
+    ["openclaw-guard's ledger copy", context.auditFile ? `${context.auditFile.replace(/\.jsonl$/, "")}.ledger.json.copy` : undefined],
+    ["openclaw-guard's audit lock", context.auditFile ? `${context.auditFile}.lock` : undefined],
     ["openclaw-guard's shims", path.join(dataHome, "openclaw-guard")],
     ...shimDirectories(env).flatMap((dir): [string, string][] => ["openclaw", "clawdbot", "moltbot"].map((name) => [`the openclaw-guard shims in ${dir}`, path.join(dir, name)])),
     ["~/.claude.json (Claude Code's MCP servers)", path.join(homeDir, ".claude.json")],

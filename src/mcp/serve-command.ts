@@ -136,7 +136,7 @@ async function serveHttp(values: Values, deps: ReturnType<typeof createSendDeps>
   const stopWatching = watchToolList(deps.config, () => {
     for (const server of http.servers()) void server.sendToolListChanged().catch(() => {});
   });
-  // `on`, not `once`: proper-lockfile's signal-exit re-raises a signal when it is the last listener left.
+  // `on`, not `once`: a module's signal-exit handler (proper-lockfile's, once) re-raises a signal when it is the last listener left.
   await new Promise<void>((resolve) => {
     process.on("SIGTERM", () => resolve());
     process.on("SIGINT", () => resolve());

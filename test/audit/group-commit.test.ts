@@ -116,9 +116,10 @@ describe("group commit", () => {
     const store = createStore(file);
     await store.record({ event: "attempt" });
     fsyncs.failNext = true;
-    const first = store.record({ event: "attempt", n: 1 }); // goes alone: nothing in flight
+    const first = expect(store.record({ event: "attempt", n: 1 })).rejects.toThrow(/EIO/); // goes alone: nothing in flight
+    await new Promise((resolve) => setImmediate(resolve)); // its group has started (groups start on the next turn)
     const group = [2, 3].map((n) => store.record({ event: "attempt", n })); // waits for the next fsync
-    await expect(first).rejects.toThrow(/EIO/);
+    await first;
     await Promise.all(group);
     // The failed group's line may be on disk (it was written, not known durable): the safe direction,
     // a record whose caller was told it failed, never an acknowledged one missing.
@@ -184,6 +185,39 @@ describe("group commit", () => {
     expect(verifyWithTail(file)).toEqual({ ok: true, records: 4 * 16 * 5 });
     expect(readAudit(file).filter((r) => r.decision === "allow")).toHaveLength(37);
   }, 60_000);
+
+  it("2 processes x 64 writers keep one chain and an exact limit across processes", async () => {
+    const file = join(privateDir(), "audit.jsonl");
+    const procs = ["a", "b"].map((tag) => writer(file, tag, 64, 3, 101));
+    expect(await Promise.all(procs.map((p) => p.exited))).toEqual([0, 0]);
+    const lines = procs.flatMap((p) => p.lines);
+    expect(lines).toHaveLength(2 * 64 * 3);
+    expect(lines.filter((l) => l.startsWith("reserved"))).toHaveLength(101);
+    expect(verifyWithTail(file)).toEqual({ ok: true, records: 2 * 64 * 3 });
+    expect(JSON.parse(readFileSync(ledgerPathFor(file), "utf8")).entries).toHaveLength(101);
+  }, 60_000);
+
+  it("kill -9 of a writer mid-group, again and again, with a growing ledger: every acknowledged record stays and the chain holds", async () => {
+    const file = join(privateDir(), "audit.jsonl");
+    const acknowledged: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      // Reservations (a limit no one reaches) make the ledger grow, so kills also land in its writes.
+      const victim = writer(file, `v${round}`, 64, 1000, 1_000_000);
+      const other = writer(file, `o${round}`, 8, 10);
+      const at = 40 + round * 37; // a different point in the run each time
+      await vi.waitFor(() => expect(victim.lines.length).toBeGreaterThanOrEqual(at), { timeout: 40_000, interval: 2 });
+      victim.child.kill("SIGKILL");
+      await victim.exited;
+      expect(await other.exited).toBe(0);
+      acknowledged.push(...victim.lines.map((l) => l.replace(/^(reserved|refused)/, "ack")), ...other.lines);
+      expect(verifyWithTail(file), `after round ${round}`).toMatchObject({ ok: true });
+    }
+    const after = writer(file, "after", 4, 5);
+    expect(await after.exited).toBe(0); // the ledger is still readable (a torn one read from its copy)
+    const written = new Set(readAudit(file).map((r) => `ack ${String(r.tag)} ${String(r.w)} ${String(r.n)}`));
+    for (const line of [...acknowledged, ...after.lines]) expect(written.has(line), line).toBe(true);
+    expect(verifyWithTail(file)).toMatchObject({ ok: true });
+  }, 120_000);
 
   it("kill -9 with groups in flight in one of three processes loses no acknowledged record and never breaks the chain", async () => {
     const file = join(privateDir(), "audit.jsonl");

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -101,5 +101,67 @@ describe("ledger", () => {
     writeFileSync(join(dir, "audit.ledger.json"), "{ nope");
     const store = createStore(join(dir, "audit.jsonl"));
     await expect(store.transact(() => ({ result: 0, records: [] }))).rejects.toThrow();
+  });
+
+  const reserveAll = (store: ReturnType<typeof createStore>, ids: string[]) =>
+    Promise.all(ids.map((id) => store.transact(() => ({ result: 0, records: [{ event: "attempt" }], reserve: { id, alias: "ops", textSha256: id, at: Date.now() } }))));
+
+  it("is overwritten in place behind a full copy, each write beginning and ending with one stamp", async () => {
+    const dir = privateDir();
+    const store = createStore(join(dir, "audit.jsonl"));
+    await reserveAll(store, ["a", "b"]);
+    const text = readFileSync(join(dir, "audit.ledger.json"), "utf8");
+    const stamp = /^\{"begin":"([^"]+)",/.exec(text)?.[1];
+    expect(stamp).toBeDefined();
+    expect(text.endsWith(`,"end":"${stamp}"}`)).toBe(true);
+    expect(readFileSync(join(dir, "audit.ledger.json.copy"), "utf8")).toBe(text);
+  });
+
+  it("a write cut short (kill -9 mid-write) is read from its copy: no reservation is lost", async () => {
+    const dir = privateDir();
+    const ledger = join(dir, "audit.ledger.json");
+    await reserveAll(createStore(join(dir, "audit.jsonl")), ["a", "b", "c"]);
+    const whole = readFileSync(ledger, "utf8");
+    // Torn at every kind of place: inside the stamp's record, mid-entries, just before the end stamp.
+    for (const cut of [20, Math.floor(whole.length / 2), whole.length - 5]) {
+      writeFileSync(`${ledger}.copy`, whole); // the write that was cut, complete in the copy
+      writeFileSync(ledger, whole.slice(0, cut));
+      const seen = await createStore(join(dir, "audit.jsonl")).transact((l) => ({ result: l.entries.map((e) => e.id), records: [] }));
+      expect(seen).toEqual(["a", "b", "c"]);
+    }
+    // And a shorter new write over a longer old one, not yet truncated: the old end stamp does not match.
+    writeFileSync(ledger, whole);
+    writeFileSync(ledger, whole.replace(/"end":"[^"]+"\}$/, '"end":"an-earlier-write-1"}'));
+    writeFileSync(`${ledger}.copy`, whole);
+    expect(await createStore(join(dir, "audit.jsonl")).transact((l) => ({ result: l.entries.length, records: [] }))).toBe(3);
+  });
+
+  it("a torn ledger whose copy holds another write is refused, not reset", async () => {
+    const dir = privateDir();
+    const ledger = join(dir, "audit.ledger.json");
+    const store = createStore(join(dir, "audit.jsonl"));
+    await reserveAll(store, ["a"]);
+    const first = readFileSync(ledger, "utf8");
+    await reserveAll(store, ["b"]);
+    writeFileSync(ledger, readFileSync(ledger, "utf8").slice(0, 60)); // torn ...
+    writeFileSync(`${ledger}.copy`, first); // ... and the copy is an older write: not the one that was cut
+    await expect(createStore(join(dir, "audit.jsonl")).transact(() => ({ result: 0, records: [] }))).rejects.toThrow(/torn/);
+    rmSync(`${ledger}.copy`);
+    await expect(createStore(join(dir, "audit.jsonl")).transact(() => ({ result: 0, records: [] }))).rejects.toThrow(/torn/);
+  });
+
+  it("reads a ledger written whole by an earlier version or by hand, and keeps its entries", async () => {
+    const dir = privateDir();
+    const ledger = join(dir, "audit.ledger.json");
+    for (const text of [
+      JSON.stringify({ stamp: "123-abc-7", entries: [{ id: "old", alias: "ops", textSha256: "h", at: Date.now() }], delivered: {} }),
+      JSON.stringify({ entries: [{ id: "old", alias: "ops", textSha256: "h", at: Date.now() }], delivered: {} }),
+    ]) {
+      writeFileSync(ledger, text);
+      rmSync(`${ledger}.copy`, { force: true });
+      const store = createStore(join(dir, "audit.jsonl"));
+      await reserveAll(store, ["new"]);
+      expect(JSON.parse(readFileSync(ledger, "utf8")).entries.map((e: { id: string }) => e.id)).toEqual(["old", "new"]);
+    }
   });
 });

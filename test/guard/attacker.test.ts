@@ -196,6 +196,8 @@ describe("protected places follow the configuration and where init and shim inst
   it.each([
     ["the custom audit.file", `rm ${root}/data/audit.jsonl`],
     ["its ledger", `echo '{}' > ${root}/data/audit.ledger.json`],
+    ["its ledger's copy, read when the ledger is torn", `echo '{}' > ${root}/data/audit.ledger.json.copy`],
+    ["a planted audit lock owner (every send would wait on it)", `mkdir -p ${root}/data/audit.jsonl.lock && touch ${root}/data/audit.jsonl.lock/owner.0123456789ab.1.1.aa`],
     ["a shim folder chosen with --dir", `rm -rf ${shimDir}`],
     ["a shim in it", `cp /bin/true ${shimDir}/openclaw`],
     ["$CLAUDE_CONFIG_DIR/.claude.json", `echo '{}' > ${root}/claude-config/.claude.json`],
@@ -204,6 +206,13 @@ describe("protected places follow the configuration and where init and shim inst
     ["the Claude settings, moved away by rsync", `rsync -a --remove-source-files ${root}/claude-config/ /tmp/x/`],
   ])("denies writing %s", (_what, command) => {
     expect(decide(command)).toBe("deny");
+  });
+
+  it.each([
+    ["reading the ledger's copy", `cat ${root}/data/audit.ledger.json.copy`],
+    ["a file that only starts like the lock's name", `touch ${root}/data/audit.jsonl.lockfree-notes.txt`],
+  ])("allows %s", (_what, command) => {
+    expect(decide(command)).toBe("allow");
   });
 
   it("gives up the grammar-free fast path for commands naming a custom protected place", () => {
