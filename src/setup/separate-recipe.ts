@@ -153,6 +153,7 @@ WantedBy=multi-user.target
   ];
   const body = steps.map(([why, commands], i) => `${i + 1}. ${why}\n${commands.map((c) => c.split("\n").map((l) => `     ${l}`).join("\n")).join("\n")}`).join("\n\n");
   return `openclaw-guard init openclaw --separate: run these as root, one step at a time (nothing was changed).
+Or let \`sudo openclaw-guard init openclaw --separate --apply\` do them, recorded and reversible with --undo (--dry-run lists its steps).
 
 Afterwards the agent's user (${o.agentUser}) holds only its MCP token: it can ask the guard to send to
 its own aliases and nothing else. Same machine, another uid: the kernel keeps it out of the gateway's
