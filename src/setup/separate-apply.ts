@@ -275,9 +275,11 @@ async function runOp(op: Op, ctx: RunContext, o: SeparateOptions): Promise<void>
       return;
     }
     case "stopProcesses": {
-      for (const p of op.processes) if (uidOf(p.pid) === op.uid) await stopPid(p.pid, false);
-      const left = agentGateways(op.uid);
+      for (const p of [...op.processes, ...gatewayProcesses(op.uid)]) if (uidOf(p.pid) === op.uid) await stopPid(p.pid, false);
+      const left = gatewayProcesses(op.uid);
       if (left.length > 0) throw new Error(`a gateway of uid ${op.uid} is still running (pid ${left.map((p) => p.pid).join(", ")}); stop it, then re-run`);
+      for (let i = 0; i < 60 && (await listening(op.port)); i++) await new Promise((r) => setTimeout(r, 500));
+      if (await listening(op.port)) throw new Error(`127.0.0.1:${op.port} is still taken after the agent's gateway stopped; stop whatever listens there, then re-run`);
       return;
     }
     case "startAgent":
@@ -312,13 +314,20 @@ async function startDetached(user: string, argv: string[], env: Record<string, s
     const { uid, gid } = ids(user);
     chownSync(log, uid, gid);
   }
+  if (await listening(port)) throw new Error(`127.0.0.1:${port} is taken already: something else listens there (an old gateway or guard?)`);
   const full = asUser(user, argv);
   const child = spawn(full[0]!, full.slice(1), { env, cwd, detached: true, stdio: ["ignore", fd, fd] });
   if (typeof fd === "number") closeSync(fd);
   let exited: string | undefined;
   child.once("exit", (code, signal) => (exited = `exited ${code ?? signal}`));
   child.unref();
-  await waitPort(port, 180_000, () => exited);
+  try {
+    await waitPort(port, 180_000, () => exited);
+  } catch (e) {
+    if (!exited) stopGroup(child.pid);
+    const last = log ? tail(readFileSync(log, "utf8").slice(-4000)) : "";
+    throw new Error(`${(e as Error).message}${last ? `; its log ${log} ends: ${last}` : ""}`);
+  }
   if (child.pid === undefined) throw new Error(`${argv[0]} did not start`);
   return child.pid;
 }
@@ -328,15 +337,26 @@ async function waitPort(port: number, timeoutMs: number, failed: () => string | 
   for (;;) {
     const why = failed();
     if (why) throw new Error(`the process ${why} before it listened on 127.0.0.1:${port}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, "127.0.0.1");
-      socket.once("connect", () => (socket.destroy(), resolve(true)));
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
+    if (await listening(port)) return;
     if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+function stopGroup(pid: number | undefined): void {
+  try {
+    if (pid !== undefined) process.kill(-pid, "SIGKILL");
+  } catch {
+    // gone
+  }
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
 }
 
 async function stopPid(pid: number, group: boolean): Promise<void> {
@@ -371,9 +391,21 @@ function uidOf(pid: number): number | undefined {
   }
 }
 
-/** The agent's running openclaw gateways (an openclaw command line with `gateway`), from /proc. */
-export function agentGateways(uid: number): AgentProcess[] {
-  const found: AgentProcess[] = [];
+/**
+ * The agent's running openclaw gateways (an openclaw command line with `gateway`, or the process title
+ * OpenClaw gives itself), from /proc. Only the topmost of a family is kept for the restart; OpenClaw
+ * overwrites its argv with its title, so a title alone restarts as `<its node> <entry> gateway run`.
+ */
+export function agentGateways(uid: number, entry?: string): AgentProcess[] {
+  const all = gatewayProcesses(uid);
+  const pids = new Set(all.map((p) => p.pid));
+  return all
+    .filter((p) => !pids.has(p.ppid))
+    .map(({ ppid: _ppid, exe, ...p }) => (p.argv.some((a) => a.startsWith("/") && /openclaw(\.mjs)?$/.test(a)) || !entry ? p : { ...p, argv: [exe, entry, "gateway", "run"] }));
+}
+
+function gatewayProcesses(uid: number): (AgentProcess & { ppid: number; exe: string })[] {
+  const found: (AgentProcess & { ppid: number; exe: string })[] = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
@@ -384,7 +416,8 @@ export function agentGateways(uid: number): AgentProcess[] {
       const env = Object.fromEntries(readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter((kv) => kv.includes("=")).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
       // Only what restarts it the same way: no token or password of any kind goes into the journal.
       const kept = Object.fromEntries(Object.entries(env).filter(([k]) => /^(HOME|PATH|USER|LOGNAME|LANG|OPENCLAW_[A-Z_]+)$/.test(k) && !/TOKEN|PASSWORD|SECRET|KEY/.test(k)));
-      found.push({ pid, argv, env: kept, cwd: readlinkSync(`/proc/${pid}/cwd`) });
+      const ppid = Number(/^PPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+      found.push({ pid, argv, env: kept, cwd: readlinkSync(`/proc/${pid}/cwd`), ppid, exe: readlinkSync(`/proc/${pid}/exe`) });
     } catch {
       // it exited meanwhile
     }
@@ -393,8 +426,9 @@ export function agentGateways(uid: number): AgentProcess[] {
 }
 
 export function isGatewayArgv(argv: readonly string[]): boolean {
-  const i = argv.findIndex((a) => /(^|\/)openclaw(\.mjs)?$/.test(a) || /(^|\/)openclaw-gateway$/.test(a));
-  return i >= 0 && (argv[i]!.endsWith("openclaw-gateway") || argv.slice(i + 1).includes("gateway"));
+  const words = argv.length === 1 ? argv[0]!.split(" ") : argv;
+  const i = words.findIndex((a) => /(^|\/)openclaw(\.mjs)?$/.test(a) || /(^|\/)openclaw-gateway$/.test(a));
+  return i >= 0 && (words[i]!.endsWith("openclaw-gateway") || words.slice(i + 1).includes("gateway"));
 }
 
 function findOpenclawEntry(flag: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -437,7 +471,7 @@ function gatherFacts(o: SeparateOptions, serviceName: string, stateDir: string):
   const entry = findOpenclawEntry(o.openclaw, o.env);
   const openclaw = openclawCopy(entry, (pkgDir) => {
     const deps = Object.keys((JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { dependencies?: Record<string, string> }).dependencies ?? {});
-    return deps.length === 0 || existsSync(join(pkgDir, "node_modules", deps[0]!));
+    return deps.every((d) => existsSync(join(pkgDir, "node_modules", d)));
   });
   const p = homePaths(agent.home);
   const read = (f: string) => {
@@ -482,7 +516,7 @@ function gatherFacts(o: SeparateOptions, serviceName: string, stateDir: string):
     openclawJson: read(p.openclawJson),
     book: read(p.book),
     tokenNames,
-    gateways: agentGateways(agent.uid),
+    gateways: agentGateways(agent.uid, entry),
     clients,
     ...(o.aliases ? { aliases: o.aliases } : {}),
     gatewayToken: randomBytes(24).toString("hex"),

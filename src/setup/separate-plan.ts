@@ -40,7 +40,7 @@ export type Op =
   | { op: "restore"; key: string }
   | { op: "start"; service: Service; systemd: boolean }
   | { op: "stop"; service: Service["name"]; unit: string; systemd: boolean }
-  | { op: "stopProcesses"; uid: number; processes: AgentProcess[] }
+  | { op: "stopProcesses"; uid: number; processes: AgentProcess[]; port: number }
   | { op: "startAgent"; account: Account; process: AgentProcess; port: number }
   | { op: "doctor"; argv: string[]; env: Record<string, string>; cwd: string }
   | { op: "absent"; paths: string[] };
@@ -247,7 +247,7 @@ export function planSeparate(f: SeparateFacts): Step[] {
     title: `Stop the gateway ${agent.name} runs now (${f.gateways.length === 0 ? "none is running" : `pid ${f.gateways.map((g) => g.pid).join(", ")}`}${f.systemd ? ", and its user unit" : ""}): nothing may keep serving from ${from.openclaw}.`,
     do: [
       ...(f.systemd ? [{ op: "exec", argv: ["systemctl", "--user", "-M", `${agent.name}@`, "stop", "openclaw-gateway.service"] } as Op] : []),
-      { op: "stopProcesses", uid: agent.uid, processes: f.gateways },
+      { op: "stopProcesses", uid: agent.uid, processes: f.gateways, port: gatewayPort },
     ],
     undo: f.gateways.map((p): Op => ({ op: "startAgent", account: agent, process: p, port: gatewayPort })),
   });
@@ -282,12 +282,12 @@ export function planSeparate(f: SeparateFacts): Step[] {
     undo: [{ op: "remove", path: gateway.unitPath }, { op: "remove", path: guard.unitPath }, ...(f.systemd ? [{ op: "exec", argv: ["systemctl", "daemon-reload"] } as Op] : [])],
   });
   steps.push({
-    id: "start",
+    id: "start-gateway",
     title: f.systemd
-      ? `Start both units (systemctl enable --now) and wait for ports ${gatewayPort} and ${f.port}.`
-      : `No systemd here: start the units' commands as ${svc} (${shellJoin(asUser(svc, ["..."]))}), record their pids, wait for ports ${gatewayPort} and ${f.port}.`,
-    do: [{ op: "start", service: gateway, systemd: f.systemd }, { op: "start", service: guard, systemd: f.systemd }],
-    undo: [{ op: "stop", service: "openclaw-guard", unit: guard.unitPath, systemd: f.systemd }, { op: "stop", service: "openclaw-gateway", unit: gateway.unitPath, systemd: f.systemd }],
+      ? `Start the gateway unit (systemctl enable --now) and wait for port ${gatewayPort}.`
+      : `No systemd here: start the gateway unit's command as ${svc} (${shellJoin(asUser(svc, ["..."]))}), record its pid, wait for port ${gatewayPort}.`,
+    do: [{ op: "start", service: gateway, systemd: f.systemd }],
+    undo: [{ op: "stop", service: "openclaw-gateway", unit: gateway.unitPath, systemd: f.systemd }],
   });
   const originals: [string, string, boolean][] = [
     [from.openclaw, `${backup}/openclaw`, f.present.openclaw],
@@ -304,13 +304,14 @@ export function planSeparate(f: SeparateFacts): Step[] {
   const url = `http://127.0.0.1:${f.port}/mcp`;
   steps.push({
     id: "clients",
-    title: `Mint ${agent.name}'s token (agent "${tokenName}", aliases ${f.aliases ?? "all"}) and register the service in ${f.clients.length === 0 ? "no client (none found in its home)" : f.clients.map((c) => c.name).join(", ")} as ${agent.name}: init <client> --remote ${url} (the token travels in the environment, never in argv).`,
+    title: `Mint ${agent.name}'s token (agent "${tokenName}", aliases ${f.aliases ?? "all"}), start \`serve --http\` as ${svc} on port ${f.port} (it refuses to start without a token), and register it in ${f.clients.length === 0 ? "no client (none found in its home)" : f.clients.map((c) => c.name).join(", ")} as ${agent.name}: init <client> --remote ${url} (the token travels in the environment, never in argv).`,
     do: [
       { op: "snapshot", key: "clients", paths: f.clients.flatMap((c) => c.files) },
       { op: "mintToken", argv: asUser(svc, [node, cli, "token", "add", tokenName, ...(f.aliases ? ["--aliases", f.aliases] : [])]), env: svcEnv, cwd: home },
+      { op: "start", service: guard, systemd: f.systemd },
       ...f.clients.map((c): Op => ({ op: "exec", argv: asUser(agent.name, [node, cli, "init", c.name, "--remote", url]), env: agentEnv, cwd: agent.home, tokenEnv: "OPENCLAW_GUARD_TOKEN" })),
     ],
-    undo: [{ op: "restore", key: "clients" }, { op: "exec", argv: asUser(svc, [node, cli, "token", "revoke", tokenName]), env: svcEnv, cwd: home }],
+    undo: [{ op: "restore", key: "clients" }, { op: "stop", service: "openclaw-guard", unit: guard.unitPath, systemd: f.systemd }, { op: "exec", argv: asUser(svc, [node, cli, "token", "revoke", tokenName]), env: svcEnv, cwd: home }],
   });
   steps.push({
     id: "doctor",

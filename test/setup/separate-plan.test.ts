@@ -131,9 +131,9 @@ describe("the agent's state leaves its home (c, d, e)", () => {
     const steps = planSeparate(facts());
     const ids = steps.map((s) => s.id);
     expect(ids.indexOf("stop-agent-gateway")).toBeLessThan(ids.indexOf("copy-state"));
-    expect(ids.indexOf("copy-state")).toBeLessThan(ids.indexOf("start"));
+    expect(ids.indexOf("copy-state")).toBeLessThan(ids.indexOf("start-gateway"));
     const stop = step(steps, "stop-agent-gateway");
-    expect(stop.do).toContainEqual({ op: "stopProcesses", uid: 1000, processes: facts().gateways });
+    expect(stop.do).toContainEqual({ op: "stopProcesses", uid: 1000, processes: facts().gateways, port: 18789 });
     expect(stop.undo).toEqual([{ op: "startAgent", account: facts().agent, process: facts().gateways[0], port: 18789 }]);
     expect(ops(planSeparate(facts({ systemd: true })), "exec").map((o) => o.argv.join(" "))).toContain("systemctl --user -M dev@ stop openclaw-gateway.service");
   });
@@ -202,6 +202,9 @@ describe("the token and the clients", () => {
     const mint = clients.do.find((o) => o.op === "mintToken")!;
     expect(mint).toMatchObject({ argv: asUser("openclaw", ["/opt/openclaw-guard/bin/node", "/opt/openclaw-guard/dist/cli.js", "token", "add", "dev-2"]) });
     const inits = clients.do.filter((o) => o.op === "exec");
+    // serve --http refuses to start without a token: it starts after the mint, before the clients are pointed at it
+    expect(clients.do.map((o) => o.op)).toEqual(["snapshot", "mintToken", "start", "exec"]);
+    expect(clients.undo.map((o) => o.op)).toEqual(["restore", "stop", "exec"]);
     expect(inits).toEqual([{ op: "exec", argv: asUser("dev", ["/opt/openclaw-guard/bin/node", "/opt/openclaw-guard/dist/cli.js", "init", "claude-code", "--remote", "http://127.0.0.1:8787/mcp"]), env: expect.objectContaining({ HOME: "/home/dev" }), cwd: "/home/dev", tokenEnv: "OPENCLAW_GUARD_TOKEN" }]);
     expect(JSON.stringify(inits)).not.toContain("ocg_");
     expect(clients.do[0]).toEqual({ op: "snapshot", key: "clients", paths: ["/home/dev/.claude.json", "/home/dev/.claude/settings.json"] });
@@ -210,7 +213,7 @@ describe("the token and the clients", () => {
   });
   it("the dry run lists every step with its undo, and prints no secret", () => {
     const text = renderPlan(planSeparate(facts()), "header");
-    for (const id of ["service-user", "code", "stop-agent-gateway", "copy-state", "rewrite-config", "units", "start", "move-originals", "clients", "doctor", "agent-home-clean"]) expect(text).toContain(`[${id}]`);
+    for (const id of ["service-user", "code", "stop-agent-gateway", "copy-state", "rewrite-config", "units", "start-gateway", "move-originals", "clients", "doctor", "agent-home-clean"]) expect(text).toContain(`[${id}]`);
     expect(text).toContain("undo:");
     expect(text).not.toContain("new-gateway-token");
     expect(text).not.toContain("old-gateway-token");
@@ -218,6 +221,7 @@ describe("the token and the clients", () => {
   it("knows the agent's gateway from its command line, and nothing else", () => {
     expect(isGatewayArgv(["/usr/bin/node", "/x/node_modules/openclaw/openclaw.mjs", "gateway", "run"])).toBe(true);
     expect(isGatewayArgv(["openclaw-gateway"])).toBe(true);
+    expect(isGatewayArgv(["openclaw gateway run"])).toBe(true);
     expect(isGatewayArgv(["/usr/bin/node", "/x/openclaw.mjs", "message", "send"])).toBe(false);
     expect(isGatewayArgv(["vim", "gateway", "openclaw.json"])).toBe(false);
   });
