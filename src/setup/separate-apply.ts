@@ -125,7 +125,7 @@ async function undo(o: SeparateOptions, journal: Journal | undefined, journalPat
   }
   rmSync(journalPath, { force: true });
   rmSync(join(dirname(journalPath), "snapshots"), { recursive: true, force: true });
-  for (const dir of [join(dirname(journalPath), "backup"), dirname(journalPath)]) {
+  for (const dir of [join(dirname(journalPath), "backup"), dirname(journalPath), dirname(dirname(journalPath))]) {
     try {
       if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
     } catch {
@@ -520,6 +520,14 @@ function gatherFacts(o: SeparateOptions, serviceName: string, stateDir: string):
     clients,
     ...(o.aliases ? { aliases: o.aliases } : {}),
     gatewayToken: randomBytes(24).toString("hex"),
+    unsafe: [p.openclaw, p.openclawJson, p.guardConfig, p.book, p.tokens, p.guardState].filter((path) => {
+      try {
+        const st = lstatSync(path);
+        return st.isSymbolicLink() || st.uid !== agent.uid;
+      } catch {
+        return false;
+      }
+    }),
     existingUnits: [`${unitDir}/openclaw-gateway.service`, `${unitDir}/openclaw-guard.service`].filter(exists),
   };
 }

@@ -7,9 +7,9 @@
 import JSON5 from "json5";
 import { PLUGIN_ID } from "../plugin/index.js";
 import { shellJoin } from "./init-plan.js";
-import type { PasswdUser } from "./separate-recipe.js";
 
-export type Account = PasswdUser & { gid: number };
+/** A user as the passwd database has it. */
+export type Account = { name: string; uid: number; gid: number; home: string };
 
 /** A long-running service: a systemd system unit where systemd runs, else the same argv under setpriv. */
 export type Service = {
@@ -76,6 +76,8 @@ export type SeparateFacts = {
   /** A fresh gateway.auth.token (random, from the executor). Never printed. */
   gatewayToken: string;
   existingUnits: string[];
+  /** Paths in the agent's home that root would copy or read, but that are symlinks or not the agent's own. */
+  unsafe: string[];
 };
 
 export class PlanError extends Error {}
@@ -151,7 +153,8 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function unitText(s: Omit<Service, "unit">, description: string, after: string): string {
+/** A hardened systemd system unit: runs as `user`, no new privileges, no view of /home, private files only. */
+export function unitText(s: Pick<Service, "user" | "home" | "env" | "argv">, description: string, after: string): string {
   const env = Object.entries(s.env).map(([k, v]) => `Environment=${k}=${v}`).join("\n");
   return `[Unit]
 Description=${description}
@@ -183,6 +186,8 @@ export function planSeparate(f: SeparateFacts): Step[] {
     if (dir === agent.home || dir.startsWith(`${agent.home}/`)) throw new PlanError(`${what} ${dir} is inside the agent's home ${agent.home}`);
   }
   if (!f.present.openclaw || f.openclawJson === undefined) throw new PlanError(`${agent.home}/.openclaw/openclaw.json not found: there is no gateway of ${agent.name}'s to move (set OpenClaw up as ${agent.name} first)`);
+  // Root copies and reads these: a symlink planted there (~/.openclaw -> /root/.ssh) would hand root's files to the service user.
+  if (f.unsafe.length > 0) throw new PlanError(`${f.unsafe.join(", ")}: a symlink, or not owned by ${agent.name}; root copies and reads these, so they must be ${agent.name}'s own files and directories. Replace ${f.unsafe.length === 1 ? "it" : "them"} with the real thing, then re-run`);
   if (f.existingUnits.length > 0) throw new PlanError(`${f.existingUnits.join(", ")} already exist${f.existingUnits.length === 1 ? "s" : ""} and were not written by this command; remove or rename them, then re-run`);
   const from = homePaths(agent.home);
   const to = homePaths(home);

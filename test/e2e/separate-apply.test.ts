@@ -180,11 +180,29 @@ describe.skipIf(!isRoot)("init openclaw --separate --apply / --undo as root, rep
     expect(existsSync(join(agentHome, ".openclaw/openclaw.json"))).toBe(true);
   }, 300_000);
 
-  it("--apply moves everything under the service user, root-only journal, nothing of it left in the agent's home", async () => {
-    const started = Date.now();
+  it("--apply moves everything under the service user, root-only journal, nothing of it left in the agent's home; a failed step says how to go on, and a re-run continues", async () => {
+    // Something squats on the guard's port: the step that starts serve --http fails, undoes itself, and says how to continue.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(guardPort, "127.0.0.1", resolve));
+    let started = Date.now();
+    const failed = await separate("--apply");
+    const firstSeconds = (Date.now() - started) / 1000;
+    await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    expect(failed.exitCode, failed.all).toBe(1);
+    expect(failed.stderr).toContain("step 9 (clients) failed");
+    expect(failed.stderr).toContain(`127.0.0.1:${guardPort} is taken already`);
+    expect(failed.stderr).toMatch(/re-run --apply to continue from step 9, or run --undo/);
+    const journal = JSON.parse(readFileSync(JOURNAL, "utf8")) as { done: { id: string }[] };
+    expect(journal.done.map((d) => d.id)).toEqual(["service-user", "code", "stop-agent-gateway", "copy-state", "rewrite-config", "units", "start-gateway", "move-originals"]);
+    // the failed step's own changes are gone: the client's registration is as it was, and no token is left for it
+    expect(JSON.parse(readFileSync(join(agentHome, ".claude.json"), "utf8")).mcpServers["openclaw-guard"].type).toBe("stdio");
+    expect(JSON.parse(readFileSync(`/var/lib/${SERVICE}/.config/openclaw-guard/tokens.json`, "utf8")).tokens).toEqual({});
+    started = Date.now();
     applied = await separate("--apply");
-    console.log(`init openclaw --separate --apply: ${((Date.now() - started) / 1000).toFixed(1)} s (load ${readFileSync("/proc/loadavg", "utf8").trim()})\n${applied.stdout}`);
+    console.log(`init openclaw --separate --apply: ${firstSeconds.toFixed(1)} s up to the failed step 9, then ${((Date.now() - started) / 1000).toFixed(1)} s for the re-run (load ${readFileSync("/proc/loadavg", "utf8").trim()})\n${failed.stdout}${applied.stdout}`);
     expect(applied.exitCode, applied.all).toBe(0);
+    // the re-run starts at the failed step
+    expect(applied.stdout.match(/^\d+\/11 /gm)).toEqual(["9/11 ", "10/11 ", "11/11 "]);
     expect(statSync(JOURNAL).mode & 0o777).toBe(0o600);
     expect(statSync(JOURNAL).uid).toBe(0);
     for (const gone of [".openclaw", ".config/openclaw-guard/config.json5", ".config/openclaw-guard/tokens.json", ".local/state/openclaw-guard/gateway-device.json"]) expect(existsSync(join(agentHome, gone)), gone).toBe(false);
@@ -207,6 +225,16 @@ describe.skipIf(!isRoot)("init openclaw --separate --apply / --undo as root, rep
     for (const file of [".config/openclaw-guard/config.json5", ".config/openclaw-guard/tokens.json", ".openclaw/openclaw.json", ".local/state/openclaw-guard/gateway-device.json"]) {
       const read = await asAgent(`cat /var/lib/${SERVICE}/${file}`);
       expect([file, read.exitCode]).not.toEqual([file, 0]);
+    }
+    // the journal and the backups of the agent's originals (its old gateway token, the device credential) are root's
+    for (const file of [JOURNAL, `/var/lib/openclaw-guard-separate/${SERVICE}/backup/state-openclaw-guard/gateway-device.json`, `/var/lib/openclaw-guard-separate/${SERVICE}/backup/openclaw/openclaw.json`]) {
+      expect(existsSync(file), file).toBe(true);
+      const read = await asAgent(`cat ${file}`);
+      expect([file, read.exitCode]).not.toEqual([file, 0]);
+    }
+    for (const command of [`echo x >> ${codeDir}/dist/plugin/index.js`, `touch ${codeDir}/bin/node`, `echo x > /etc/systemd/system/openclaw-gateway.service`]) {
+      const r = await asAgent(command);
+      expect([command, r.exitCode]).not.toEqual([command, 0]);
     }
     const write = await asAgent(`echo x >> ${codeDir}/dist/cli.js`);
     expect(write.exitCode).not.toBe(0);

@@ -34,6 +34,7 @@ const facts = (over: Partial<SeparateFacts> = {}): SeparateFacts => ({
   clients: [{ name: "claude-code", files: ["/home/dev/.claude.json", "/home/dev/.claude/settings.json"] }],
   gatewayToken: "new-gateway-token-0123456789",
   existingUnits: [],
+  unsafe: [],
   ...over,
 });
 const step = (steps: Step[], id: string) => steps.find((s) => s.id === id)!;
@@ -71,6 +72,10 @@ describe("the agent and the homes (a)", () => {
   it("refuses without an OpenClaw state to move, and over units it did not write", () => {
     expect(() => planSeparate(facts({ openclawJson: undefined }))).toThrow(/openclaw.json not found/);
     expect(() => planSeparate(facts({ existingUnits: ["/etc/systemd/system/openclaw-gateway.service"] }))).toThrow(/already exist/);
+  });
+  it("refuses a symlinked or foreign ~/.openclaw or book (root would copy what it points at to the service user)", () => {
+    expect(() => planSeparate(facts({ unsafe: ["/home/dev/.openclaw"] }))).toThrow(/\/home\/dev\/.openclaw: a symlink, or not owned by dev/);
+    expect(() => planSeparate(facts({ unsafe: [] }))).not.toThrow();
   });
   it("creates the service user only when it does not exist, and undoes only what it created", () => {
     const created = step(planSeparate(facts()), "service-user");
