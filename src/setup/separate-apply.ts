@@ -165,7 +165,10 @@ function readJournal(path: string): Journal | undefined {
 
 function saveJournal(path: string, journal: Journal): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 });
+  // A secret file's content (the new gateway token) is needed until it is written, not after.
+  const done = new Set(journal.done.map((d) => d.id));
+  const plan = journal.plan.map((s) => (done.has(s.id) ? { ...s, do: s.do.map((o) => (o.op === "write" && o.secret ? { ...o, text: "" } : o)) } : s));
+  writeFileSync(tmp, `${JSON.stringify({ ...journal, plan }, null, 2)}\n`, { mode: 0o600 });
   chmodSync(tmp, 0o600);
   renameSync(tmp, path);
 }

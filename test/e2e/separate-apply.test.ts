@@ -209,6 +209,8 @@ describe.skipIf(!isRoot)("init openclaw --separate --apply / --undo as root, rep
     const moved = JSON.parse(readFileSync(`/var/lib/${SERVICE}/.openclaw/openclaw.json`, "utf8"));
     expect(moved.plugins.load.paths).toEqual([codeDir]);
     expect(moved.gateway.auth.token).not.toBe(gatewayToken);
+    // the journal keeps no copy of the new gateway token once it is written
+    expect(readFileSync(JOURNAL, "utf8")).not.toContain(moved.gateway.auth.token);
     expect(statSync(codeDir).uid).toBe(0);
     expect(readFileSync("/etc/systemd/system/openclaw-gateway.service", "utf8")).toContain(`User=${SERVICE}`);
     // the gateway now runs as the service user
