@@ -23,6 +23,7 @@ import { ApplyError, applyPlans, backUpBeforeWriter, changed, readText, writePri
 import { forgetFiles, formatInitState, initStatePath, parseInitState, recordPreexisting, type InitState } from "./init-state.js";
 import { isLoopbackHost } from "../gateway/loopback.js";
 import { resolveAgentUser, separateRecipe } from "./separate-recipe.js";
+import type { SeparateOptions } from "./separate-apply.js";
 import type { PairingResult } from "../gateway/device-pairing.js";
 import { CLAUDE_HOOK_FORMS, hookCommand, InitError, type ClaudeHookForm, json5Only, removalChange, shellJoin, shellQuote, tildePath, type ClientPlan, type ConfigWriter, type ClientSetup, type FileChange, type FilePlan, type InitContext, type ReadText, type Remote, type Scope } from "./init-plan.js";
 import { unsupportedPlatform } from "./platform.js";
@@ -34,6 +35,8 @@ const USAGE = `usage: openclaw-guard init <client> [--scope user|project] [--dry
        openclaw-guard init codex --trust-hook [...]   (also record Codex's trust in the guard hook)
        openclaw-guard init --remove <client> [--scope user|project] [--dry-run] [--config PATH]
        openclaw-guard init openclaw --separate [--agent-user NAME] [--service-user NAME]   (prints the recipe that puts the gateway and the guard under their own OS user; homes from /etc/passwd)
+       openclaw-guard init openclaw --separate --dry-run|--apply|--undo [--agent-user NAME] [--service-user NAME] [--code-dir DIR] [--port N] [--aliases a,b] [--openclaw PATH]
+                                                        (as root: does it, recording each step; --undo reverses what was recorded)
        openclaw-guard init --print <client> [--scope user|project] [--config PATH] [--remote URL]
        openclaw-guard init openclaw --pair [--config PATH]
 clients: ${CLIENTS.map((c) => c.name).join(", ")}
@@ -69,6 +72,8 @@ export interface InitDeps {
   readonly writeState: (file: string, text: string) => void;
   /** Where a program is on PATH (`init claude-code --sandbox` needs bwrap and socat on Linux), undefined when not found. */
   readonly findProgram: (name: string, env: NodeJS.ProcessEnv) => string | undefined;
+  /** `init openclaw --separate --dry-run|--apply|--undo` (separate-apply.ts); tests replace it. */
+  readonly runSeparate?: (options: SeparateOptions) => Promise<number>;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -91,6 +96,12 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     separate: { type: "boolean" },
     "agent-user": { type: "string" },
     "service-user": { type: "string" },
+    apply: { type: "boolean" },
+    undo: { type: "boolean" },
+    "code-dir": { type: "string" },
+    port: { type: "string" },
+    aliases: { type: "string" },
+    openclaw: { type: "string" },
     pair: { type: "boolean" },
     "trust-hook": { type: "boolean" },
     sandbox: { type: "boolean" },
@@ -107,6 +118,31 @@ export async function runInit(args: string[], deps: InitDeps): Promise<number> {
     return 1;
   }
   const [name, ...extra] = positionals;
+  const separateFlags = (["apply", "undo", "code-dir", "port", "aliases", "openclaw"] as const).filter((k) => values[k] !== undefined);
+  if (separateFlags.length > 0 && !(name === "openclaw" && values.separate)) throw new UsageError(`openclaw-guard init: ${separateFlags.map((k) => `--${k}`).join(", ")} go with init openclaw --separate only\n${USAGE}`);
+  if (name === "openclaw" && values.separate && extra.length === 0 && (values.apply || values.undo || values["dry-run"])) {
+    if ([values.apply, values.undo, values["dry-run"]].filter(Boolean).length > 1) throw new UsageError(`openclaw-guard init openclaw --separate: one of --dry-run, --apply, --undo\n${USAGE}`);
+    const serviceUser = values["service-user"];
+    if (serviceUser !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(serviceUser)) throw new UsageError(`openclaw-guard init: --service-user must be a plain user name ([a-z_][a-z0-9_-]*)\n${USAGE}`);
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UsageError(`openclaw-guard init: --port must be a TCP port\n${USAGE}`);
+    if (values["code-dir"] !== undefined && !values["code-dir"].startsWith("/")) throw new UsageError(`openclaw-guard init: --code-dir must be an absolute path\n${USAGE}`);
+    const { runSeparate } = await import("./separate-apply.js");
+    return (deps.runSeparate ?? runSeparate)({
+      mode: values.apply ? "apply" : values.undo ? "undo" : "dry-run",
+      ...(values["agent-user"] !== undefined ? { agentUser: values["agent-user"] } : {}),
+      ...(serviceUser !== undefined ? { serviceUser } : {}),
+      ...(values["code-dir"] !== undefined ? { codeDir: values["code-dir"].replace(/\/+$/, "") } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(values.aliases !== undefined ? { aliases: values.aliases } : {}),
+      ...(values.openclaw !== undefined ? { openclaw: values.openclaw } : {}),
+      env: deps.env,
+      cli: deps.cli,
+      node: deps.node,
+      out: deps.out,
+      err: deps.err,
+    });
+  }
   if (name === "openclaw" && values.separate && extra.length === 0) {
     let agent;
     try {

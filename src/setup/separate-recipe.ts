@@ -3,6 +3,7 @@
 // user, so the agent's user keeps nothing but its MCP token. Printed, not performed: every step
 // needs root and a human who has read it.
 import { shellJoin } from "./init-plan.js";
+import { unitText } from "./separate-plan.js";
 
 export const SEPARATE_DEFAULTS = {
   user: "openclaw",
@@ -65,40 +66,9 @@ export function separateRecipe(o: RecipeOptions): string {
   const asService = (...argv: string[]) => shellJoin(["sudo", "-u", user, "-H", "--", ...argv]);
   const units = "/etc/systemd/system";
   const deviceCredential = `${o.agentHome}/.local/state/openclaw-guard/gateway-device.json`;
-  const gatewayUnit = `[Unit]
-Description=OpenClaw gateway (owned by ${user}; the agent's user cannot read its state)
-After=network.target
-[Service]
-User=${user}
-Group=${user}
-Environment=HOME=${home}
-WorkingDirectory=${home}
-ExecStart=${shellJoin([node, openclaw, "gateway", "run"])}
-UMask=0077
-NoNewPrivileges=yes
-ProtectHome=yes
-PrivateTmp=yes
-Restart=on-failure
-[Install]
-WantedBy=multi-user.target
-`;
-  const guardUnit = `[Unit]
-Description=openclaw-guard MCP service over HTTP (loopback; agents authenticate with their own token)
-After=openclaw-gateway.service
-[Service]
-User=${user}
-Group=${user}
-Environment=HOME=${home}
-WorkingDirectory=${home}
-ExecStart=${shellJoin([node, cli, "serve", "--http", "--host", "127.0.0.1", "--port", String(port)])}
-UMask=0077
-NoNewPrivileges=yes
-ProtectHome=yes
-PrivateTmp=yes
-Restart=on-failure
-[Install]
-WantedBy=multi-user.target
-`;
+  const unit = (argv: string[]) => ({ user, home, env: { HOME: home }, argv });
+  const gatewayUnit = unitText(unit([node, openclaw, "gateway", "run"]), `OpenClaw gateway (owned by ${user}; the agent's user cannot read its state)`, "network.target");
+  const guardUnit = unitText(unit([node, cli, "serve", "--http", "--host", "127.0.0.1", "--port", String(port)]), "openclaw-guard MCP service over HTTP (loopback; agents authenticate with their own token)", "openclaw-gateway.service");
   const steps: [string, string[]][] = [
     [`A dedicated user owns the gateway and the guard (its home ${home}, mode 0700).`, [
       shellJoin(["useradd", "--system", "--create-home", "--home-dir", home, "--shell", "/usr/sbin/nologin", user]),
@@ -153,6 +123,7 @@ WantedBy=multi-user.target
   ];
   const body = steps.map(([why, commands], i) => `${i + 1}. ${why}\n${commands.map((c) => c.split("\n").map((l) => `     ${l}`).join("\n")).join("\n")}`).join("\n\n");
   return `openclaw-guard init openclaw --separate: run these as root, one step at a time (nothing was changed).
+Or let \`sudo openclaw-guard init openclaw --separate --apply\` do them, recorded and reversible with --undo (--dry-run lists its steps).
 
 Afterwards the agent's user (${o.agentUser}) holds only its MCP token: it can ask the guard to send to
 its own aliases and nothing else. Same machine, another uid: the kernel keeps it out of the gateway's

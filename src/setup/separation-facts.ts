@@ -36,6 +36,8 @@ export function gatherSeparation(io: DoctorIO, serviceUser: string | undefined, 
     ...codeDirs.flatMap((dir) => codeFiles(io, dir)),
     // What the service units actually run (node, openclaw, the guard's cli), wherever it was installed.
     ...unitPrograms(io).map((path) => ({ what: "unit program", path })),
+    // ...and the package a unit runs the guard from (--apply installs it where --code-dir says): its plugin too.
+    ...unitPrograms(io).filter((path) => path.endsWith("/dist/cli.js")).flatMap((path) => codeFiles(io, dirname(dirname(path)))),
   ];
   const readable = dedupe(mustNotRead.filter((f) => exists(io, f.path) && io.canRead(f.path)));
   const writable = dedupe(mustNotWrite.filter((f) => writableBy(io, f.path)));

@@ -91,6 +91,18 @@ describe("gatherSeparation (real files, as this user)", () => {
     expect(checkSeparation(facts).map((c) => [c.id, c.status])).toContainEqual(["exposure.separation.code", "fail"]);
   });
 
+  it("walks the guard package a unit runs, wherever --code-dir put it (its plugin included)", () => {
+    const { io, root } = fixture();
+    const code = join(root, "srv-guard");
+    mkdirSync(join(code, "dist", "plugin"), { recursive: true });
+    writeFileSync(join(code, "dist", "cli.js"), "");
+    writeFileSync(join(code, "dist", "plugin", "index.js"), "");
+    const unit = `[Service]\nExecStart=/usr/bin/node ${join(code, "dist", "cli.js")} serve --http\n`;
+    const withUnits = { ...io, readFile: (p: string) => (p === SERVICE_UNITS[1] ? unit : io.readFile(p)) };
+    expect(gatherSeparation(io, "openclaw", []).writable.map((f) => f.path)).not.toContain(join(code, "dist", "plugin", "index.js"));
+    expect(gatherSeparation(withUnits, "openclaw", []).writable).toContainEqual({ what: "gateway plugin", path: join(code, "dist", "plugin", "index.js") });
+  });
+
   it("reads the codex table init writes, remote or local", () => {
     const { io, home } = fixture();
     mkdirSync(join(home, ".codex"));
