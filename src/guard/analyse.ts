@@ -7,7 +7,7 @@
 // call is denied, except in data-only positions (programs/data-only.ts).
 // Pure: file access only via options.readFile, options.protectedArea and options.isGuardEntry.
 import { posix as path } from "node:path";
-import { filesReadBySpawningCode, mentionsOpenclaw, riskyCode } from "./code-signals.js";
+import { EVALUATES_RUNTIME_CODE, filesReadByCode, filesReadBySpawningCode, localModuleFiles, mentionsOpenclaw, riskyCode, spawnedCommandLines, writesProtectedPlace } from "./code-signals.js";
 import { CLI_NAMES, DEFAULT_ALLOW_LIST, PRELOAD_VARIABLES, decideOpenclawArgv, type AllowList } from "./openclaw-policy.js";
 import { initShellParser, parseShell, type Node } from "./shell-parser.js";
 import { CODE_FILE_NAME, LANGUAGES, MAKEFILE_NAME, SHELLS, SHELL_FILE_NAME, cliNameOf, normaliseCommandName } from "./command-specs.js";
@@ -17,6 +17,7 @@ import { OPENCLAW_STATE_HINT, PROTECTED_HINT, disablesHooks, isOpenclawState, is
 import { decodeOutput, echoOutput, filterOutput, printfOutput } from "./static-output.js";
 import { UNKNOWN, evaluateNode, evaluateWord, globToRegExp, isStatic, type ShellWord, type WordContext } from "./shell-words.js";
 import { commandHandlers } from "./programs/index.js";
+import { runStringHandlers } from "./programs/run-strings.js";
 import { MAX_COMMAND_LENGTH, type Verdict } from "./plain-command.js";
 import { dataOnlyPositions } from "./programs/data-only.js";
 import { guardCli } from "./programs/openclaw.js";
@@ -37,6 +38,8 @@ export interface AnalyseOptions {
   readonly protectedArea?: (target: string | RegExp, below: boolean) => string | undefined;
   /** True when the absolute path is openclaw-guard's own entry point (its cli.js, symlinks resolved). */
   readonly isGuardEntry?: (absolutePath: string) => boolean;
+  /** The files an absolute glob pattern matches (as bash would expand it), or undefined when they cannot be listed. */
+  readonly expandGlob?: (absolutePattern: string) => string[] | undefined;
 }
 
 export type { Verdict } from "./plain-command.js";
@@ -87,7 +90,13 @@ const PRINTERS: ReadonlySet<string> = new Set(["echo", "printf"]);
 const SYSTEM_PROGRAM = /^\/(usr\/(local\/)?s?bin|s?bin|opt\/homebrew\/bin|nix\/store|usr\/lib|usr\/libexec|usr\/share)\//;
 
 /** Variables whose value is a command (or the path of one) that a program runs: git, man, less, editors. */
-const COMMAND_VARIABLES = /^(GIT_EXTERNAL_DIFF|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_PAGER|GIT_SSH|GIT_SSH_COMMAND|GIT_ASKPASS|SSH_ASKPASS|EDITOR|VISUAL|PAGER|MANPAGER|SYSTEMD_PAGER|LESSOPEN|LESSCLOSE|PROMPT_COMMAND|SUDO_ASKPASS)$/;
+const COMMAND_VARIABLES = /^(GIT_EXTERNAL_DIFF|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_PAGER|GIT_SSH|GIT_SSH_COMMAND|GIT_ASKPASS|GIT_PROXY_COMMAND|SSH_ASKPASS|EDITOR|VISUAL|PAGER|MANPAGER|SYSTEMD_PAGER|SYSTEMD_EDITOR|SUDO_EDITOR|FCEDIT|BROWSER|LESSOPEN|LESSCLOSE|PROMPT_COMMAND|SUDO_ASKPASS|RSYNC_RSH|RSYNC_CONNECT_PROG|CVS_RSH|FZF_DEFAULT_COMMAND)$/;
+
+/** `message send ...`, `agent --to ...`: the arguments of the OpenClaw CLI's sending commands. */
+const SEND_SHAPED = /(?:^|\s)(?:message (?:send|broadcast|poll|reply|thread-reply)|agent|send)\s.*(?:\s|^)(?:-t|--target|--to|-m|--message|--deliver|--channel)(?:\s|=|$)/;
+
+/** Inline-code options of interpreters the table does not know: -e, -c, --eval, -Command, --execute. */
+const UNKNOWN_CODE_OPTION = /^(-e|-c|--eval|-eval|-Command|-command|--command|--execute|-E)$/;
 
 /** Launchers whose own options take no command string: judged by the program they run. */
 const PLAIN_LAUNCHERS: ReadonlySet<string> = new Set(["timeout", "nice", "ionice", "stdbuf", "time", "nohup", "setsid", "chrt", "taskset", "unbuffer", "xargs", "find"]);
@@ -127,6 +136,8 @@ class Analysis implements Analyser {
   private readonly directories: string[];
   /** `ln -s TARGET LINK` made in this command: link -> target. */
   private readonly links = new Map<string, string>();
+  /** Local modules already read as code (an import cycle is read once). */
+  private readonly loadedModules = new Set<string>();
   /** `exec 3<f`: file descriptors opened on files, for `/dev/fd/3`. */
   private readonly descriptors = new Map<string, string>();
 
@@ -183,7 +194,7 @@ class Analysis implements Analyser {
         // A variable assigned twice with different values is known to be set, not what to.
         lookupVariable: (name) => (variables.get(name) === null ? UNKNOWN : variables.get(name) ?? undefined),
         // `mount --bind X $HOME`, `zip -r h.zip $HOME`: bash expands $HOME to the home unless the command sets it.
-        inheritedVariable: (name) => (name === "HOME" && !variables.has("HOME") ? this.options.homeDir : undefined),
+        inheritedVariable: (name) => (name === "HOME" && !variables.has("HOME") ? this.options.homeDir : name === "PWD" && !variables.has("PWD") ? this.startDirectory(source) : undefined),
         commandOutput: (substitution) => this.substitutionOutput(substitution, scope),
       };
       const scope: Scope = {
@@ -250,11 +261,13 @@ class Analysis implements Analyser {
       if (risk !== undefined) this.deny(`The notebook ${name} ${risk}.`);
       return;
     }
-    const isShell = SHELLS.has(interpreter) || SHELL_FILE_NAME.test(name) || (runner === "shell" && interpreter === "");
+    // A file without a shebang run as a command is a shell script, unless its name says it is code (`fork('./x.js')`).
+    const isShell = SHELLS.has(interpreter) || SHELL_FILE_NAME.test(name) || (runner === "shell" && interpreter === "" && !CODE_FILE_NAME.test(name));
     if (isShell) return this.analyseScript(content, { ...origin, nesting: origin.nesting + 1 });
     if (runner === "code" || interpreter !== "" || CODE_FILE_NAME.test(name)) {
       const risk = riskyCode(content, this.allowList);
       if (risk !== undefined) this.deny(`The script ${name} ${risk}.`);
+      if (runner !== "written") this.checkSpawnedCode(content, origin, `The script ${name}`);
     }
   }
 
@@ -336,6 +349,14 @@ class Analysis implements Analyser {
           const base = this.options.cwd ?? "/";
           this.directories.push(path.resolve(base, this.expandHome(argv[1].text)));
         }
+        // `printf -v f FMT ARGS`, `read -r f <<< TEXT`: assignments bash makes without `=`.
+        const words = argv.map((x) => x.text);
+        if (words[0] === "printf" && words[1] === "-v" && words[2] !== undefined) assign(words[2], printfOutput(words.slice(3)));
+        if (words[0] === "read") {
+          const names = words.slice(1).filter((w, k, all) => !w.startsWith("-") && !/^-[dnNptu]$/.test(all[k - 1] ?? ""));
+          const input = this.redirectedInput(node, scope)?.replace(/\n$/, "");
+          if (names.length === 1 && names[0] !== undefined) assign(names[0], input ?? UNKNOWN);
+        }
         // Links are known before the redirections walked here (`ln -s T s; echo x > s`).
         const operands = argv.slice(1).filter((x) => !x.text.startsWith("-"));
         if (argv[0]?.text === "ln" && operands[0] !== undefined) this.recordLink(operands[1]?.text ?? path.basename(operands[0].text), operands[0].text);
@@ -356,7 +377,8 @@ class Analysis implements Analyser {
       if (!destination) continue;
       const target = evaluateNode(destination, scope.words);
       const descriptor = redirect.childForFieldName("descriptor")?.text;
-      if (/^(<|<>)$/.test(operator) && descriptor !== undefined && body?.firstNamedChild?.text === "exec") this.descriptors.set(descriptor, target);
+      // `exec 3<f`, and `sh /dev/fd/3 3<f` (the command's own descriptor): /dev/fd/3 is f.
+      if (/^(<|<>)$/.test(operator) && descriptor !== undefined) this.descriptors.set(descriptor, target);
       if (!/^(>|>>|>\||&>|&>>)$/.test(operator)) continue;
       // `cat ~/.openclaw/openclaw.json > x`, `base64 … > x`: a copy made by redirection.
       const [program, ...operands] = body?.type === "command" ? this.argvOf(body, scope) : [];
@@ -389,8 +411,20 @@ class Analysis implements Analyser {
       this.checkEmbedded(valueNode.type === "raw_string" ? valueNode.text.slice(1, -1) : value, `The variable ${name}`);
       this.analyseRunString(value, scope, `The variable ${name}`);
     }
-    if (/^(BASH_ENV|ENV|npm_config_script_shell)$/.test(name)) this.peekScript(value, { node, scope }, "shell");
-    else if (COMMAND_VARIABLES.test(name)) this.runCommandValue(value.replace(/^\|+/, ""), { node, scope }, `The command in ${name}`);
+    this.assignmentEffects(name, value, { node, scope });
+  }
+
+  /**
+   * What setting NAME=VALUE makes a program run, for an assignment before a command or in the
+   * script and for `env X=... cmd`, `sudo X=... cmd`: a script a shell sources, a command a
+   * program runs, a prompt bash expands, makefiles make reads.
+   */
+  assignmentEffects(name: string, value: string, site: Site): void {
+    if (/^(BASH_ENV|ENV)$|^npm_config_script_shell$/i.test(name)) this.peekScript(value, site, "shell");
+    else if (COMMAND_VARIABLES.test(name) || /^GIT_CONFIG_VALUE_\d+$/.test(name)) this.runCommandValue(value.replace(/^\|+/, ""), site, `The command in ${name}`);
+    // bash expands prompts (`PS4='$(cmd) '`): their command substitutions run.
+    else if (/^PS[0124]$/.test(name) && /[`$]/.test(value)) this.analysePayload(`: ${value}`, site.scope, `The prompt ${name}`);
+    else if (name === "MAKEFILES") for (const file of value.split(/\s+/).filter((f) => f !== "")) this.runFile(file, site, "make", "make's MAKEFILES");
   }
 
   /**
@@ -445,7 +479,9 @@ class Analysis implements Analyser {
     if (name.content !== undefined) this.analysePayload(name.content, site.scope, "The script run from a process substitution");
     const base = path.basename(name.text);
     if (!isStatic(base)) {
-      if (site.scope.mentionsOpenclaw) this.deny(`The command name ${display(name.text)} is computed at run time in a command that mentions OpenClaw.`);
+      if (site.scope.mentionsOpenclaw || mentionsOpenclaw(name.text)) this.deny(`The command name ${display(name.text)} is computed at run time in a command that mentions OpenClaw.`);
+      // `$(echo N5YG... | base32 -d) message send --target ...`: whatever the name, these are the CLI's send arguments.
+      else if (SEND_SHAPED.test(args.map((x) => x.text).join(" "))) this.deny(`The command name ${display(name.text)} is computed at run time and given OpenClaw's send arguments.`);
       return;
     }
     const cli = cliNameOf(base) ?? (name.glob ? CLI_NAMES.find((cliName) => globToRegExp(base).test(cliName)) : undefined);
@@ -458,9 +494,29 @@ class Analysis implements Analyser {
     const judged = PLAIN_LAUNCHERS.has(program) ? [] : program === "env" ? args.slice(0, Math.max(0, args.findIndex((x) => !x.text.startsWith("-") && !/^[A-Za-z_]\w*=/.test(x.text)))) : args;
     if ((unwraps === 0 || site.launched === true) && !PLAIN_LAUNCHERS.has(program) && !runsGuard && !SHELLS.has(program) && program !== "eval" && (site.scope.mentionsOpenclaw || judged.some((x) => x.content !== undefined))) this.checkArguments(program, judged, site);
     if (name.text.includes("/") && this.isGuardEntry(name.text)) return guardCli(this, args, site, unwraps);
+    runStringHandlers[program]?.(this, args, site, unwraps);
     const handler = commandHandlers[program];
     if (handler !== undefined) return handler(this, args, site, unwraps);
+    this.checkUnknownInlineCode(program, args, site);
     if (name.text.includes("/")) this.peekScript(name.text, site, "shell");
+  }
+
+  /**
+   * An interpreter the table does not know (`pwsh -c`, `Rscript -e`, `julia -e`, `osascript -e`): the
+   * value of its inline-code option is judged as code, and as a command line when it parses as one.
+   */
+  private checkUnknownInlineCode(program: string, args: readonly ShellWord[], site: Site): void {
+    if (dataOnlyPositions(program, []) === "all") return;
+    args.forEach((x, k) => {
+      const value = args[k + 1]?.text;
+      if (!UNKNOWN_CODE_OPTION.test(x.text) || value === undefined || !/\S\s+\S/.test(value)) return;
+      this.checkCode(value, site.scope, `${program} inline code`);
+      const source = value.replaceAll(UNKNOWN, "__guard_unknown__");
+      const tree = parseShell(this.parser, source);
+      const clean = !tree.rootNode.hasError;
+      tree.delete();
+      if (clean) this.analyseScript(source, { inheritedMention: site.scope.mentionsOpenclaw, nesting: site.scope.nesting + 1 });
+    });
   }
 
   /** The flipped default: arguments and stdin of any program but data-only ones must not hold a refused call. */
@@ -493,10 +549,37 @@ class Analysis implements Analyser {
     return this.candidates(expanded).some((candidate) => this.options.isGuardEntry?.(candidate) === true);
   }
 
+  /**
+   * What code hands to processes and loads: the command lines it may run (`os.system('sh f')`) parsed
+   * as shell, and the local modules it imports (`import sender`, a relative require) read as code.
+   */
+  private checkSpawnedCode(code: string, origin: Origin, what: string): void {
+    if (origin.nesting > MAX_NESTING) return this.deny(`${what} loads code too deeply to check.`);
+    const writes = this.options.protectedArea !== undefined ? writesProtectedPlace(code) : undefined;
+    if (writes !== undefined) this.deny(`${what} ${writes}.`);
+    for (const line of spawnedCommandLines(code)) {
+      const source = line.replaceAll(UNKNOWN, "__guard_unknown__");
+      const tree = parseShell(this.parser, source);
+      const clean = !tree.rootNode.hasError;
+      tree.delete();
+      if (clean && this.parses < MAX_PARSES) this.analyseScript(source, { inheritedMention: origin.inheritedMention, nesting: origin.nesting + 1 });
+    }
+    for (const file of localModuleFiles(code)) {
+      // `require('./package.json')` reads data: its scripts are not run.
+      if (this.loadedModules.has(file) || /\.json5?$/.test(file)) continue;
+      this.loadedModules.add(file);
+      const text = this.fileText(file);
+      if (text !== undefined) this.analyseFile(file, text, { ...origin, nesting: origin.nesting + 1 }, "code");
+    }
+  }
+
   checkCode(code: string, scope: Scope, what: string): void {
     const risk = riskyCode(code, this.allowList);
     if (risk !== undefined) this.deny(`The ${what} ${risk}.`);
     else if (!isStatic(code) && scope.mentionsOpenclaw) this.deny(`The ${what} is built at run time in a command that mentions OpenClaw.`);
+    // `exec(os.environ['C'])`, `exec(sys.argv[1])`: code received at run time, in a command that names OpenClaw.
+    else if (scope.mentionsOpenclaw && EVALUATES_RUNTIME_CODE.test(code)) this.deny(`The ${what} runs code it only receives at run time, in a command that mentions OpenClaw.`);
+    this.checkSpawnedCode(code, { inheritedMention: scope.mentionsOpenclaw, nesting: scope.nesting }, `The ${what}`);
     // Code that starts processes and reads a file may run the file's text: the file is judged as a script.
     const reads = filesReadBySpawningCode(code);
     if (reads === undefined) return;
@@ -594,7 +677,7 @@ class Analysis implements Analyser {
         const value = redirect.namedChildren.find((c) => c !== null);
         return value ? `${evaluateNode(value, scope.words)}\n` : "";
       }
-      if (redirect.type === "file_redirect" && redirect.children.some((c) => c?.type === "<")) {
+      if (redirect.type === "file_redirect" && redirect.children.some((c) => c?.type === "<" || c?.type === "<>")) {
         const target = redirect.childForFieldName("destination");
         return (target ? this.fileText(evaluateNode(target, scope.words)) : undefined) ?? UNKNOWN;
       }
@@ -639,9 +722,20 @@ class Analysis implements Analyser {
 
   peekScript(file: string, site: Site, runner: FileRunner): boolean {
     if (!isStatic(file)) {
-      // `. <(echo ...)`, `bash "$f"`: the script only exists at run time.
-      if (site.scope.mentionsOpenclaw) this.deny("A script produced at run time is run in a command that mentions OpenClaw.");
+      // `. <(echo ...)`, `bash "$f"`: the script only exists at run time; `sh "$(realpath f)"` names it from text that mentions OpenClaw.
+      if (site.scope.mentionsOpenclaw || mentionsOpenclaw(file)) this.deny("A script produced at run time is run in a command that mentions OpenClaw.");
       return false;
+    }
+    // `sh r*.txt`, `./d*.sh`, `for f in r*; do sh "$f"; done`: bash runs the files the pattern matches.
+    const matches = this.globMatches(file);
+    if (matches === null) {
+      this.deny(`The script pattern ${display(file)} matches more files than can be checked here.`);
+      return true;
+    }
+    if (matches !== undefined) {
+      let found = false;
+      for (const match of matches) found = this.peekScript(match, site, runner) || found;
+      return found;
     }
     const origin = { inheritedMention: false, nesting: site.scope.nesting + 1 };
     const content = this.fileText(file);
@@ -652,7 +746,13 @@ class Analysis implements Analyser {
   }
 
   runFile(file: string, site: Site, runner: FileRunner, what: string): void {
-    if (file === "" || this.peekScript(file, site, runner)) return;
+    if (file === "") return;
+    if (this.peekScript(file, site, runner)) {
+      // A file handed to a program to run must not hold a refused call, whatever language it is read as.
+      const text = runner === "make" || runner === "make-dry-run" ? undefined : this.fileText(file);
+      if (text !== undefined) this.checkEmbedded(text.replaceAll(UNKNOWN, " "), `${what} runs ${display(file)}, which`);
+      return;
+    }
     // A computed name in a command that mentions OpenClaw was denied by peekScript already.
     if (isStatic(file) || !site.scope.mentionsOpenclaw) this.deny(`${what} runs ${display(file)}, which cannot be read here, so it cannot be checked.`);
   }
@@ -717,6 +817,8 @@ class Analysis implements Analyser {
   }
 
   private expandHome(file: string): string {
+    // `~+/f` is $PWD/f.
+    if (/^~\+(\/|$)/.test(file) && this.options.cwd !== undefined) file = this.options.cwd + file.slice(2);
     const home = this.options.homeDir;
     return home === undefined ? file : expandHome(file, { HOME: home });
   }
@@ -755,6 +857,8 @@ class Analysis implements Analyser {
         return echoOutput(args);
       case "printf":
         return printfOutput(args);
+      case "pwd":
+        return args.length === 0 ? this.startDirectory(scope.source) : undefined;
       case "cat": {
         const files = args.filter((a) => !a.startsWith("-"));
         if (files.length === 0) return input();
@@ -763,10 +867,13 @@ class Analysis implements Analyser {
       }
       default: {
         // Decoders and filters read stdin, or the file they are given (`base64 -d f.b64 | sh`).
-        const file = args.filter((a) => !a.startsWith("-")).at(-1);
-        const data = input() ?? (file !== undefined && args.length <= 3 ? this.fileText(file) : undefined);
+        // Every operand that is a readable file (`grep -h . a b c | sh`), or the inline code's files (`python3 -c "print(open('f').read())"`).
+        const operands = (LANGUAGES as readonly string[]).includes(normaliseCommandName(name?.text ?? "")) ? (filesReadByCode(args.join(" "))?.files ?? []) : args.filter((a) => !a.startsWith("-"));
+        const texts = operands.slice(0, 16).map((file) => this.fileText(file)).filter((text): text is string => text !== undefined);
+        const data = input() ?? (texts.length > 0 ? texts.join("\n") : undefined);
         if (data === undefined) return undefined;
-        return decodeOutput(name?.text ?? "", args, data) ?? filterOutput(name?.text ?? "", args, data, UNKNOWN);
+        // Any other program over known text prints something computed from it: the text is kept for the checks.
+        return decodeOutput(name?.text ?? "", args, data) ?? filterOutput(name?.text ?? "", args, data, UNKNOWN) ?? `${UNKNOWN}\n${data}`;
       }
     }
   }
@@ -777,7 +884,36 @@ class Analysis implements Analyser {
     const descriptor = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(file)?.[1];
     const resolved = descriptor !== undefined ? this.descriptors.get(descriptor) : file;
     if (resolved === undefined || !isStatic(resolved)) return undefined;
-    return this.written.get(path.normalize(resolved)) ?? this.readRelative(resolved);
+    const direct = this.written.get(path.normalize(resolved)) ?? this.readRelative(resolved);
+    if (direct !== undefined) return direct;
+    const matches = this.globMatches(resolved);
+    if (matches === undefined || matches === null || matches.length === 0) return undefined;
+    const texts = matches.map((match) => this.written.get(path.normalize(match)) ?? this.readRelative(match));
+    return texts.every((text) => text !== undefined) ? texts.join("\n") : undefined;
+  }
+
+  /**
+   * The absolute files a path with glob characters matches, or undefined for a plain path; null when
+   * there are more than can be listed here.
+   */
+  private globMatches(file: string): string[] | null | undefined {
+    if (!/(^|[^\\])[*?[]/.test(file) || !isStatic(file) || this.options.expandGlob === undefined) return undefined;
+    const matches = new Set<string>();
+    for (const candidate of this.candidates(this.expandHome(file))) {
+      const found = this.options.expandGlob(candidate);
+      if (found === undefined) return null;
+      for (const match of found) matches.add(match);
+    }
+    return matches.size > 16 ? null : [...matches];
+  }
+
+  expandPattern(pattern: string): string[] | undefined {
+    return this.globMatches(pattern) ?? (/[*?[]/.test(pattern) ? undefined : [pattern]);
+  }
+
+  /** Where the command starts, for $PWD and `pwd`, when it changes directory nowhere. */
+  startDirectory(source: string): string | undefined {
+    return /(^|[\s;&|(])(cd|pushd|popd)(\s|$|;)/.test(source) ? undefined : this.options.cwd;
   }
 }
 

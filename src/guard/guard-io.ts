@@ -1,5 +1,7 @@
 // The little I/O the guard's commands need: capped stdin, capped script peeking.
-import { readFileSync, readSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import path from "node:path";
+import { globToRegExp } from "./shell-words.js";
 import type { AllowList } from "./openclaw-policy.js";
 import { isGuardEntry } from "./guard-entry.js";
 import { protectedAreaOf, type ProtectedContext } from "./protected-paths.js";
@@ -47,6 +49,46 @@ export function readScriptFile(absolutePath: string): string | undefined {
   }
 }
 
+const MAX_GLOB_MATCHES = 64;
+const MAX_GLOB_DIRECTORIES = 32;
+
+/**
+ * The paths an absolute glob pattern matches, as bash expands it (a leading dot only matched by a
+ * pattern that starts with one), capped; undefined when a directory on the way cannot be listed.
+ */
+export function expandGlob(pattern: string): string[] | undefined {
+  let paths = ["/"];
+  let listed = 0;
+  for (const part of pattern.split("/").filter((p) => p !== "")) {
+    if (!/[*?[]/.test(part)) {
+      paths = paths.map((dir) => path.join(dir, part.replace(/\\(.)/g, "$1")));
+      continue;
+    }
+    const matcher = globToRegExp(part);
+    const next: string[] = [];
+    for (const dir of paths) {
+      if (++listed > MAX_GLOB_DIRECTORIES) return undefined;
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names.sort()) if ((!name.startsWith(".") || part.startsWith(".")) && matcher.test(name)) next.push(path.join(dir, name));
+      if (next.length > MAX_GLOB_MATCHES) return undefined;
+    }
+    paths = next;
+  }
+  return paths.filter((file) => {
+    try {
+      statSync(file);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The analyser's file access for the hook and check-command: script peeking, protected places, the guard's own entry. */
 export function analyserOptions(allowList: AllowList, cwd: string, context: ProtectedContext) {
   return {
@@ -56,5 +98,6 @@ export function analyserOptions(allowList: AllowList, cwd: string, context: Prot
     readFile: readScriptFile,
     protectedArea: (target: string | RegExp, below: boolean) => protectedAreaOf(target, context, below),
     isGuardEntry,
+    expandGlob,
   };
 }

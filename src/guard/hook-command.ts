@@ -95,6 +95,9 @@ function patchFiles(patch: string): { file: string; content: string }[] {
   return files;
 }
 
+/** Tool names of agents' shell tools (Claude Code's Bash, Codex's shell, Gemini's run_shell_command, ...). */
+const SHELL_TOOL = /^(bash|shell|powershell|run_shell_command|shell_command|exec_command|local_shell|terminal|run_terminal_cmd|run_in_terminal)$/i;
+
 /** Keys other agents' shell tools use for the command: a string, or an argv array (`["bash", "-lc", "..."]`). */
 const COMMAND_KEYS = ["command", "cmd", "commands", "script", "shell_command", "commandLine", "command_line", "argv"] as const;
 
@@ -103,12 +106,17 @@ async function commandOf(toolInput: Record<string, unknown>): Promise<string | u
   const lines: string[] = [];
   for (const key of COMMAND_KEYS) {
     const value = toolInput[key];
+    // A command the hook cannot read as text or argv (an object, a number) is not allowed unread.
+    if (value !== undefined && value !== null && typeof value !== "string" && !Array.isArray(value)) throw new Error(`tool_input.${key} is neither a string nor an argv array`);
     if (typeof value === "string") lines.push(value);
     else if (Array.isArray(value) && value.length > 0) {
       if (!value.every((item): item is string => typeof item === "string")) {
         if (key === "command") throw new Error("tool_input.command is an array that is not all strings");
         continue;
       }
+      // `commands: ["a", "b"]` is a list of command lines; a one-word argv may be a whole command line too.
+      if (key === "commands" || value.length === 1) lines.push(...value);
+      if (key === "commands") continue;
       const { shQuote } = await import("./shim.js");
       lines.push(value.map(shQuote).join(" "));
     }
@@ -134,6 +142,10 @@ export async function decideHookInput(raw: string, context: HookContext): Promis
     ...(Array.isArray(toolInput.edits) ? toolInput.edits.map((edit: unknown) => (edit as { new_string?: unknown } | null)?.new_string) : []),
   ].filter((value): value is string => typeof value === "string");
   const writes = patch ?? (filePath !== undefined ? contents.map((content) => ({ file: filePath, content })) : []);
+  // A shell tool whose command sits where no key above looks cannot be checked: not allowed unread.
+  if (command === undefined && patch === undefined && typeof input.tool_name === "string" && SHELL_TOOL.test(input.tool_name) && Object.keys(toolInput).length > 0) {
+    throw new Error(`the ${input.tool_name} input has no command the hook can read (keys: ${Object.keys(toolInput).join(", ")})`);
+  }
   if (command === undefined && writes.length === 0) return { decision: "allow", reasons: [] };
 
   const { plainCommandVerdict } = await import("./plain-command.js");

@@ -4,7 +4,7 @@
 import { mentionsOpenclaw } from "./code-signals.js";
 import { cliNameOf, normaliseCommandName } from "./command-specs.js";
 import { PROTECTED_HINT, protectedNames, type ProtectedContext } from "./protected-paths.js";
-import { HANDLED_PROGRAMS, MARKER_ONLY_PROGRAMS, WRITER_PROGRAMS } from "./programs/names.js";
+import { HANDLED_PROGRAMS, MARKER_ONLY_PROGRAMS, RUN_STRING_PROGRAMS, WRITER_PROGRAMS } from "./programs/names.js";
 
 export const MAX_COMMAND_LENGTH = 256 * 1024;
 
@@ -92,6 +92,8 @@ function holdsHome(folder: string, homeDir: string | undefined): boolean {
 export function plainCommandVerdict(command: string, context?: ProtectedContext, cwd?: string): Verdict | undefined {
   if (command.length > MAX_COMMAND_LENGTH || mentionsOpenclaw(command) || PROTECTED_HINT.test(command)) return undefined;
   if (context !== undefined && protectedNames(context).some((name) => command.includes(name))) return undefined;
+  // `pwsh -c 'sh f'`, `osascript -e '...'`: an interpreter's inline code, whatever the program.
+  if (/\s(-e|-c|--eval|-eval|-Command|-command|--command|--execute|-E)\s+(['"])(?:(?!\2).)*\s(?:(?!\2).)*\2/.test(command)) return undefined;
   const segments = plainSegments(command);
   if (segments === undefined) return undefined;
   // `cp -r ~ /tmp/h`, `mount --bind X /home`, `cd / && tar cf x.tar .`: a writer given a folder that holds
@@ -99,12 +101,14 @@ export function plainCommandVerdict(command: string, context?: ProtectedContext,
   const writes = segments.some(({ name }) => WRITER_PROGRAMS.has(name));
   if (writes && ((cwd !== undefined && holdsHome(cwd, context?.homeDir)) || command.split(/[\s'"]+/).some((word) => namesHomeOrAbove(word, context?.homeDir)))) return undefined;
   // git runs configured commands (`-c core.editor=./x`, `config alias.x`): those need the parser.
-  const gitRunsSomething = /(^|\s)(-c|config|--unsafe-paths)(\s|$)/.test(command);
+  const gitRunsSomething = /(^|\s)(-c|config|--unsafe-paths|-x|--exec|--extcmd|foreach|run|--upload-pack|--receive-pack|--[a-z-]*-(filter|cmd))(\s|$|=)|--config-env/.test(command);
   for (const { name, nameQuoted } of segments) {
     // awk -f runs a program file (issue 21): the analyser reads it, or refuses one it cannot read.
     const awkRunsFile = /awk$/.test(name) && /(^|\s)(-f|--file)/.test(command);
-    const markerOnly = MARKER_ONLY_PROGRAMS.has(name) && !(name === "git" && gitRunsSomething) && !awkRunsFile;
-    const handled = HANDLED_PROGRAMS.has(normaliseCommandName(name)) && !markerOnly;
+    // ssh -o ProxyCommand=..., rsync -e, tar --to-command, rg --pre, tmux new 'cmd': a string another program runs.
+    const runsString = RUN_STRING_PROGRAMS[name]?.test(command) === true;
+    const markerOnly = MARKER_ONLY_PROGRAMS.has(name) && !(name === "git" && gitRunsSomething) && !awkRunsFile && !runsString;
+    const handled = (HANDLED_PROGRAMS.has(normaliseCommandName(name)) && !markerOnly) || runsString;
     const looksInto = nameQuoted || name.includes("/") || name.includes("=") || SHELL_KEYWORDS.has(name) || cliNameOf(name) !== undefined || handled;
     if (looksInto) return undefined;
   }

@@ -103,8 +103,55 @@ export function evaluateNode(node: Node, context: WordContext): string {
     }
     case "command_substitution":
       return context.commandOutput(node) ?? UNKNOWN;
+    case "arithmetic_expansion":
+      return arithmetic(node.text.slice(3, -2)) ?? UNKNOWN;
     default:
       return UNKNOWN;
+  }
+}
+
+/** `$((18000+789))`, `$((0x4965))`: integer arithmetic on literals (+ - * / % and parentheses), else undefined. */
+export function arithmetic(expression: string): string | undefined {
+  const tokens = expression.match(/0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*|[-+*/%()]|\S/g) ?? [];
+  let at = 0;
+  const number = (token: string): bigint => (/^0[xX]/.test(token) ? BigInt(token) : /^0[0-7]+$/.test(token) ? BigInt(`0o${token.slice(1)}`) : BigInt(token));
+  const primary = (): bigint | undefined => {
+    const token = tokens[at++];
+    if (token === "(") {
+      const value = sum();
+      return tokens[at++] === ")" ? value : undefined;
+    }
+    if (token === "-" || token === "+") {
+      const value = primary();
+      return value === undefined ? undefined : token === "-" ? -value : value;
+    }
+    return token !== undefined && /^[0-9]/.test(token) ? number(token) : undefined;
+  };
+  const product = (): bigint | undefined => {
+    let value = primary();
+    while (value !== undefined && /^[*/%]$/.test(tokens[at] ?? "")) {
+      const operator = tokens[at++];
+      const right = primary();
+      if (right === undefined || (operator !== "*" && right === 0n)) return undefined;
+      value = operator === "*" ? value * right : operator === "/" ? value / right : value % right;
+    }
+    return value;
+  };
+  const sum = (): bigint | undefined => {
+    let value = product();
+    while (value !== undefined && /^[-+]$/.test(tokens[at] ?? "")) {
+      const operator = tokens[at++];
+      const right = product();
+      if (right === undefined) return undefined;
+      value = operator === "+" ? value + right : value - right;
+    }
+    return value;
+  };
+  try {
+    const value = sum();
+    return value !== undefined && at === tokens.length ? String(value) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

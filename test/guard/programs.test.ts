@@ -7,3 +7,11 @@ describe("the handler table", () => {
     expect([...HANDLED_PROGRAMS].sort()).toEqual(Object.keys(commandHandlers).sort());
   });
 });
+
+describe("the run-string table", () => {
+  it("has a fast-path gate for every program it reads strings of (programs/names.ts)", async () => {
+    const { runStringHandlers } = await import("../../src/guard/programs/run-strings.js");
+    const { RUN_STRING_PROGRAMS } = await import("../../src/guard/programs/names.js");
+    for (const name of Object.keys(runStringHandlers)) expect(RUN_STRING_PROGRAMS[name], name).toBeDefined();
+  });
+});

@@ -13,7 +13,7 @@ import {
 import { UNKNOWN, globToRegExp, type ShellWord } from "../shell-words.js";
 import { guardCli } from "./openclaw.js";
 import { denoTask, packageRunner, packageScript } from "./runners.js";
-import type { Analyser, Handler, HandlerTable, Site } from "./types.js";
+import { word, type Analyser, type Handler, type HandlerTable, type Site } from "./types.js";
 
 /** Options that load code before the program: with the CLI as the program they run anything. */
 const NODE_PRELOAD_OPTIONS = ["-r", "--require", "--import", "--loader", "--experimental-loader"];
@@ -33,8 +33,16 @@ function globMayBeOpenclawEntry(pattern: string): boolean {
   return entry || parts.some((part) => ["openclaw", "clawdbot", "moltbot"].some((dir) => globToRegExp(part).test(dir)) && /[*?[]/.test(part));
 }
 
+/** `perl -pi -e ... FILE`, `ruby -i -pe`: the files after the code are edited in place. */
+function inPlaceEdits(a: Analyser, language: Language, args: readonly ShellWord[]): void {
+  if ((language !== "perl" && language !== "ruby") || !args.some((x) => /^-[A-Za-z]*i/.test(x.text))) return;
+  const code = args.findIndex((x) => INLINE_CODE_OPTIONS[language].includes(x.text) || CLUSTERED_CODE_OPTION[language]?.test(x.text) === true);
+  for (const file of args.slice(code < 0 ? 0 : code + 2)) if (!file.text.startsWith("-")) a.checkWrite(file.text, "write");
+}
+
 function interpreter(language: Language): Handler {
   return (a, args, site, unwraps) => {
+    inPlaceEdits(a, language, args);
     const codeOptions = INLINE_CODE_OPTIONS[language];
     let ranCode = false;
     let preload: string | undefined;
@@ -57,8 +65,23 @@ function interpreter(language: Language): Handler {
         const value = attached ?? args[++i]?.text ?? "";
         if (CLI_NAME_WORD.test(value)) a.deny(`${language} loads ${display(value)}, which is OpenClaw.`);
         if (NODE_PRELOAD_OPTIONS.includes(option)) preload = `${option} ${value}`;
-        if (language === "python" && option === "-m") return; // the rest are the module's arguments
+        // `node -r ./x.js`, `ruby -r ./x.rb`, `bun --preload ./x`: a local file loaded as code before the program.
+        if ((NODE_PRELOAD_OPTIONS.includes(option) || ["--preload"].includes(option) || (language === "ruby" && option === "-r")) && /^\.{0,2}\//.test(value)) {
+          for (const file of [value, `${value}.js`, `${value}.mjs`, `${value}.cjs`, `${value}.rb`]) a.peekScript(file, site, "code");
+        }
+        if (language === "python" && option === "-m") {
+          // `python3 -m sender`: the working directory comes first on sys.path.
+          const module = value.replaceAll(".", "/");
+          for (const file of [`${module}.py`, `${module}/__main__.py`]) a.peekScript(file, site, "code");
+          return; // the rest are the module's arguments
+        }
         continue;
+      }
+      // `node --run NAME` runs package.json's script NAME.
+      if (language === "node" && (arg === "--run" || arg.startsWith("--run="))) {
+        const script = attached ?? args[i + 1]?.text;
+        if (script !== undefined) packageScript(a, "node", [word(script)], site);
+        return;
       }
       if (arg.startsWith("-") && arg !== "-") continue;
       if (ranCode) return; // the rest are arguments to the inline code
@@ -75,7 +98,8 @@ function interpreter(language: Language): Handler {
         return a.decideCli("openclaw", args.slice(i + 1), site);
       }
       if (a.isGuardEntry(arg)) return guardCli(a, args.slice(i + 1), site, unwraps);
-      a.peekScript(arg, site, "code");
+      // `bun NAME` runs package.json's script NAME when no file of that name is there.
+      if (!a.peekScript(arg, site, "code") && language === "bun") packageScript(a, "bun", args.slice(i), site);
       return;
     }
     if (!ranCode) a.analyseStdin(site, "code");
@@ -86,6 +110,11 @@ function interpreter(language: Language): Handler {
 export const AWK_RUNS_COMMANDS = /\bsystem\s*\(|\|\s*getline|\|&|\bprint[f]?\b[^;}]*\|/;
 
 function awk(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  // gawk -i inplace / --include=inplace edits its input files.
+  if (args.some((x, k) => (x.text === "-i" && args[k + 1]?.text === "inplace") || x.text === "--include=inplace" || x.text === "-iinplace")) {
+    const operands = args.filter((x, k) => !x.text.startsWith("-") && !/^-[ivfF]$/.test(args[k - 1]?.text ?? ""));
+    for (const file of operands.slice(1)) a.checkWrite(file.text, "write");
+  }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]?.text ?? "";
     if (arg === "-f" || arg === "--file" || /^--file=|^-f./.test(arg)) {

@@ -13,6 +13,7 @@ export function launch(a: Analyser, spec: LauncherSpec, args: readonly ShellWord
   let optionsEnded = false;
   let preload = site.preload;
   const assigned = [...(site.assigned ?? [])];
+  const env = new Map(site.env ?? []);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]?.text ?? "";
     if (!optionsEnded && arg === "--") {
@@ -40,6 +41,9 @@ export function launch(a: Analyser, spec: LauncherSpec, args: readonly ShellWord
     if (assignment) {
       if (PRELOAD_VARIABLES.includes(assignment[1] ?? "")) preload = assignment[1];
       assigned.push(assignment[1] ?? "");
+      env.set(assignment[1] ?? "", assignment[2] ?? "");
+      // `env BASH_ENV=f bash`, `sudo GIT_PAGER=./x git log`: the same effects as the assignment before the command.
+      a.assignmentEffects(assignment[1] ?? "", assignment[2] ?? "", site);
       continue;
     }
     if (positionals > 0) {
@@ -48,7 +52,7 @@ export function launch(a: Analyser, spec: LauncherSpec, args: readonly ShellWord
     }
     const wrapped = args.slice(i);
     if (spec.joinsCommand) return a.analysePayload(wrapped.map((x) => x.text).join(" "), site.scope, `The command given to ${launcher}`);
-    a.analyseArgv(spec.appendsArguments ? [...wrapped, word(UNKNOWN)] : wrapped, { ...site, ...(preload ? { preload } : {}), assigned, launched: true }, unwraps + 1);
+    a.analyseArgv(spec.appendsArguments ? [...wrapped, word(UNKNOWN)] : wrapped, { ...site, ...(preload ? { preload } : {}), assigned, env, launched: true }, unwraps + 1);
     return;
   }
 }
@@ -73,7 +77,11 @@ function xargs(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: num
   const text = args[option]?.text ?? "";
   const replacement = text === "-I" ? args[option + 1]?.text : text.startsWith("--replace") ? (text.split("=")[1] ?? "{}") : text.slice(2);
   const valueEnd = text === "-I" ? option + 1 : option;
-  const input = a.stdinOf(site);
+  // `xargs -a FILE`, `--arg-file=FILE`: the input is that file, not stdin.
+  const fileAt = args.findIndex((x) => /^(-a|--arg-file)$|^--arg-file=|^-a./.test(x.text));
+  const fileArg = args[fileAt]?.text ?? "";
+  const argFile = fileAt < 0 ? undefined : /^(-a|--arg-file)$/.test(fileArg) ? args[fileAt + 1]?.text : fileArg.startsWith("--") ? fileArg.slice(11) : fileArg.slice(2);
+  const input = argFile !== undefined ? (a.fileText(argFile) ?? UNKNOWN) : a.stdinOf(site);
   const known = input !== undefined && !input.includes(UNKNOWN);
   if (!replacement) {
     const appended = known ? input.split(/\s+/).filter((x) => x !== "").map(word) : [];
@@ -83,6 +91,43 @@ function xargs(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: num
   for (const line of lines) {
     const words = args.map((x, k) => (k > valueEnd && x.text.includes(replacement) ? word(x.text.replaceAll(replacement, line)) : x));
     launch(a, XARGS, words, site, unwraps, "xargs");
+  }
+}
+
+/** parallel's replacement strings: `{}`, `{.}`, `{/}`, `{//}`, `{/.}`, `{#}`, `{%}`, `{1}`, `{2.}`. */
+const PARALLEL_REPLACEMENT = /\{\d*(?:\.|\/|\/\/|\/\.|#|%)?\}/;
+/** GNU parallel's options that take a value. */
+const PARALLEL_VALUE_OPTIONS = new Set(["-j", "--jobs", "-S", "--sshlogin", "--joblog", "--results", "--tmpdir", "-d", "--delimiter", "-E", "--colsep", "-C", "--timeout", "--delay", "--retries", "--memfree", "--load", "-I", "--replace", "--tag-string", "--workdir", "--wd", "--shebang-wrap", "--basefile", "--return", "--env", "-n", "--max-args", "-N", "-L", "--max-lines", "-s", "--max-chars", "--halt"]);
+
+/**
+ * GNU parallel runs a command template (joined by a shell) once per input, with `{}` replaced by it; with no
+ * template each input line IS the command. Inputs: `::: words`, `:::: files`, `-a file`, stdin.
+ */
+function parallel(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  const template: string[] = [];
+  const inputs: string[] = [];
+  let mode: "options" | "template" | "words" | "files" = "options";
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    if (/^::::\+?$/.test(arg)) mode = "files";
+    else if (/^:::\+?$/.test(arg)) mode = "words";
+    else if (mode === "words") inputs.push(arg);
+    else if (mode === "files") inputs.push(...(a.fileText(arg) ?? UNKNOWN).split("\n"));
+    else if (mode === "options" && (arg === "-a" || arg === "--arg-file")) inputs.push(...(a.fileText(args[++i]?.text ?? "") ?? UNKNOWN).split("\n"));
+    else if (mode === "options" && arg.startsWith("-") && arg !== "-") {
+      if (PARALLEL_VALUE_OPTIONS.has(arg)) i++;
+    } else {
+      mode = "template";
+      template.push(arg);
+    }
+  }
+  if (inputs.length === 0 && !args.some((x) => /^:::/.test(x.text))) inputs.push(...(a.stdinOf(site) ?? UNKNOWN).split("\n"));
+  const values = inputs.filter((line) => line.trim() !== "").slice(0, 16);
+  if (template.length === 0) return a.analysePayload(values.join("\n"), site.scope, "The input parallel runs as commands");
+  const command = template.join(" ");
+  for (const value of values.length > 0 ? values : [UNKNOWN]) {
+    const filled = PARALLEL_REPLACEMENT.test(command) ? command.replace(new RegExp(PARALLEL_REPLACEMENT.source, "g"), value) : `${command} ${value}`;
+    a.analysePayload(filled, site.scope, "The command parallel runs");
   }
 }
 
@@ -103,6 +148,7 @@ export const launcherHandlers: HandlerTable = {
   ...Object.fromEntries(Object.entries(LAUNCHERS).map(([name, spec]): [string, Handler] => [name, (a, args, site, unwraps) => launch(a, spec, args, site, unwraps, name)])),
   find,
   xargs,
+  parallel,
   docker: containerExec,
   podman: containerExec,
   kubectl: containerExec,

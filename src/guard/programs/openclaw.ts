@@ -21,8 +21,44 @@ function portProbe(args: readonly ShellWord[]): boolean {
   return options.some((option) => /^-[vnz]*z[vnz]*$/.test(option)) && options.every((option) => /^-[vnz46]+$|^-w$/.test(option)) && args.every((x) => /^[\w.:[\]-]+$/.test(x.text));
 }
 
+/** curl's URL globs: `{a,b}` alternatives and `[1-9]`/`[a-z]` ranges, expanded (capped) as curl does. */
+export function curlGlobExpansions(url: string, limit = 64): string[] {
+  const brace = /\{([^{}]*)\}/.exec(url);
+  const range = /\[([0-9]+|[a-zA-Z])-([0-9]+|[a-zA-Z])(?::\d+)?\]/.exec(url);
+  const first = brace && (!range || brace.index < range.index) ? brace : range;
+  if (!first) return [url];
+  let items: string[];
+  if (first === brace) items = (brace[1] ?? "").split(",");
+  else {
+    const [from = "", to = ""] = [range?.[1], range?.[2]];
+    const numeric = /^\d+$/.test(from);
+    const start = numeric ? Number(from) : from.charCodeAt(0);
+    const end = numeric ? Number(to) : to.charCodeAt(0);
+    items = [];
+    for (let k = start; k <= end && items.length < limit; k++) items.push(numeric ? String(k).padStart(from.length, "0") : String.fromCharCode(k));
+  }
+  const expanded: string[] = [];
+  for (const item of items.slice(0, limit)) {
+    for (const rest of curlGlobExpansions(url.slice(0, first.index) + item + url.slice(first.index + first[0].length), limit)) {
+      if (expanded.length >= limit) return expanded;
+      expanded.push(rest);
+    }
+  }
+  return expanded;
+}
+
 /** A network client's handler; `netcat` also knows the zero-I/O port probe. */
 const network = (netcat: boolean): Handler => (a, args, site) => {
+  // `curl -F f=@~/.openclaw/openclaw.json URL`, `curl -T FILE`, `wget --post-file=FILE`: an upload is a copy of the file.
+  args.forEach((x, k) => {
+    const upload = /^(-T|--upload-file)$/.test(args[k - 1]?.text ?? "") ? x.text : /^--(post|body)-file=/.test(x.text) ? x.text.slice(x.text.indexOf("=") + 1) : /(?:^|=)[@<]([^;]+)/.exec(x.text)?.[1];
+    if (upload !== undefined && upload !== "-") a.checkCopySource(upload);
+  });
+  // `curl 'http://127.0.0.1:1878{9}/hooks/agent'`: curl expands the glob into the gateway's port.
+  if (!args.some((x) => x.text === "-g" || x.text === "--globoff")) {
+    const globbed = args.find((x) => /[{[]/.test(x.text) && curlGlobExpansions(x.text).some((url) => mentionsGateway(url) && !HEALTH_URL.test(url)));
+    if (globbed !== undefined) a.deny("The command talks to the OpenClaw gateway directly (through a URL glob).");
+  }
   args.forEach((x, k) => {
     const file = URL_FILES.test(x.text) ? args[k + 1]?.text : /^--(input-file|config)=/.test(x.text) ? x.text.slice(x.text.indexOf("=") + 1) : /^-[iK]./.test(x.text) ? x.text.slice(2) : undefined;
     if (file === undefined) return;

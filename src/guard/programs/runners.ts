@@ -83,6 +83,11 @@ function npm(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: numbe
   const positionals = positionalsOf(args, [...NPM_DIRECTORY, "--script-shell"]);
   const sub = positionals[0]?.text ?? "";
   if (sub === "exec" || sub === "x") return packageRunner(a, args.slice(args.findIndex((x) => x.text === sub) + 1), site, unwraps);
+  // `npm explore PKG -- cmd`: the command runs in the package's folder.
+  if (sub === "explore") {
+    const dash = args.findIndex((x) => x.text === "--");
+    if (dash >= 0) return a.analysePayload(args.slice(dash + 1).map((x) => x.text).join(" "), site.scope, "npm explore's command");
+  }
   if (SCRIPT_RUNNING_NPM.has(sub)) {
     const workspaces = npmWorkspaces(a, args);
     if (workspaces === undefined) packageScript(a, "npm", positionals.slice(1), site, directory);
@@ -110,12 +115,46 @@ function npm(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: numbe
   if (sub === "set-script" && positionals[2] !== undefined) a.analysePayload(positionals[2].text, site.scope, "The package.json script");
 }
 
+/** The folders a package.json `workspaces` list or pnpm-workspace.yaml names (globs expanded), or undefined when none can be read. */
+function workspaceFolders(a: Analyser): string[] | undefined {
+  const patterns: string[] = [];
+  try {
+    const root = JSON.parse(a.fileText("package.json") ?? "{}") as { workspaces?: unknown };
+    const list = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces as { packages?: unknown } | undefined)?.packages;
+    if (Array.isArray(list)) patterns.push(...list.filter((w): w is string => typeof w === "string"));
+  } catch {
+    // not JSON: no workspaces from it
+  }
+  for (const match of (a.fileText("pnpm-workspace.yaml") ?? "").matchAll(/^\s*-\s*["']?([^"'#\n]+?)["']?\s*$/gm)) if (!match[1]?.startsWith("!")) patterns.push(match[1] ?? "");
+  if (patterns.length === 0) return undefined;
+  return patterns.flatMap((pattern) => a.expandPattern(pattern.replace(/\/\*\*$/, "/*")) ?? [pattern]);
+}
+
+/** pnpm --filter/-r, yarn workspace(s): the script runs in workspace packages, each package.json read; one found nowhere readable is not allowed unread. */
+function workspaceScripts(a: Analyser, manager: string, script: ShellWord[], site: Site): void {
+  const name = script[0]?.text;
+  if (name === undefined || LIFECYCLE_SCRIPTS[name] !== undefined) return;
+  // Without a workspace list the packages are the root's (pnpm -r in a single package) or the filter's folders.
+  const filters = (site.scope.source.match(/(?:--filter|-F)[= ]["']?(\.{0,2}\/[^\s"'{}]+)/g) ?? []).map((match) => match.replace(/^(?:--filter|-F)[= ]["']?/, "").replace(/\.\.\.$/, ""));
+  for (const folder of [...(workspaceFolders(a) ?? []), ...filters]) packageScript(a, manager, script, site, folder);
+}
+
+const WORKSPACE_SELECTORS = /^(--filter|-F|--filter-prod|-r|--recursive|-w|--workspace-root)(=|$)/;
+
 /** pnpm, yarn: `dlx`/`exec` run a bin, `run x` or a bare `x` runs a script (in `-C dir`, `--cwd dir`). */
 function packageManager(manager: string, directoryOptions: readonly string[]): Handler {
   return (a, args, site, unwraps) => {
     const directory = optionValue(args, directoryOptions);
-    const positionals = positionalsOf(args, directoryOptions);
+    const positionals = positionalsOf(args, [...directoryOptions, "--filter", "-F", "--filter-prod"]);
     const sub = positionals[0]?.text ?? "";
+    // `pnpm --filter bot notify`, `pnpm -r run notify`, `yarn workspace bot notify`, `yarn workspaces foreach run notify`.
+    if (manager === "pnpm" && args.some((x) => WORKSPACE_SELECTORS.test(x.text))) {
+      workspaceScripts(a, manager, sub === "run" || sub === "run-script" ? positionals.slice(1) : positionals, site);
+    }
+    if (manager === "yarn" && (sub === "workspace" || sub === "workspaces")) {
+      const rest = sub === "workspace" ? positionals.slice(2) : positionals.slice(positionals.findIndex((x) => x.text === "run") + 1);
+      return workspaceScripts(a, manager, rest[0]?.text === "run" ? rest.slice(1) : rest, site);
+    }
     if (sub === "dlx" || sub === "exec") return packageRunner(a, args.slice(args.findIndex((x) => x.text === sub) + 1), site, unwraps);
     const lifecycle = LIFECYCLE_SCRIPTS[sub];
     if (lifecycle !== undefined && positionals.length === 1) {
@@ -164,8 +203,9 @@ function upwards(names: readonly string[]): string[] {
 /** just: recipes are the indented lines of the justfile (found in the directory or a parent). */
 function just(a: Analyser, args: readonly ShellWord[], site: Site): void {
   if (args.some((x) => LISTS_ONLY.test(x.text))) return;
-  const at = args.findIndex((x) => x.text === "-f" || x.text === "--justfile");
-  const files = at >= 0 ? [args[at + 1]?.text ?? ""] : upwards(["justfile", "Justfile", ".justfile"]);
+  const at = args.findIndex((x) => x.text === "-f" || x.text === "--justfile" || x.text.startsWith("--justfile="));
+  const named = args[at]?.text.startsWith("--justfile=") === true ? args[at]?.text.slice(11) : args[at + 1]?.text;
+  const files = at >= 0 ? [named ?? ""] : upwards(["justfile", "Justfile", ".justfile"]);
   for (const file of files) {
     const text = file === "/dev/stdin" ? a.stdinOf(site) : a.fileText(file);
     if (text === undefined) continue;
@@ -216,7 +256,9 @@ const GIT_TREE_WRITERS = new Set(["checkout", "switch", "restore", "reset", "rm"
 
 /** `git -C DIR`, `--work-tree=DIR`, `git apply --directory=DIR`: a subcommand that rewrites the tree writes below DIR. */
 function gitTreeWrites(a: Analyser, args: readonly ShellWord[], site: Site): void {
-  let tree = ".";
+  // GIT_WORK_TREE / GIT_DIR set for the command move the tree as --work-tree does.
+  const environment = (name: string): string | undefined => site.env?.get(name) ?? site.scope.words.lookupVariable(name);
+  let tree = environment("GIT_WORK_TREE") ?? environment("GIT_DIR")?.replace(/\/\.git\/?$/, "") ?? ".";
   let sub: string | undefined;
   let at = 0;
   for (; at < args.length; at++) {
@@ -231,7 +273,8 @@ function gitTreeWrites(a: Analyser, args: readonly ShellWord[], site: Site): voi
     }
   }
   if (sub === undefined || !GIT_TREE_WRITERS.has(sub)) return;
-  if (tree !== ".") a.checkWrite(tree, "remove");
+  // `.` too: `cd ~/.claude && git checkout -- .` rewrites the folder the command moved into.
+  a.checkWrite(tree, "remove");
   const rest = args.slice(at + 1);
   if (sub === "clone" || sub === "init" || sub === "worktree") {
     const target = rest.filter((x) => !x.text.startsWith("-")).at(-1)?.text;
@@ -253,19 +296,101 @@ function gitTreeWrites(a: Analyser, args: readonly ShellWord[], site: Site): voi
   for (const text of texts) for (const file of diffTargets(text ?? "")) a.checkWrite(path.join(tree, directory, file), "write");
 }
 
+/** `git config` options that take a value (not the key or the value being set). */
+const GIT_CONFIG_VALUE_OPTIONS = new Set(["-f", "--file", "--blob", "--type", "--default", "--comment", "--value", "--file-value"]);
+/** `git config set|add|replace-all KEY VALUE` (git 2.46), and the older `git config [--add] KEY VALUE`. */
+const GIT_CONFIG_SUBCOMMANDS = new Set(["set", "add", "replace-all"]);
+
+/** `[core]\n\tpager = x`, `[alias] s = !sh f`: the settings of a git config file's text. */
+export function gitConfigSettings(text: string): [string, string][] {
+  const settings: [string, string][] = [];
+  let section = "";
+  for (const line of text.split("\n")) {
+    const header = /^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"([^"]*)")?\s*\]/.exec(line);
+    if (header) section = header[2] !== undefined ? `${header[1] ?? ""}.${header[2]}` : (header[1] ?? "");
+    const entry = /^\s*([A-Za-z][\w-]*)\s*=\s*(.*?)\s*$/.exec(line.replace(/^\s*\[[^\]]*\]/, ""));
+    if (entry?.[1] !== undefined) settings.push([`${section}.${entry[1]}`, (entry[2] ?? "").replace(/^"(.*)"$/, "$1")]);
+  }
+  return settings;
+}
+
+/** Settings git takes from its environment: GIT_CONFIG_COUNT/KEY_n/VALUE_n, --config-env's variables, GIT_CONFIG_GLOBAL files. */
+function environmentSettings(a: Analyser, args: readonly ShellWord[], site: Site): [string, string][] {
+  const value = (name: string): string | undefined => site.env?.get(name) ?? site.scope.words.lookupVariable(name);
+  const settings: [string, string][] = [];
+  for (let n = 0; n < 16; n++) {
+    const key = value(`GIT_CONFIG_KEY_${n}`);
+    if (key !== undefined) settings.push([key, value(`GIT_CONFIG_VALUE_${n}`) ?? ""]);
+  }
+  for (const arg of args) {
+    const match = /^--config-env=([^=]+)=(\w+)$/.exec(arg.text);
+    if (match?.[1] !== undefined) settings.push([match[1], value(match[2] ?? "") ?? "\u0000"]);
+    if (!arg.text.startsWith("-")) break;
+  }
+  for (const name of ["GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG"]) {
+    const file = value(name);
+    const text = file !== undefined ? a.fileText(file) : undefined;
+    if (text !== undefined) settings.push(...gitConfigSettings(text));
+  }
+  return settings;
+}
+
+/** git subcommands' options whose value git runs in a shell (`rebase --exec`, `difftool -x`, `send-email --to-cmd`). */
+const GIT_RUN_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  rebase: ["-x", "--exec"],
+  difftool: ["-x", "--extcmd"],
+  mergetool: [],
+  "send-email": ["--to-cmd", "--cc-cmd", "--header-cmd", "--sendmail-cmd"],
+  "filter-branch": ["--env-filter", "--tree-filter", "--index-filter", "--parent-filter", "--msg-filter", "--commit-filter", "--tag-name-filter"],
+  "filter-repo": [],
+  fetch: ["--upload-pack"],
+  clone: ["-u", "--upload-pack"],
+  "ls-remote": ["--upload-pack"],
+  pull: ["--upload-pack"],
+  push: ["--receive-pack", "--exec"],
+};
+
+/** `git rebase --exec CMD`, `git submodule foreach CMD`, `git bisect run ARGV`: strings git runs are parsed as shell. */
+function gitRunStrings(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  const at = args.findIndex((x, k) => !x.text.startsWith("-") && !["-c", "-C", "--git-dir", "--work-tree"].includes(args[k - 1]?.text ?? ""));
+  const sub = args[at]?.text ?? "";
+  const rest = args.slice(at + 1);
+  const options = GIT_RUN_OPTIONS[sub] ?? [];
+  rest.forEach((x, k) => {
+    const long = options.find((option) => option.startsWith("--") && x.text.startsWith(`${option}=`));
+    const value = long !== undefined ? x.text.slice(long.length + 1) : options.includes(x.text) ? rest[k + 1]?.text : undefined;
+    if (value !== undefined) a.runCommandValue(value, site, `git ${sub} ${long ?? x.text}`);
+  });
+  if (sub === "submodule") {
+    const foreach = rest.findIndex((x) => x.text === "foreach");
+    const command = rest.slice(foreach + 1).filter((x) => !x.text.startsWith("-"));
+    if (foreach >= 0 && command.length > 0) a.analysePayload(command.map((x) => x.text).join(" "), site.scope, "git submodule foreach");
+  }
+  if (sub === "bisect" && rest[0]?.text === "run" && rest.length > 1) a.analyseArgv(rest.slice(1), { ...site, launched: true }, 1);
+}
+
 function git(a: Analyser, args: readonly ShellWord[], site: Site): void {
   gitTreeWrites(a, args, site);
-  const settings: [string, string][] = [];
+  gitRunStrings(a, args, site);
+  const settings: [string, string][] = environmentSettings(a, args, site);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]?.text ?? "";
     const setting = arg === "-c" ? args[++i]?.text : arg.startsWith("-c") ? arg.slice(2) : undefined;
     if (setting !== undefined) settings.push([setting.slice(0, Math.max(0, setting.indexOf("="))), setting.slice(setting.indexOf("=") + 1)]);
     if (arg === "config") {
-      const rest = args.slice(i + 1).filter((x) => !x.text.startsWith("-"));
-      if (rest[0] !== undefined && rest[1] !== undefined) settings.push([rest[0].text, rest[1].text]);
+      const rest = args.slice(i + 1).filter((x, k, all) => !x.text.startsWith("-") && !GIT_CONFIG_VALUE_OPTIONS.has(all[k - 1]?.text ?? ""));
+      const words = GIT_CONFIG_SUBCOMMANDS.has(rest[0]?.text ?? "") ? rest.slice(1) : rest;
+      if (words[0] !== undefined && words[1] !== undefined) settings.push([words[0].text, words[1].text]);
       break;
     }
     if (!arg.startsWith("-")) break;
+  }
+  // `git -c include.path=F`: F's settings count as if given here.
+  for (const [key, value] of [...settings]) {
+    if (/^include(if\..*)?\.path$/i.test(key)) {
+      const text = a.fileText(value);
+      if (text !== undefined) settings.push(...gitConfigSettings(text));
+    }
   }
   for (const [key, value] of settings) {
     const runs = GIT_COMMAND_SETTINGS.test(key);
@@ -302,7 +427,42 @@ function man(a: Analyser, args: readonly ShellWord[], site: Site): void {
   if (pager !== undefined) a.runCommandValue(pager, site, "man's pager");
 }
 
+/** `concurrently "cmd1" "cmd2"`: each argument is a command line (`npm:x` names a script). */
+function concurrently(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]?.text ?? "";
+    if (/^-(n|c|p|s|k|r|l|i|t)$|^--(names|prefix-colors|prefix|success|kill-signal|restart-tries|restart-after|max-processes|timestamp-format|default-input-target|passthrough-arguments|cwd|handle-input|pad-prefix)$/.test(arg)) i++;
+    else if (arg.startsWith("npm:")) packageScript(a, "npm", [word(arg.slice(4))], site);
+    else if (!arg.startsWith("-")) a.analysePayload(arg, site.scope, "The command given to concurrently");
+  }
+}
+
+/** `npm-run-all a b`, `run-s a b`, `run-p a`: package.json scripts by name. */
+function runAll(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  for (const x of args) if (!x.text.startsWith("-")) packageScript(a, "npm", [x], site);
+}
+
+/** `turbo run X`, `lerna run X`, `nx run-many -t X`: the script runs in every workspace package. */
+function monorepoRunner(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  const at = args.findIndex((x) => x.text === "run" || x.text === "run-many" || x.text === "exec");
+  if (at < 0) return;
+  if (args[at]?.text === "exec") {
+    const dash = args.findIndex((x) => x.text === "--");
+    return a.analyseArgv(args.slice(dash >= 0 ? dash + 1 : at + 1), { ...site, launched: true }, 1);
+  }
+  const tasks = optionValue(args, ["-t", "--target", "--targets"]);
+  const names = (tasks !== undefined ? tasks.split(",") : args.slice(at + 1).filter((x) => !x.text.startsWith("-")).map((x) => x.text)).map((name) => name.replace(/^[^:]*:/, ""));
+  for (const name of names) workspaceScripts(a, "the monorepo runner", [word(name)], site);
+}
+
 export const runnerHandlers: HandlerTable = {
+  concurrently,
+  "npm-run-all": runAll,
+  "run-s": runAll,
+  "run-p": runAll,
+  turbo: monorepoRunner,
+  lerna: monorepoRunner,
+  nx: monorepoRunner,
   crontab,
   man,
   ...Object.fromEntries([...PACKAGE_RUNNERS].map((name): [string, Handler] => [name, packageRunner])),

@@ -24,6 +24,8 @@ function shell(a: Analyser, args: readonly ShellWord[], site: Site): void {
     }
     if (/^-[A-Za-z]+$/.test(arg)) {
       if (arg.includes("c")) commandMode = true;
+      // `sh -n script`: read and check the syntax, run nothing (an interactive shell ignores -n).
+      if (arg.includes("n") && !args.some((x) => /^-[A-Za-z]*i/.test(x.text) || x.text === "--login")) return;
       continue;
     }
     if (arg.startsWith("--") || arg.startsWith("+")) continue;
@@ -59,6 +61,8 @@ function scriptOperand(a: Analyser, operand: ShellWord, site: Site): void {
   if (STDIN_FILES.test(operand.text)) return a.analyseStdin(site, "shell");
   // `find … -exec sh FILE \;`, `xargs sh FILE`: a file handed to a launcher to run is not allowed unread.
   if (site.launched === true && isStatic(operand.text) && operand.text !== "{}") return a.runFile(operand.text, site, "shell", "The launched shell");
+  // `find . -name x -exec sh {} \;`, `... | xargs sh`: the script is a file only known at run time.
+  if (site.launched === true && !isStatic(operand.text)) return a.deny("A launcher runs a shell on a script only known at run time (find -exec sh {}, xargs sh), so it cannot be checked.");
   a.peekScript(operand.text, site, "shell");
 }
 

@@ -26,6 +26,8 @@ export interface Site {
   readonly preload?: string;
   /** Variables a launcher set for this command (`env X=... cmd`); the node's own assignments are on `node`. */
   readonly assigned?: readonly string[];
+  /** Values a launcher set for this command (`env GIT_CONFIG_KEY_0=... git`). */
+  readonly env?: ReadonlyMap<string, string>;
   /** Reached through a launcher: the program's own arguments are still judged (the launcher's were not). */
   readonly launched?: boolean;
 }
@@ -55,6 +57,8 @@ export interface Analyser {
    * is run as a file (runFile; programs installed in the system's directories pass); a command line is parsed as shell.
    */
   runCommandValue(value: string, site: Site, what: string): void;
+  /** NAME=VALUE set for a command (before it, or through `env`/`sudo`): what it makes a program run. */
+  assignmentEffects(name: string, value: string, site: Site): void;
   /** A copy or link made from `source` (cp, rsync, ln): OpenClaw's state folder must not be copied out. */
   checkCopySource(source: string): void;
   /** A shell or interpreter reading its program from stdin. */
@@ -73,6 +77,8 @@ export interface Analyser {
   /** package.json scripts found for this command (in `directory`, else every place the command may be). */
   packageScripts(directory?: string): Record<string, unknown>[];
   readRelative(file: string): string | undefined;
+  /** The files a glob pattern (relative or absolute) matches here, or undefined when they cannot be listed. */
+  expandPattern(pattern: string): string[] | undefined;
   /** A file written earlier in this command, an fd from `exec N<f`, else the file on disk. */
   fileText(file: string): string | undefined;
   /** The path (relative or absolute) is openclaw-guard's own cli.js. */

@@ -117,7 +117,11 @@ function sed(a: Analyser, args: readonly ShellWord[], site: Site): void {
   if (!explicitScript && files.length > 0) scripts.push(files.shift() ?? "");
   for (const script of scripts) {
     for (const match of script.matchAll(/(?:^|[;{}\n]|\/[gpIiMme0-9]*)\s*[wW]\s+([^;\n}]+)/g)) a.checkWrite((match[1] ?? "").trim(), "write");
-    if (SED_EXECUTES.test(script)) a.analyseStdin(site, "shell");
+    if (SED_EXECUTES.test(script)) {
+      a.analyseStdin(site, "shell");
+      // `1e sh run.txt`: GNU sed's `e COMMAND` runs COMMAND.
+      for (const match of script.matchAll(/(?:^|[;{}\n]\s*|[0-9$\/]\s*)e[ \t]+([^;\n}]+)/g)) a.analysePayload((match[1] ?? "").trim(), site.scope, "sed's e command");
+    }
   }
   if (inPlace) for (const file of files) a.checkWrite(file, "write");
 }
@@ -221,7 +225,16 @@ function mount(a: Analyser, args: readonly ShellWord[]): void {
   for (const source of positionals.slice(0, -1)) a.checkCopySource(source);
 }
 
+/** `sponge FILE` soaks up stdin and writes FILE. */
+function sponge(a: Analyser, args: readonly ShellWord[], site: Site): void {
+  for (const file of splitArgs("", args).positionals) {
+    a.checkWrite(file, "write");
+    a.recordWrite(file, a.stdinOf(site) ?? UNKNOWN);
+  }
+}
+
 export const writerHandlers: HandlerTable = {
+  sponge,
   claude,
   mount,
   zip,
