@@ -21,7 +21,7 @@ import { runStringHandlers } from "./programs/run-strings.js";
 import { MAX_COMMAND_LENGTH, type Verdict } from "./plain-command.js";
 import { dataOnlyPositions } from "./programs/data-only.js";
 import { guardCli } from "./programs/openclaw.js";
-import type { Analyser, FileRunner, Origin, Scope, Site, WriteKind } from "./programs/types.js";
+import type { Analyser, FileRunner, FindQuery, Origin, Scope, Site, WriteKind } from "./programs/types.js";
 
 export interface AnalyseOptions {
   readonly allowList?: AllowList;
@@ -40,6 +40,8 @@ export interface AnalyseOptions {
   readonly isGuardEntry?: (absolutePath: string) => boolean;
   /** The files an absolute glob pattern matches (as bash would expand it), or undefined when they cannot be listed. */
   readonly expandGlob?: (absolutePattern: string) => string[] | undefined;
+  /** What `find` selects under an absolute start (see FindQuery), or undefined when it cannot all be listed. */
+  readonly findPaths?: (absoluteStart: string, query: FindQuery) => string[] | undefined;
 }
 
 export type { Verdict } from "./plain-command.js";
@@ -905,6 +907,20 @@ class Analysis implements Analyser {
       for (const match of found) matches.add(match);
     }
     return matches.size > 16 ? null : [...matches];
+  }
+
+  foundPaths(query: FindQuery): string[] | undefined {
+    if (this.options.findPaths === undefined) return undefined;
+    const found = new Set<string>();
+    for (const start of query.starts) {
+      for (const candidate of this.candidates(this.expandHome(start))) {
+        const paths = this.options.findPaths(candidate, query);
+        if (paths === undefined) return undefined;
+        for (const p of paths) found.add(p);
+      }
+    }
+    // The same cap as a script pattern's: each path is one more command to analyse.
+    return found.size > 16 ? undefined : [...found];
   }
 
   expandPattern(pattern: string): string[] | undefined {

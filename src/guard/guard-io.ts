@@ -1,8 +1,9 @@
 // The little I/O the guard's commands need: capped stdin, capped script peeking.
-import { readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import path from "node:path";
 import { globToRegExp } from "./shell-words.js";
 import type { AllowList } from "./openclaw-policy.js";
+import type { FindQuery } from "./programs/types.js";
 import { isGuardEntry } from "./guard-entry.js";
 import { protectedAreaOf, type ProtectedContext } from "./protected-paths.js";
 
@@ -89,6 +90,43 @@ export function expandGlob(pattern: string): string[] | undefined {
   });
 }
 
+/**
+ * What `find START` selects under an absolute start, depth by depth as find walks (dot files included,
+ * symbolic links not followed), filtered by the query's names, file type and depths; capped like a glob,
+ * undefined when more than that, when the start is missing or when a folder on the way cannot be listed.
+ */
+export function findPaths(start: string, query: FindQuery): string[] | undefined {
+  const found: string[] = [];
+  let listed = 0;
+  const selects = (file: string, depth: number, isFile: boolean) =>
+    depth >= query.minDepth && (isFile || !query.filesOnly) && query.names.every((name) => name.test(path.basename(file)));
+  const walk = (dir: string, depth: number): boolean => {
+    if (++listed > MAX_GLOB_DIRECTORIES) return false;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const entry of entries.sort((x, y) => (x.name < y.name ? -1 : 1))) {
+      const file = path.join(dir, entry.name);
+      if (selects(file, depth, entry.isFile())) found.push(file);
+      if (found.length > MAX_GLOB_MATCHES) return false;
+      if (entry.isDirectory() && depth < query.maxDepth && !walk(file, depth + 1)) return false;
+    }
+    return true;
+  };
+  let startStat: ReturnType<typeof lstatSync>;
+  try {
+    startStat = lstatSync(start);
+  } catch {
+    return undefined; // missing here, but the command may create it first
+  }
+  if (selects(start, 0, startStat.isFile())) found.push(start);
+  if (!startStat.isDirectory() || query.maxDepth < 1) return found;
+  return walk(start, 1) ? found : undefined;
+}
+
 /** The analyser's file access for the hook and check-command: script peeking, protected places, the guard's own entry. */
 export function analyserOptions(allowList: AllowList, cwd: string, context: ProtectedContext) {
   return {
@@ -99,5 +137,6 @@ export function analyserOptions(allowList: AllowList, cwd: string, context: Prot
     protectedArea: (target: string | RegExp, below: boolean) => protectedAreaOf(target, context, below),
     isGuardEntry,
     expandGlob,
+    findPaths,
   };
 }

@@ -2,9 +2,9 @@
 // find -exec, container exec, and the like. Each unwraps to the command it runs.
 import { CONTAINER_EXEC, LAUNCHERS, XARGS, splitOption, type LauncherSpec } from "../command-specs.js";
 import { PRELOAD_VARIABLES } from "../openclaw-policy.js";
-import { UNKNOWN, type ShellWord } from "../shell-words.js";
+import { UNKNOWN, globToRegExp, isStatic, type ShellWord } from "../shell-words.js";
 import { removalsOfFind } from "./writers.js";
-import { word, type Analyser, type Handler, type HandlerTable, type Site } from "./types.js";
+import { word, type Analyser, type FindQuery, type Handler, type HandlerTable, type Site } from "./types.js";
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
 
@@ -57,15 +57,83 @@ export function launch(a: Analyser, spec: LauncherSpec, args: readonly ShellWord
   }
 }
 
-/** find -exec/-execdir/-ok run a command per found path; -delete and friends are writes (writers.ts). */
+const EXEC = /^-(exec|execdir|ok|okdir)$/;
+// Tests that only narrow what find selects, with their argument counts: leaving one out of the
+// FindQuery checks more paths than find will run, never fewer. -o, !, ( ) and actions are not here.
+const NARROWING_TESTS = new Map<string, number>([
+  ...["-newer", "-size", "-mtime", "-mmin", "-atime", "-amin", "-ctime", "-cmin", "-perm", "-user", "-group", "-uid", "-gid", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-links", "-inum", "-samefile"].map((t): [string, number] => [t, 1]),
+  ...["-empty", "-readable", "-writable", "-executable", "-nouser", "-nogroup", "-xdev", "-mount", "-noleaf", "-depth", "-true", "-print", "-print0"].map((t): [string, number] => [t, 0]),
+]);
+
+/** The paths `find START... EXPRESSION` selects, when its expression only narrows; undefined otherwise. */
+export function findQuery(args: readonly ShellWord[]): FindQuery | undefined {
+  const starts: string[] = [];
+  const names: RegExp[] = [];
+  let filesOnly = false;
+  let minDepth = 0;
+  let maxDepth = Infinity;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const text = args[i]?.text ?? "";
+    if (text === "-P") continue; // the default: symbolic links not followed (-L and -H follow them: not modelled)
+    if (text.startsWith("-") || text === "(" || text === "!" || text === ",") break;
+    if (!isStatic(text) || /(^|[^\\])[*?[]/.test(text)) return undefined;
+    starts.push(text);
+  }
+  for (; i < args.length; i++) {
+    const text = args[i]?.text ?? "";
+    const value = args[i + 1]?.text;
+    if (EXEC.test(text)) {
+      const end = args.findIndex((x, k) => k > i && (x.text === ";" || x.text === "+"));
+      if (end < 0) return undefined;
+      i = end; // an -exec is a test too (its exit status): later ones see fewer paths, never more
+    } else if (text === "-name" || text === "-iname") {
+      if (value === undefined || !isStatic(value)) return undefined;
+      const pattern = globToRegExp(value);
+      names.push(text === "-iname" ? new RegExp(pattern.source, "i") : pattern);
+      i++;
+    } else if (text === "-type") {
+      filesOnly ||= value === "f";
+      i++;
+    } else if (text === "-maxdepth" || text === "-mindepth") {
+      const depth = Number(value);
+      if (value === undefined || !Number.isInteger(depth) || depth < 0) return undefined;
+      if (text === "-maxdepth") maxDepth = depth;
+      else minDepth = depth;
+      i++;
+    } else {
+      const operands = NARROWING_TESTS.get(text);
+      if (operands === undefined) return undefined;
+      i += operands;
+    }
+  }
+  return { starts: starts.length > 0 ? starts : ["."], names, filesOnly, minDepth, maxDepth };
+}
+
+/**
+ * find -exec/-execdir/-ok run a command per found path; -delete and friends are writes (writers.ts).
+ * With an expression that only narrows, the paths are listed here and each command is judged with its
+ * path in place of {} (`find . -name '*.sh' -exec bash {} \;` reads those scripts); otherwise {} is unknown.
+ */
 function find(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: number): void {
   removalsOfFind(a, args);
+  const query = findQuery(args);
+  const found = query === undefined ? undefined : a.foundPaths(query);
   for (let i = 0; i < args.length; i++) {
-    if (!/^-(exec|execdir|ok|okdir)$/.test(args[i]?.text ?? "")) continue;
+    if (!EXEC.test(args[i]?.text ?? "")) continue;
     const end = args.findIndex((x, k) => k > i && (x.text === ";" || x.text === "+"));
-    // find substitutes each found path for {}: `find -name openclaw -exec {} message send \;`.
-    const command = args.slice(i + 1, end < 0 ? undefined : end).map((x) => (x.text.includes("{}") ? word(UNKNOWN) : x));
-    a.analyseArgv(args[end]?.text === "+" ? [...command, word(UNKNOWN)] : command, { ...site, launched: true }, unwraps + 1);
+    const template = args.slice(i + 1, end < 0 ? undefined : end);
+    const batch = args[end]?.text === "+";
+    if (found === undefined) {
+      // find substitutes each found path for {}: `find -name openclaw -exec {} message send \;`.
+      const command = template.map((x) => (x.text.includes("{}") ? word(UNKNOWN) : x));
+      a.analyseArgv(batch ? [...command, word(UNKNOWN)] : command, { ...site, launched: true }, unwraps + 1);
+    } else if (batch) {
+      // `-exec CMD {} +`: {} (last before +) stands for all the paths at once.
+      a.analyseArgv(template.flatMap((x) => (x.text === "{}" ? found.map(word) : [x])), { ...site, launched: true }, unwraps + 1);
+    } else {
+      for (const path of found) a.analyseArgv(template.map((x) => (x.text.includes("{}") ? word(x.text.replaceAll("{}", path)) : x)), { ...site, launched: true }, unwraps + 1);
+    }
     if (end < 0) return;
     i = end;
   }

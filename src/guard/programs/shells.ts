@@ -46,6 +46,11 @@ function quoted(value: string): string {
  */
 function commandString(a: Analyser, args: readonly ShellWord[], at: number, site: Site): void {
   const operands = args.slice(at + 1).map((x) => x.text);
+  // `find … -exec sh -c '. "$0"' {} \;`, `xargs sh -c 'bash "$1"' _`: the string runs on a path the
+  // launcher fills in at run time, so a script it sources or runs cannot be read here.
+  if (site.launched === true && operands.some((operand) => !isStatic(operand)) && /(?:^|[;&|(]|\bthen|\bdo)\s*(?:(?:\.|source|exec|command|(?:ba|da|z|k)?sh)\s+)?["']?\$\{?[0-9@*]/.test(args[at]?.text ?? "")) {
+    return a.deny("A launcher hands the shell a script only known at run time (find -exec sh -c '. \"$0\"' {}, xargs sh -c), so it cannot be checked.");
+  }
   const payload = (args[at]?.text ?? "").replace(/"?\$(?:\{([0-9@*])\}|([0-9@*]))"?/g, (whole, braced: string | undefined, bare: string | undefined) => {
     const which = braced ?? bare ?? "";
     if (which === "@" || which === "*") return operands.length > 1 ? operands.slice(1).map(quoted).join(" ") : whole;

@@ -79,11 +79,16 @@ export interface Analyser {
   readRelative(file: string): string | undefined;
   /** The files a glob pattern (relative or absolute) matches here, or undefined when they cannot be listed. */
   expandPattern(pattern: string): string[] | undefined;
+  /** The paths `find` would select here (see FindQuery), or undefined when they cannot all be listed. */
+  foundPaths(query: FindQuery): string[] | undefined;
   /** A file written earlier in this command, an fd from `exec N<f`, else the file on disk. */
   fileText(file: string): string | undefined;
   /** The path (relative or absolute) is openclaw-guard's own cli.js. */
   isGuardEntry(file: string): boolean;
 }
+
+/** What `find START... TESTS` selects, read from an expression that only narrows (tests joined by the implicit AND). */
+export type FindQuery = { readonly starts: readonly string[]; readonly names: readonly RegExp[]; readonly filesOnly: boolean; readonly minDepth: number; readonly maxDepth: number };
 
 export type Handler = (analyser: Analyser, args: readonly ShellWord[], site: Site, unwraps: number) => void;
 export type HandlerTable = Readonly<Record<string, Handler>>;
