@@ -63,8 +63,12 @@ function step(argv: string[]): NetnsStep {
 }
 
 const bash = (command: string): ScriptStep => ({ tool: "Bash", input: { command, description: "test command" } });
-/** The port as a sum: the guard hook denies a network client naming the gateway's port (with variables resolved). */
-const curl = (proxy: boolean, host = "127.0.0.1") => `curl -s -m 5 --noproxy '' ${proxy ? `-x "$http_proxy" ` : ""}http://${host}:$((${GATEWAY_PORT - 789}+789))/; echo " rc=$?"`;
+/**
+ * The port from printf's hex: the guard hook denies a network client naming the gateway's port (variables
+ * and $((arithmetic)) resolved), and a number computed by another program is what a text check cannot see
+ * (issue 21), so this is what the sandbox adds.
+ */
+const curl = (proxy: boolean, host = "127.0.0.1") => `curl -s -m 5 --noproxy '' ${proxy ? `-x "$http_proxy" ` : ""}http://${host}:$(printf %d 0x${GATEWAY_PORT.toString(16)})/; echo " rc=$?"`;
 
 /** Each command spells the path so no permission rule and no hook can see it; `dangerouslyDisableSandbox` asks to leave the sandbox. */
 const SCRIPT: ScriptStep[] = [
