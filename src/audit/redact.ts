@@ -88,9 +88,11 @@ function digitRunAt(text: string, start: number): { end: number; digits: number;
 
 const MAX_ECHO = 64;
 
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\u115F\u1160\u3164\uFFA0\u034F]/gu;
+// Lone surrogates (Cs) too: JSON would write one as \ud948, whose hex digits then read as part of a
+// number beside the digits a mask keeps.
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Co}\u115F\u1160\u3164\uFFA0\u034F]/gu;
 
-/** Makes zero-width, bidi-override and control characters visible as \u{...}; keeps \n and \t when asked. */
+/** Makes zero-width, bidi-override, control and lone surrogate characters visible as \u{...}; keeps \n and \t when asked. */
 export function escapeInvisible(text: string, keep: readonly string[] = []): string {
   return text.replace(HIDDEN, (ch) => (keep.includes(ch) ? ch : `\\u{${ch.codePointAt(0)!.toString(16)}}`));
 }

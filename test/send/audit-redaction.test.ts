@@ -32,6 +32,15 @@ describe("the audit log never holds a full number from caller input", () => {
     expect(audit.records.at(-1)).toMatchObject({ event: "outcome", reason: "rejected •••••••••６７ (not in allowFrom)" });
   });
 
+  it("writes a lone surrogate as \\u{...}: JSON's \\ud948 put its hex digits next to the digits a mask keeps", async () => {
+    // Found by the property below (1 run in 3 failed): \ud948 + a masked number ending in ⅖⅒ read as 8 digits.
+    const { deps, audit } = memoryDeps();
+    expect((await sendMessage(deps, { to: "\ud948+1234567⅖⅒", message: "x", origin: "mcp" })).status).toBe("refused");
+    const record = audit.records.at(-1)!;
+    expect(record.to).toMatch(/^\\u\{d948\}/);
+    expect(longestDigitRun(callerFields(record))).toBeLessThan(7);
+  });
+
   it("holds for any recipient and any transport error text (full Unicode, numbers in any digits and separators)", async () => {
     let transportError = "";
     const { deps, audit } = memoryDeps(undefined, recordingTransport(() => ({ status: "failed", reason: transportError })));
