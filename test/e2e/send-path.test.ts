@@ -155,7 +155,8 @@ describe("send_message through a real OpenClaw gateway", () => {
       writeFileSync(wrongConfig, JSON.stringify({ ...original, gateway: { ...original.gateway, auth: { mode: "token", token: "wrong-token-d41d8cd98f00" } } }));
       const server = await startServer(real.gateway, openclaw, name === "cli" ? { OPENCLAW_CONFIG_PATH: wrongConfig } : {});
       try {
-        const text = `wrong token ${randomUUID()}`;
+        // Not "token <uuid>": the content check asks before sending a long random word after "token".
+        const text = `wrong credentials check ${randomUUID()}`;
         const result = await send(server, text);
         expect(result.status).toBe("failed");
         expect(result.reason).toMatch(/token|auth|unauthori[sz]ed|credentials/i);

@@ -134,6 +134,7 @@ describe.skipIf(!isRoot)("init openclaw --separate --apply / --undo as root, rep
         gateway: { mode: "local", port: gatewayPort, bind: "loopback", auth: { mode: "token", token: gatewayToken } },
         channels: { telegram: { enabled: true, botToken: BOT_TOKEN, apiRoot: telegram.url } },
         logging: { file: join(agentHome, ".openclaw/gateway.log") },
+        models: { catalogRefresh: { enabled: false } }, // as the harness's gateways: nothing off this machine
         plugins: { load: { paths: [REPO_ROOT] }, entries: { "openclaw-guard": { enabled: true, config: { configPath: book } } } },
       }, null, 2),
       { mode: 0o600 },
