@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/claude-code.js";
+import { ensureSystemUser } from "../support/users.js";
 
 const CLI = join(REPO_ROOT, "dist/cli.js");
 const AGENT = "ocg-e2e-agent";
@@ -16,15 +17,7 @@ const SERVICE = "ocg-e2e-svc";
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("skipping doctor --service-user as another uid: it must run as root to create the users");
 
-function ensureUser(name: string, home?: string): { uid: number; gid: number } {
-  try {
-    execFileSync("id", ["-u", name], { stdio: "ignore" });
-    if (home) execFileSync("usermod", ["--home", home, name]);
-  } catch {
-    execFileSync("useradd", ["--system", "--no-create-home", ...(home ? ["--home-dir", home] : []), "--shell", "/bin/sh", name]);
-  }
-  return { uid: Number(execFileSync("id", ["-u", name], { encoding: "utf8" })), gid: Number(execFileSync("id", ["-g", name], { encoding: "utf8" })) };
-}
+const ensureUser = (name: string, home?: string) => ensureSystemUser(name, home ? { home } : {});
 
 type Check = { id: string; status: string; summary: string };
 

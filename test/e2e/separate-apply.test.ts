@@ -16,6 +16,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NODE24, OPENCLAW, requireE2eTools } from "../support/openclaw-gateway.js";
 import { REPO_ROOT } from "../support/claude-code.js";
+import { deleteUser, ensureSystemUser } from "../support/users.js";
 import { BOT_TOKEN, startFakeTelegram, type FakeTelegram } from "../support/fake-telegram.js";
 
 const CLI = join(REPO_ROOT, "dist/cli.js");
@@ -118,12 +119,11 @@ describe.skipIf(!isRoot)("init openclaw --separate --apply / --undo as root, rep
     agentHome = join(root, "agent");
     codeDir = join(root, "opt-openclaw-guard");
     try {
-      execFileSync("id", ["-u", AGENT], { stdio: "ignore" });
-      execFileSync("usermod", ["--home", agentHome, AGENT]);
+      killAll(id("-u", AGENT)); // usermod refuses a user with processes (left by an interrupted run)
     } catch {
-      execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "--home-dir", agentHome, "--shell", "/bin/sh", AGENT]);
+      // no such user yet
     }
-    agent = { uid: id("-u", AGENT), gid: id("-g", AGENT) };
+    agent = ensureSystemUser(AGENT, { home: agentHome, userGroup: true });
     gatewayPort = await freePort();
     guardPort = await freePort();
     const book = join(agentHome, ".config/openclaw-guard/config.json5");
@@ -158,7 +158,7 @@ describe.skipIf(!isRoot)("init openclaw --separate --apply / --undo as root, rep
     killAll(agent.uid);
     try {
       killAll(id("-u", SERVICE));
-      execFileSync("userdel", [SERVICE]);
+      deleteUser(SERVICE);
     } catch {
       // not there
     }

@@ -4,7 +4,6 @@
 // or the guard's code, talking to the gateway directly, and sending through the guard to anything
 // but its own alias all fail, and nothing reaches the fake Telegram API; its own alias is delivered
 // exactly once. Then the hostile command corpus is replayed as the agent uid: deliveries counted.
-import { execFileSync } from "node:child_process";
 import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,6 +12,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NODE24, OPENCLAW, useGatewayWithFakeTelegram } from "../support/openclaw-gateway.js";
 import { REPO_ROOT } from "../support/claude-code.js";
+import { ensureSystemUser } from "../support/users.js";
 import { startHttpGuard, type HttpGuardProcess } from "../support/http-guard.js";
 
 const AGENT_USER = "ocg-e2e-agent";
@@ -23,14 +23,7 @@ const isRoot = process.getuid?.() === 0;
 const skip = (isRoot ? undefined : "skipping the separated-uid e2e: it must run as root to create the agent user and spawn as its uid");
 if (skip) console.warn(skip);
 
-function agentIds(): { uid: number; gid: number } {
-  try {
-    execFileSync("id", ["-u", AGENT_USER], { stdio: "ignore" });
-  } catch {
-    execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/bin/sh", AGENT_USER]);
-  }
-  return { uid: Number(execFileSync("id", ["-u", AGENT_USER], { encoding: "utf8" })), gid: Number(execFileSync("id", ["-g", AGENT_USER], { encoding: "utf8" })) };
-}
+const agentIds = () => ensureSystemUser(AGENT_USER);
 
 describe.skipIf(skip !== undefined)("separated deployment: gateway and guard as one uid, the agent as another", () => {
   const suite = useGatewayWithFakeTelegram();
