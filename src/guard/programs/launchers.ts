@@ -118,7 +118,9 @@ export function findQuery(args: readonly ShellWord[]): FindQuery | undefined {
 function find(a: Analyser, args: readonly ShellWord[], site: Site, unwraps: number): void {
   removalsOfFind(a, args);
   const query = findQuery(args);
-  const found = query === undefined ? undefined : a.foundPaths(query);
+  // Nothing found yet is not nothing run: the command may create the paths first (`touch t; find . -name t -exec …`).
+  const listed = query === undefined ? undefined : a.foundPaths(query);
+  const found = listed !== undefined && listed.length > 0 ? listed : undefined;
   for (let i = 0; i < args.length; i++) {
     if (!EXEC.test(args[i]?.text ?? "")) continue;
     const end = args.findIndex((x, k) => k > i && (x.text === ";" || x.text === "+"));
