@@ -48,6 +48,8 @@ export type { Verdict } from "./plain-command.js";
 
 export { MAX_COMMAND_LENGTH, plainCommandVerdict } from "./plain-command.js";
 const MAX_PARSES = 64;
+// Paths a script pattern or a find may stand for: each is one more script to analyse.
+const MAX_EXPANDED_PATHS = 16;
 const MAX_NESTING = 12;
 
 type Parser = Awaited<ReturnType<typeof initShellParser>>;
@@ -906,7 +908,7 @@ class Analysis implements Analyser {
       if (found === undefined) return null;
       for (const match of found) matches.add(match);
     }
-    return matches.size > 16 ? null : [...matches];
+    return matches.size > MAX_EXPANDED_PATHS ? null : [...matches];
   }
 
   foundPaths(query: FindQuery): string[] | undefined {
@@ -919,8 +921,7 @@ class Analysis implements Analyser {
         for (const p of paths) found.add(p);
       }
     }
-    // The same cap as a script pattern's: each path is one more command to analyse.
-    return found.size > 16 ? undefined : [...found];
+    return found.size > MAX_EXPANDED_PATHS ? undefined : [...found];
   }
 
   expandPattern(pattern: string): string[] | undefined {
